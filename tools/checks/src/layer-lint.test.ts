@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
+const eslint = new ESLint({ cwd: workspaceRoot });
+
+async function layerMessages(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(workspaceRoot, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'modelwire/layer-imports').map((m) => m.message);
+}
+
+describe('layer lint', () => {
+  it('rejects an upward import (transport importing client)', async () => {
+    const messages = await layerMessages(
+      'packages/transport/src/probe.ts',
+      "import { x } from '@modelwire/client';\nexport const y = x;\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('only imports of lower layers are allowed');
+  });
+
+  it('rejects otel importing core-session, and a re-export from a higher layer', async () => {
+    const messages = await layerMessages(
+      'packages/otel/src/probe.ts',
+      "export { x } from '@modelwire/core-session';\nconst m = await import('@modelwire/core-session/testing');\nexport const z = m;\n",
+    );
+    expect(messages).toHaveLength(2);
+  });
+
+  it('accepts downward imports', async () => {
+    expect(
+      await layerMessages(
+        'packages/core-session/src/probe.ts',
+        "import { a } from '@modelwire/client';\nimport { b } from '@modelwire/transport';\nexport const c = [a, b];\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await layerMessages('packages/protocol/src/probe.ts', "import { a } from '@modelwire/transport';\nexport const c = a;\n"),
+    ).toEqual([]);
+  });
+
+  it('rejects a relative import that leaves the project', async () => {
+    const messages = await layerMessages(
+      'packages/protocol/src/probe.ts',
+      "import { a } from '../../client/src/index.js';\nexport const c = a;\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('leaves project');
+  });
+
+  it('lets tools import any layer', async () => {
+    expect(
+      await layerMessages('tools/bench/src/probe.ts', "import { a } from '@modelwire/core-session';\nexport const c = a;\n"),
+    ).toEqual([]);
+  });
+});

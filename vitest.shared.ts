@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { ViteUserConfig } from 'vitest/config';
+
+/**
+ * Vitest options shared by every project of the workspace.
+ *
+ * - The `@modelwire/source` export condition makes workspace packages resolve to their
+ *   TypeScript sources, so tests never need a prior build.
+ * - Besides the console reporter, each project writes a JSON report to
+ *   `<project>/reports/vitest.json`; `npm test` sums those into one `N passed, N failed` line.
+ */
+export function workspaceVitestOptions(projectName: string, projectRoot: string): ViteUserConfig {
+  const workspaceRoot = join(projectRoot, '..', '..');
+  return {
+    root: projectRoot,
+    cacheDir: join(workspaceRoot, 'node_modules', '.vite', projectName),
+    resolve: { conditions: ['@modelwire/source', 'node', 'import', 'default'] },
+    ssr: { resolve: { conditions: ['@modelwire/source', 'node', 'import', 'default'] } },
+    test: {
+      name: projectName,
+      include: ['src/**/*.test.ts'],
+      environment: 'node',
+      pool: 'forks',
+      testTimeout: 20_000,
+      hookTimeout: 20_000,
+      reporters: ['default', 'json'],
+      outputFile: { json: join(projectRoot, 'reports', 'vitest.json') },
+      passWithNoTests: true,
+    },
+  };
+}
