@@ -1,1 +1,27 @@
-export {};
+export { noopClientTelemetry, safeTelemetry } from './telemetry/client-telemetry.js';
+export type {
+  ClientTelemetry,
+  ContinuationDecisionRecord,
+  FallbackReason,
+  FullRequestReason,
+  RequestAttemptRecord,
+  StreamEventRecord,
+  TokenUsageRecord,
+  TransportFallbackRecord,
+  TransportKind,
+  WebSocketConnectRecord,
+} from './telemetry/client-telemetry.js';
+export { staticTokenAuth, type AuthProvider } from './types/auth-provider.js';
+export type { ModelInfo } from './types/model-info.js';
+export type { OutputSchema, Prompt, ResponseItem, ToolSpec } from './types/prompt.js';
+export {
+  DEFAULT_REQUEST_MAX_RETRIES,
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  DEFAULT_STREAM_MAX_RETRIES,
+  DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS,
+  resolveProvider,
+  type Provider,
+  type ResolvedProvider,
+} from './types/provider.js';
+export { subagentHeaderValue, type SessionSource, type SubagentLabel } from './types/session-source.js';
+export type { ReasoningEffort, ReasoningSummary, TurnContext, TurnMetadata, Verbosity } from './types/turn-context.js';

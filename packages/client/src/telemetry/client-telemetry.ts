@@ -1,0 +1,161 @@
+/** Which wire path a request took. */
+export type TransportKind = 'http' | 'websocket';
+
+/** One attempt at a request (the HTTP call or the WebSocket `response.create` until the first event). */
+export interface RequestAttemptRecord {
+  /** Wire path of the attempt. */
+  readonly transport: TransportKind;
+  /** The endpoint, e.g. `"responses"`, `"responses/compact"`, `"memories/trace_summarize"`. */
+  readonly endpoint: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+  /** HTTP status (or the `status` of a WebSocket error frame); `null` when none was received. */
+  readonly status: number | null;
+  /** Milliseconds from sending to the status (or to the failure). */
+  readonly durationMs: number;
+  /** The failure, already redacted; `null` when the attempt succeeded. */
+  readonly error: Error | null;
+  /** Whether the client will retry after this attempt. */
+  readonly willRetry: boolean;
+}
+
+/** One event received on a response stream. */
+export interface StreamEventRecord {
+  /** Wire path of the stream. */
+  readonly transport: TransportKind;
+  /** The event `type`, e.g. `"response.output_text.delta"`. */
+  readonly kind: string;
+  /** Milliseconds since the previous event of the same stream (or since the request was sent). */
+  readonly durationMs: number;
+}
+
+/** One WebSocket made available for a request. */
+export interface WebSocketConnectRecord {
+  /** Milliseconds spent connecting; `0` when an open socket was reused. */
+  readonly durationMs: number;
+  /** Whether an already open socket (pre-connected or kept from an earlier request) was used. */
+  readonly reused: boolean;
+  /** The failure, already redacted; `null` on success. */
+  readonly error: Error | null;
+}
+
+/**
+ * Why a WebSocket request was sent in full instead of incrementally (ARCHITECTURE §3.4).
+ * - `no_previous_response`: nothing to continue from (first request on this socket, or after a reset).
+ * - `new_connection`: the socket that served the previous response is gone; this one is new.
+ * - `previous_not_completed`: the previous response failed, was aborted, was not read to its end, or had no id.
+ * - `request_changed`: a non-input field (model, instructions, tools, …) differs from the previous request.
+ * - `input_not_extended`: the new input does not start with the previous input plus the server's output.
+ * - `previous_response_not_found`: the server no longer knew the previous response; resent in full once.
+ * - `http_transport`: the request goes over HTTP, which has no continuation with `store:false`.
+ */
+export type FullRequestReason =
+  | 'no_previous_response'
+  | 'new_connection'
+  | 'previous_not_completed'
+  | 'request_changed'
+  | 'input_not_extended'
+  | 'previous_response_not_found'
+  | 'http_transport';
+
+/** The continuation decision of one request. */
+export type ContinuationDecisionRecord =
+  | {
+      readonly mode: 'incremental';
+      /** Items actually sent (the delta; may be 0 after a warm-up). */
+      readonly sentItems: number;
+      /** Items in the caller's full input. */
+      readonly totalItems: number;
+    }
+  | {
+      readonly mode: 'full';
+      /** Why continuation was not possible. */
+      readonly reason: FullRequestReason;
+      readonly sentItems: number;
+      readonly totalItems: number;
+    };
+
+/** Why the session switched from WebSocket to HTTP. */
+export type FallbackReason = 'upgrade_required' | 'retries_exhausted' | 'message_too_big' | 'requested';
+
+/** The session-wide switch to HTTP; reported exactly once per session. */
+export interface TransportFallbackRecord {
+  /** Always `"responses_websocket"` (the tag value of the `transport.fallback_to_http` counter). */
+  readonly from: 'responses_websocket';
+  /** Always `"responses_http"`. */
+  readonly to: 'responses_http';
+  /** What triggered it. */
+  readonly reason: FallbackReason;
+}
+
+/** Token usage of one completed response (PROTOCOL §1.3), in tokens. */
+export interface TokenUsageRecord {
+  readonly inputTokens: number;
+  /** Part of `inputTokens` served from the prompt cache. */
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  /** Part of `outputTokens` spent on reasoning. */
+  readonly reasoningOutputTokens: number;
+  readonly totalTokens: number;
+  /** The model slug the usage was reported for. */
+  readonly model: string;
+  /** The response id the usage belongs to. */
+  readonly responseId: string;
+}
+
+/**
+ * Where `@modelwire/client` reports what it does. Passed per turn inside the `TurnContext`, so
+ * reports stay tied to the active turn and model. Every method is called synchronously on the
+ * hot path and must not throw or block; errors thrown by an implementation are swallowed.
+ *
+ * No record carries prompt or output text, and every `error` is a redacted Modelwire error.
+ * `@modelwire/otel` implements this interface; {@link noopClientTelemetry} ignores everything.
+ */
+export interface ClientTelemetry {
+  /** A request attempt finished its request phase (status received, or failed before it). */
+  onRequestAttempt(record: RequestAttemptRecord): void;
+  /** A stream event arrived (SSE event or WebSocket frame). */
+  onStreamEvent(record: StreamEventRecord): void;
+  /** A WebSocket was opened or reused for a request. */
+  onWebSocketConnect(record: WebSocketConnectRecord): void;
+  /** A WebSocket request was sent in full or incrementally. */
+  onContinuationDecision(record: ContinuationDecisionRecord): void;
+  /** The session switched to HTTP. Called at most once per `ModelClient`. */
+  onTransportFallback(record: TransportFallbackRecord): void;
+  /** A response completed with token usage. */
+  onTokenUsage(record: TokenUsageRecord): void;
+}
+
+/** A {@link ClientTelemetry} that reports nothing. */
+export const noopClientTelemetry: ClientTelemetry = Object.freeze({
+  onRequestAttempt(): void {},
+  onStreamEvent(): void {},
+  onWebSocketConnect(): void {},
+  onContinuationDecision(): void {},
+  onTransportFallback(): void {},
+  onTokenUsage(): void {},
+});
+
+/**
+ * Wraps a telemetry handle so that an implementation that throws never breaks a request.
+ * Used internally on every report.
+ */
+export function safeTelemetry(telemetry: ClientTelemetry): ClientTelemetry {
+  const guard =
+    <T>(report: (record: T) => void) =>
+    (record: T): void => {
+      try {
+        report.call(telemetry, record);
+      } catch {
+        // Telemetry must never affect the request.
+      }
+    };
+  return {
+    onRequestAttempt: guard(telemetry.onRequestAttempt),
+    onStreamEvent: guard(telemetry.onStreamEvent),
+    onWebSocketConnect: guard(telemetry.onWebSocketConnect),
+    onContinuationDecision: guard(telemetry.onContinuationDecision),
+    onTransportFallback: guard(telemetry.onTransportFallback),
+    onTokenUsage: guard(telemetry.onTokenUsage),
+  };
+}

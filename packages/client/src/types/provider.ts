@@ -1,0 +1,110 @@
+/**
+ * A model provider that speaks the OpenAI Responses API: where it lives, what it supports and
+ * how patient the client is with it.
+ *
+ * A provider is a **session-scoped** value: `ModelClient` reads it once at construction and
+ * never again, so every turn of the session sees the same budgets and endpoints.
+ */
+export interface Provider {
+  /** Human-readable name used in telemetry and error messages (never a secret). Default `"openai"`. */
+  readonly name?: string;
+  /**
+   * Base URL of the Responses API, without a trailing `/responses`, e.g.
+   * `https://api.openai.com/v1`. The WebSocket endpoint is derived from it (`https` → `wss`,
+   * `http` → `ws`). Plain `http`/`ws` is accepted for loopback hosts only.
+   */
+  readonly baseUrl: string;
+  /**
+   * Whether the provider accepts Responses WebSocket mode on `{baseUrl}/responses`. When
+   * `false`, the session uses HTTP/SSE from the start. Default `false`.
+   */
+  readonly supportsWebSockets?: boolean;
+  /**
+   * Retries of the request phase (before the first event arrived): transport failures,
+   * 408/409/429/5xx, one extra attempt after an auth refresh. Default `4`. `0` disables retries.
+   */
+  readonly requestMaxRetries?: number;
+  /**
+   * Retry budget of the stream phase on the WebSocket path. When the WebSocket exhausts it, the
+   * session falls back to HTTP, which starts with a fresh budget. The client itself never
+   * replays a stream that produced output; the turn loop spends this budget. Default `5`.
+   */
+  readonly streamMaxRetries?: number;
+  /**
+   * Longest silence tolerated on an open response stream (no SSE byte, no WebSocket frame), in
+   * milliseconds. Past it the stream fails with a retryable `idle_timeout` error. Default
+   * `300_000` (5 minutes).
+   */
+  readonly streamIdleTimeoutMs?: number;
+  /**
+   * Time allowed to open a WebSocket (TCP, TLS and upgrade), in milliseconds. A timeout counts
+   * as one failed attempt. Default `15_000`.
+   */
+  readonly websocketConnectTimeoutMs?: number;
+  /**
+   * Time allowed to open an HTTP connection, in milliseconds. Default `15_000`.
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Extra headers sent on every HTTP request and every WebSocket handshake (for example an
+   * organisation or project id). They are session-scoped by definition. Credentials belong in
+   * {@link AuthProvider}, not here.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A {@link Provider} with every default filled in; what the client actually uses. */
+export interface ResolvedProvider {
+  readonly name: string;
+  readonly baseUrl: string;
+  readonly supportsWebSockets: boolean;
+  readonly requestMaxRetries: number;
+  readonly streamMaxRetries: number;
+  readonly streamIdleTimeoutMs: number;
+  readonly websocketConnectTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Default request-phase retries (PROTOCOL §4, Codex). */
+export const DEFAULT_REQUEST_MAX_RETRIES = 4;
+/** Default stream retry budget on the WebSocket path (PROTOCOL §4, Codex). */
+export const DEFAULT_STREAM_MAX_RETRIES = 5;
+/** Default stream idle timeout in milliseconds (PROTOCOL §4, Codex). */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/** Default WebSocket connect timeout in milliseconds (PROTOCOL §4, Codex). */
+export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 15_000;
+
+function nonNegativeInteger(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`provider.${field} must be a non-negative integer`);
+  return value;
+}
+
+function positiveNumber(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`provider.${field} must be a positive number`);
+  return value;
+}
+
+/** Fills in the defaults of a {@link Provider} and validates its numbers and base URL. */
+export function resolveProvider(provider: Provider): ResolvedProvider {
+  let url: URL;
+  try {
+    url = new URL(provider.baseUrl);
+  } catch (error) {
+    throw new TypeError('provider.baseUrl is not a valid URL', { cause: error });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('provider.baseUrl must use http or https');
+  return {
+    name: provider.name ?? 'openai',
+    baseUrl: provider.baseUrl.replace(/\/+$/, ''),
+    supportsWebSockets: provider.supportsWebSockets ?? false,
+    requestMaxRetries: nonNegativeInteger(provider.requestMaxRetries, DEFAULT_REQUEST_MAX_RETRIES, 'requestMaxRetries'),
+    streamMaxRetries: nonNegativeInteger(provider.streamMaxRetries, DEFAULT_STREAM_MAX_RETRIES, 'streamMaxRetries'),
+    streamIdleTimeoutMs: positiveNumber(provider.streamIdleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS, 'streamIdleTimeoutMs'),
+    websocketConnectTimeoutMs: positiveNumber(provider.websocketConnectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'websocketConnectTimeoutMs'),
+    connectTimeoutMs: positiveNumber(provider.connectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
+    headers: { ...(provider.headers ?? {}) },
+  };
+}
