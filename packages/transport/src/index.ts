@@ -1,3 +1,26 @@
+// The public API of @modelwire/transport. Every export is listed by name.
+
+// Errors
 export { ErrorCode } from './errors/error-codes.js';
 export { ModelwireError, type ModelwireErrorOptions } from './errors/modelwire-error.js';
+export { HttpStatusError, MAX_ERROR_BODY_BYTES, type HttpStatusErrorOptions } from './errors/http-status-error.js';
+export { ConnectError, ConnectTimeoutError, IdleTimeoutError, PongTimeoutError, type ConnectionErrorOptions } from './errors/connection-errors.js';
+export { ConnectionClosedError, closeKindOf, type CloseKind, type ConnectionClosedErrorOptions } from './errors/connection-closed-error.js';
+export { AbortError } from './errors/abort-error.js';
+export { PayloadTooLargeError } from './errors/payload-too-large-error.js';
+export { InsecureTransportError } from './errors/insecure-transport-error.js';
+export { InvalidHeaderError } from './errors/invalid-header-error.js';
+export { ProtocolViolationError } from './errors/protocol-violation-error.js';
+export { StreamIncompleteError } from './errors/stream-incomplete-error.js';
+export { ClosedError } from './errors/closed-error.js';
+
+// Security
 export { REDACTED, isSecretHeaderName, redactHeaders, redactText, type HeaderRecord } from './security/redact.js';
+export { assertSecureTransport, carriesCredentials, isLoopbackHost, validateHeaders, type RequestHeaders } from './security/transport-security.js';
+
+// Abort, retry and time helpers
+export { combineSignals, delay, isAbortError, throwIfAborted, toAbortError, type CombinedSignal } from './abort/abort-helpers.js';
+export { computeBackoffMs, DEFAULT_BACKOFF, type BackoffOptions } from './retry/backoff.js';
+export { DEFAULT_RETRY_AFTER_MAX_MS, parseRetryAfterMs, parseShouldRetry, type RetryAfterOptions } from './retry/retry-after.js';
+export { getHeader, type HeaderSource } from './retry/header-lookup.js';
+export { systemClock, type Clock } from './time/clock.js';

@@ -15,6 +15,8 @@ export const ErrorCode = {
   ConnectTimeout: 'connect_timeout',
   /** No byte (HTTP) or frame (WebSocket) arrived within the idle timeout. */
   IdleTimeout: 'idle_timeout',
+  /** The WebSocket peer did not answer a ping within the pong timeout (a half-open socket). */
+  PongTimeout: 'pong_timeout',
   /** The connection closed before the exchange was complete. */
   ConnectionClosed: 'connection_closed',
   /** The caller aborted the operation through its `AbortSignal`. */

@@ -1,0 +1,13 @@
+import { ErrorCode } from './error-codes.js';
+import { ModelwireError } from './modelwire-error.js';
+
+/**
+ * The caller aborted the operation through its `AbortSignal`. Never retryable: the caller
+ * asked for it. `name` is `'AbortError'`, so code that checks `error.name === 'AbortError'`
+ * (the DOM convention) recognises it too. `cause` holds the signal's `reason`.
+ */
+export class AbortError extends ModelwireError {
+  constructor(message = 'the operation was aborted', options: { cause?: unknown } = {}) {
+    super(ErrorCode.Aborted, message, { cause: options.cause, retryable: false });
+  }
+}

@@ -1,0 +1,77 @@
+import { ErrorCode } from './error-codes.js';
+import { ModelwireError } from './modelwire-error.js';
+
+/** Options shared by the connection errors. */
+export interface ConnectionErrorOptions {
+  /** The underlying failure (a socket error, an undici or ws error). */
+  cause?: unknown;
+}
+
+/**
+ * The TCP/TLS connection could not be established (refused, reset, DNS failure, TLS failure).
+ * Retryable: nothing was sent, so repeating the request is safe.
+ */
+export class ConnectError extends ModelwireError {
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    super(ErrorCode.ConnectFailed, message, { cause: options.cause, retryable: true });
+  }
+}
+
+/**
+ * Connecting (TCP, TLS and, for WebSockets, the upgrade handshake) took longer than allowed.
+ * Retryable: a connect timeout counts as one failed attempt.
+ */
+export class ConnectTimeoutError extends ModelwireError {
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, options: ConnectionErrorOptions = {}) {
+    super(ErrorCode.ConnectTimeout, `connect timed out after ${timeoutMs} ms`, { cause: options.cause, retryable: true });
+    this.timeoutMs = timeoutMs;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { timeoutMs: this.timeoutMs };
+  }
+}
+
+/**
+ * Nothing arrived for longer than the idle timeout: no response headers after the request was
+ * sent, or no body chunk (HTTP) / frame (WebSocket) since the previous one. Retryable (an idle
+ * stream is a transient failure; the layer above decides whether output already began).
+ */
+export class IdleTimeoutError extends ModelwireError {
+  /** The idle limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, options: ConnectionErrorOptions & { phase?: 'headers' | 'body' } = {}) {
+    super(ErrorCode.IdleTimeout, `no data for ${timeoutMs} ms${options.phase === 'headers' ? ' while waiting for response headers' : ''}`, {
+      cause: options.cause,
+      retryable: true,
+    });
+    this.timeoutMs = timeoutMs;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { timeoutMs: this.timeoutMs };
+  }
+}
+
+/**
+ * The WebSocket peer did not answer a ping within the pong timeout: the socket is half-open
+ * (the network path died without a FIN). The socket is terminated and never reused.
+ * Retryable on a new connection.
+ */
+export class PongTimeoutError extends ModelwireError {
+  /** The pong timeout that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(ErrorCode.PongTimeout, `no pong within ${timeoutMs} ms; the connection is considered dead`, { retryable: true });
+    this.timeoutMs = timeoutMs;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { timeoutMs: this.timeoutMs };
+  }
+}

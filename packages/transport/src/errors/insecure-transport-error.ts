@@ -1,0 +1,25 @@
+import { ErrorCode } from './error-codes.js';
+import { ModelwireError } from './modelwire-error.js';
+
+/**
+ * Credentials would have been sent in plaintext (`http:` or `ws:`) to a host that is not
+ * loopback. Nothing was sent. Not retryable; pass `allowInsecure: true` to opt out knowingly.
+ */
+export class InsecureTransportError extends ModelwireError {
+  /** The URL's scheme, e.g. `'http:'`. */
+  readonly protocol: string;
+  /** The host name the credentials would have gone to. */
+  readonly host: string;
+
+  constructor(protocol: string, host: string) {
+    super(ErrorCode.InsecureTransport, `refusing to send credentials over ${protocol} to non-loopback host ${host}; use https:/wss: or pass allowInsecure: true`, {
+      retryable: false,
+    });
+    this.protocol = protocol;
+    this.host = host;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { protocol: this.protocol, host: this.host };
+  }
+}

@@ -1,0 +1,24 @@
+import type { HeaderRecord } from '../security/redact.js';
+
+/** Response headers in any of the shapes Modelwire meets: a fetch `Headers`, or a plain record (undici, node:http). */
+export type HeaderSource = Headers | HeaderRecord;
+
+/** Reads one header case-insensitively; several values are joined with `, `. `undefined` when absent. */
+export function getHeader(headers: HeaderSource, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function') {
+    return (headers as Headers).get(name) ?? undefined;
+  }
+  const record = headers as HeaderRecord;
+  const lower = name.toLowerCase();
+  let value = record[lower];
+  if (value === undefined) {
+    for (const key of Object.keys(record)) {
+      if (key.toLowerCase() === lower) {
+        value = record[key];
+        break;
+      }
+    }
+  }
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : value.join(', ');
+}
