@@ -1,0 +1,31 @@
+import { noopClientTelemetry, type ClientTelemetry } from '../telemetry/client-telemetry.js';
+import type { Prompt, ResponseItem } from '../types/prompt.js';
+import type { TurnContext } from '../types/turn-context.js';
+
+/** A turn context for a reasoning model with verbosity support. */
+export function turnContext(overrides: Partial<TurnContext> = {}, telemetry: ClientTelemetry = noopClientTelemetry): TurnContext {
+  return {
+    model: { slug: 'gpt-test', supportsReasoning: true, supportsVerbosity: true, contextWindow: 272_000 },
+    reasoningEffort: 'medium',
+    reasoningSummary: 'auto',
+    verbosity: 'low',
+    webSearchEligible: true,
+    turnMetadata: { turn_id: 'turn-1' },
+    telemetry,
+    ...overrides,
+  };
+}
+
+export function userMessage(text: string): ResponseItem {
+  return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
+}
+
+export function assistantMessage(text: string): ResponseItem {
+  return { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] };
+}
+
+export const TOOLS = [{ type: 'function', name: 'shell', description: 'run', parameters: { type: 'object', properties: {} }, strict: false }] as const;
+
+export function prompt(input: readonly ResponseItem[], overrides: Partial<Prompt> = {}): Prompt {
+  return { input, instructions: 'be brief', tools: TOOLS, parallelToolCalls: false, ...overrides };
+}

@@ -1,0 +1,129 @@
+import type { FullRequestReason } from '../telemetry/client-telemetry.js';
+import type { ResponseItem } from '../types/prompt.js';
+import { extendChain, fingerprintText, type Fingerprint } from './item-fingerprint.js';
+import { chainFingerprint } from './sequence-fingerprint.js';
+import type { RequestFields } from '../request/request-fields.js';
+
+/** The outcome of a continuation check for one WebSocket request. */
+export type ContinuationDecision =
+  | {
+      readonly mode: 'incremental';
+      /** The response to continue from. */
+      readonly previousResponseId: string;
+      /** Only the items after the previous input and output; may be empty. */
+      readonly delta: readonly ResponseItem[];
+    }
+  | { readonly mode: 'full'; readonly reason: FullRequestReason };
+
+/** A request as the tracker sees it: its fields fingerprint and its full input. */
+export interface TrackedRequest {
+  readonly fieldsFingerprint: Fingerprint;
+  readonly input: readonly ResponseItem[];
+}
+
+interface LastResponse {
+  readonly fieldsFingerprint: Fingerprint;
+  /** Length of input + output of the previous response. */
+  expectedLength: number;
+  /** Chain fingerprint of input + output of the previous response. */
+  expectedChain: Fingerprint;
+  /** Set once the response completed with a non-empty id and its stream was read to the end. */
+  responseId: string | null;
+}
+
+const toolFingerprints = new WeakMap<object, Fingerprint>();
+
+/**
+ * Fingerprint of the non-input request fields. The (often large) tools array is fingerprinted
+ * once per array object; the rest is small.
+ */
+export function fingerprintRequestFields(fields: RequestFields): Fingerprint {
+  let tools = toolFingerprints.get(fields.tools);
+  if (tools === undefined) {
+    tools = fingerprintText(JSON.stringify(fields.tools));
+    toolFingerprints.set(fields.tools, tools);
+  }
+  return fingerprintText(`${tools}\u0000${JSON.stringify({ ...fields, tools: undefined })}`);
+}
+
+/**
+ * Decides, per WebSocket connection, whether the next request can continue the previous
+ * response incrementally (ARCHITECTURE §3.4). Lives with the connection: a new socket starts a
+ * new tracker, which is how "the same socket served the previous response" is enforced.
+ *
+ * Cost of a decision: the new items only. The tracker never compares histories item by item;
+ * it compares chain fingerprints (see `chainFingerprint`).
+ */
+export class ContinuationTracker {
+  #last: LastResponse | null = null;
+  #pending: LastResponse | null = null;
+  readonly #isFresh: boolean;
+
+  /**
+   * @param replacesEarlierConnection whether this tracker's socket replaces one that served
+   *   earlier responses of the session (so the first full request reports `new_connection`
+   *   instead of `no_previous_response`).
+   */
+  constructor(replacesEarlierConnection = false) {
+    this.#isFresh = replacesEarlierConnection;
+  }
+
+  /** Decides how the request is sent. Does not change state; call {@link begin} when sending. */
+  decide(request: TrackedRequest): ContinuationDecision {
+    const last = this.#last;
+    if (last === null) return { mode: 'full', reason: this.#isFresh ? 'new_connection' : 'no_previous_response' };
+    if (last.responseId === null) return { mode: 'full', reason: 'previous_not_completed' };
+    if (last.fieldsFingerprint !== request.fieldsFingerprint) return { mode: 'full', reason: 'request_changed' };
+    if (request.input.length < last.expectedLength) return { mode: 'full', reason: 'input_not_extended' };
+    if (chainFingerprint(request.input, last.expectedLength) !== last.expectedChain) return { mode: 'full', reason: 'input_not_extended' };
+    return { mode: 'incremental', previousResponseId: last.responseId, delta: request.input.slice(last.expectedLength) };
+  }
+
+  /**
+   * Records that `request` is being sent on this connection. Until {@link complete} is called,
+   * the connection has no continuable response: an error, an abort or an undrained stream
+   * leaves it that way.
+   */
+  begin(request: TrackedRequest): void {
+    this.#pending = {
+      fieldsFingerprint: request.fieldsFingerprint,
+      expectedLength: request.input.length,
+      expectedChain: chainFingerprint(request.input),
+      responseId: null,
+    };
+    this.#last = { ...this.#pending };
+  }
+
+  /** Records one output item of the in-flight response (from `response.output_item.done`). */
+  addOutputItem(item: ResponseItem): void {
+    const pending = this.#pending;
+    if (pending === null) return;
+    pending.expectedChain = extendChain(pending.expectedChain, item);
+    pending.expectedLength += 1;
+  }
+
+  /**
+   * Marks the in-flight response complete and read to its end. An empty `responseId` leaves
+   * the connection without a continuable response.
+   */
+  complete(responseId: string): void {
+    const pending = this.#pending;
+    this.#pending = null;
+    if (pending === null || responseId.length === 0) {
+      this.#last = this.#last === null ? null : { ...this.#last, responseId: null };
+      return;
+    }
+    this.#last = { ...pending, responseId };
+  }
+
+  /** Forgets everything (after an error, an abort, or when the server lost the response). */
+  reset(): void {
+    this.#pending = null;
+    if (this.#last !== null) this.#last = { ...this.#last, responseId: null };
+  }
+
+  /** The id a request would continue from, if any (for diagnostics and tests). */
+  get lastResponseId(): string | null {
+    return this.#last?.responseId ?? null;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Prompt } from '../types/prompt.js';
+import type { TurnContext } from '../types/turn-context.js';
+
+/**
+ * The non-input fields of a Responses request (PROTOCOL §1): everything except `input`,
+ * `stream`, `previous_response_id` and the WebSocket-only `type`/`client_metadata`/`generate`.
+ * These are the fields whose equality incremental continuation requires.
+ */
+export interface RequestFields {
+  readonly model: string;
+  readonly instructions: string;
+  readonly tools: Prompt['tools'];
+  readonly tool_choice: NonNullable<Prompt['toolChoice']>;
+  readonly parallel_tool_calls: boolean;
+  readonly reasoning?: { readonly effort?: string; readonly summary?: string };
+  readonly include: readonly string[];
+  readonly store: false;
+  readonly service_tier?: string;
+  readonly prompt_cache_key: string;
+  readonly text?: {
+    readonly verbosity?: string;
+    readonly format?: { readonly type: 'json_schema'; readonly name: string; readonly schema: unknown; readonly strict: boolean };
+  };
+  readonly context_management?: readonly { readonly type: 'compaction'; readonly compact_threshold: number }[];
+}
+
+/** `include` value that asks for reasoning to come back encrypted (needed with `store:false`). */
+export const INCLUDE_ENCRYPTED_REASONING = 'reasoning.encrypted_content';
+
+/**
+ * Builds the non-input request fields from the prompt, the turn context and the session's
+ * conversation id (the prompt cache key).
+ *
+ * - `reasoning` (and `include: ["reasoning.encrypted_content"]`) only when the model supports
+ *   reasoning; `reasoning.summary` omitted for `"none"`, `effort` omitted for `null`.
+ * - `text.verbosity` only when the model supports verbosity and the turn sets one.
+ * - `text.format` as `json_schema` when the prompt has an output schema.
+ * - `store: false` always; settings are resent in full every time (never inherited).
+ */
+export function buildRequestFields(prompt: Prompt, turn: TurnContext, conversationId: string): RequestFields {
+  const supportsReasoning = turn.model.supportsReasoning;
+  const reasoning = supportsReasoning
+    ? {
+        ...(turn.reasoningEffort === null ? {} : { effort: turn.reasoningEffort }),
+        ...(turn.reasoningSummary === 'none' ? {} : { summary: turn.reasoningSummary }),
+      }
+    : undefined;
+  const verbosity = turn.model.supportsVerbosity && turn.verbosity ? turn.verbosity : undefined;
+  const schema = prompt.outputSchema ?? undefined;
+  const text =
+    verbosity !== undefined || schema !== undefined
+      ? {
+          ...(verbosity === undefined ? {} : { verbosity }),
+          ...(schema === undefined
+            ? {}
+            : { format: { type: 'json_schema' as const, name: schema.name, schema: schema.schema, strict: schema.strict ?? true } }),
+        }
+      : undefined;
+  if (prompt.compactThreshold !== undefined && (!Number.isInteger(prompt.compactThreshold) || prompt.compactThreshold < 1000)) {
+    throw new RangeError('prompt.compactThreshold must be an integer of at least 1000');
+  }
+  return {
+    model: turn.model.slug,
+    instructions: prompt.instructions,
+    tools: prompt.tools,
+    tool_choice: prompt.toolChoice ?? 'auto',
+    parallel_tool_calls: prompt.parallelToolCalls,
+    ...(reasoning === undefined ? {} : { reasoning }),
+    include: reasoning === undefined ? [] : [INCLUDE_ENCRYPTED_REASONING],
+    store: false,
+    ...(turn.serviceTier === undefined ? {} : { service_tier: turn.serviceTier }),
+    prompt_cache_key: conversationId,
+    ...(text === undefined ? {} : { text }),
+    ...(prompt.compactThreshold === undefined
+      ? {}
+      : { context_management: [{ type: 'compaction' as const, compact_threshold: prompt.compactThreshold }] }),
+  };
+}
