@@ -1,1 +1,44 @@
-export {};
+export { startResponsesServer, type ResponsesServer } from './responses-server.js';
+export type {
+  ModelRequest,
+  RateLimitSnapshot,
+  ResolvedOptions,
+  ResponsesServerOptions,
+  ScriptedModel,
+  ScriptedResponse,
+} from './server-options.js';
+export {
+  FaultController,
+  type BinaryFrameFault,
+  type CloseFault,
+  type DelayHandshakeFault,
+  type EndWithoutTerminalFault,
+  type Endpoint,
+  type ErrorEventFault,
+  type FailedFault,
+  type Fault,
+  type FaultKind,
+  type FaultMatch,
+  type FaultRule,
+  type FaultTarget,
+  type HalfOpenFault,
+  type HttpStatusFault,
+  type IncompleteFault,
+  type MalformedJsonFault,
+  type OversizedFrameFault,
+  type RefuseUpgradeFault,
+  type StallFault,
+  type UnauthorizedUntilTokenChangesFault,
+} from './faults.js';
+export {
+  Recording,
+  type RecordedConnection,
+  type RecordedEvent,
+  type RecordedHandshake,
+  type RecordedRequest,
+  type RecordingCounters,
+  type StickyViolation,
+} from './recording.js';
+export { ScriptQueue } from './server-core.js';
+export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ResponsesErrorCode } from './error-payloads.js';
+export type { JsonObject, ResponsesRequestBody } from './request-body.js';

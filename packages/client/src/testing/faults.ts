@@ -1,0 +1,272 @@
+/**
+ * Fault injection: the typed faults the loopback server can inject, and the controller that
+ * hands them out per handshake or per request, from a FIFO queue or from rule functions.
+ */
+import type { ErrorShape, ResponsesErrorCode } from './error-payloads.js';
+
+/** Refuse a WebSocket upgrade with a plain HTTP status instead of `101`. Handshake only. */
+export interface RefuseUpgradeFault {
+  readonly kind: 'refuse-upgrade';
+  /** HTTP status, e.g. 401, 426, 429, 500. */
+  readonly status: number;
+  /** Extra response headers, e.g. `{ 'retry-after': '1' }`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Response body; default: a JSON error body matching the status. */
+  readonly body?: string;
+}
+
+/** Hold the WebSocket upgrade for `ms` milliseconds before answering it. Handshake only. */
+export interface DelayHandshakeFault {
+  readonly kind: 'delay-handshake';
+  /** Delay in milliseconds. */
+  readonly ms: number;
+}
+
+/** Answer an HTTP request with a status instead of a stream. HTTP requests only. */
+export interface HttpStatusFault {
+  readonly kind: 'http-status';
+  readonly status: number;
+  /** Extra response headers, e.g. `{ 'retry-after-ms': '20' }`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Response body; default: `{"error": {...}}` with a code matching the status. */
+  readonly body?: string;
+}
+
+/**
+ * Cut the connection after `afterEvents` events. WebSocket: a close frame with `code`, or an
+ * abrupt TCP reset (the client sees 1006) when `code` is omitted. HTTP: the socket is
+ * destroyed mid-body (the chunked body never ends).
+ */
+export interface CloseFault {
+  readonly kind: 'close';
+  /** Events sent before closing. Default 0. */
+  readonly afterEvents?: number;
+  /** WebSocket close code (1000–4999, except the reserved ones). Omit for an abrupt reset. */
+  readonly code?: number;
+  readonly reason?: string;
+}
+
+/** Send a frame (or SSE `data:`) that is not valid JSON after `afterEvents` events. */
+export interface MalformedJsonFault {
+  readonly kind: 'malformed-json';
+  /** Default 0. */
+  readonly afterEvents?: number;
+  /** Whether the response then goes on normally (default false: nothing more is sent). */
+  readonly thenContinue?: boolean;
+}
+
+/** Send one very large (valid JSON) text frame after `afterEvents` events. WebSocket only. */
+export interface OversizedFrameFault {
+  readonly kind: 'oversized-frame';
+  /** Default 0. */
+  readonly afterEvents?: number;
+  /** Frame size in bytes. Default 16 MiB + 1. */
+  readonly bytes?: number;
+}
+
+/** Send the next event as a binary frame instead of a text frame. WebSocket only. */
+export interface BinaryFrameFault {
+  readonly kind: 'binary-frame';
+  /** Default 0. */
+  readonly afterEvents?: number;
+}
+
+/**
+ * Send an `error` event after `afterEvents` events instead of the rest of the response
+ * (the request ends there, the connection stays usable).
+ */
+export interface ErrorEventFault {
+  readonly kind: 'error';
+  readonly code: ResponsesErrorCode | (string & {});
+  /** Default `nested`. */
+  readonly shape?: ErrorShape;
+  /** Default 0 (before `response.created`). */
+  readonly afterEvents?: number;
+  /** Default: the code's usual status (WebSocket nested shape carries it as `status`). */
+  readonly status?: number;
+  /** Default: the code's usual message. */
+  readonly message?: string;
+  /** Optional `error.headers` map (the service puts rate-limit headers there). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Stop sending after `afterEvents` events and keep the connection open (idle timeouts). */
+export interface StallFault {
+  readonly kind: 'stall';
+  /** Default 0. */
+  readonly afterEvents?: number;
+}
+
+/** End the response with `response.incomplete` after `afterEvents` events. */
+export interface IncompleteFault {
+  readonly kind: 'incomplete';
+  /** `incomplete_details.reason`. Default `max_output_tokens`. */
+  readonly reason?: string;
+  /** Default: after `response.in_progress` (2). */
+  readonly afterEvents?: number;
+}
+
+/** End the response with `response.failed` after `afterEvents` events. */
+export interface FailedFault {
+  readonly kind: 'failed';
+  /** `response.error.code`. Default `server_error`. */
+  readonly code?: string;
+  readonly message?: string;
+  /** Default: after `response.in_progress` (2). */
+  readonly afterEvents?: number;
+}
+
+/**
+ * End the stream without a terminal event after `afterEvents` events. HTTP: the SSE body ends
+ * cleanly. WebSocket: the server sends nothing more for this request but frees its lane.
+ */
+export interface EndWithoutTerminalFault {
+  readonly kind: 'end-without-terminal';
+  /** Default: after `response.in_progress` (2). */
+  readonly afterEvents?: number;
+}
+
+/**
+ * Make the WebSocket half-open: the server stops answering pings, ignores incoming frames and
+ * sends nothing more, while the TCP connection stays up. At a handshake it applies from the
+ * start; on a request, after `afterEvents` events.
+ */
+export interface HalfOpenFault {
+  readonly kind: 'half-open';
+  /** Default 0. */
+  readonly afterEvents?: number;
+}
+
+/**
+ * Answer 401 to every request and upgrade that carries the bearer token seen when this fault
+ * is taken (or `token`, when given), until a request with a different token arrives; that
+ * request and all later ones pass.
+ */
+export interface UnauthorizedUntilTokenChangesFault {
+  readonly kind: 'unauthorized-until-token-changes';
+  /** The token to refuse; default: the one the taking request or handshake carries. */
+  readonly token?: string;
+}
+
+/** Every fault the loopback server can inject. */
+export type Fault =
+  | RefuseUpgradeFault
+  | DelayHandshakeFault
+  | HttpStatusFault
+  | CloseFault
+  | MalformedJsonFault
+  | OversizedFrameFault
+  | BinaryFrameFault
+  | ErrorEventFault
+  | StallFault
+  | IncompleteFault
+  | FailedFault
+  | EndWithoutTerminalFault
+  | HalfOpenFault
+  | UnauthorizedUntilTokenChangesFault;
+
+/** The kinds of {@link Fault}. */
+export type FaultKind = Fault['kind'];
+
+/** Where a fault can be taken: a WebSocket handshake or a request on either transport. */
+export type FaultTarget =
+  | {
+      readonly phase: 'handshake';
+      readonly connectionId: number;
+      readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    }
+  | {
+      readonly phase: 'request';
+      readonly transport: 'http' | 'websocket';
+      /** `responses`, `compact` or `trace_summarize`. */
+      readonly endpoint: Endpoint;
+      readonly connectionId: number;
+      /** Position of the request in `recording.requests`. */
+      readonly requestIndex: number;
+      readonly body: unknown;
+    };
+
+/** The endpoints the server serves. */
+export type Endpoint = 'responses' | 'compact' | 'trace_summarize';
+
+/** Narrows which handshakes or requests a queued fault applies to. */
+export interface FaultMatch {
+  /** `handshake`, or a request on `http` / `websocket`. Default: from the fault kind. */
+  readonly on?: 'handshake' | 'http' | 'websocket' | 'request';
+  /** Only this connection id. */
+  readonly connectionId?: number;
+  /** Only this endpoint (requests). Default: any. */
+  readonly endpoint?: Endpoint;
+}
+
+/** A rule consulted for every handshake and request before the queue; return a fault or undefined. */
+export type FaultRule = (target: FaultTarget) => Fault | undefined;
+
+const HANDSHAKE_ONLY: ReadonlySet<FaultKind> = new Set(['refuse-upgrade', 'delay-handshake']);
+const HTTP_ONLY: ReadonlySet<FaultKind> = new Set(['http-status']);
+const WEBSOCKET_ONLY: ReadonlySet<FaultKind> = new Set(['oversized-frame', 'binary-frame']);
+
+function defaultOn(fault: Fault): NonNullable<FaultMatch['on']> {
+  if (HANDSHAKE_ONLY.has(fault.kind) || fault.kind === 'half-open') return 'handshake';
+  if (HTTP_ONLY.has(fault.kind)) return 'http';
+  if (WEBSOCKET_ONLY.has(fault.kind)) return 'websocket';
+  if (fault.kind === 'unauthorized-until-token-changes') return 'request';
+  return 'request';
+}
+
+function matches(entry: { fault: Fault; match: FaultMatch }, target: FaultTarget): boolean {
+  const on = entry.match.on ?? defaultOn(entry.fault);
+  if (entry.match.connectionId !== undefined && entry.match.connectionId !== target.connectionId) return false;
+  if (target.phase === 'handshake') return on === 'handshake' || entry.fault.kind === 'unauthorized-until-token-changes';
+  if (on === 'handshake') return false;
+  if (on !== 'request' && on !== target.transport) return false;
+  if (entry.match.endpoint !== undefined && entry.match.endpoint !== target.endpoint) return false;
+  return true;
+}
+
+/**
+ * Hands out faults. Rules run first (in the order added); then the first queued fault that
+ * matches is taken (each queued fault is used once). `unauthorized-until-token-changes` is
+ * handled by the server, which keeps the refused token until it changes.
+ */
+export class FaultController {
+  readonly #queue: { fault: Fault; match: FaultMatch }[] = [];
+  readonly #rules: FaultRule[] = [];
+
+  /** Queues a fault for the next matching handshake or request (FIFO among matching ones). */
+  next(fault: Fault, match: FaultMatch = {}): void {
+    this.#queue.push({ fault, match });
+  }
+
+  /** Adds a rule consulted for every handshake and request; returns a function removing it. */
+  use(rule: FaultRule): () => void {
+    this.#rules.push(rule);
+    return () => {
+      const index = this.#rules.indexOf(rule);
+      if (index >= 0) this.#rules.splice(index, 1);
+    };
+  }
+
+  /** Faults still queued (not yet taken). */
+  get pending(): readonly Fault[] {
+    return this.#queue.map((entry) => entry.fault);
+  }
+
+  /** Drops every queued fault and every rule. */
+  clear(): void {
+    this.#queue.length = 0;
+    this.#rules.length = 0;
+  }
+
+  /** @internal Takes the fault for a handshake or request, if any. */
+  take(target: FaultTarget): Fault | undefined {
+    for (const rule of this.#rules) {
+      const fault = rule(target);
+      if (fault) return fault;
+    }
+    const index = this.#queue.findIndex((entry) => matches(entry, target));
+    if (index < 0) return undefined;
+    const [entry] = this.#queue.splice(index, 1);
+    return entry?.fault;
+  }
+}

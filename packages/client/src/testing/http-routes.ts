@@ -1,0 +1,244 @@
+/**
+ * The HTTP endpoints: `POST …/responses` (SSE when `stream: true`), `POST …/responses/compact`
+ * and `POST …/memories/trace_summarize`, with zstd/gzip request bodies and request faults.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
+import { buildHttpErrorBody, codeForStatus } from './error-payloads.js';
+import type { Endpoint, Fault } from './faults.js';
+import type { RecordedRequest } from './recording.js';
+import { bearerToken, headerValue, isRecord, readResponsesBody, type JsonObject } from './request-body.js';
+import { actionsFor, isCompleted } from './response-actions.js';
+import { cachedContextBytes, continuedInput, type ServerCore } from './server-core.js';
+import { formatSseEvent, formatSseRaw, SseWriter } from './sse-writer.js';
+
+function endpointOf(pathname: string): Endpoint | undefined {
+  if (pathname.endsWith('/responses/compact')) return 'compact';
+  if (pathname.endsWith('/memories/trace_summarize')) return 'trace_summarize';
+  if (pathname.endsWith('/responses')) return 'responses';
+  return undefined;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function decode(raw: Buffer, encoding: string | undefined): Buffer {
+  switch (encoding?.toLowerCase()) {
+    case undefined:
+    case '':
+    case 'identity':
+      return raw;
+    case 'zstd':
+      return zstdDecompressSync(raw);
+    case 'gzip':
+      return gunzipSync(raw);
+    case 'deflate':
+      return inflateSync(raw);
+    default:
+      throw new Error(`unsupported content-encoding ${encoding}`);
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (response.headersSent || response.destroyed) return;
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(body);
+}
+
+function sendError(response: ServerResponse, status: number, code: string, message?: string, headers: Record<string, string> = {}): void {
+  sendJson(response, status, buildHttpErrorBody(code, message), headers);
+}
+
+/** Handles every HTTP request of the server. */
+export class HttpRoutes {
+  readonly #core: ServerCore;
+  readonly #connectionIds: WeakMap<object, number>;
+
+  constructor(core: ServerCore, connectionIds: WeakMap<object, number>) {
+    this.#core = core;
+    this.#connectionIds = connectionIds;
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const core = this.#core;
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const endpoint = endpointOf(url.pathname);
+    if (request.method !== 'POST' || endpoint === undefined) {
+      request.resume();
+      sendError(response, 404, 'not_found', `No route for ${request.method ?? ''} ${url.pathname}.`);
+      return;
+    }
+    const raw = await readBody(request);
+    const encoding = headerValue(request.headers, 'content-encoding');
+    let decoded: Buffer | undefined;
+    let body: unknown;
+    try {
+      decoded = decode(raw, encoding);
+      body = JSON.parse(decoded.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const connectionId = this.#connectionIds.get(request.socket) ?? 0;
+    const recorded = core.recording.addRequest({
+      transport: 'http',
+      endpoint,
+      connectionId,
+      headers: { ...request.headers },
+      body,
+      wireBytes: raw.length,
+      decodedBytes: decoded?.length ?? raw.length,
+      contentEncoding: encoding,
+      receivedAt: Date.now(),
+      lane: undefined,
+    });
+    const fault = core.takeFault(
+      { phase: 'request', transport: 'http', endpoint, connectionId, requestIndex: recorded.index, body },
+      bearerToken(request.headers),
+    );
+    if (fault === 'unauthorized') {
+      sendError(response, 401, 'invalid_api_key');
+      return;
+    }
+    if (fault?.kind === 'http-status') {
+      const headers = { ...fault.headers };
+      if (fault.body !== undefined) sendJson(response, fault.status, fault.body, headers);
+      else sendError(response, fault.status, codeForStatus(fault.status), undefined, headers);
+      return;
+    }
+    if (decoded === undefined) {
+      sendError(response, 400, 'invalid_request', 'The request body could not be decoded.');
+      return;
+    }
+    if (body === undefined) {
+      sendError(response, 400, 'invalid_json', 'The request body is not valid JSON.');
+      return;
+    }
+    if (endpoint === 'compact') return this.#compact(response, body);
+    if (endpoint === 'trace_summarize') return this.#traceSummarize(response, body);
+    return this.#responses(request, response, body, recorded, fault);
+  }
+
+  #compact(response: ServerResponse, body: unknown): void {
+    if (!isRecord(body) || !Array.isArray(body['input'])) {
+      sendError(response, 400, 'invalid_request', 'input must be an array of items.');
+      return;
+    }
+    const kept = body['input'].filter((item) => isRecord(item) && item['type'] === 'message' && item['role'] === 'user');
+    const compaction = {
+      type: 'compaction',
+      id: this.#core.newId('cmp'),
+      encrypted_content: `enc_${Buffer.from(JSON.stringify(body['input'])).toString('base64').slice(0, 64)}`,
+    };
+    sendJson(response, 200, JSON.stringify({ output: [...kept, compaction] }), { 'x-request-id': this.#core.newId('req') });
+  }
+
+  #traceSummarize(response: ServerResponse, body: unknown): void {
+    if (!isRecord(body) || !Array.isArray(body['traces'])) {
+      sendError(response, 400, 'invalid_request', 'traces must be an array.');
+      return;
+    }
+    const output = body['traces'].map((trace) => {
+      const id = isRecord(trace) ? String(trace['id'] ?? '') : '';
+      const items = isRecord(trace) && Array.isArray(trace['items']) ? trace['items'].length : 0;
+      return { trace_summary: `Trace ${id}: ${items} items.`, memory_summary: `Remember trace ${id}.` };
+    });
+    sendJson(response, 200, JSON.stringify({ output }), { 'x-request-id': this.#core.newId('req') });
+  }
+
+  async #responses(
+    request: IncomingMessage,
+    response: ServerResponse,
+    rawBody: unknown,
+    recorded: RecordedRequest,
+    fault: Fault | undefined,
+  ): Promise<void> {
+    const core = this.#core;
+    const body = readResponsesBody(rawBody);
+    if (typeof body === 'string') {
+      sendError(response, 400, 'invalid_request', body);
+      return;
+    }
+    const previousId = body.previous_response_id;
+    const cached = previousId === undefined ? undefined : core.storedResponses.get(previousId);
+    if (previousId !== undefined && cached === undefined) {
+      sendError(response, 400, 'previous_response_not_found', `Previous response with id '${previousId}' not found.`);
+      return;
+    }
+    const turnState = core.sticky.observe(
+      {
+        turnMetadata: headerValue(request.headers, 'x-codex-turn-metadata'),
+        turnState: headerValue(request.headers, 'x-codex-turn-state'),
+      },
+      recorded.index,
+      'http',
+    );
+    const input = continuedInput(cached, body.input ?? []);
+    const plan = core.plan(
+      { transport: 'http', body, input, requestIndex: recorded.index, connectionId: recorded.connectionId },
+      cachedContextBytes(cached),
+    );
+    recorded.responseId = plan.responseId;
+    const remember = (): void => {
+      if (body.store === true) core.storedResponses.set(plan.responseId, { responseId: plan.responseId, input, output: plan.output });
+    };
+    const requestId = core.newId('req');
+    const headers: Record<string, string> = {
+      'x-request-id': requestId,
+      'openai-model': body.model ?? core.options.modelName,
+      'x-models-etag': core.options.modelsEtag,
+      ...core.rateLimitHeaders(),
+      ...(turnState === undefined ? {} : { 'x-codex-turn-state': turnState }),
+    };
+    if (body.stream !== true) {
+      const completed = plan.events.map((planned) => planned.event).find(isCompleted);
+      remember();
+      sendJson(response, 200, JSON.stringify(completed?.['response'] ?? plan.snapshot), headers);
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
+    response.flushHeaders();
+    const writer = new SseWriter(response);
+    const record = (event: JsonObject | { raw: string }, bytes: number): void => {
+      core.recording.addEvent(
+        { requestIndex: recorded.index, connectionId: recorded.connectionId, transport: 'http', event, sentAt: Date.now() },
+        bytes,
+      );
+    };
+    for (const action of actionsFor(plan, fault, false)) {
+      if (writer.closed) return;
+      switch (action.type) {
+        case 'event':
+        case 'binary': {
+          const paced = action.type === 'event' && action.paced;
+          if (paced && !(await core.timers.sleep(core.options.tokenDelayMs))) return;
+          const bytes = await writer.write(formatSseEvent(action.event));
+          if (bytes === 0) return;
+          record(action.event, bytes);
+          if (isCompleted(action.event)) remember();
+          break;
+        }
+        case 'raw': {
+          const bytes = await writer.write(formatSseRaw('response.output_text.delta', action.data));
+          record({ raw: action.data }, bytes);
+          break;
+        }
+        case 'close':
+          writer.cut();
+          return;
+        case 'stall':
+        case 'half-open':
+          return;
+        case 'end':
+          writer.end();
+          return;
+      }
+    }
+    writer.end();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Options of the loopback Responses server and the types of its scripted mode.
+ */
+import type { JsonObject, ResponsesRequestBody } from './request-body.js';
+
+/** What a model (default or scripted) is asked to answer. */
+export interface ModelRequest {
+  readonly transport: 'http' | 'websocket';
+  /** The request body as received (WebSocket: the `response.create` frame). */
+  readonly body: ResponsesRequestBody;
+  /**
+   * The effective input: with `previous_response_id`, the cached response's input plus its
+   * output items plus the new input; otherwise the request's input.
+   */
+  readonly input: readonly unknown[];
+  /** Position of the request in `recording.requests`. */
+  readonly requestIndex: number;
+  readonly connectionId: number;
+}
+
+/**
+ * One scripted response: the exact events to send, in order. Events without
+ * `sequence_number` get their index. The `response.id` and `response.output` found in the
+ * events' `response` objects become the cached response used by continuation.
+ */
+export interface ScriptedResponse {
+  readonly events: readonly JsonObject[];
+}
+
+/** Decides the answer to a request; undefined falls back to the default model. */
+export type ScriptedModel = (request: ModelRequest) => ScriptedResponse | undefined;
+
+/** The rate-limit snapshot sent as headers (HTTP) and `codex.rate_limits` (WebSocket). */
+export interface RateLimitSnapshot {
+  /** Percent of the primary window used (0–100). Default 12.5. */
+  readonly primaryUsedPercent: number;
+  /** Length of the primary window in minutes. Default 300. */
+  readonly primaryWindowMinutes: number;
+  /** Reset of the primary window, seconds since the epoch. Default: start time + 1 hour. */
+  readonly primaryResetAt: number;
+  /** Percent of the secondary window used. Default 3. */
+  readonly secondaryUsedPercent: number;
+  /** Length of the secondary window in minutes. Default 10080 (a week). */
+  readonly secondaryWindowMinutes: number;
+  /** Reset of the secondary window, seconds since the epoch. Default: start time + 1 day. */
+  readonly secondaryResetAt: number;
+}
+
+/** Options of {@link startResponsesServer}. Every field is optional. */
+export interface ResponsesServerOptions {
+  /**
+   * `'default'` (the deterministic model) or a function giving scripted responses. Scripts
+   * queued with `server.script.next()` take precedence over both. Default `'default'`.
+   */
+  readonly model?: 'default' | ScriptedModel;
+  /** Model slug used when a request has no `model`, and in `openai-model`. Default `gpt-loopback`. */
+  readonly modelName?: string;
+  /** Delay in milliseconds before each delta event (token pacing). Default 0. */
+  readonly tokenDelayMs?: number;
+  /** Characters per text / arguments / summary delta. Default 4. */
+  readonly deltaChars?: number;
+  /** Exact length in characters of every plain answer of the default model. Default: natural. */
+  readonly answerChars?: number;
+  /**
+   * Age in milliseconds after which a WebSocket answers `response.create` with
+   * `websocket_connection_limit_reached` (then closes with 1000). Default 3,600,000 (60 min).
+   */
+  readonly connectionAgeLimitMs?: number;
+  /** Delay in milliseconds before every WebSocket upgrade is answered. Default 0. */
+  readonly handshakeDelayMs?: number;
+  /** Named lanes (`stream_id`) a WebSocket may use before `websocket_stream_limit_reached`. Default 32. */
+  readonly maxLanes?: number;
+  /** Largest WebSocket frame accepted from clients, in bytes (`ws` maxPayload). Default 64 MiB. */
+  readonly maxPayloadBytes?: number;
+  /** Rate-limit snapshot to report. */
+  readonly rateLimits?: Partial<RateLimitSnapshot>;
+  /** `x-models-etag` response header. Default `"loopback-models-1"`. */
+  readonly modelsEtag?: string;
+}
+
+/** The options with defaults applied. */
+export interface ResolvedOptions {
+  readonly model: 'default' | ScriptedModel;
+  readonly modelName: string;
+  readonly tokenDelayMs: number;
+  readonly deltaChars: number;
+  readonly answerChars: number | undefined;
+  readonly connectionAgeLimitMs: number;
+  readonly handshakeDelayMs: number;
+  readonly maxLanes: number;
+  readonly maxPayloadBytes: number;
+  readonly rateLimits: RateLimitSnapshot;
+  readonly modelsEtag: string;
+}
+
+export function resolveOptions(options: ResponsesServerOptions, now: number): ResolvedOptions {
+  const seconds = Math.floor(now / 1000);
+  return {
+    model: options.model ?? 'default',
+    modelName: options.modelName ?? 'gpt-loopback',
+    tokenDelayMs: options.tokenDelayMs ?? 0,
+    deltaChars: Math.max(1, options.deltaChars ?? 4),
+    answerChars: options.answerChars,
+    connectionAgeLimitMs: options.connectionAgeLimitMs ?? 60 * 60 * 1000,
+    handshakeDelayMs: options.handshakeDelayMs ?? 0,
+    maxLanes: options.maxLanes ?? 32,
+    maxPayloadBytes: options.maxPayloadBytes ?? 64 * 1024 * 1024,
+    rateLimits: {
+      primaryUsedPercent: 12.5,
+      primaryWindowMinutes: 300,
+      primaryResetAt: seconds + 3600,
+      secondaryUsedPercent: 3,
+      secondaryWindowMinutes: 10080,
+      secondaryResetAt: seconds + 86400,
+      ...options.rateLimits,
+    },
+    modelsEtag: options.modelsEtag ?? '"loopback-models-1"',
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The server side of sticky routing (`x-codex-turn-state`): issue a token on the first
+ * response of each turn, expect it on every later request of that turn, and record breaches.
+ * Turns are told apart by the `turn_id` inside the `x-codex-turn-metadata` JSON.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Recording, StickyViolation } from './recording.js';
+import { isRecord } from './request-body.js';
+
+/** Per-request routing values, from HTTP headers or WebSocket `client_metadata`. */
+export interface RoutingValues {
+  /** The raw `x-codex-turn-metadata` JSON, if sent. */
+  readonly turnMetadata: string | undefined;
+  /** The `x-codex-turn-state` token the request carried, if any. */
+  readonly turnState: string | undefined;
+}
+
+/** Reads the `turn_id` out of a turn-metadata JSON string. */
+export function turnIdOf(turnMetadata: string | undefined): string | undefined {
+  if (turnMetadata === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(turnMetadata);
+    const turnId = isRecord(parsed) ? parsed['turn_id'] : undefined;
+    return typeof turnId === 'string' || typeof turnId === 'number' ? String(turnId) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tracks turns and their tokens for one server. */
+export class StickyRouting {
+  /** Token issued per turn id. */
+  readonly #tokens = new Map<string, string>();
+  /** Turn id per issued token. */
+  readonly #turnsByToken = new Map<string, string>();
+  readonly #recording: Recording;
+
+  constructor(recording: Recording) {
+    this.#recording = recording;
+  }
+
+  /** Tokens issued so far, by turn id. */
+  get tokens(): ReadonlyMap<string, string> {
+    return this.#tokens;
+  }
+
+  /**
+   * Checks a request against the contract (recording violations) and returns the token to
+   * send with its response: a new one on the first response of a turn, otherwise undefined.
+   * Requests without turn metadata are not checked and get no token.
+   */
+  observe(values: RoutingValues, requestIndex: number, transport: 'http' | 'websocket'): string | undefined {
+    const turnId = turnIdOf(values.turnMetadata);
+    if (turnId === undefined) return undefined;
+    const expected = this.#tokens.get(turnId);
+    const received = values.turnState;
+    const violation = (kind: StickyViolation['kind']): void => {
+      this.#recording.stickyViolations.push({ kind, turnId, requestIndex, transport, expected, received });
+    };
+    if (expected === undefined) {
+      if (received !== undefined) {
+        const owner = this.#turnsByToken.get(received);
+        violation(owner !== undefined && owner !== turnId ? 'replayed' : 'wrong');
+      }
+      const token = `ts_${randomUUID()}`;
+      this.#tokens.set(turnId, token);
+      this.#turnsByToken.set(token, turnId);
+      return token;
+    }
+    if (received === undefined) violation('missing');
+    else if (received !== expected) violation('wrong');
+    return undefined;
+  }
+}

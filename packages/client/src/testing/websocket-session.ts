@@ -1,0 +1,210 @@
+/**
+ * One WebSocket connection in "WebSocket mode": `response.create` frames in, event frames out,
+ * a per-lane cache of the latest response for `previous_response_id`, one response at a time
+ * per lane (FIFO), the connection age limit, and the request faults that act on frames.
+ */
+import type { RawData, WebSocket } from 'ws';
+import { buildErrorEvent, codeForStatus, type ErrorEventSpec } from './error-payloads.js';
+import type { Fault } from './faults.js';
+import type { RecordedEvent, RecordedRequest } from './recording.js';
+import { headerValue, isRecord, readResponsesBody, type JsonObject, type ResponsesRequestBody } from './request-body.js';
+import { actionsFor, isCompleted } from './response-actions.js';
+import { cachedContextBytes, continuedInput, type CachedResponse, type ServerCore } from './server-core.js';
+
+const DEFAULT_LANE = 'default';
+const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+export class WebSocketSession {
+  readonly connectionId: number;
+  readonly #core: ServerCore;
+  readonly #socket: WebSocket;
+  readonly #headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly #openedAt = Date.now();
+  readonly #timing: boolean;
+  readonly #lanes = new Map<string, Promise<void>>();
+  readonly #cache = new Map<string, CachedResponse>();
+  readonly #closed: Promise<void>;
+  #halfOpen: boolean;
+
+  constructor(
+    core: ServerCore,
+    socket: WebSocket,
+    connectionId: number,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+    halfOpen: boolean,
+  ) {
+    this.#core = core;
+    this.#socket = socket;
+    this.connectionId = connectionId;
+    this.#headers = headers;
+    this.#halfOpen = halfOpen;
+    this.#timing = headerValue(headers, 'x-responsesapi-include-timing-metrics')?.toLowerCase() === 'true';
+    this.#closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('ping', (data: Buffer) => {
+      if (!this.#halfOpen) socket.pong(data);
+    });
+    socket.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
+    socket.on('error', () => undefined);
+  }
+
+  /** Whether the socket was made half-open by a fault. */
+  get halfOpen(): boolean {
+    return this.#halfOpen;
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (this.#halfOpen) return;
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    let frame: unknown;
+    try {
+      frame = isBinary ? undefined : JSON.parse(buffer.toString('utf8'));
+    } catch {
+      frame = undefined;
+    }
+    const lane = isRecord(frame) && typeof frame['stream_id'] === 'string' ? frame['stream_id'] : DEFAULT_LANE;
+    const recorded = this.#core.recording.addRequest({
+      transport: 'websocket',
+      endpoint: 'responses',
+      connectionId: this.connectionId,
+      headers: this.#headers,
+      body: frame,
+      wireBytes: buffer.length,
+      decodedBytes: buffer.length,
+      contentEncoding: undefined,
+      receivedAt: Date.now(),
+      lane,
+    });
+    if (isBinary) return void this.#sendError(recorded, { code: 'invalid_request', message: 'Binary frames are not supported.' });
+    if (frame === undefined) return void this.#sendError(recorded, { code: 'invalid_json', message: 'The frame is not valid JSON.' });
+    if (!isRecord(frame) || frame['type'] !== 'response.create') {
+      const type = isRecord(frame) ? String(frame['type']) : typeof frame;
+      return void this.#sendError(recorded, { code: 'unknown_event_type', message: `Unsupported client event ${type}.` });
+    }
+    const body = readResponsesBody(frame);
+    if (typeof body === 'string') return void this.#sendError(recorded, { code: 'invalid_request', message: body });
+    const fault = this.#core.takeFault(
+      { phase: 'request', transport: 'websocket', endpoint: 'responses', connectionId: this.connectionId, requestIndex: recorded.index, body },
+      headerValue(this.#headers, 'authorization')?.replace(/^Bearer\s+/i, ''),
+    );
+    if (fault === 'unauthorized') return void this.#sendError(recorded, { code: 'invalid_api_key', status: 401 });
+    if (!this.#lanes.has(lane) && lane !== DEFAULT_LANE && this.#namedLanes() >= this.#core.options.maxLanes) {
+      return void this.#sendError(recorded, { code: 'websocket_stream_limit_reached' });
+    }
+    const previous = this.#lanes.get(lane) ?? Promise.resolve();
+    const next = previous.then(() => this.#serve(body, recorded, fault, lane)).catch(() => undefined);
+    this.#lanes.set(lane, next);
+  }
+
+  #namedLanes(): number {
+    let count = 0;
+    for (const lane of this.#lanes.keys()) if (lane !== DEFAULT_LANE) count += 1;
+    return count;
+  }
+
+  #open(): boolean {
+    return this.#socket.readyState === this.#socket.OPEN && !this.#halfOpen;
+  }
+
+  /** Sends one frame, resolving once it is written, and records it as `recordedAs`. */
+  async #sendFrame(recorded: RecordedRequest, text: string, recordedAs: RecordedEvent['event'], binary = false): Promise<void> {
+    if (!this.#open()) return;
+    this.#core.recording.addEvent(
+      { requestIndex: recorded.index, connectionId: this.connectionId, transport: 'websocket', event: recordedAs, sentAt: Date.now() },
+      Buffer.byteLength(text),
+    );
+    const data = binary ? Buffer.from(text) : text;
+    await new Promise<void>((resolve) => this.#socket.send(data, { binary }, () => resolve()));
+  }
+
+  #send(recorded: RecordedRequest, event: JsonObject): Promise<void> {
+    return this.#sendFrame(recorded, JSON.stringify(event), event);
+  }
+
+  #withLane(event: JsonObject, body: ResponsesRequestBody | undefined): JsonObject {
+    return body?.stream_id === undefined ? event : { ...event, stream_id: body.stream_id };
+  }
+
+  #sendError(recorded: RecordedRequest, spec: ErrorEventSpec, body?: ResponsesRequestBody): Promise<void> {
+    return this.#send(recorded, this.#withLane(buildErrorEvent(spec, true), body));
+  }
+
+  async #serve(body: ResponsesRequestBody, recorded: RecordedRequest, fault: Fault | undefined, lane: string): Promise<void> {
+    const core = this.#core;
+    if (!this.#open()) return;
+    if (Date.now() - this.#openedAt >= core.options.connectionAgeLimitMs) {
+      await this.#sendError(recorded, { code: 'websocket_connection_limit_reached' }, body);
+      this.#socket.close(1000, 'connection age limit reached');
+      return;
+    }
+    if (fault?.kind === 'http-status') {
+      return this.#sendError(recorded, { code: codeForStatus(fault.status), status: fault.status }, body);
+    }
+    const cached = this.#cache.get(lane);
+    const previousId = body.previous_response_id;
+    if (previousId !== undefined && cached?.responseId !== previousId) {
+      return this.#sendError(
+        recorded,
+        { code: 'previous_response_not_found', message: `Previous response with id '${previousId}' not found.` },
+        body,
+      );
+    }
+    const base = previousId === undefined ? undefined : cached;
+    const metadata = body.client_metadata ?? {};
+    const turnState = core.sticky.observe(
+      { turnMetadata: metadata['x-codex-turn-metadata'], turnState: metadata['x-codex-turn-state'] },
+      recorded.index,
+      'websocket',
+    );
+    const input = continuedInput(base, body.input ?? []);
+    const warmUp = body.generate === false;
+    const plan = warmUp
+      ? core.planWarmUp(body.model)
+      : core.plan(
+          { transport: 'websocket', body, input, requestIndex: recorded.index, connectionId: this.connectionId },
+          cachedContextBytes(base),
+        );
+    recorded.responseId = plan.responseId;
+    const receivedAt = Date.now();
+    await this.#send(recorded, this.#withLane(core.rateLimitEvent(), body));
+    const headers: Record<string, string> = { 'x-request-id': core.newId('req'), 'openai-model': body.model ?? core.options.modelName };
+    if (turnState !== undefined) headers['x-codex-turn-state'] = turnState;
+    await this.#send(recorded, this.#withLane({ type: 'response.metadata', headers }, body));
+    for (const action of actionsFor(plan, fault, true)) {
+      if (!this.#open()) return;
+      switch (action.type) {
+        case 'event': {
+          if (action.paced && !(await core.timers.sleep(core.options.tokenDelayMs))) return;
+          const type = String(action.event['type']);
+          if (this.#timing && TERMINAL.has(type)) {
+            const elapsed = Date.now() - receivedAt;
+            const timing = { type: 'responsesapi.websocket_timing', timing: { duration_ms: elapsed, engine_service_total_ms: elapsed, engine_service_ttft_total_ms: 0 } };
+            await this.#send(recorded, this.#withLane(timing, body));
+          }
+          await this.#send(recorded, this.#withLane(action.event, body));
+          if (isCompleted(action.event)) this.#cache.set(lane, { responseId: plan.responseId, input, output: plan.output });
+          break;
+        }
+        case 'raw':
+          await this.#sendFrame(recorded, action.data, { raw: action.data.length > 256 ? `${action.data.slice(0, 256)}…` : action.data });
+          break;
+        case 'binary': {
+          const text = JSON.stringify(this.#withLane(action.event, body));
+          await this.#sendFrame(recorded, text, { binaryBytes: Buffer.byteLength(text) }, true);
+          break;
+        }
+        case 'close':
+          if (action.code === undefined) this.#socket.terminate();
+          else this.#socket.close(action.code, action.reason);
+          return;
+        case 'stall':
+          await this.#closed;
+          return;
+        case 'end':
+          return;
+        case 'half-open':
+          this.#halfOpen = true;
+          return;
+      }
+    }
+  }
+}
