@@ -24,3 +24,19 @@ export { computeBackoffMs, DEFAULT_BACKOFF, type BackoffOptions } from './retry/
 export { DEFAULT_RETRY_AFTER_MAX_MS, parseRetryAfterMs, parseShouldRetry, type RetryAfterOptions } from './retry/retry-after.js';
 export { getHeader, type HeaderSource } from './retry/header-lookup.js';
 export { systemClock, type Clock } from './time/clock.js';
+
+// Server-sent events
+export { DEFAULT_MAX_EVENT_SIZE, SseDecoder, type SseDecoderOptions, type SseEvent } from './sse/sse-decoder.js';
+export { decodeSseStream, type DecodeSseStreamOptions } from './sse/decode-sse-stream.js';
+
+// HTTP
+export {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpJsonResponse,
+  type HttpStreamResponse,
+  type PostJsonOptions,
+  type PostOptions,
+  type PostStreamOptions,
+} from './http/http-client.js';
+export { compressZstd, type RequestCompression } from './http/request-compression.js';

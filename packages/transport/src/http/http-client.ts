@@ -1,0 +1,394 @@
+import { Agent, type Dispatcher } from 'undici';
+import { combineSignals, throwIfAborted, toAbortError } from '../abort/abort-helpers.js';
+import { ClosedError } from '../errors/closed-error.js';
+import { IdleTimeoutError } from '../errors/connection-errors.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
+import { ModelwireError } from '../errors/modelwire-error.js';
+import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
+import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
+import { decodeSseStream } from '../sse/decode-sse-stream.js';
+import type { SseEvent } from '../sse/sse-decoder.js';
+import { mapUndiciError } from './map-undici-error.js';
+import { compressZstd, type RequestCompression } from './request-compression.js';
+
+/** Options of {@link HttpClient}. Every value holds for the client's whole (session) lifetime. */
+export interface HttpClientOptions {
+  /**
+   * The undici dispatcher to send through (an `Agent`, a `ProxyAgent`, a `MockAgent` …).
+   * When given, the client does not own it: `close()` leaves it open. Default: a private
+   * `Agent` built from the options below and destroyed by `close()`.
+   */
+  dispatcher?: Dispatcher;
+  /** Maximum connections per origin in the private agent. Default 16. */
+  connections?: number;
+  /**
+   * How long an idle kept-alive connection stays in the pool, in milliseconds. Default
+   * 60 000: long enough to survive the pause between an agent's turns, so the next request
+   * skips TCP and TLS set-up (undici's own default is 4 s). A shorter `Keep-Alive: timeout`
+   * from the server wins.
+   */
+  keepAliveTimeoutMs?: number;
+  /** TCP + TLS connect timeout, in milliseconds. Default 15 000 (as Codex's WebSocket connect timeout). */
+  connectTimeoutMs?: number;
+  /**
+   * Default idle timeout of {@link HttpClient.postStream}: the longest wait for response
+   * headers and then for each body chunk, in milliseconds. `null` disables it. Default
+   * 300 000 (Codex's stream idle timeout).
+   */
+  idleTimeoutMs?: number | null;
+  /**
+   * Default total timeout of {@link HttpClient.postJson} (headers and whole body), in
+   * milliseconds; `null` disables it. Default 600 000: unary calls such as compaction may
+   * compute for minutes before answering.
+   */
+  requestTimeoutMs?: number | null;
+  /** Headers sent with every request (session-scoped values: user agent, auth …). Per-call headers override them by name (case-insensitive). */
+  headers?: RequestHeaders;
+  /**
+   * Allows credentials over plain `http:` to hosts that are not loopback. Default `false`:
+   * such a request fails with `InsecureTransportError` before anything is sent.
+   */
+  allowInsecure?: boolean;
+}
+
+/** Options of one request. */
+export interface PostOptions {
+  /** Request headers for this call; merged over the client's headers. Values must not contain CR or LF. */
+  headers?: RequestHeaders;
+  /**
+   * The body. A string or bytes is sent as is; any other value is serialised with
+   * `JSON.stringify`. `Content-Type: application/json` is added unless a content type is set.
+   */
+  body: unknown;
+  /** Aborts the request at any point (before headers, or mid-body); the connection is then destroyed. */
+  signal?: AbortSignal;
+  /** Request body compression. Default `'none'`. */
+  compression?: RequestCompression;
+}
+
+/** Options of {@link HttpClient.postStream}. */
+export interface PostStreamOptions extends PostOptions {
+  /** Overrides the client's idle timeout for this call (milliseconds; `null` disables). */
+  idleTimeoutMs?: number | null;
+  /** Largest SSE event accepted (see `SseDecoderOptions.maxEventSize`). Default 16 MiB. */
+  maxEventSize?: number;
+}
+
+/** Options of {@link HttpClient.postJson}. */
+export interface PostJsonOptions extends PostOptions {
+  /** Overrides the client's total request timeout for this call (milliseconds; `null` disables). */
+  timeoutMs?: number | null;
+  /** Largest response body accepted, in bytes. Default 64 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** A successful (2xx) streaming response. */
+export interface HttpStreamResponse extends AsyncDisposable {
+  /** The HTTP status (2xx). */
+  readonly status: number;
+  /** Response headers, lower-case names; repeated headers are joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The server-sent events of the body, in order. Iterate it once. Ends normally when the body
+   * ends after a complete event; throws `IdleTimeoutError`, `AbortError`,
+   * `PayloadTooLargeError`, `StreamIncompleteError` or `ConnectionClosedError` otherwise.
+   * Leaving the loop early releases the connection.
+   */
+  readonly events: AsyncIterable<SseEvent>;
+  /** Stops the response and destroys its body (and connection) if it has not ended. Safe to call more than once. */
+  cancel(reason?: unknown): void;
+}
+
+/** A successful (2xx) unary JSON response. */
+export interface HttpJsonResponse {
+  /** The HTTP status (2xx). */
+  readonly status: number;
+  /** Response headers, lower-case names; repeated headers are joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The parsed JSON body; `undefined` when the body was empty. */
+  readonly body: unknown;
+}
+
+const DEFAULTS = {
+  connections: 16,
+  keepAliveTimeoutMs: 60_000,
+  connectTimeoutMs: 15_000,
+  idleTimeoutMs: 300_000,
+  requestTimeoutMs: 600_000,
+  maxResponseBytes: 64 * 1024 * 1024,
+} as const;
+
+type BodyReadable = Dispatcher.ResponseData['body'];
+
+/**
+ * A session-scoped HTTP client: one undici connection pool, reused by every request of the
+ * session, so that only the first request pays for TCP and TLS set-up.
+ *
+ * undici's own `headersTimeout` and `bodyTimeout` are disabled (0) on purpose in the private
+ * agent: the client enforces its timeouts itself, per request, so that a stalled stream
+ * raises a typed `IdleTimeoutError` and each call can choose its value (300 s for a stream,
+ * 10 minutes for a compaction).
+ *
+ * Redirects are never followed: a 3xx is an `HttpStatusError` like any other non-2xx, so a
+ * request's credentials never reach the redirect target.
+ */
+export class HttpClient implements AsyncDisposable {
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #connectTimeoutMs: number;
+  readonly #idleTimeoutMs: number | null;
+  readonly #requestTimeoutMs: number | null;
+  readonly #headers: Record<string, string>;
+  readonly #allowInsecure: boolean;
+  #closed = false;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+    this.#idleTimeoutMs = options.idleTimeoutMs === undefined ? DEFAULTS.idleTimeoutMs : options.idleTimeoutMs;
+    this.#requestTimeoutMs = options.requestTimeoutMs === undefined ? DEFAULTS.requestTimeoutMs : options.requestTimeoutMs;
+    this.#headers = lowerCaseKeys(validateHeaders(options.headers));
+    this.#allowInsecure = options.allowInsecure ?? false;
+    if (options.dispatcher !== undefined) {
+      this.#dispatcher = options.dispatcher;
+      this.#ownsDispatcher = false;
+    } else {
+      this.#dispatcher = new Agent({
+        connections: options.connections ?? DEFAULTS.connections,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs,
+        connect: { timeout: this.#connectTimeoutMs },
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      this.#ownsDispatcher = true;
+    }
+  }
+
+  /** True once {@link HttpClient.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends a POST and returns once the response headers arrived, with the body as server-sent
+   * events. A non-2xx status throws `HttpStatusError` (with up to 64 KiB of the body) before
+   * any event is read.
+   *
+   * @throws HttpStatusError, ConnectError, ConnectTimeoutError, IdleTimeoutError (no headers
+   *   in time), AbortError, InsecureTransportError, InvalidHeaderError, ClosedError.
+   */
+  async postStream(url: string | URL, options: PostStreamOptions): Promise<HttpStreamResponse> {
+    const idleTimeoutMs = options.idleTimeoutMs === undefined ? this.#idleTimeoutMs : options.idleTimeoutMs;
+    const headers = { accept: 'text/event-stream', ...this.#headersFor(options.headers) };
+    const { status, responseHeaders, body } = await this.#send(url, options, headers, idleTimeoutMs, 'headers');
+    let cancelled = false;
+    const cancel = (reason?: unknown): void => {
+      if (cancelled) return;
+      cancelled = true;
+      if (!body.destroyed) body.destroy(reason instanceof Error ? reason : undefined);
+    };
+    const context = { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs };
+    const decoded = decodeSseStream(body, {
+      idleTimeoutMs,
+      cancel,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
+    });
+    async function* events(): AsyncGenerator<SseEvent, void, undefined> {
+      try {
+        yield* decoded;
+        // undici returns the connection to the pool on a later tick than the body's end; a
+        // request sent in between would open a second connection. One macrotask suffices.
+        await new Promise((resolve) => setImmediate(resolve));
+      } catch (error) {
+        throw mapUndiciError(error, context);
+      }
+    }
+    return {
+      status,
+      headers: responseHeaders,
+      events: events(),
+      cancel,
+      [Symbol.asyncDispose]: async () => cancel(),
+    };
+  }
+
+  /**
+   * Sends a POST and reads the whole JSON response (for unary calls). A non-2xx status
+   * throws `HttpStatusError`.
+   *
+   * @throws as {@link HttpClient.postStream}, plus `IdleTimeoutError` when the total timeout
+   *   passes, `PayloadTooLargeError` for a body above `maxResponseBytes`, and a
+   *   `decode_failed` `ModelwireError` for a body that is not JSON.
+   */
+  async postJson(url: string | URL, options: PostJsonOptions): Promise<HttpJsonResponse> {
+    const timeoutMs = options.timeoutMs === undefined ? this.#requestTimeoutMs : options.timeoutMs;
+    const headers = { accept: 'application/json', ...this.#headersFor(options.headers) };
+    const deadline = new AbortController();
+    const timer = timeoutMs === null ? undefined : setTimeout(() => deadline.abort(new IdleTimeoutError(timeoutMs)), timeoutMs);
+    const combined = combineSignals(options.signal, deadline.signal);
+    try {
+      const { status, responseHeaders, body } = await this.#send(url, { ...options, signal: combined.signal }, headers, null, 'headers');
+      const text = await readBody(body, options.maxResponseBytes ?? DEFAULTS.maxResponseBytes, combined.signal, false);
+      // Let undici return the connection to the pool before the caller can send the next request.
+      await new Promise((resolve) => setImmediate(resolve));
+      let parsed: unknown;
+      if (text.trim() !== '') {
+        try {
+          parsed = JSON.parse(text);
+        } catch (error) {
+          throw new ModelwireError(ErrorCode.DecodeFailed, `response body of ${describeUrl(url)} is not valid JSON`, { cause: error });
+        }
+      }
+      return { status, headers: responseHeaders, body: parsed };
+    } catch (error) {
+      throw mapUndiciError(error, { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs: timeoutMs });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      combined.dispose();
+    }
+  }
+
+  /**
+   * Closes the client: new requests fail with `ClosedError`; the private agent is destroyed,
+   * which aborts requests still in flight and closes every pooled connection. An injected
+   * dispatcher is left open. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.destroy();
+  }
+
+  /** Same as {@link HttpClient.close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #headersFor(callHeaders: RequestHeaders | undefined): Record<string, string> {
+    return { ...this.#headers, ...lowerCaseKeys(validateHeaders(callHeaders)) };
+  }
+
+  /** Sends the request and waits for headers; non-2xx becomes `HttpStatusError`. */
+  async #send(
+    url: string | URL,
+    options: PostOptions,
+    headers: Record<string, string>,
+    headersTimeoutMs: number | null,
+    phase: 'headers',
+  ): Promise<{ status: number; responseHeaders: Record<string, string>; body: BodyReadable }> {
+    if (this.#closed) throw new ClosedError('the HTTP client');
+    throwIfAborted(options.signal);
+    const target = typeof url === 'string' ? new URL(url) : url;
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      throw new ModelwireError(ErrorCode.InvalidArgument, `unsupported URL scheme ${target.protocol}`);
+    }
+    assertSecureTransport(target, headers, this.#allowInsecure);
+    let payload = encodeBody(options.body, headers);
+    if (options.compression === 'zstd') {
+      payload = await compressZstd(payload);
+      headers['content-encoding'] = 'zstd';
+    }
+    const headersDeadline = new AbortController();
+    const timer =
+      headersTimeoutMs === null ? undefined : setTimeout(() => headersDeadline.abort(new IdleTimeoutError(headersTimeoutMs, { phase })), headersTimeoutMs);
+    const combined = combineSignals(options.signal, headersDeadline.signal);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        headers,
+        body: payload,
+        signal: combined.signal,
+      });
+    } catch (error) {
+      if (combined.signal.aborted) throw toAbortError(combined.signal.reason);
+      throw mapUndiciError(error, { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs: headersTimeoutMs });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      combined.dispose();
+    }
+    const responseHeaders = flattenHeaders(response.headers);
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      // One byte beyond the cap lets HttpStatusError see (and flag) the truncation. A stalled
+      // error body gets the headers timeout (or 30 s) before the status is reported without it.
+      const bodyDeadline = new AbortController();
+      const bodyTimer = setTimeout(() => bodyDeadline.abort(new IdleTimeoutError(headersTimeoutMs ?? 30_000)), headersTimeoutMs ?? 30_000);
+      const bodySignal = combineSignals(options.signal, bodyDeadline.signal);
+      const body = await readBody(response.body, MAX_ERROR_BODY_BYTES + 1, bodySignal.signal, true)
+        .catch(() => '')
+        .finally(() => {
+          clearTimeout(bodyTimer);
+          bodySignal.dispose();
+        });
+      throwIfAborted(options.signal);
+      throw new HttpStatusError({ status: response.statusCode, headers: responseHeaders, body, context: `POST ${describeUrl(target)}` });
+    }
+    return { status: response.statusCode, responseHeaders, body: response.body };
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) result[name.toLowerCase()] = value;
+  return result;
+}
+
+function encodeBody(body: unknown, headers: Record<string, string>): Uint8Array {
+  headers['content-type'] ??= 'application/json';
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return body;
+  return Buffer.from(JSON.stringify(body) ?? 'null', 'utf8');
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    result[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return result;
+}
+
+/** Origin and path only: a query string may carry a secret. */
+function describeUrl(url: string | URL): string {
+  try {
+    const parsed = typeof url === 'string' ? new URL(url) : url;
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * Reads a body as UTF-8 text. Above `maxBytes`, either truncates (error bodies: keep the
+ * head, destroy the rest) or throws `PayloadTooLargeError`.
+ */
+async function readBody(body: BodyReadable, maxBytes: number, signal: AbortSignal | undefined, truncate: boolean): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onAbort = (): void => {
+    body.destroy(toAbortError(signal?.reason));
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        if (!truncate) throw new PayloadTooLargeError('body', maxBytes);
+        chunks.push(chunk.subarray(0, chunk.length - (size - maxBytes)));
+        body.destroy();
+        break;
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (signal?.aborted) throw toAbortError(signal.reason);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,52 @@
+import { toAbortError } from '../abort/abort-helpers.js';
+import { ClosedError } from '../errors/closed-error.js';
+import { ConnectionClosedError } from '../errors/connection-closed-error.js';
+import { ConnectError, ConnectTimeoutError, IdleTimeoutError } from '../errors/connection-errors.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { ModelwireError } from '../errors/modelwire-error.js';
+
+/** Socket error codes that mean "the connection could not be made" (nothing was sent). */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
+/** Context for {@link mapUndiciError}. */
+export interface UndiciErrorContext {
+  /** The connect timeout in force, in milliseconds (for the message). */
+  connectTimeoutMs: number;
+  /** The idle timeout in force, in milliseconds, or `null`. */
+  idleTimeoutMs: number | null;
+}
+
+/**
+ * Maps whatever undici or the socket threw to a Modelwire error. Modelwire errors pass
+ * through unchanged (they are what we abort or destroy with); the original error is kept as
+ * `cause`.
+ */
+export function mapUndiciError(error: unknown, context: UndiciErrorContext): ModelwireError {
+  if (ModelwireError.isInstance(error)) return error;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_ABORT' || code === 'ABORT_ERR') return toAbortError(error);
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new ConnectTimeoutError(context.connectTimeoutMs, { cause: error });
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new IdleTimeoutError(context.idleTimeoutMs ?? 0, { cause: error });
+    case 'UND_ERR_INVALID_ARG':
+    case 'UND_ERR_NOT_SUPPORTED':
+      return new ModelwireError(ErrorCode.InvalidArgument, `invalid request: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    case 'UND_ERR_DESTROYED':
+    case 'UND_ERR_CLOSED':
+      return new ClosedError('the HTTP client');
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return new ConnectionClosedError({ cause: error });
+    default:
+      break;
+  }
+  const causeCode = typeof error === 'object' && error !== null ? ((error as { cause?: { code?: unknown } }).cause?.code ?? code) : code;
+  if (typeof causeCode === 'string' && CONNECT_CODES.has(causeCode)) return new ConnectError(`could not connect (${causeCode})`, { cause: error });
+  return new ConnectError(`request failed${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error });
+}
