@@ -144,3 +144,82 @@ export {
   type TraceSummarizeRequest,
   type TraceSummarizeResponse,
 } from './schemas/unary-bodies.js';
+
+// Rate limits and headers
+export { readHeader, type HeaderSource } from './headers/read-header.js';
+export {
+  rateLimitSnapshotFromEvent,
+  rateLimitSnapshotFromHeaders,
+  type CodexRateLimitsEventLike,
+  type RateLimitCredits,
+  type RateLimitSnapshot,
+  type RateLimitWindow,
+} from './rate-limits/rate-limit-snapshot.js';
+
+// Decoding
+export {
+  DEFAULT_MAX_PAYLOAD_CHARS,
+  DEFAULT_PREVIEW_CHARS,
+  decodeEvent,
+  type DecodeFailure,
+  type DecodeFailureReason,
+  type DecodeOptions,
+  type DecodeResult,
+} from './decode/decode-event.js';
+
+// Client-facing events
+export type { ResponseEvent, ResponseEventType, ResponseUsage } from './events/response-event.js';
+export { mapStreamEvent, toResponseUsage } from './events/map-stream-event.js';
+export {
+  modelsEtagFromHeaders,
+  rateLimitsFromHeaders,
+  reasoningIncludedFromHeaders,
+  responseEventsFromHeaders,
+  serverModelFromHeaders,
+  turnStateFromHeaders,
+} from './events/header-events.js';
+
+// Error classification and errors
+export type {
+  ConnectionLimitReached,
+  ContextWindowExceeded,
+  ErrorClassification,
+  ErrorClassificationBase,
+  ErrorKind,
+  ErrorSource,
+  InvalidRequest,
+  PreviousResponseNotFound,
+  QuotaExceeded,
+  RetryableFailure,
+  ServerOverloaded,
+  StreamIncomplete,
+  Unauthorized,
+  UsageLimitReached,
+  UsageNotIncluded,
+} from './errors/error-classification.js';
+export {
+  classifyErrorEvent,
+  classifyFailedResponse,
+  classifyHttpError,
+  classifyIncompleteResponse,
+  classifyStreamEnd,
+  type ClassifyOptions,
+  type HttpErrorInput,
+} from './errors/classify-error.js';
+export { parseRetryDelayFromHeaders, parseRetryDelayFromMessage } from './errors/retry-delay-hint.js';
+export {
+  ConnectionLimitReachedError,
+  ContextWindowExceededError,
+  InvalidRequestError,
+  PreviousResponseNotFoundError,
+  QuotaExceededError,
+  ResponseError,
+  RetryableResponseError,
+  ServerOverloadedError,
+  StreamIncompleteError,
+  UnauthorizedError,
+  UsageLimitReachedError,
+  UsageNotIncludedError,
+  errorCodeOf,
+  errorFromClassification,
+} from './errors/response-error.js';

@@ -34,12 +34,16 @@ export const RefusalContentSchema = z.looseObject({ type: z.literal('refusal'), 
 /** Content of a message whose type this package does not know; kept unchanged. */
 export const UnknownContentSchema = z.looseObject({ type: z.string() });
 
-const KNOWN_CONTENT_TYPES: ReadonlySet<string> = new Set(['input_text', 'input_image', 'input_file', 'output_text', 'refusal']);
+/** The content part types validated strictly by {@link MessageContentSchema}. */
+export const KNOWN_CONTENT_TYPES: ReadonlySet<string> = new Set(['input_text', 'input_image', 'input_file', 'output_text', 'refusal']);
+
+/** A content part of a type not in {@link KNOWN_CONTENT_TYPES} (so a malformed known part is not mistaken for an unknown one). */
+export const UnknownContentFallbackSchema = UnknownContentSchema.refine((part) => !KNOWN_CONTENT_TYPES.has(part.type), { message: 'malformed known content part' });
 
 /** Any message content part (known ones validated, unknown ones passed through). */
 export const MessageContentSchema = z.union([
   z.discriminatedUnion('type', [InputTextContentSchema, InputImageContentSchema, InputFileContentSchema, OutputTextContentSchema, RefusalContentSchema]),
-  UnknownContentSchema.refine((part) => !KNOWN_CONTENT_TYPES.has(part.type), { message: 'malformed known content part' }),
+  UnknownContentFallbackSchema,
 ]);
 /** One message content part. */
 export type MessageContent = z.infer<typeof MessageContentSchema>;
@@ -216,6 +220,9 @@ export const KnownResponseItemSchema = z.discriminatedUnion('type', [
 /** One of the known item types. */
 export type KnownResponseItem = z.infer<typeof KnownResponseItemSchema>;
 
+/** An item of a type not in {@link KNOWN_ITEM_TYPES} (so a malformed known item is not mistaken for an unknown one). */
+export const UnknownItemFallbackSchema = UnknownItemSchema.refine((item) => !KNOWN_ITEM_TYPES.has(item.type), { message: 'malformed item of a known type' });
+
 /**
  * Any input or output item. Known types must match their schema (a `function_call` without
  * `call_id` is rejected); unknown types pass through unchanged. Objects are loose: fields this
@@ -223,7 +230,7 @@ export type KnownResponseItem = z.infer<typeof KnownResponseItemSchema>;
  */
 export const ResponseItemSchema = z.union([
   KnownResponseItemSchema,
-  UnknownItemSchema.refine((item) => !KNOWN_ITEM_TYPES.has(item.type), { message: 'malformed item of a known type' }),
+  UnknownItemFallbackSchema,
 ]);
 /** Any input or output item (known, or unknown and carried through). */
 export type ResponseItem = z.infer<typeof ResponseItemSchema>;

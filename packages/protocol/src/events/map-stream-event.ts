@@ -1,0 +1,67 @@
+import { classifyErrorEvent, classifyFailedResponse, classifyIncompleteResponse, type ClassifyOptions } from '../errors/classify-error.js';
+import { rateLimitSnapshotFromEvent } from '../rate-limits/rate-limit-snapshot.js';
+import type { StreamEvent } from '../schemas/stream-events.js';
+import type { TokenUsage } from '../schemas/token-usage.js';
+import { responseEventsFromHeaders } from './header-events.js';
+import type { ResponseEvent, ResponseUsage } from './response-event.js';
+
+const NOTHING: readonly ResponseEvent[] = Object.freeze([]);
+
+/** Converts wire token usage into {@link ResponseUsage}. */
+export function toResponseUsage(usage: TokenUsage): ResponseUsage {
+  return {
+    inputTokens: usage.input_tokens,
+    cachedInputTokens: usage.input_tokens_details?.cached_tokens ?? 0,
+    outputTokens: usage.output_tokens,
+    reasoningOutputTokens: usage.output_tokens_details?.reasoning_tokens ?? 0,
+    totalTokens: usage.total_tokens,
+  };
+}
+
+/**
+ * Maps one decoded stream event to what the client reports: usually one {@link ResponseEvent},
+ * several for a `response.metadata` event (one per header it carries), none (an empty, frozen
+ * array) for events with nothing to report (`*.done` pieces, `response.in_progress`, unknown
+ * events). Pure: no state, no I/O; terminal failures come back as `failed` events carrying
+ * their classification. `options` feed classification (request id, headers, clock).
+ */
+export function mapStreamEvent(event: StreamEvent, options?: ClassifyOptions): readonly ResponseEvent[] {
+  switch (event.type) {
+    case 'response.output_text.delta':
+      return [{ type: 'output_text_delta', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, delta: event.delta }];
+    case 'response.reasoning_summary_text.delta':
+      return [{ type: 'reasoning_summary_delta', itemId: event.item_id, outputIndex: event.output_index, summaryIndex: event.summary_index, delta: event.delta }];
+    case 'response.reasoning_text.delta':
+      return [{ type: 'reasoning_content_delta', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, delta: event.delta }];
+    case 'response.function_call_arguments.delta':
+      return [{ type: 'tool_call_input_delta', toolKind: 'function', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }];
+    case 'response.custom_tool_call_input.delta':
+      return [{ type: 'tool_call_input_delta', toolKind: 'custom', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }];
+    case 'response.reasoning_summary_part.added':
+      return [{ type: 'reasoning_summary_part_added', itemId: event.item_id, outputIndex: event.output_index, summaryIndex: event.summary_index }];
+    case 'response.output_item.added':
+      return [{ type: 'output_item_added', outputIndex: event.output_index, item: event.item }];
+    case 'response.output_item.done':
+      return [{ type: 'output_item_done', outputIndex: event.output_index, item: event.item }];
+    case 'response.created':
+      return [{ type: 'created', responseId: event.response.id }];
+    case 'response.completed': {
+      const usage = event.response.usage;
+      return [{ type: 'completed', responseId: event.response.id, usage: usage ? toResponseUsage(usage) : undefined }];
+    }
+    case 'response.failed':
+      return [{ type: 'failed', error: classifyFailedResponse(event, options) }];
+    case 'response.incomplete':
+      return [{ type: 'failed', error: classifyIncompleteResponse(event, options) }];
+    case 'error':
+      return [{ type: 'failed', error: classifyErrorEvent(event, options) }];
+    case 'codex.rate_limits': {
+      const snapshot = rateLimitSnapshotFromEvent(event);
+      return snapshot === undefined ? NOTHING : [{ type: 'rate_limits', snapshot }];
+    }
+    case 'response.metadata':
+      return responseEventsFromHeaders(event.headers);
+    default:
+      return NOTHING;
+  }
+}
