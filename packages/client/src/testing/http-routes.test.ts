@@ -104,6 +104,13 @@ describe('POST /v1/responses', () => {
     expect(body.output).toHaveLength(1);
   });
 
+  it('rejects requests the protocol schema refuses', async () => {
+    const target = await start();
+    const response = await post(target, '/responses', { stream: true, input: [] });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('model');
+  });
+
   it('rejects bodies that are not JSON', async () => {
     const target = await start();
     const response = await post(target, '/responses', '{nope');

@@ -1,7 +1,10 @@
 /**
- * Lenient readers for request bodies. The server accepts whatever a client sends and only
- * looks at the fields it needs; anything else is recorded unchanged.
+ * Readers for request bodies: Responses requests are checked against the `@modelwire/protocol`
+ * schemas (loose objects: unknown fields pass and are recorded unchanged); the server then reads
+ * only the fields it needs.
  */
+
+import { CreateResponseRequestSchema, ResponseCreateMessageSchema } from '@modelwire/protocol';
 
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -25,8 +28,24 @@ export function isRecord(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reads a body as a Responses request, or returns a reason it cannot be one. */
-export function readResponsesBody(value: unknown): ResponsesRequestBody | string {
+/**
+ * Reads a body (HTTP) or a `response.create` frame (WebSocket) as a Responses request, or
+ * returns the reason it cannot be one. A string `input` is accepted as one user message (as
+ * the service does); the result is then checked against the `@modelwire/protocol` schema.
+ */
+export function readResponsesBody(value: unknown, transport: 'http' | 'websocket' = 'http'): ResponsesRequestBody | string {
+  const lenient = readLenient(value);
+  if (typeof lenient === 'string') return lenient;
+  const schema = transport === 'http' ? CreateResponseRequestSchema : ResponseCreateMessageSchema;
+  const parsed = schema.safeParse(lenient);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `Invalid request: ${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unknown problem'}.`;
+  }
+  return lenient;
+}
+
+function readLenient(value: unknown): ResponsesRequestBody | string {
   if (!isRecord(value)) return 'The request body must be a JSON object.';
   if (value['input'] !== undefined && !Array.isArray(value['input']) && typeof value['input'] !== 'string') {
     return 'input must be an array of items or a string.';

@@ -80,7 +80,7 @@ export class WebSocketSession {
       const type = isRecord(frame) ? String(frame['type']) : typeof frame;
       return void this.#sendError(recorded, { code: 'unknown_event_type', message: `Unsupported client event ${type}.` });
     }
-    const body = readResponsesBody(frame);
+    const body = readResponsesBody(frame, 'websocket');
     if (typeof body === 'string') return void this.#sendError(recorded, { code: 'invalid_request', message: body });
     const fault = this.#core.takeFault(
       { phase: 'request', transport: 'websocket', endpoint: 'responses', connectionId: this.connectionId, requestIndex: recorded.index, body },
