@@ -25,3 +25,24 @@ export {
 } from './types/provider.js';
 export { subagentHeaderValue, type SessionSource, type SubagentLabel } from './types/session-source.js';
 export type { ReasoningEffort, ReasoningSummary, TurnContext, TurnMetadata, Verbosity } from './types/turn-context.js';
+export {
+  CLIENT_VERSION,
+  DEFAULT_MAX_CONNECTION_AGE_MS,
+  DEFAULT_ORIGINATOR,
+  ModelClient,
+  SUBAGENT_HEADER,
+  type ModelClientOptions,
+} from './client/model-client.js';
+export { ModelClientSession, type StreamOptions } from './turn/model-client-session.js';
+export { ResponseStream, type CompletedResponse } from './turn/response-stream.js';
+export type { MemoryTraceInput, MemoryTraceSummary } from './unary/summarize-memory-traces.js';
+export type {
+  WireEventStream,
+  WireHttp,
+  WireJsonResponse,
+  WirePostOptions,
+  WireSocket,
+  WireSocketConnectOptions,
+  WireSocketConnector,
+} from './wire/wire-types.js';
+export { createWsConnector, type WsConnectorOptions } from './wire/ws-connector.js';

@@ -1,0 +1,231 @@
+import { ClosedError, systemClock, type Clock } from '@modelwire/transport';
+import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
+import { ModelClientSession } from '../turn/model-client-session.js';
+import type { AuthProvider } from '../types/auth-provider.js';
+import type { Prompt, ResponseItem } from '../types/prompt.js';
+import { resolveProvider, type Provider, type ResolvedProvider } from '../types/provider.js';
+import { subagentHeaderValue, type SessionSource } from '../types/session-source.js';
+import type { TurnContext } from '../types/turn-context.js';
+import { compactConversationHistory } from '../unary/compact-conversation-history.js';
+import { summarizeMemoryTraces, type MemoryTraceInput, type MemoryTraceSummary } from '../unary/summarize-memory-traces.js';
+import { createTransportHttp } from '../wire/transport-http.js';
+import type { WireHttp, WireSocketConnector } from '../wire/wire-types.js';
+import { createWsConnector } from '../wire/ws-connector.js';
+import { ResponsesConnection } from '../ws/responses-connection.js';
+import { SessionSocket } from '../ws/session-socket.js';
+import type { SessionServices } from './session-services.js';
+import { TransportFallback } from './transport-fallback.js';
+
+/** The default `originator` header value. */
+export const DEFAULT_ORIGINATOR = 'modelwire';
+/** The package version sent in the default `User-Agent`. */
+export const CLIENT_VERSION = '0.0.0';
+
+/**
+ * Options of {@link ModelClient}: explicit, session-scoped values. Nothing per-turn lives
+ * here; per-turn values travel in the `TurnContext` of each call.
+ */
+export interface ModelClientOptions {
+  /** The provider: base URL, WebSocket support, retry budgets, timeouts, extra headers. */
+  readonly provider: Provider;
+  /** Source of bearer tokens, with an optional `refresh()` used once after a 401. */
+  readonly auth: AuthProvider;
+  /** The conversation id: `session_id` header and `prompt_cache_key`. */
+  readonly conversationId: string;
+  /** Who runs the session; a sub-agent sends `x-openai-subagent` on every request. */
+  readonly sessionSource: SessionSource;
+  /** Enabled beta feature keys, sent comma-joined as `x-codex-beta-features` (computed once). Default none. */
+  readonly betaFeatures?: readonly string[];
+  /** Use the WebSocket when the provider supports it. Default `true`. */
+  readonly enableWebSockets?: boolean;
+  /** Allow zstd compression of HTTP request bodies. Default `false`. */
+  readonly enableRequestCompression?: boolean;
+  /** Ask the WebSocket server for `responsesapi.websocket_timing` events (handshake opt-in). Default `false`. */
+  readonly includeTimingMetrics?: boolean;
+  /** The `originator` header. Default `"modelwire"`. */
+  readonly originator?: string;
+  /** The `User-Agent` header. Default `modelwire/<version> (node <version>)`. */
+  readonly userAgent?: string;
+  /**
+   * The HTTP side (testing seam). Default: the transport package's session-scoped HTTP client
+   * (one undici pool, keep-alive) built from the provider's timeouts.
+   */
+  readonly http?: WireHttp;
+  /** Opens WebSockets (testing seam). Default: the transport package's WebSocket connection. */
+  readonly webSocketConnector?: WireSocketConnector;
+  /** Time source for socket age, idle and durations. Default the system clock. */
+  readonly clock?: Clock;
+  /** Randomness for backoff jitter, in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+  /** Rotate the socket at this age, between requests, in milliseconds. Default 55 minutes. */
+  readonly maxConnectionAgeMs?: number;
+  /** Ping-check a socket idle for longer than this before reuse, in milliseconds. Default 30 000; `0` always. */
+  readonly healthCheckAfterIdleMs?: number;
+  /** Pong wait of a health check, in milliseconds. Default 5 000. */
+  readonly pongTimeoutMs?: number;
+}
+
+/** Default age at which a socket is rotated: 55 minutes (the provider's limit is 60). */
+export const DEFAULT_MAX_CONNECTION_AGE_MS = 55 * 60 * 1000;
+
+/**
+ * The session-scoped connection to a Responses provider (session lifetime).
+ *
+ * Holds everything stable for the session: provider, auth, conversation id, the precomputed
+ * session headers, the HTTP connection pool, the (pre-)opened WebSocket and the session-wide
+ * transport fallback decision. Turns are created with {@link ModelClient.newTurn}; per-turn
+ * values are passed explicitly in a `TurnContext`.
+ *
+ * Close it with `close()` or `await using`: no socket, timer or pooled connection outlives it.
+ */
+export class ModelClient implements AsyncDisposable {
+  readonly #provider: ResolvedProvider;
+  readonly #auth: AuthProvider;
+  readonly #headers: SessionHeaders;
+  readonly #fallback = new TransportFallback();
+  readonly #socket: SessionSocket;
+  readonly #http: WireHttp;
+  readonly #lifetime = new AbortController();
+  readonly #services: SessionServices;
+  readonly #sessionSource: SessionSource;
+  #closed: Promise<void> | null = null;
+
+  constructor(options: ModelClientOptions) {
+    if (typeof options.conversationId !== 'string' || options.conversationId.length === 0) {
+      throw new TypeError('conversationId must be a non-empty string');
+    }
+    this.#provider = resolveProvider(options.provider);
+    this.#auth = options.auth;
+    this.#sessionSource = options.sessionSource;
+    const clock = options.clock ?? systemClock;
+    this.#headers = buildSessionHeaders(
+      {
+        conversationId: options.conversationId,
+        originator: options.originator ?? DEFAULT_ORIGINATOR,
+        userAgent: options.userAgent ?? `modelwire/${CLIENT_VERSION} (node ${process.versions.node})`,
+        betaFeatures: options.betaFeatures ?? [],
+        subagent: subagentHeaderValue(options.sessionSource),
+        providerHeaders: this.#provider.headers,
+      },
+      options.includeTimingMetrics ?? false,
+    );
+    this.#http = options.http ?? createTransportHttp(this.#provider);
+    const connector = options.webSocketConnector ?? createWsConnector();
+    const websocketUrl = `${this.#provider.baseUrl.replace(/^http/, 'ws')}/responses`;
+    const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
+      const started = clock.now();
+      const socket = await connector(websocketUrl, {
+        headers: { ...this.#headers.handshake, ...(await this.#authHeaders(signal)) },
+        timeoutMs: this.#provider.websocketConnectTimeoutMs,
+        signal,
+      });
+      return new ResponsesConnection(socket, clock, clock.now() - started, replacesEarlier);
+    };
+    this.#socket = new SessionSocket(connect, {
+      maxAgeMs: options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS,
+      healthCheckAfterIdleMs: options.healthCheckAfterIdleMs ?? 30_000,
+      pongTimeoutMs: options.pongTimeoutMs ?? 5_000,
+    });
+    // Fallback drops the socket and, with it, all continuation state.
+    this.#fallback.onActivate(() => this.#socket.drop());
+    const random = options.random ?? Math.random;
+    this.#services = {
+      provider: this.#provider,
+      conversationId: options.conversationId,
+      headers: this.#headers,
+      fallback: this.#fallback,
+      socket: this.#socket,
+      http: this.#http,
+      clock,
+      random,
+      webSocketsEnabled: this.#provider.supportsWebSockets && (options.enableWebSockets ?? true),
+      compressRequests: options.enableRequestCompression ?? false,
+      responsesUrl: `${this.#provider.baseUrl}/responses`,
+      baseUrl: this.#provider.baseUrl,
+      lifetime: this.#lifetime.signal,
+      authHeaders: (signal) => this.#authHeaders(signal),
+      refreshAuth: async (signal) => (this.#auth.refresh === undefined ? false : this.#auth.refresh(signal)),
+    };
+  }
+
+  /** The provider with its defaults filled in. */
+  get provider(): ResolvedProvider {
+    return this.#provider;
+  }
+
+  /** The session's source (sub-agent or not). */
+  get sessionSource(): SessionSource {
+    return this.#sessionSource;
+  }
+
+  /** Whether the session switched to HTTP for good, and why (`null` while it has not). */
+  get fallbackReason(): string | null {
+    return this.#fallback.reason;
+  }
+
+  /** Whether requests currently go over the WebSocket. */
+  get usesWebSocket(): boolean {
+    return this.#services.webSocketsEnabled && !this.#fallback.isActive;
+  }
+
+  /**
+   * Opens the session's WebSocket in the background so the first turn's first request goes
+   * out without a handshake. Never rejects: a failed pre-connect costs nothing (the first
+   * request connects as usual, without spending a retry). No-op on HTTP, when a socket is
+   * already open or opening, or after close. The returned promise resolves when the attempt
+   * ended (awaiting it is optional).
+   */
+  preconnect(): Promise<void> {
+    if (!this.usesWebSocket || this.#lifetime.signal.aborted) return Promise.resolve();
+    return this.#socket.preconnect();
+  }
+
+  /** Starts a turn: a fresh sticky-routing token, the session's socket and fallback state. */
+  newTurn(): ModelClientSession {
+    if (this.#lifetime.signal.aborted) throw new ClosedError('the model client');
+    return new ModelClientSession(this.#services);
+  }
+
+  /**
+   * Compacts the conversation history (`POST {base}/responses/compact`) with the turn's model,
+   * reasoning and telemetry. Returns the new history window, to be used unchanged as the next
+   * input (a new continuation chain starts). An empty input returns `[]` without a request.
+   */
+  compactConversationHistory(prompt: Prompt, turnContext: TurnContext, options: { signal?: AbortSignal } = {}): Promise<ResponseItem[]> {
+    return compactConversationHistory(this.#services, prompt, turnContext, options.signal);
+  }
+
+  /**
+   * Summarises memory traces (`POST {base}/memories/trace_summarize`) with the turn's model,
+   * reasoning effort and telemetry. One summary per trace, same order; a length mismatch is an
+   * error. Empty traces return `[]` without a request.
+   */
+  summarizeMemoryTraces(traces: readonly MemoryTraceInput[], turnContext: TurnContext, options: { signal?: AbortSignal } = {}): Promise<MemoryTraceSummary[]> {
+    return summarizeMemoryTraces(this.#services, traces, turnContext, options.signal);
+  }
+
+  /** Aborts running requests and closes the socket and the HTTP pool. Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#lifetime.abort(new ClosedError('the model client'));
+      await this.#socket.close();
+      await this.#http.close();
+    })();
+    return this.#closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #authHeaders(signal: AbortSignal): Promise<Record<string, string>> {
+    const [token, extra] = await Promise.all([this.#auth.getToken(signal), this.#auth.getHeaders?.(signal) ?? {}]);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
+    if (token !== null && token.length > 0) headers.authorization = `Bearer ${token}`;
+    return headers;
+  }
+}
+
+/** Header names a sub-agent session adds (documented for consumers' tests). */
+export const SUBAGENT_HEADER = RequestHeader.Subagent;

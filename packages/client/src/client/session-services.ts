@@ -1,0 +1,36 @@
+import type { Clock } from '@modelwire/transport';
+import type { SessionHeaders } from '../request/request-headers.js';
+import type { ResolvedProvider } from '../types/provider.js';
+import type { WireHttp } from '../wire/wire-types.js';
+import type { SessionSocket } from '../ws/session-socket.js';
+import type { TransportFallback } from './transport-fallback.js';
+
+/**
+ * What a turn borrows from its session: everything session-scoped, read-only. Internal; the
+ * `ModelClient` implements it and hands it to each `ModelClientSession`.
+ */
+export interface SessionServices {
+  readonly provider: ResolvedProvider;
+  readonly conversationId: string;
+  readonly headers: SessionHeaders;
+  readonly fallback: TransportFallback;
+  readonly socket: SessionSocket;
+  readonly http: WireHttp;
+  readonly clock: Clock;
+  /** Randomness for backoff jitter. */
+  readonly random: () => number;
+  /** Provider supports WebSockets and the session enabled them (the fallback is separate). */
+  readonly webSocketsEnabled: boolean;
+  /** Whether HTTP request bodies may be zstd-compressed. */
+  readonly compressRequests: boolean;
+  /** `{base}/responses` over HTTP. */
+  readonly responsesUrl: string;
+  /** Base URL for unary endpoints (`{base}`). */
+  readonly baseUrl: string;
+  /** Aborted when the client closes; every request listens to it. */
+  readonly lifetime: AbortSignal;
+  /** `Authorization` (when a token exists) plus the auth provider's extra headers. */
+  authHeaders(signal: AbortSignal): Promise<Record<string, string>>;
+  /** Calls `auth.refresh()`; `false` when there is none or nothing changed. */
+  refreshAuth(signal: AbortSignal): Promise<boolean>;
+}

@@ -1,0 +1,30 @@
+import { CompactResponseSchema } from '@modelwire/protocol';
+import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import type { SessionServices } from '../client/session-services.js';
+import { buildRequestFields } from '../request/request-fields.js';
+import type { Prompt, ResponseItem } from '../types/prompt.js';
+import type { TurnContext } from '../types/turn-context.js';
+import { postUnary } from './post-unary.js';
+
+/**
+ * `POST {base}/responses/compact` (PROTOCOL §3): the prompt's input, instructions and tools
+ * with the turn's model, reasoning and verbosity. Returns the new history window unchanged.
+ */
+export async function compactConversationHistory(services: SessionServices, prompt: Prompt, turn: TurnContext, signal: AbortSignal | undefined): Promise<ResponseItem[]> {
+  if (prompt.input.length === 0) return [];
+  const fields = buildRequestFields(prompt, turn, services.conversationId);
+  const body = {
+    model: fields.model,
+    input: prompt.input,
+    instructions: fields.instructions,
+    tools: fields.tools,
+    parallel_tool_calls: fields.parallel_tool_calls,
+    ...(fields.reasoning === undefined ? {} : { reasoning: fields.reasoning }),
+    ...(fields.text === undefined ? {} : { text: fields.text }),
+    prompt_cache_key: fields.prompt_cache_key,
+  };
+  const answer = await postUnary(services, 'responses/compact', body, turn, signal);
+  const parsed = CompactResponseSchema.safeParse(answer);
+  if (!parsed.success) throw new ModelwireError(ErrorCode.DecodeFailed, 'the compaction answer has no valid `output` array');
+  return parsed.data.output as ResponseItem[];
+}

@@ -1,0 +1,68 @@
+import { classifyHttpError, errorFromClassification } from '@modelwire/protocol';
+import { combineSignals, delay, ErrorCode, HttpStatusError, ModelwireError, toAbortError } from '@modelwire/transport';
+import type { SessionServices } from '../client/session-services.js';
+import { turnMetadataJson, RequestHeader } from '../request/request-headers.js';
+import { safeTelemetry } from '../telemetry/client-telemetry.js';
+import { decideRetry } from '../turn/retry-policy.js';
+import type { TurnContext } from '../types/turn-context.js';
+
+/** Longest wait for a unary answer, in milliseconds (compaction may compute for minutes). */
+export const UNARY_TIMEOUT_MS = 600_000;
+
+/**
+ * POSTs a JSON body to `{base}/{endpoint}` over HTTP with the session headers, the turn's
+ * metadata, request-phase retries and one auth refresh after a 401. Returns the parsed body.
+ */
+export async function postUnary(services: SessionServices, endpoint: string, body: unknown, turn: TurnContext, signal: AbortSignal | undefined): Promise<unknown> {
+  const telemetry = safeTelemetry(turn.telemetry);
+  const combined = combineSignals(signal, services.lifetime);
+  try {
+    let retries = 0;
+    let refreshed = false;
+    const text = JSON.stringify(body);
+    for (;;) {
+      const started = services.clock.now();
+      try {
+        const headers = {
+          ...services.headers.http,
+          ...(await services.authHeaders(combined.signal)),
+          'content-type': 'application/json',
+          accept: 'application/json',
+          [RequestHeader.TurnMetadata]: turnMetadataJson(turn),
+        };
+        const response = await services.http.postJson(`${services.baseUrl}/${endpoint}`, {
+          headers,
+          body: text,
+          compress: services.compressRequests,
+          idleTimeoutMs: UNARY_TIMEOUT_MS,
+          signal: combined.signal,
+        });
+        telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
+        return response.body;
+      } catch (caught) {
+        if (combined.signal.aborted) throw toAbortError(combined.signal.reason);
+        const error =
+          caught instanceof HttpStatusError
+            ? errorFromClassification(classifyHttpError({ status: caught.status, body: caught.body, headers: caught.headers }), { cause: caught })
+            : caught;
+        const status = caught instanceof HttpStatusError ? caught.status : null;
+        const report = (willRetry: boolean): void =>
+          telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status, durationMs: services.clock.now() - started, error: error instanceof Error ? error : null, willRetry });
+        if (ModelwireError.isInstance(error) && error.code === ErrorCode.Unauthorized && !refreshed) {
+          refreshed = true;
+          const ok = await services.refreshAuth(combined.signal).catch(() => false);
+          report(ok);
+          if (ok) continue;
+          throw error;
+        }
+        const decision = decideRetry(error, retries + 1, services.provider.requestMaxRetries, services.random);
+        report(decision.retry);
+        if (!decision.retry) throw error;
+        retries += 1;
+        await delay(decision.delayMs, combined.signal);
+      }
+    }
+  } finally {
+    combined.dispose();
+  }
+}

@@ -1,0 +1,73 @@
+import type { ModelwireError } from '@modelwire/transport';
+
+/**
+ * The slice of an open WebSocket the client needs. Produced by a {@link WireSocketConnector}
+ * (by default the transport package's WebSocket connection); injectable for tests.
+ */
+export interface WireSocket {
+  /** Headers of the upgrade response, lower-case names. */
+  readonly upgradeHeaders: Readonly<Record<string, string>>;
+  /** Whether the socket can still send and receive. */
+  readonly isOpen: boolean;
+  /** Sends one JSON text frame. Throws when the socket is closed. */
+  send(text: string): void;
+  /**
+   * Registers the receiver of text frames and of the final close (called once, with the error
+   * that describes it). Replaces any earlier receiver.
+   */
+  listen(onFrame: (text: string) => void, onClose: (error: ModelwireError) => void): void;
+  /** Sends a ping and resolves on the pong; rejects after `timeoutMs` (and closes the socket). */
+  ping(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Closes the socket (no-op when already closed). */
+  close(code?: number, reason?: string): void;
+}
+
+/** Options of one WebSocket connect. */
+export interface WireSocketConnectOptions {
+  /** Handshake headers (session values and auth only). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Connect timeout in milliseconds (TCP, TLS and upgrade). */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+/** Opens a WebSocket to `url`. Rejects with a Modelwire error (an `HttpStatusError` for a refused upgrade). */
+export type WireSocketConnector = (url: string, options: WireSocketConnectOptions) => Promise<WireSocket>;
+
+/** A streamed HTTP response that passed its status check (2xx). */
+export interface WireEventStream {
+  readonly status: number;
+  /** Response headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The SSE `data` payloads, in order; ends at EOF; throws on a cut or idle stream. */
+  readonly events: AsyncIterable<string>;
+}
+
+/** A JSON HTTP response that passed its status check (2xx). */
+export interface WireJsonResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+/** Options of one HTTP POST. */
+export interface WirePostOptions {
+  readonly headers: Readonly<Record<string, string>>;
+  /** The JSON body text. */
+  readonly body: string;
+  /** Whether the body may be zstd-compressed. */
+  readonly compress: boolean;
+  /** Longest silence (no header, no byte) in milliseconds. */
+  readonly idleTimeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The HTTP side the client needs. Non-2xx answers reject with an `HttpStatusError` carrying
+ * status, headers and body. By default the transport package's session-scoped HTTP client.
+ */
+export interface WireHttp {
+  postStream(url: string, options: WirePostOptions): Promise<WireEventStream>;
+  postJson(url: string, options: WirePostOptions): Promise<WireJsonResponse>;
+  close(): Promise<void>;
+}

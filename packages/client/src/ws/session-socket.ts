@@ -1,0 +1,139 @@
+import type { ResponsesConnection } from './responses-connection.js';
+
+/** Timing rules of the session's socket (ARCHITECTURE §3.5). */
+export interface SocketHealthOptions {
+  /**
+   * Age at which a socket is retired between requests, in milliseconds. Default 55 minutes
+   * (the provider's limit is 60).
+   */
+  readonly maxAgeMs: number;
+  /**
+   * A socket idle for longer than this is ping-checked before it is reused, in milliseconds.
+   * `0` checks before every reuse. Default 30 000.
+   */
+  readonly healthCheckAfterIdleMs: number;
+  /** How long a health-check ping waits for its pong, in milliseconds. Default 5 000. */
+  readonly pongTimeoutMs: number;
+}
+
+/** The socket a request got and where it came from. */
+export interface AcquiredConnection {
+  readonly connection: ResponsesConnection;
+  /** `true` when the socket was already open (pre-connected or kept from an earlier request). */
+  readonly reused: boolean;
+}
+
+/**
+ * The session's WebSocket: at most one idle socket, plus a background pre-connect. Requests
+ * borrow the socket and give it back when their response ended; a socket that is closed,
+ * half-used (aborted or cut mid-response), too old or fails its ping is closed, never lent.
+ */
+export class SessionSocket {
+  #idle: ResponsesConnection | null = null;
+  #preconnect: Promise<ResponsesConnection | null> | null = null;
+  #hasServed = false;
+  #closed = false;
+  readonly #connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>;
+  readonly #health: SocketHealthOptions;
+  readonly #lifetime = new AbortController();
+
+  constructor(connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>, health: SocketHealthOptions) {
+    this.#connect = connect;
+    this.#health = health;
+  }
+
+  /** Whether a pre-connect is running or an idle socket is held. */
+  get hasSocket(): boolean {
+    return this.#idle !== null || this.#preconnect !== null;
+  }
+
+  /**
+   * Starts opening a socket in the background, unless one is open or opening. A failure is
+   * swallowed: the next request simply connects itself. Resolves when the attempt ended.
+   */
+  preconnect(): Promise<void> {
+    if (this.#closed || this.hasSocket) return this.#preconnect?.then(() => undefined) ?? Promise.resolve();
+    const attempt = this.#connect(this.#lifetime.signal, false).then(
+      (connection) => {
+        if (this.#closed) {
+          connection.close();
+          return null;
+        }
+        return connection;
+      },
+      () => null,
+    );
+    this.#preconnect = attempt;
+    return attempt.then(() => undefined);
+  }
+
+  /**
+   * A socket for one request: the idle one if healthy, else the pre-connected one, else a new
+   * one. Connect failures of the new one propagate (they are the request's failures); a
+   * failed pre-connect never does.
+   */
+  async acquire(signal: AbortSignal): Promise<AcquiredConnection> {
+    if (this.#closed) throw new Error('session socket closed');
+    const idle = this.#idle;
+    this.#idle = null;
+    if (idle !== null && (await this.#isHealthy(idle, signal))) return { connection: idle, reused: true };
+    const pending = this.#preconnect;
+    if (pending !== null) {
+      const adopted = await pending;
+      if (this.#preconnect === pending) this.#preconnect = null;
+      if (adopted !== null && adopted.isReusable) return { connection: adopted, reused: true };
+      adopted?.close();
+    }
+    const connection = await this.#connect(signal, this.#hasServed);
+    return { connection, reused: false };
+  }
+
+  /** Gives a socket back after its response ended; keeps it only if it is clean. */
+  release(connection: ResponsesConnection): void {
+    this.#hasServed = true;
+    if (this.#closed || !connection.isReusable) {
+      connection.close();
+      return;
+    }
+    if (this.#idle !== null && this.#idle !== connection) this.#idle.close();
+    this.#idle = connection;
+  }
+
+  /** Drops the idle socket and any pre-connect (after a fallback to HTTP, or on close). */
+  drop(): void {
+    this.#idle?.close();
+    this.#idle = null;
+    const pending = this.#preconnect;
+    this.#preconnect = null;
+    void pending?.then((connection) => connection?.close());
+  }
+
+  /** Closes everything; later acquires fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#lifetime.abort();
+    const pending = this.#preconnect;
+    this.drop();
+    await pending;
+  }
+
+  async #isHealthy(connection: ResponsesConnection, signal: AbortSignal): Promise<boolean> {
+    if (!connection.isReusable) {
+      connection.close();
+      return false;
+    }
+    if (connection.ageMs() >= this.#health.maxAgeMs) {
+      connection.close(1000, 'rotating before the connection age limit');
+      return false;
+    }
+    const idleMs = connection.idleMs();
+    if (this.#health.healthCheckAfterIdleMs === 0 || idleMs > this.#health.healthCheckAfterIdleMs) {
+      try {
+        await connection.ping(this.#health.pongTimeoutMs, signal);
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+}
