@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
+import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
+import type { ContinuationDecisionRecord } from '../telemetry/client-telemetry.js';
+import type { ModelClientSession } from '../turn/model-client-session.js';
+import type { ResponseItem } from '../types/prompt.js';
+
+let setup: LoopbackSetup | undefined;
+afterEach(async () => {
+  await setup?.close();
+  setup = undefined;
+});
+
+/** Runs one completed exchange and appends its output plus a new user message. */
+async function exchange(turn: ModelClientSession, history: ResponseItem[], telemetry: RecordingTelemetry, text: string, overrides = {}): Promise<void> {
+  history.push(userMessage(text));
+  const result = await turn.stream(prompt(history, overrides), turnContext({}, telemetry)).result;
+  history.push(...result.output);
+}
+
+function lastDecision(telemetry: RecordingTelemetry): ContinuationDecisionRecord | undefined {
+  return telemetry.decisions.at(-1);
+}
+
+describe('incremental continuation: every "otherwise full" case', () => {
+  it('is full when a non-input field changed', async () => {
+    setup = await startLoopback();
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    await exchange(turn, history, telemetry, 'two', { instructions: 'different instructions' });
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'request_changed' });
+    await exchange(turn, history, telemetry, 'three', { instructions: 'different instructions' });
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'incremental', sentItems: 1 });
+  });
+
+  it('is full when the input does not extend the previous input plus output', async () => {
+    setup = await startLoopback();
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    const rewritten = [userMessage('something else'), userMessage('next')];
+    await turn.stream(prompt(rewritten), turnContext({}, telemetry)).result;
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'input_not_extended', sentItems: 2 });
+    expect((setup.server.recording.requests[1]?.body as Record<string, unknown>)['previous_response_id']).toBeUndefined();
+  });
+
+  it('is full after a stream that was not read to its end (aborted), on a new socket', async () => {
+    setup = await startLoopback({}, { tokenDelayMs: 5, answerChars: 60 });
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    history.push(userMessage('two'));
+    const stream = turn.stream(prompt(history), turnContext({}, telemetry));
+    for await (const event of stream) {
+      if (event.type === 'output_text_delta') break;
+    }
+    await expect(stream.result).rejects.toMatchObject({ code: 'aborted' });
+    history.push(userMessage('three'));
+    await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'new_connection' });
+    expect(setup.server.recording.counters.handshakes).toBe(2);
+  });
+
+  it('is full on a new socket after the server closed the old one between requests', async () => {
+    setup = await startLoopback();
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    setup.server.faults.next({ kind: 'close', afterEvents: 0, code: 1001 }, { on: 'websocket' });
+    await exchange(turn, history, telemetry, 'two');
+    // The incremental attempt was cut before any event; the retry went out on a new socket, in full.
+    expect(telemetry.decisions.map((decision) => decision.mode)).toEqual(['full', 'incremental', 'full']);
+    expect(lastDecision(telemetry)).toMatchObject({ reason: 'new_connection' });
+    await exchange(turn, history, telemetry, 'three');
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'incremental' });
+  });
+
+  it('is full after a response that ended in an error', async () => {
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 0 } });
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    setup.server.faults.next({ kind: 'failed', code: 'server_error' }, { on: 'websocket' });
+    history.push(userMessage('two'));
+    const failed = turn.stream(prompt(history), turnContext({}, telemetry));
+    await expect(drain(failed)).rejects.toMatchObject({ kind: 'retryable', retryable: true });
+    await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'previous_not_completed' });
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+  });
+
+  it('is full (over HTTP) after the fallback', async () => {
+    setup = await startLoopback();
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    expect(turn.trySwitchToHttpFallback(telemetry)).toBe(true);
+    await exchange(turn, history, telemetry, 'two');
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'http_transport' });
+    expect(setup.server.recording.requests.at(-1)?.transport).toBe('http');
+  });
+
+  it('resends in full once, transparently, on previous_response_not_found', async () => {
+    setup = await startLoopback();
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    setup.server.faults.next({ kind: 'error', code: 'previous_response_not_found' }, { on: 'websocket' });
+    history.push(userMessage('two'));
+    const stream = turn.stream(prompt(history), turnContext({}, telemetry));
+    const events = await drain(stream);
+    expect(events.filter((event) => event.type === 'created')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'failed')).toHaveLength(0);
+    const result = await stream.result;
+    expect(result.incremental).toBe(false);
+    const bodies = setup.server.recording.requests.map((request) => request.body as Record<string, unknown>);
+    expect(bodies).toHaveLength(3);
+    expect(bodies[1]?.['previous_response_id']).toBeDefined();
+    expect(bodies[2]?.['previous_response_id']).toBeUndefined();
+    expect(bodies[2]?.['input']).toEqual(history);
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.attempts.filter((attempt) => attempt.error !== null)).toEqual([]);
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'previous_response_not_found' });
+  });
+});
