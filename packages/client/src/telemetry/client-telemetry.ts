@@ -103,6 +103,37 @@ export interface TokenUsageRecord {
   readonly responseId: string;
 }
 
+/** Optional report: a request begins (one `stream`/`prewarm` call, or one unary call). */
+export interface RequestStartRecord {
+  /** The endpoint, e.g. `"responses"`, `"responses/compact"`, `"memories/trace_summarize"`. */
+  readonly endpoint: string;
+}
+
+/** How a request ended. `aborted` means the caller (or the session closing) aborted it. */
+export type RequestOutcome = 'completed' | 'failed' | 'aborted';
+
+/** Optional report: a request ended, after all its attempts and its whole stream. */
+export interface RequestEndRecord {
+  /** The endpoint of the matching {@link RequestStartRecord}. */
+  readonly endpoint: string;
+  /** How it ended; `failed` includes a failure after the first stream event. */
+  readonly outcome: RequestOutcome;
+  /** The failure, already redacted; `null` when it completed. */
+  readonly error: Error | null;
+  /** The completed response id; `null` when there was none (failure, unary endpoint). */
+  readonly responseId: string | null;
+}
+
+/** Optional report: the turn loop re-streams a request after a failure in its stream phase. */
+export interface StreamRetryRecord {
+  /** 1 for the first re-stream of this request, 2 for the second, … */
+  readonly attempt: number;
+  /** Milliseconds the caller waits before re-streaming. */
+  readonly delayMs: number;
+  /** The failure that caused the retry, already redacted; `null` when unknown. */
+  readonly error: Error | null;
+}
+
 /**
  * Where `@modelwire/client` reports what it does. Passed per turn inside the `TurnContext`, so
  * reports stay tied to the active turn and model. Every method is called synchronously on the
@@ -124,6 +155,20 @@ export interface ClientTelemetry {
   onTransportFallback(record: TransportFallbackRecord): void;
   /** A response completed with token usage. */
   onTokenUsage(record: TokenUsageRecord): void;
+  /**
+   * Optional. A request begins, before its first attempt (and before its WebSocket connect).
+   * Lets an implementation open a request span at the true start; implementations must also
+   * cope without it.
+   */
+  onRequestStart?(record: RequestStartRecord): void;
+  /**
+   * Optional. The request that began with {@link ClientTelemetry.onRequestStart} ended:
+   * exactly once per start, after its last attempt and its whole stream (also when the stream
+   * failed after its first event, or was aborted).
+   */
+  onRequestEnd?(record: RequestEndRecord): void;
+  /** Optional. Reported by the turn loop (not the client) when it re-streams after a stream-phase failure. */
+  onStreamRetry?(record: StreamRetryRecord): void;
 }
 
 /** A {@link ClientTelemetry} that reports nothing. */
@@ -134,6 +179,9 @@ export const noopClientTelemetry: ClientTelemetry = Object.freeze({
   onContinuationDecision(): void {},
   onTransportFallback(): void {},
   onTokenUsage(): void {},
+  onRequestStart(): void {},
+  onRequestEnd(): void {},
+  onStreamRetry(): void {},
 });
 
 /**
@@ -157,5 +205,8 @@ export function safeTelemetry(telemetry: ClientTelemetry): ClientTelemetry {
     onContinuationDecision: guard(telemetry.onContinuationDecision),
     onTransportFallback: guard(telemetry.onTransportFallback),
     onTokenUsage: guard(telemetry.onTokenUsage),
+    ...(telemetry.onRequestStart === undefined ? {} : { onRequestStart: guard(telemetry.onRequestStart) }),
+    ...(telemetry.onRequestEnd === undefined ? {} : { onRequestEnd: guard(telemetry.onRequestEnd) }),
+    ...(telemetry.onStreamRetry === undefined ? {} : { onStreamRetry: guard(telemetry.onStreamRetry) }),
   };
 }
