@@ -99,4 +99,13 @@ describe('chainFingerprint', () => {
     expect(chainFingerprint(items)).not.toBe(twoItems);
     expect(chainFingerprint(items)).toBe(chainFingerprint([userMessage('a'), userMessage('z')]));
   });
+
+  it('reuses the chain of a hinted array for the prefix of shared item objects, and only for it', () => {
+    const base: ResponseItem[] = [userMessage('a'), userMessage('b'), userMessage('c')];
+    chainFingerprint(base);
+    const extended = [...base, userMessage('d')];
+    expect(chainFingerprint(extended, 4, base)).toBe(chainFingerprint([userMessage('a'), userMessage('b'), userMessage('c'), userMessage('d')]));
+    const diverged = [base[0]!, userMessage('x'), base[2]!];
+    expect(chainFingerprint(diverged, 3, base)).toBe(chainFingerprint([userMessage('a'), userMessage('x'), userMessage('c')]));
+  });
 });

@@ -23,6 +23,8 @@ export interface TrackedRequest {
 
 interface LastResponse {
   readonly fieldsFingerprint: Fingerprint;
+  /** The previous request's input array (a prefix hint for the next one). */
+  readonly input: readonly ResponseItem[];
   /** Length of input + output of the previous response. */
   expectedLength: number;
   /** Chain fingerprint of input + output of the previous response. */
@@ -75,7 +77,7 @@ export class ContinuationTracker {
     if (last.responseId === null) return { mode: 'full', reason: 'previous_not_completed' };
     if (last.fieldsFingerprint !== request.fieldsFingerprint) return { mode: 'full', reason: 'request_changed' };
     if (request.input.length < last.expectedLength) return { mode: 'full', reason: 'input_not_extended' };
-    if (chainFingerprint(request.input, last.expectedLength) !== last.expectedChain) return { mode: 'full', reason: 'input_not_extended' };
+    if (chainFingerprint(request.input, last.expectedLength, last.input) !== last.expectedChain) return { mode: 'full', reason: 'input_not_extended' };
     return { mode: 'incremental', previousResponseId: last.responseId, delta: request.input.slice(last.expectedLength) };
   }
 
@@ -87,8 +89,9 @@ export class ContinuationTracker {
   begin(request: TrackedRequest): void {
     this.#pending = {
       fieldsFingerprint: request.fieldsFingerprint,
+      input: request.input,
       expectedLength: request.input.length,
-      expectedChain: chainFingerprint(request.input),
+      expectedChain: chainFingerprint(request.input, request.input.length, this.#last?.input),
       responseId: null,
     };
     this.#last = { ...this.#pending };

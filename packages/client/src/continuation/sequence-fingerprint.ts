@@ -16,7 +16,7 @@ interface ChainCache {
 
 const caches = new WeakMap<readonly ResponseItem[], ChainCache>();
 
-function cacheFor(items: readonly ResponseItem[]): ChainCache {
+function cacheFor(items: readonly ResponseItem[], hint: readonly ResponseItem[] | undefined): ChainCache {
   let cache = caches.get(items);
   const known = cache?.items.length ?? 0;
   if (cache !== undefined && known > 0 && (items.length < known || items[known - 1] !== cache.items[known - 1])) {
@@ -24,19 +24,32 @@ function cacheFor(items: readonly ResponseItem[]): ChainCache {
     cache = undefined;
   }
   if (cache === undefined) {
-    cache = { chains: [EMPTY_CHAIN], items: [] };
+    cache = adoptPrefix(items, hint === undefined ? undefined : caches.get(hint));
     caches.set(items, cache);
   }
   return cache;
 }
 
 /**
+ * A new array that starts with the same item objects as an array already fingerprinted (a
+ * copy extended with new items, the common `[...history, item]` pattern) reuses that array's
+ * chain for the shared prefix: pointer comparisons only, no hashing.
+ */
+function adoptPrefix(items: readonly ResponseItem[], known: ChainCache | undefined): ChainCache {
+  if (known === undefined) return { chains: [EMPTY_CHAIN], items: [] };
+  const limit = Math.min(items.length, known.items.length);
+  let shared = 0;
+  while (shared < limit && items[shared] === known.items[shared]) shared += 1;
+  return { chains: known.chains.slice(0, shared + 1), items: known.items.slice(0, shared) };
+}
+
+/**
  * The chain fingerprint of `items[0..length)`. Cost: the items not yet fingerprinted for this
  * array (zero for a prefix already seen).
  */
-export function chainFingerprint(items: readonly ResponseItem[], length = items.length): Fingerprint {
+export function chainFingerprint(items: readonly ResponseItem[], length = items.length, hint?: readonly ResponseItem[]): Fingerprint {
   if (length < 0 || length > items.length) throw new RangeError('length out of range');
-  const cache = cacheFor(items);
+  const cache = cacheFor(items, hint);
   let chain = cache.chains[cache.chains.length - 1] ?? EMPTY_CHAIN;
   for (let index = cache.items.length; index < length; index += 1) {
     const item = items[index] as ResponseItem;

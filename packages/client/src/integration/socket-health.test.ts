@@ -60,6 +60,21 @@ describe('socket reuse and health', () => {
     expect(setup.server.recording.stickyViolations).toEqual([]);
   });
 
+  it('on websocket_connection_limit_reached, reconnects at once and resends in full', async () => {
+    setup = await startLoopback({}, { connectionAgeLimitMs: 100 });
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [userMessage('one')];
+    const first = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    history.push(...first.output, userMessage('two'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const second = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    expect(second.incremental).toBe(false);
+    expect(setup.server.recording.counters.handshakes).toBe(2);
+    expect(telemetry.attempts.filter((attempt) => attempt.error !== null).map((attempt) => attempt.error?.message)).toHaveLength(1);
+    expect(setup.server.recording.stickyViolations).toEqual([]);
+  });
+
   it('never carries two responses at once: a second stream on a busy turn is rejected', async () => {
     setup = await startLoopback({}, { tokenDelayMs: 5, answerChars: 40 });
     const turn = setup.client.newTurn();

@@ -197,8 +197,10 @@ export class RequestRun {
     } catch (error) {
       connection.tracker.reset();
       if (error instanceof ResponseEndedError) {
-        // The server ended that response itself (error frame, failed, incomplete): the socket is clean.
+        // The server ended that response itself (error frame, failed, incomplete): the socket is
+        // clean, unless it reached its age limit (the server closes it; never reuse it).
         connection.endResponse();
+        if (error.failure.code === ErrorCode.ConnectionLimitReached) connection.close(1000, 'connection age limit reached');
         throw error.failure;
       }
       // Aborted, idle, cut, undecodable: never reuse a half-read socket.
