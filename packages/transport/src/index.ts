@@ -40,3 +40,7 @@ export {
   type PostStreamOptions,
 } from './http/http-client.js';
 export { compressZstd, type RequestCompression } from './http/request-compression.js';
+
+// WebSocket
+export { connectWebSocket, type ConnectWebSocketOptions, type WebSocketFactory } from './ws/connect-websocket.js';
+export { WebSocketConnection, type ReceiveOptions, type SendOptions, type WebSocketConnectionSettings } from './ws/websocket-connection.js';

@@ -45,7 +45,8 @@ const KIND_BY_CODE: Readonly<Record<number, CloseKind>> = {
 
 /**
  * Kinds after which a new connection may well succeed: the peer went away, restarted, failed
- * transiently, or the connection broke. Not retryable: protocol and policy violations and
+ * transiently, the connection broke, or the peer used a code this layer cannot interpret
+ * (4000–4999 application codes, unregistered codes). Not retryable: protocol and policy violations and
  * `message_too_big` (the same message would be refused again; the layer above may switch
  * transport instead).
  */
@@ -59,6 +60,7 @@ const RETRYABLE_KINDS: ReadonlySet<CloseKind> = new Set<CloseKind>([
   'try_again_later',
   'bad_gateway',
   'socket_ended',
+  'application',
   'unknown',
 ]);
 

@@ -1,0 +1,179 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket, { type ClientOptions } from 'ws';
+import { toAbortError } from '../abort/abort-helpers.js';
+import { ConnectError, ConnectTimeoutError } from '../errors/connection-errors.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
+import { ModelwireError } from '../errors/modelwire-error.js';
+import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { flattenHeaders, WebSocketConnection } from './websocket-connection.js';
+
+/** Creates the `ws` client socket; inject one to wrap, instrument or fake the socket. */
+export type WebSocketFactory = (url: string, options: ClientOptions) => WebSocket;
+
+/** Options of {@link connectWebSocket}. */
+export interface ConnectWebSocketOptions {
+  /** Handshake headers (session-scoped values: auth, beta flags, ids, user agent). Values must not contain CR or LF. */
+  headers?: RequestHeaders;
+  /** Aborts the connection attempt (`AbortError`). Only the attempt: an open connection is ended with `close()`. */
+  signal?: AbortSignal;
+  /** Limit for TCP, TLS and the upgrade handshake together, in milliseconds. Default 15 000 (as Codex). */
+  connectTimeoutMs?: number;
+  /** Largest frame accepted, in bytes; a larger one fails the connection with `PayloadTooLargeError` (close 1009). Default 16 MiB. */
+  maxPayloadBytes?: number;
+  /**
+   * Interval between keep-alive pings while the connection is open, in milliseconds; `null`
+   * disables pings. Default 30 000.
+   */
+  pingIntervalMs?: number | null;
+  /**
+   * How long to wait for the pong of a ping, in milliseconds; `null` sends pings without
+   * checking. A missed pong terminates the socket with `PongTimeoutError`. Default 10 000.
+   */
+  pongTimeoutMs?: number | null;
+  /** Received frames buffered before the socket is paused (backpressure). Default 256. */
+  maxBufferedFrames?: number;
+  /** How long `close()` waits for the peer's close frame before terminating, in milliseconds. Default 5 000. */
+  closeTimeoutMs?: number;
+  /** Negotiate permessage-deflate. Default `false`: Responses frames are small and latency matters more than bytes. */
+  perMessageDeflate?: boolean;
+  /** Allows credentials over plain `ws:` to hosts that are not loopback. Default `false` (`InsecureTransportError`). */
+  allowInsecure?: boolean;
+  /** Clock for `openedAt`. Default the system clock. */
+  clock?: Clock;
+  /** Creates the socket. Default `new WebSocket(url, options)` from `ws`. */
+  createWebSocket?: WebSocketFactory;
+}
+
+const DEFAULTS = {
+  connectTimeoutMs: 15_000,
+  maxPayloadBytes: 16 * 1024 * 1024,
+  pingIntervalMs: 30_000,
+  pongTimeoutMs: 10_000,
+  maxBufferedFrames: 256,
+  closeTimeoutMs: 5_000,
+} as const;
+
+const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EADDRNOTAVAIL']);
+
+/**
+ * Opens a WebSocket (`ws:` or `wss:`) and resolves once the upgrade succeeded.
+ *
+ * A refused upgrade (any status other than 101: 401, 426, 429, 5xx …) rejects with
+ * `HttpStatusError` carrying that status, the response headers and up to 64 KiB of the body,
+ * so callers can tell "unauthorized" from "no WebSocket here, use HTTP" (426) from "rate
+ * limited". Redirects are never followed (a 3xx is refused the same way).
+ *
+ * @throws HttpStatusError, ConnectError, ConnectTimeoutError, AbortError,
+ *   InsecureTransportError, InvalidHeaderError.
+ */
+export async function connectWebSocket(url: string | URL, options: ConnectWebSocketOptions = {}): Promise<WebSocketConnection> {
+  const target = typeof url === 'string' ? new URL(url) : url;
+  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
+    throw new ModelwireError(ErrorCode.InvalidArgument, `a WebSocket URL must be ws: or wss:, not ${target.protocol}`);
+  }
+  const headers = validateHeaders(options.headers);
+  assertSecureTransport(target, headers, options.allowInsecure ?? false);
+  const signal = options.signal;
+  if (signal?.aborted) throw toAbortError(signal.reason);
+
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
+  const clock = options.clock ?? systemClock;
+  const create: WebSocketFactory = options.createWebSocket ?? ((address, clientOptions) => new WebSocket(address, clientOptions));
+  const socket = create(target.href, {
+    headers,
+    maxPayload: maxPayloadBytes,
+    followRedirects: false,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+    autoPong: true,
+  });
+
+  return new Promise<WebSocketConnection>((resolve, reject) => {
+    let settled = false;
+    let upgrade: IncomingMessage | undefined;
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('upgrade', onUpgrade);
+      socket.off('open', onOpen);
+      socket.off('unexpected-response', onUnexpectedResponse);
+      socket.off('error', onError);
+    };
+    const fail = (error: ModelwireError): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      // Keep a listener so the 'error' that terminate() emits while connecting is not unhandled.
+      socket.on('error', () => undefined);
+      if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+      reject(error);
+    };
+    const onAbort = (): void => fail(toAbortError(signal?.reason));
+    const onUpgrade = (response: IncomingMessage): void => {
+      upgrade = response;
+    };
+    const onOpen = (): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      resolve(
+        new WebSocketConnection(socket, upgrade, clock.now(), {
+          url: target.href,
+          maxPayloadBytes,
+          pingIntervalMs: options.pingIntervalMs === undefined ? DEFAULTS.pingIntervalMs : options.pingIntervalMs,
+          pongTimeoutMs: options.pongTimeoutMs === undefined ? DEFAULTS.pongTimeoutMs : options.pongTimeoutMs,
+          maxBufferedFrames: options.maxBufferedFrames ?? DEFAULTS.maxBufferedFrames,
+          closeTimeoutMs: options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs,
+        }),
+      );
+    };
+    const onUnexpectedResponse = (_request: unknown, response: IncomingMessage): void => {
+      void readCapped(response).then((body) => {
+        fail(
+          new HttpStatusError({
+            status: response.statusCode ?? 0,
+            headers: flattenHeaders(response.headers),
+            body: body.text,
+            bodyTruncated: body.truncated,
+            context: `WebSocket upgrade ${target.origin}${target.pathname}`,
+          }),
+        );
+        response.destroy();
+      });
+    };
+    const onError = (error: Error): void => {
+      const code = (error as { code?: unknown }).code;
+      const known = typeof code === 'string' && CONNECT_ERROR_CODES.has(code);
+      fail(new ConnectError(`could not open WebSocket to ${target.origin}${known ? ` (${code})` : ''}`, { cause: error }));
+    };
+    const timer = setTimeout(() => fail(new ConnectTimeoutError(connectTimeoutMs)), connectTimeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    socket.on('upgrade', onUpgrade);
+    socket.on('open', onOpen);
+    socket.on('unexpected-response', onUnexpectedResponse);
+    socket.on('error', onError);
+  });
+}
+
+/** Reads a refused upgrade's body, keeping at most 64 KiB (plus one byte to detect truncation). */
+function readCapped(response: IncomingMessage): Promise<{ text: string; truncated: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (truncated: boolean): void => {
+      response.removeAllListeners('data');
+      resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated });
+    };
+    response.on('data', (chunk: Buffer) => {
+      const room = MAX_ERROR_BODY_BYTES - size;
+      size += chunk.length;
+      chunks.push(room >= chunk.length ? chunk : chunk.subarray(0, Math.max(0, room)));
+      if (size > MAX_ERROR_BODY_BYTES) finish(true);
+    });
+    response.once('end', () => finish(false));
+    response.once('error', () => finish(false));
+    response.once('close', () => finish(false));
+  });
+}

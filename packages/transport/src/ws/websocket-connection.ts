@@ -1,0 +1,299 @@
+import type { IncomingMessage } from 'node:http';
+import type WebSocket from 'ws';
+import { toAbortError } from '../abort/abort-helpers.js';
+import { ClosedError } from '../errors/closed-error.js';
+import { ConnectionClosedError } from '../errors/connection-closed-error.js';
+import { IdleTimeoutError, PongTimeoutError } from '../errors/connection-errors.js';
+import type { ModelwireError } from '../errors/modelwire-error.js';
+import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
+import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
+import { FrameQueue } from './frame-queue.js';
+
+/** Options of one read from a {@link WebSocketConnection}. */
+export interface ReceiveOptions {
+  /** Stops waiting: the read throws `AbortError`; the connection stays open (close it or keep reading). */
+  signal?: AbortSignal;
+  /**
+   * The longest wait for the next frame, in milliseconds; `null`/`undefined` waits forever.
+   * On expiry the read throws `IdleTimeoutError` and the connection stays open: the caller
+   * decides whether a silent socket is dead (usually it closes it).
+   */
+  idleTimeoutMs?: number | null;
+}
+
+/** Options of {@link WebSocketConnection.send}. */
+export interface SendOptions {
+  /** Rejects with `AbortError` if aborted before the frame was handed to the socket. */
+  signal?: AbortSignal;
+}
+
+/** Liveness and buffering settings, resolved by `connectWebSocket`. */
+export interface WebSocketConnectionSettings {
+  readonly url: string;
+  readonly maxPayloadBytes: number;
+  readonly pingIntervalMs: number | null;
+  readonly pongTimeoutMs: number | null;
+  readonly maxBufferedFrames: number;
+  readonly closeTimeoutMs: number;
+}
+
+/**
+ * An open WebSocket carrying one JSON object per text frame, created by `connectWebSocket`.
+ *
+ * Lifetime: it belongs to whoever opened it (for Modelwire, the session's client) and may
+ * serve many requests; it ends with {@link close}, with a close from the peer, or when the
+ * peer stops answering pings. After that `isOpen` is false for good and `closeError` says
+ * why (it stays `undefined` after a close we initiated).
+ *
+ * Receiving: one reader at a time ({@link frames} or {@link receive}); frames that arrive
+ * while nobody reads are buffered, and at `maxBufferedFrames` the socket is paused until the
+ * reader catches up. While paused no ping is sent (an unread socket cannot see its pong).
+ * Binary frames are a protocol violation: the socket is closed with 1003.
+ */
+export class WebSocketConnection implements AsyncDisposable {
+  /** The URL connected to. */
+  readonly url: string;
+  /** The status of the upgrade response (101). */
+  readonly upgradeStatus: number;
+  /** Headers of the upgrade response, lower-case names; repeated headers joined with `, `. */
+  readonly upgradeHeaders: Readonly<Record<string, string>>;
+  /** When the connection opened, in epoch milliseconds from the injected clock (for age-based rotation above this layer). */
+  readonly openedAt: number;
+
+  readonly #socket: WebSocket;
+  readonly #settings: WebSocketConnectionSettings;
+  readonly #queue: FrameQueue;
+  readonly #closed: Promise<void>;
+  #resolveClosed!: () => void;
+  #isOpen = true;
+  #closeError: ModelwireError | undefined;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #pongTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** @internal Use `connectWebSocket`; the socket must already be open. */
+  constructor(socket: WebSocket, upgrade: IncomingMessage | undefined, openedAt: number, settings: WebSocketConnectionSettings) {
+    this.#socket = socket;
+    this.#settings = settings;
+    this.url = settings.url;
+    this.openedAt = openedAt;
+    this.upgradeStatus = upgrade?.statusCode ?? 101;
+    this.upgradeHeaders = flattenHeaders(upgrade?.headers ?? {});
+    this.#closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    this.#queue = new FrameQueue(settings.maxBufferedFrames, {
+      pause: () => {
+        socket.pause();
+        this.#clearPongTimer();
+      },
+      resume: () => socket.resume(),
+    });
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
+    socket.on('pong', () => this.#clearPongTimer());
+    socket.on('error', (error: Error) => this.#onError(error));
+    socket.on('close', (code: number, reason: Buffer) => this.#onClose(code, reason));
+    if (settings.pingIntervalMs !== null) {
+      this.#pingTimer = setInterval(() => this.#ping(), settings.pingIntervalMs);
+      this.#pingTimer.unref();
+    }
+  }
+
+  /** True until the connection closed, failed or missed a pong. */
+  get isOpen(): boolean {
+    return this.#isOpen;
+  }
+
+  /** Why the connection ended, when it was not closed by {@link close}: `ConnectionClosedError`, `PongTimeoutError`, `PayloadTooLargeError`, `ProtocolViolationError`. */
+  get closeError(): ModelwireError | undefined {
+    return this.#closeError;
+  }
+
+  /** Frames received and not yet read. */
+  get bufferedFrames(): number {
+    return this.#queue.size;
+  }
+
+  /**
+   * Sends one text frame: a string as is, any other value as `JSON.stringify(value)`.
+   * Resolves once the frame was written to the socket.
+   *
+   * @throws ClosedError (or the `closeError`) when the connection is not open; AbortError.
+   */
+  async send(message: unknown, options: SendOptions = {}): Promise<void> {
+    if (options.signal?.aborted) throw toAbortError(options.signal.reason);
+    if (!this.#isOpen) throw this.#closeError ?? new ClosedError('the WebSocket connection');
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    await new Promise<void>((resolve, reject) => {
+      this.#socket.send(text, { binary: false }, (error) => {
+        if (error === undefined || error === null) resolve();
+        else reject(this.#closeError ?? new ConnectionClosedError({ cause: error }));
+      });
+    });
+  }
+
+  /**
+   * Reads the next text frame; `undefined` after a close initiated by {@link close}.
+   *
+   * @throws the `closeError` once buffered frames are read after the peer closed or the
+   *   connection failed; `IdleTimeoutError`, `AbortError`; a `busy` error when another reader
+   *   is active.
+   */
+  async receive(options: ReceiveOptions = {}): Promise<string | undefined> {
+    this.#queue.acquireReader();
+    try {
+      return await this.#take(options);
+    } finally {
+      this.#queue.releaseReader();
+    }
+  }
+
+  /**
+   * The received text frames as an async iterable for one reader. Leaving the loop releases
+   * the reader (the connection stays open and later frames stay buffered for the next one).
+   * Errors as {@link receive}.
+   */
+  async *frames(options: ReceiveOptions = {}): AsyncGenerator<string, void, undefined> {
+    this.#queue.acquireReader();
+    try {
+      for (;;) {
+        const frame = await this.#take(options);
+        if (frame === undefined) return;
+        yield frame;
+      }
+    } finally {
+      this.#queue.releaseReader();
+    }
+  }
+
+  /**
+   * Closes the connection with `code` (default 1000) and `reason`, waits for the peer's close
+   * frame (at most `closeTimeoutMs`, then the socket is terminated) and releases every timer.
+   * A pending read ends (`undefined`). Idempotent.
+   */
+  async close(code = 1000, reason = ''): Promise<void> {
+    if (this.#isOpen) {
+      this.#markClosed(undefined);
+      const timer = setTimeout(() => this.#socket.terminate(), this.#settings.closeTimeoutMs);
+      // A socket paused for backpressure would never read the peer's close frame.
+      if (this.#socket.isPaused) this.#socket.resume();
+      try {
+        this.#socket.close(code, reason);
+      } catch {
+        this.#socket.terminate();
+      }
+      await this.#closed;
+      clearTimeout(timer);
+      return;
+    }
+    if (this.#socket.readyState !== this.#socket.CLOSED) this.#socket.terminate();
+    await this.#closed;
+  }
+
+  /** Same as {@link close} with 1000, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #take(options: ReceiveOptions): Promise<string | undefined> {
+    const { signal, idleTimeoutMs } = options;
+    if (signal?.aborted) return Promise.reject(toAbortError(signal.reason));
+    const pending = this.#queue.take();
+    if ((idleTimeoutMs === undefined || idleTimeoutMs === null) && signal === undefined) return pending;
+    const timer =
+      idleTimeoutMs === undefined || idleTimeoutMs === null
+        ? undefined
+        : setTimeout(() => this.#queue.interrupt(new IdleTimeoutError(idleTimeoutMs, { phase: 'body' })), idleTimeoutMs);
+    const onAbort = (): void => this.#queue.interrupt(toAbortError(signal?.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return pending.finally(() => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  }
+
+  #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.#fail(new ProtocolViolationError('received a binary WebSocket frame; only JSON text frames are allowed'));
+      this.#socket.close(1003, 'binary frames are not supported');
+      return;
+    }
+    this.#queue.push(rawDataToText(data));
+  }
+
+  #onError(error: Error): void {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      this.#fail(new PayloadTooLargeError('websocket_frame', this.#settings.maxPayloadBytes, { cause: error }));
+    } else if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
+      this.#fail(new ProtocolViolationError(`invalid WebSocket frame (${code})`, { cause: error }));
+    } else {
+      this.#fail(new ConnectionClosedError({ cause: error }));
+    }
+  }
+
+  #onClose(code: number, reason: Buffer): void {
+    if (this.#isOpen) this.#fail(new ConnectionClosedError({ closeCode: code, reason: reason.toString('utf8') }));
+    this.#stopTimers();
+    this.#resolveClosed();
+  }
+
+  #ping(): void {
+    if (!this.#isOpen || this.#queue.paused || this.#pongTimer !== undefined) return;
+    const pongTimeoutMs = this.#settings.pongTimeoutMs;
+    if (pongTimeoutMs !== null) {
+      this.#pongTimer = setTimeout(() => {
+        this.#pongTimer = undefined;
+        this.#fail(new PongTimeoutError(pongTimeoutMs));
+        this.#socket.terminate();
+      }, pongTimeoutMs);
+      this.#pongTimer.unref();
+    }
+    try {
+      this.#socket.ping();
+    } catch (error) {
+      this.#fail(new ConnectionClosedError({ cause: error }));
+    }
+  }
+
+  #clearPongTimer(): void {
+    if (this.#pongTimer === undefined) return;
+    clearTimeout(this.#pongTimer);
+    this.#pongTimer = undefined;
+  }
+
+  /** Records the first failure: not open any more, readers get the error after buffered frames. */
+  #fail(error: ModelwireError): void {
+    if (!this.#isOpen) return;
+    this.#closeError = error;
+    this.#markClosed(error);
+  }
+
+  #markClosed(error: ModelwireError | undefined): void {
+    this.#isOpen = false;
+    this.#stopTimers();
+    if (error === undefined) this.#queue.end();
+    else this.#queue.fail(error);
+  }
+
+  #stopTimers(): void {
+    if (this.#pingTimer !== undefined) clearInterval(this.#pingTimer);
+    this.#pingTimer = undefined;
+    this.#clearPongTimer();
+  }
+}
+
+function rawDataToText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** Flattens node:http response headers to lower-case single strings. */
+export function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
