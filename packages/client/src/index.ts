@@ -46,3 +46,5 @@ export type {
   WireSocketConnector,
 } from './wire/wire-types.js';
 export { createWsConnector, type WsConnectorOptions } from './wire/ws-connector.js';
+export { ContinuationTracker, fingerprintRequestFields, type ContinuationDecision, type TrackedRequest } from './continuation/continuation-tracker.js';
+export { buildRequestFields, type RequestFields } from './request/request-fields.js';

@@ -33,8 +33,12 @@ import type { StickyRoutingToken } from './sticky-routing-token.js';
 
 /** Thrown inside a run to switch the session to HTTP and go on there. */
 class FallbackTrigger extends Error {
-  constructor(readonly reason: FallbackReason, readonly failure: unknown) {
+  readonly reason: FallbackReason;
+  readonly failure: unknown;
+  constructor(reason: FallbackReason, failure: unknown) {
     super(`falling back to HTTP: ${reason}`);
+    this.reason = reason;
+    this.failure = failure;
   }
 }
 
@@ -343,8 +347,10 @@ export class RequestRun {
 
 /** A response the server itself ended with a failure (the socket stays clean). */
 class ResponseEndedError extends Error {
-  constructor(readonly failure: ModelwireError) {
+  readonly failure: ModelwireError;
+  constructor(failure: ModelwireError) {
     super(failure.message);
+    this.failure = failure;
   }
 }
 

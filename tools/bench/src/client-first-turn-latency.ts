@@ -1,0 +1,147 @@
+// Benchmark: first-turn latency, submit → first event, with the loopback server delaying every
+// WebSocket handshake by 100 ms. Three contenders, measured interleaved in the same run:
+// - warm socket: the session already served a request; its socket is idle and reused;
+// - pre-connected: a new session called `preconnect()` at creation; the handshake finished
+//   before the user submitted, and the first request adopts the socket;
+// - no pre-connect: a new session whose first request pays for the handshake.
+//
+//   node tools/bench/src/client-first-turn-latency.ts [--rounds N] [--handshake-ms N]
+//
+// Goal: pre-connected ≤ 1.05× warm socket. Build the client first (`nx build @modelwire/client`).
+import { ModelClient, noopClientTelemetry, type Prompt, type TurnContext } from '@modelwire/client';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { median, printComparison, type Measurement } from './shared/measure.ts';
+
+export const WARM = 'warm socket (reused)';
+export const PRECONNECTED = 'pre-connected (new session)';
+export const COLD = 'no pre-connect (new session)';
+
+/** Options of {@link runFirstTurnLatencyBench}. */
+export interface FirstTurnLatencyBenchOptions {
+  rounds?: number;
+  warmupRounds?: number;
+  /** Handshake delay of the loopback server, in milliseconds. Default 100. */
+  handshakeDelayMs?: number;
+}
+
+/** What {@link runFirstTurnLatencyBench} measured. */
+export interface FirstTurnLatencyBenchResult {
+  measurements: Measurement[];
+  /** Median pre-connected over median warm socket. */
+  preconnectedOverWarm: number;
+  /** Handshakes per contender over all timed rounds (pre-connected: before submit; cold: inside the timed request; warm: none). */
+  handshakes: Record<string, number>;
+}
+
+const prompt: Prompt = {
+  input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Say hello.' }] }],
+  instructions: 'You are a coding agent.',
+  tools: [],
+  parallelToolCalls: false,
+};
+
+function turnContext(turnId: string): TurnContext {
+  return {
+    model: { slug: 'gpt-bench', supportsReasoning: true, supportsVerbosity: false, contextWindow: 272_000 },
+    reasoningEffort: 'low',
+    reasoningSummary: 'auto',
+    turnMetadata: { turn_id: turnId },
+    telemetry: noopClientTelemetry,
+  };
+}
+
+function newClient(server: ResponsesServer): ModelClient {
+  return new ModelClient({
+    provider: { baseUrl: server.url, supportsWebSockets: true },
+    auth: { getToken: () => 'bench-token' },
+    conversationId: `conv-${Math.random().toString(36).slice(2)}`,
+    sessionSource: { kind: 'cli' },
+  });
+}
+
+let turnCounter = 0;
+
+/** Milliseconds from `stream()` to the first event, then drains the response. */
+async function timeFirstEvent(client: ModelClient): Promise<number> {
+  turnCounter += 1;
+  const started = performance.now();
+  const stream = client.newTurn().stream(prompt, turnContext(`turn-${turnCounter}`));
+  let first = Number.NaN;
+  for await (const _event of stream) {
+    if (Number.isNaN(first)) first = performance.now() - started;
+  }
+  return first;
+}
+
+export async function runFirstTurnLatencyBench(options: FirstTurnLatencyBenchOptions = {}): Promise<FirstTurnLatencyBenchResult> {
+  const rounds = options.rounds ?? 15;
+  const warmupRounds = options.warmupRounds ?? 3;
+  const server = await startResponsesServer({ handshakeDelayMs: options.handshakeDelayMs ?? 100, answerChars: 40 });
+  const warmClient = newClient(server);
+  const times: Record<string, number[]> = { [WARM]: [], [PRECONNECTED]: [], [COLD]: [] };
+  const handshakes: Record<string, number> = { [WARM]: 0, [PRECONNECTED]: 0, [COLD]: 0 };
+  const countHandshakes = async (name: string, run: () => Promise<number>, record: boolean): Promise<void> => {
+    const before = server.recording.counters.handshakes;
+    const ms = await run();
+    if (!record) return;
+    times[name]!.push(ms);
+    handshakes[name]! += server.recording.counters.handshakes - before;
+  };
+  try {
+    await timeFirstEvent(warmClient); // opens the warm socket
+    for (let round = 0; round < warmupRounds + rounds; round += 1) {
+      const record = round >= warmupRounds;
+      await countHandshakes(WARM, () => timeFirstEvent(warmClient), record);
+      await countHandshakes(
+        PRECONNECTED,
+        async () => {
+          const client = newClient(server);
+          // Session start: the owner pre-connects; the user submits after the handshake is done.
+          await client.preconnect();
+          try {
+            return await timeFirstEvent(client);
+          } finally {
+            await client.close();
+          }
+        },
+        record,
+      );
+      await countHandshakes(
+        COLD,
+        async () => {
+          const client = newClient(server);
+          try {
+            return await timeFirstEvent(client);
+          } finally {
+            await client.close();
+          }
+        },
+        record,
+      );
+    }
+  } finally {
+    await warmClient.close();
+    await server.close();
+  }
+  const measurements = [WARM, PRECONNECTED, COLD].map((name) => {
+    const roundsMs = times[name]!;
+    return { name, roundsMs, medianMs: median(roundsMs), minMs: Math.min(...roundsMs), maxMs: Math.max(...roundsMs) };
+  });
+  return { measurements, preconnectedOverWarm: measurements[1]!.medianMs / measurements[0]!.medianMs, handshakes };
+}
+
+function argument(name: string): number | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const handshakeDelayMs = argument('--handshake-ms') ?? 100;
+  const result = await runFirstTurnLatencyBench({
+    handshakeDelayMs,
+    ...(argument('--rounds') === undefined ? {} : { rounds: argument('--rounds')! }),
+  });
+  printComparison(`First-turn latency, submit → first event (handshake delayed ${handshakeDelayMs} ms)`, result.measurements, WARM);
+  console.log(`\n  pre-connected / warm socket = ${result.preconnectedOverWarm.toFixed(3)}× (goal ≤ 1.05×)`);
+  console.log(`  handshakes per contender (pre-connected: done before submit): ${JSON.stringify(result.handshakes)}`);
+}
