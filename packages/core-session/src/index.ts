@@ -1,1 +1,53 @@
-export {};
+// Public API of @modelwire/core-session: sessions, the turn loop, compaction and memory traces.
+
+// Session
+export { createSession } from './session/create-session.js';
+export { Session } from './session/session.js';
+export { TurnHandle } from './session/turn-handle.js';
+export type { CreateSessionOptions, SessionCallOptions, SessionClientOptions, SubmitOptions } from './session/session-options.js';
+export { userInputItems } from './session/user-input.js';
+
+// Services
+export { SessionServices, type SessionServicesValues } from './services/session-services.js';
+export { noopTurnTelemetry, type TurnTelemetryFactory, type TurnTelemetryScope } from './services/turn-telemetry-factory.js';
+export { ConversationHistory } from './history/conversation-history.js';
+
+// Events and results
+export type { CompactionTrigger, SessionEvent, SessionEventType, ToolCallKind } from './events/session-event.js';
+export { addUsage, lastAssistantText, ZERO_USAGE, type TurnResult } from './turn/turn-result.js';
+export { TurnInterruptedError } from './errors/turn-interrupted-error.js';
+
+// Turns
+export { buildTurnContext } from './turn/build-turn-context.js';
+export { mergeTurnSettings, type TurnOverrides, type TurnSettings } from './turn/turn-settings.js';
+export { MAX_STREAM_RETRY_DELAY_MS } from './turn/stream-with-retries.js';
+export { ABORTED_TOOL_OUTPUT } from './turn/run-tool-calls.js';
+
+// Tools
+export { LOCAL_SHELL_TOOL_NAME, ToolRegistry } from './tools/tool-registry.js';
+export type {
+  CustomToolDefinition,
+  FunctionToolDefinition,
+  LocalShellAction,
+  LocalShellToolDefinition,
+  ToolCallContext,
+  ToolDefinition,
+  ToolResult,
+} from './tools/tool-definition.js';
+export { toolCallsOf, toolOutputItem, type ToolCall } from './tools/tool-call.js';
+export { DEFAULT_TOOL_TIMEOUT_MS, runToolCall, type RunToolCallOptions, type ToolCallOutcome } from './tools/run-tool-call.js';
+
+// Compaction
+export { compactHistory, type CompactHistoryRequest, type CompactionResult } from './compaction/compact-history.js';
+export {
+  DEFAULT_AUTO_COMPACT_FRACTION,
+  resolveAutoCompaction,
+  shouldAutoCompact,
+  type AutoCompactionOptions,
+  type ResolvedAutoCompaction,
+} from './compaction/auto-compaction.js';
+
+// Memory traces
+export { readMemoryTraces, type ReadMemoryTracesOptions } from './memory/read-memory-traces.js';
+export { parseTraceText } from './memory/parse-trace-text.js';
+export { TRACE_MESSAGE_ROLES, traceItemOf, traceItemsOf } from './memory/trace-items.js';

@@ -1,0 +1,41 @@
+import type { ModelClient, Prompt, TurnContext } from '@modelwire/client';
+import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import type { ConversationHistory } from '../history/conversation-history.js';
+
+/** What a compaction did. */
+export interface CompactionResult {
+  /** Items in the history before. */
+  readonly itemsBefore: number;
+  /** Items in the new window (the new history). */
+  readonly itemsAfter: number;
+}
+
+/** Inputs of {@link compactHistory}. */
+export interface CompactHistoryRequest {
+  readonly client: ModelClient;
+  readonly history: ConversationHistory;
+  /** The request settings (instructions, tools); its `input` is ignored (the history is used). */
+  readonly prompt: Omit<Prompt, 'input'>;
+  /** The turn's context, passed unchanged to the client. */
+  readonly context: TurnContext;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Compacts the committed history through the client (`/responses/compact`) and replaces it with
+ * the returned window, unchanged. The replacement is a new item array, so the next request
+ * cannot continue the old chain and goes out in full. An empty history is left alone. The
+ * history is untouched when the call fails.
+ *
+ * @throws ModelwireError `decode_failed` when the server returns an empty window for a
+ *   non-empty history (replacing the conversation with nothing would lose it).
+ */
+export async function compactHistory(request: CompactHistoryRequest): Promise<CompactionResult> {
+  const { history } = request;
+  const before = history.items;
+  if (before.length === 0) return { itemsBefore: 0, itemsAfter: 0 };
+  const window = await request.client.compactConversationHistory({ ...request.prompt, input: before }, request.context, { signal: request.signal });
+  if (window.length === 0) throw new ModelwireError(ErrorCode.DecodeFailed, 'the compaction returned an empty window for a non-empty history');
+  history.replace(window);
+  return { itemsBefore: before.length, itemsAfter: window.length };
+}

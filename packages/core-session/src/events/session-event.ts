@@ -1,0 +1,100 @@
+import type { TurnResult } from '../turn/turn-result.js';
+
+/** What kind of tool call a model made (the output item type that carried it). */
+export type ToolCallKind = 'function' | 'custom' | 'local_shell';
+
+/** Why the history was compacted. */
+export type CompactionTrigger = 'manual' | 'auto';
+
+/**
+ * What a running turn reports to its caller, in order, discriminated by `type`. Every event
+ * carries the `turnId` of its turn (the `turn_id` of the turn metadata).
+ *
+ * Deltas are forwarded as they arrive. When a stream fails and is retried, a `retrying` event
+ * follows: everything streamed since the previous request started (text, reasoning, tool
+ * input) belonged to the failed attempt and is **discarded**; nothing of it was committed, and
+ * the retry streams the answer again from its start.
+ */
+export type SessionEvent =
+  /** The turn started (its user input is committed to the history). */
+  | { readonly type: 'turn_started'; readonly turnId: string }
+  /** A piece of assistant text. */
+  | { readonly type: 'text_delta'; readonly turnId: string; readonly itemId: string; readonly delta: string }
+  /**
+   * A piece of reasoning: `summary` for the reasoning summary (what a UI shows), `content` for
+   * raw reasoning text (only some models stream it).
+   */
+  | { readonly type: 'reasoning_delta'; readonly turnId: string; readonly itemId: string; readonly kind: 'summary' | 'content'; readonly delta: string }
+  /** The model's tool call is committed and its handler starts. */
+  | {
+      readonly type: 'tool_call_started';
+      readonly turnId: string;
+      readonly callId: string;
+      /** The tool name (`local_shell` for local shell calls). */
+      readonly name: string;
+      readonly kind: ToolCallKind;
+      /** The call's raw input: JSON arguments, custom tool input, or the shell action as JSON. */
+      readonly input: string;
+    }
+  /** A tool call finished; `output` is what the model will see. */
+  | {
+      readonly type: 'tool_call_finished';
+      readonly turnId: string;
+      readonly callId: string;
+      readonly name: string;
+      readonly kind: ToolCallKind;
+      readonly output: string;
+      /**
+       * `false` when the handler threw, timed out, was aborted, the arguments were invalid or
+       * the tool is unknown (the output then explains the failure to the model).
+       */
+      readonly success: boolean;
+    }
+  /**
+   * A stream failed with a retryable error; the partial output of that attempt is discarded
+   * and the request is sent again after `delayMs`.
+   */
+  | {
+      readonly type: 'retrying';
+      readonly turnId: string;
+      /** 1 for the first retry of this request on the current transport. */
+      readonly attempt: number;
+      /** The retry budget of the current transport (`provider.streamMaxRetries`). */
+      readonly max: number;
+      /** The failure's message (redacted). */
+      readonly reason: string;
+      /** The failure's stable code. */
+      readonly code: string;
+      /** Wait before the retry, in milliseconds (the server's hint, else backoff). */
+      readonly delayMs: number;
+      /** Output items the failed attempt had finished before it broke; none were committed. */
+      readonly discardedItems: number;
+    }
+  /**
+   * The session switched from the WebSocket to HTTP for good (emitted once per session, by
+   * the turn during which it happened).
+   */
+  | { readonly type: 'transport_fallback'; readonly turnId: string; readonly reason: string }
+  /** The history was compacted and replaced by the server's window. */
+  | {
+      readonly type: 'compaction';
+      readonly turnId: string;
+      readonly trigger: CompactionTrigger;
+      /** Items in the history before. */
+      readonly itemsBefore: number;
+      /** Items in the new window. */
+      readonly itemsAfter: number;
+    }
+  /** The turn ended normally (the model answered without tool calls). Always the last event. */
+  | { readonly type: 'turn_completed'; readonly turnId: string; readonly result: TurnResult }
+  /**
+   * The turn ended with an error (fatal error, exhausted retries, interrupt, close). Always the
+   * last event. The history keeps everything committed before the failure. `error` is a
+   * `ModelwireError` (stable `code`) for every failure of the library: the client's typed
+   * `ResponseError`s, transport errors, `TurnInterruptedError`; only an exception thrown by
+   * injected code (a telemetry factory) arrives as it was thrown.
+   */
+  | { readonly type: 'turn_failed'; readonly turnId: string; readonly error: Error };
+
+/** The `type` of a {@link SessionEvent}. */
+export type SessionEventType = SessionEvent['type'];

@@ -1,0 +1,86 @@
+import type { AuthProvider, ModelClient } from '@modelwire/client';
+import { ConversationHistory } from '../history/conversation-history.js';
+import { ToolRegistry } from '../tools/tool-registry.js';
+import { noopTurnTelemetry, type TurnTelemetryFactory } from './turn-telemetry-factory.js';
+
+/** The explicit values {@link SessionServices} is built from. */
+export interface SessionServicesValues {
+  /** The session's model client, created once for the session. The services own it and close it. */
+  readonly client: ModelClient;
+  /** The auth provider the client uses (kept for tools and consumers that need the same credentials). */
+  readonly auth: AuthProvider;
+  /** Per-turn telemetry factory. Default: no telemetry. */
+  readonly telemetry?: TurnTelemetryFactory;
+  /** The session's tools. Default: an empty registry. */
+  readonly tools?: ToolRegistry;
+  /** The committed conversation. Default: an empty history. */
+  readonly history?: ConversationHistory;
+  /**
+   * Open the WebSocket now, before any turn exists, so the first turn's first request goes out
+   * without a handshake. Default `true`. A failed pre-connect is not an error.
+   */
+  readonly preconnect?: boolean;
+}
+
+/**
+ * Everything that lives for the whole session, as explicit values: the `ModelClient` (with its
+ * pre-opened WebSocket, connection pool and session-wide transport fallback decision), the auth
+ * provider, the per-turn telemetry factory, the tool registry and the committed history.
+ *
+ * Per-turn values are never stored here: each turn builds its own `TurnContext` and
+ * `ModelClientSession`.
+ */
+export class SessionServices implements AsyncDisposable {
+  /** The session-scoped model client. */
+  readonly client: ModelClient;
+  /** The auth provider shared with the client. */
+  readonly auth: AuthProvider;
+  /** Creates each turn's telemetry handle. */
+  readonly telemetry: TurnTelemetryFactory;
+  /** The tools and their handlers. */
+  readonly tools: ToolRegistry;
+  /** The committed conversation. */
+  readonly history: ConversationHistory;
+  /**
+   * Settles when the pre-connect started at construction ended (never rejects; resolves at once
+   * when pre-connect was disabled or the session uses HTTP).
+   */
+  readonly preconnected: Promise<void>;
+  #fallbackReported = false;
+  #closed: Promise<void> | null = null;
+
+  constructor(values: SessionServicesValues) {
+    this.client = values.client;
+    this.auth = values.auth;
+    this.telemetry = values.telemetry ?? noopTurnTelemetry;
+    this.tools = values.tools ?? new ToolRegistry();
+    this.history = values.history ?? new ConversationHistory();
+    this.preconnected = values.preconnect === false ? Promise.resolve() : this.client.preconnect().catch(() => undefined);
+  }
+
+  /**
+   * The reason of the session's switch to HTTP the first time it is asked after the switch
+   * happened; `null` before the switch and on every later call. Makes the
+   * `transport_fallback` session event fire exactly once per session, whichever layer switched
+   * (the client on a 426 or exhausted request retries, or the turn loop).
+   */
+  takeFallbackReport(): string | null {
+    const reason = this.client.fallbackReason;
+    if (reason === null || this.#fallbackReported) return null;
+    this.#fallbackReported = true;
+    return reason;
+  }
+
+  /** Closes the model client (socket, connection pool). Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      await this.client.close();
+      await this.preconnected;
+    })();
+    return this.#closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

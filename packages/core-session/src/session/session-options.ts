@@ -1,0 +1,93 @@
+import type {
+  AuthProvider,
+  ModelClientOptions,
+  ModelInfo,
+  OutputSchema,
+  Provider,
+  ReasoningEffort,
+  ReasoningSummary,
+  ResponseItem,
+  SessionSource,
+  Verbosity,
+} from '@modelwire/client';
+import type { BackoffOptions } from '@modelwire/transport';
+import type { AutoCompactionOptions } from '../compaction/auto-compaction.js';
+import type { TurnTelemetryFactory } from '../services/turn-telemetry-factory.js';
+import type { ToolDefinition } from '../tools/tool-definition.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
+import type { TurnOverrides } from '../turn/turn-settings.js';
+
+/**
+ * Client options a session passes through unchanged (transport switches and testing seams).
+ * The session sets `provider`, `auth`, `conversationId` and `sessionSource` itself.
+ */
+export type SessionClientOptions = Omit<ModelClientOptions, 'provider' | 'auth' | 'conversationId' | 'sessionSource'>;
+
+/** Options of `createSession`: explicit session-scoped values plus the default turn settings. */
+export interface CreateSessionOptions {
+  /** The Responses provider (base URL, WebSocket support, retry budgets, timeouts). */
+  readonly provider: Provider;
+  /** Bearer tokens for every request and handshake. */
+  readonly auth: AuthProvider;
+  /** The conversation id (`session_id` header, `prompt_cache_key`). Default: a random UUID. */
+  readonly conversationId?: string;
+  /** Who runs the session (a sub-agent sends `x-openai-subagent`). Default `{ kind: 'exec' }`. */
+  readonly sessionSource?: SessionSource;
+  /** Further client options (WebSocket switch, compression, connectors, clock, …). */
+  readonly client?: SessionClientOptions;
+  /**
+   * Open the WebSocket at once, before the first turn. Default `true`. A failed pre-connect is
+   * not an error: the first turn connects itself without spending a retry.
+   */
+  readonly preconnect?: boolean;
+
+  /** The default model of every turn. */
+  readonly model: ModelInfo;
+  /** Default reasoning effort; `null` leaves it to the server. Default `null`. */
+  readonly reasoningEffort?: ReasoningEffort | null;
+  /** Default reasoning summary mode. Default `"auto"`. */
+  readonly reasoningSummary?: ReasoningSummary;
+  /** Default verbosity; `null` sends none. Default `null`. */
+  readonly verbosity?: Verbosity | null;
+  /** Default web-search eligibility; `undefined` sends nothing. */
+  readonly webSearchEligible?: boolean;
+  /** Default service tier; `undefined` sends none. */
+  readonly serviceTier?: string;
+  /** Extra JSON fields of every turn's metadata, next to its generated `turn_id`. Default none. */
+  readonly turnMetadata?: Readonly<Record<string, unknown>>;
+
+  /** System instructions sent on every request. */
+  readonly instructions: string;
+  /** The tools (definitions with handlers) or a prepared registry. Default none. */
+  readonly tools?: readonly ToolDefinition[] | ToolRegistry;
+  /** Whether the model may call several tools per response (they then run side by side). Default `false`. */
+  readonly parallelToolCalls?: boolean;
+  /** Structured output of final messages; `null`/`undefined` for free text. */
+  readonly outputSchema?: OutputSchema | null;
+  /** Default limit of one tool call, in milliseconds. Default 600 000 (10 minutes). */
+  readonly toolTimeoutMs?: number;
+  /** The committed history to start from (a resumed conversation). Default empty. */
+  readonly history?: readonly ResponseItem[];
+
+  /** Per-turn telemetry (for example `@modelwire/otel`'s `forTurn`). Default none. */
+  readonly telemetry?: TurnTelemetryFactory;
+  /** Automatic compaction. Default: on at 90 % of the model's context window. */
+  readonly autoCompaction?: AutoCompactionOptions;
+  /**
+   * Backoff between stream retries when the server gave no delay hint. Default 200 ms doubling
+   * to 10 s, ±10 % jitter (randomness from `client.random` when given).
+   */
+  readonly retryBackoff?: BackoffOptions;
+}
+
+/** Options of one `submit`: per-turn overrides of the session's defaults, and an abort signal. */
+export interface SubmitOptions extends TurnOverrides {
+  /** Aborts this turn (queued or running); it then fails with `TurnInterruptedError` (`signal`). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `compact` and `summarizeMemoryTraces`: an abort signal and per-call settings. */
+export interface SessionCallOptions extends TurnOverrides {
+  /** Aborts the call. */
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { MemoryTraceInput, MemoryTraceSummary, ResponseItem } from '@modelwire/client';
+import { ClosedError, combineSignals, toAbortError } from '@modelwire/transport';
+import { compactHistory, type CompactionResult } from '../compaction/compact-history.js';
+import { EventChannel } from '../events/event-channel.js';
+import type { SessionEvent } from '../events/session-event.js';
+import { TurnInterruptedError } from '../errors/turn-interrupted-error.js';
+import { readMemoryTraces } from '../memory/read-memory-traces.js';
+import type { SessionServices } from '../services/session-services.js';
+import { buildTurnContext } from '../turn/build-turn-context.js';
+import { runTurn } from '../turn/run-turn.js';
+import { promptSettings, type TurnLoopConfig } from '../turn/turn-loop-config.js';
+import type { TurnResult } from '../turn/turn-result.js';
+import { mergeTurnSettings, type TurnSettings } from '../turn/turn-settings.js';
+import type { SessionCallOptions, SubmitOptions } from './session-options.js';
+import { TurnHandle } from './turn-handle.js';
+import { userInputItems } from './user-input.js';
+
+/**
+ * An agent session: submits turns one at a time over the session-scoped services (session
+ * lifetime). Created by `createSession`.
+ *
+ * **Turns are serialised: a second `submit` while a turn runs waits** (FIFO) and starts when
+ * the earlier turns ended; its handle is returned at once. Manual compaction takes its place in
+ * the same queue (it replaces the history). `interrupt()` stops the running turn only; queued
+ * turns then run. `close()` stops the running turn, cancels queued ones and closes the client.
+ */
+export class Session implements AsyncDisposable {
+  /** The session-scoped services (client, telemetry, auth, tools, history). */
+  readonly services: SessionServices;
+  readonly #config: TurnLoopConfig;
+  readonly #defaults: TurnSettings;
+  #tail: Promise<unknown> = Promise.resolve();
+  #current: AbortController | null = null;
+  readonly #pending = new Set<AbortController>();
+  readonly #lifetime = new AbortController();
+  #closed: Promise<void> | null = null;
+
+  /** @internal Use `createSession`. */
+  constructor(services: SessionServices, config: TurnLoopConfig, defaults: TurnSettings) {
+    this.services = services;
+    this.#config = config;
+    this.#defaults = defaults;
+  }
+
+  /** The committed history (read-only view; replaced as a whole by compaction). */
+  get history(): readonly ResponseItem[] {
+    return this.services.history.items;
+  }
+
+  /** Whether a turn or compaction is running. */
+  get isBusy(): boolean {
+    return this.#current !== null;
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.#closed !== null;
+  }
+
+  /**
+   * Submits a turn: `input` is the user's text (one user message) or complete input items.
+   * Returns at once; the turn starts when the turns before it ended.
+   *
+   * @throws ModelwireError `closed` after `close()`, `invalid_argument` for empty input.
+   */
+  submit(input: string | readonly ResponseItem[], options: SubmitOptions = {}): TurnHandle {
+    this.#assertOpen();
+    const items = userInputItems(input);
+    const { signal, ...overrides } = options;
+    const settings = mergeTurnSettings(this.#defaults, overrides);
+    const turnId = randomUUID();
+    const channel = new EventChannel<SessionEvent>();
+    const emit = (event: SessionEvent): void => channel.push(event);
+    const result = this.#enqueue(signal, async (controller): Promise<TurnResult> => {
+      try {
+        const context = buildTurnContext(settings, this.services.telemetry, turnId);
+        const turnResult = await runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit });
+        emit({ type: 'turn_completed', turnId, result: turnResult });
+        return turnResult;
+      } catch (caught) {
+        const error = failureOf(caught, controller.signal);
+        emit({ type: 'turn_failed', turnId, error });
+        throw error;
+      } finally {
+        channel.close();
+      }
+    }, (error) => {
+      emit({ type: 'turn_failed', turnId, error });
+      channel.close();
+    });
+    return new TurnHandle(turnId, channel, result);
+  }
+
+  /**
+   * Stops the running turn (or compaction): its stream is aborted, a running tool call's signal
+   * fires and the call gets an "aborted" output, and the turn fails with
+   * `TurnInterruptedError`. Returns whether something was running. Queued turns are not
+   * affected.
+   */
+  interrupt(): boolean {
+    const current = this.#current;
+    if (current === null || current.signal.aborted) return false;
+    current.abort(new TurnInterruptedError('interrupted'));
+    return true;
+  }
+
+  /**
+   * Compacts the history now (queued behind running turns): the client's compaction with a
+   * `TurnContext` of its own, then the history is replaced by the returned window and the next
+   * request starts a new chain.
+   */
+  compact(options: SessionCallOptions = {}): Promise<CompactionResult> {
+    this.#assertOpen();
+    const { signal, ...overrides } = options;
+    const settings = mergeTurnSettings(this.#defaults, overrides);
+    const result = this.#enqueue(signal, async (controller) => {
+      try {
+        const context = buildTurnContext(settings, this.services.telemetry);
+        return await compactHistory({ client: this.services.client, history: this.services.history, prompt: promptSettings(this.#config, this.services.tools), context, signal: controller.signal });
+      } catch (caught) {
+        throw failureOf(caught, controller.signal);
+      }
+    });
+    result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Summarises memory traces: trace file paths (JSON or JSONL, read and filtered, one trace per
+   * file) or prepared traces. Runs beside turns (it does not touch the history), with a
+   * `TurnContext` of its own (the model, effort and telemetry of the session's defaults and
+   * `options`). Returns one summary per trace, in order.
+   */
+  async summarizeMemoryTraces(source: readonly string[] | readonly MemoryTraceInput[], options: SessionCallOptions = {}): Promise<MemoryTraceSummary[]> {
+    this.#assertOpen();
+    const { signal, ...overrides } = options;
+    using combined = combineSignals(signal, this.#lifetime.signal);
+    try {
+      const traces = isPathList(source) ? await readMemoryTraces(source, { signal: combined.signal }) : source;
+      const context = buildTurnContext(mergeTurnSettings(this.#defaults, overrides), this.services.telemetry);
+      return await this.services.client.summarizeMemoryTraces(traces, context, { signal: combined.signal });
+    } catch (caught) {
+      throw failureOf(caught, combined.signal);
+    }
+  }
+
+  /**
+   * Stops the running turn, cancels queued ones (they fail with `TurnInterruptedError`,
+   * `session_closed`), waits for them to let go, then closes the client: no socket, timer or
+   * pooled connection outlives the returned promise. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      const reason = new TurnInterruptedError('session_closed');
+      this.#lifetime.abort(reason);
+      for (const controller of this.#pending) controller.abort(reason);
+      this.#current?.abort(reason);
+      await this.#tail;
+      await this.services.close();
+    })();
+    return this.#closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed !== null) throw new ClosedError('the session');
+  }
+
+  /**
+   * Queues `job` behind every earlier job. `signal` (the caller's) cancels it while queued or
+   * aborts it while running. `onCancelled` runs instead of the job when it was cancelled
+   * before its start.
+   */
+  #enqueue<T>(signal: AbortSignal | undefined, job: (controller: AbortController) => Promise<T>, onCancelled?: (error: Error) => void): Promise<T> {
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort(new TurnInterruptedError('signal', { cause: signal?.reason }));
+    if (signal?.aborted) onSignal();
+    else signal?.addEventListener('abort', onSignal, { once: true });
+    this.#pending.add(controller);
+    const start = async (): Promise<T> => {
+      this.#pending.delete(controller);
+      try {
+        if (controller.signal.aborted) {
+          const error = toAbortError(controller.signal.reason);
+          onCancelled?.(error);
+          throw error;
+        }
+        this.#current = controller;
+        return await job(controller);
+      } finally {
+        if (this.#current === controller) this.#current = null;
+        signal?.removeEventListener('abort', onSignal);
+      }
+    };
+    const run = this.#tail.then(start);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function isPathList(source: readonly string[] | readonly MemoryTraceInput[]): source is readonly string[] {
+  return source.every((entry) => typeof entry === 'string');
+}
+
+/** The typed error a stopped or failed operation reports. */
+function failureOf(caught: unknown, signal: AbortSignal): Error {
+  if (signal.aborted) return toAbortError(signal.reason);
+  return caught instanceof Error ? caught : new Error(String(caught), { cause: caught });
+}

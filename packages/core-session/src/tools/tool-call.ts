@@ -1,0 +1,48 @@
+import type { ResponseItem } from '@modelwire/client';
+import type { ToolCallKind } from '../events/session-event.js';
+import { LOCAL_SHELL_TOOL_NAME } from './tool-registry.js';
+
+/** One tool call found in a response's output. */
+export interface ToolCall {
+  readonly kind: ToolCallKind;
+  /** The id the output must carry (`call_id`). */
+  readonly callId: string;
+  /** The tool name (`local_shell` for local shell calls). */
+  readonly name: string;
+  /** Raw input: JSON arguments, custom input text, or the shell action as JSON. */
+  readonly input: string;
+  /** The output item as committed. */
+  readonly item: ResponseItem;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * The tool calls among output items, in order: `function_call`, `custom_tool_call` and
+ * `local_shell_call` (hosted tools such as `web_search_call` run on the server and are not
+ * returned). A local shell call without `call_id` uses its `id`.
+ */
+export function toolCallsOf(items: readonly ResponseItem[]): ToolCall[] {
+  const calls: ToolCall[] = [];
+  for (const item of items) {
+    if (item.type === 'function_call') {
+      calls.push({ kind: 'function', callId: text(item['call_id']), name: text(item['name']), input: text(item['arguments']), item });
+    } else if (item.type === 'custom_tool_call') {
+      calls.push({ kind: 'custom', callId: text(item['call_id']), name: text(item['name']), input: text(item['input']), item });
+    } else if (item.type === 'local_shell_call') {
+      const callId = text(item['call_id']) || text(item['id']);
+      calls.push({ kind: 'local_shell', callId, name: LOCAL_SHELL_TOOL_NAME, input: JSON.stringify(item['action'] ?? null), item });
+    }
+  }
+  return calls;
+}
+
+/**
+ * The output item answering `call`: `custom_tool_call_output` for custom tools,
+ * `function_call_output` for function and local shell calls.
+ */
+export function toolOutputItem(call: ToolCall, output: string): ResponseItem {
+  return { type: call.kind === 'custom' ? 'custom_tool_call_output' : 'function_call_output', call_id: call.callId, output };
+}

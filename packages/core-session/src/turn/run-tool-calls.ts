@@ -1,0 +1,53 @@
+import type { ResponseItem } from '@modelwire/client';
+import { toAbortError } from '@modelwire/transport';
+import type { SessionEvent } from '../events/session-event.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
+import { toolOutputItem, type ToolCall } from '../tools/tool-call.js';
+import { runToolCall } from '../tools/run-tool-call.js';
+
+/** The message a call gets when its turn was stopped before the handler finished. */
+export const ABORTED_TOOL_OUTPUT = 'aborted: the turn was interrupted before the tool finished';
+
+/** Inputs of {@link runToolCalls}. */
+export interface ToolCallsRequest {
+  readonly calls: readonly ToolCall[];
+  readonly tools: ToolRegistry;
+  readonly turnId: string;
+  readonly signal: AbortSignal;
+  readonly defaultTimeoutMs: number;
+  readonly emit: (event: SessionEvent) => void;
+  /** Commits the outputs (all of them at once, in call order). */
+  readonly commit: (items: readonly ResponseItem[]) => void;
+}
+
+/**
+ * Runs the calls of one response side by side and commits one output per call, in call
+ * order. When the turn is aborted meanwhile, the calls that did not finish get an "aborted"
+ * output, so the history never holds a call without its output; then the abort error is
+ * thrown.
+ */
+export async function runToolCalls(request: ToolCallsRequest): Promise<void> {
+  const { calls, turnId, emit } = request;
+  const settled = await Promise.allSettled(
+    calls.map(async (call) => {
+      emit({ type: 'tool_call_started', turnId, callId: call.callId, name: call.name, kind: call.kind, input: call.input });
+      const outcome = await runToolCall(call, request.tools, { turnId, signal: request.signal, defaultTimeoutMs: request.defaultTimeoutMs });
+      emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output: outcome.output, success: outcome.success });
+      return outcome;
+    }),
+  );
+  const outputs: ResponseItem[] = [];
+  let aborted = false;
+  settled.forEach((result, index) => {
+    const call = calls[index] as ToolCall;
+    if (result.status === 'fulfilled') {
+      outputs.push(toolOutputItem(call, result.value.output));
+      return;
+    }
+    aborted = true;
+    outputs.push(toolOutputItem(call, ABORTED_TOOL_OUTPUT));
+    emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output: ABORTED_TOOL_OUTPUT, success: false });
+  });
+  request.commit(outputs);
+  if (aborted) throw toAbortError(request.signal.reason);
+}

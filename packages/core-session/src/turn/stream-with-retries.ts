@@ -1,0 +1,106 @@
+import type { CompletedResponse, ModelClientSession, Prompt, TurnContext } from '@modelwire/client';
+import { ResponseError, type ResponseEvent } from '@modelwire/protocol';
+import { computeBackoffMs, delay, ModelwireError, toAbortError, type BackoffOptions } from '@modelwire/transport';
+import type { SessionEvent } from '../events/session-event.js';
+import type { SessionServices } from '../services/session-services.js';
+
+/** Longest server-requested wait honoured before a stream retry, in milliseconds. */
+export const MAX_STREAM_RETRY_DELAY_MS = 60_000;
+
+/** Inputs of {@link streamWithRetries}. */
+export interface StreamRequest {
+  readonly services: SessionServices;
+  /** The turn's client session (sticky token, continuation). */
+  readonly turn: ModelClientSession;
+  readonly prompt: Prompt;
+  /** The turn's context, passed unchanged to every attempt. */
+  readonly context: TurnContext;
+  readonly turnId: string;
+  /** The turn's signal. */
+  readonly signal: AbortSignal;
+  /** Backoff between retries without a server hint. */
+  readonly backoff: BackoffOptions;
+  /** Receives the forwarded deltas, `retrying` and `transport_fallback` events. */
+  readonly emit: (event: SessionEvent) => void;
+}
+
+/**
+ * Streams one model request to completion, retrying failed streams (ARCHITECTURE §3.6).
+ *
+ * Deltas are forwarded as they arrive. On a retryable failure the attempt's partial output is
+ * dropped (only a completed response's output is ever returned, so nothing partial reaches the
+ * history), a `retrying` event is emitted, and after the server's delay hint (capped) or the
+ * backoff the request is sent again. The budget is the provider's `streamMaxRetries` per
+ * request and transport: when the WebSocket exhausts it, the session switches to HTTP through
+ * the client and HTTP starts with a fresh budget. A fatal error, an exhausted HTTP budget or an
+ * abort rejects with the typed error.
+ */
+export async function streamWithRetries(request: StreamRequest): Promise<CompletedResponse> {
+  const { services, turn, prompt, context, turnId, signal, emit } = request;
+  const max = services.client.provider.streamMaxRetries;
+  let retries = 0;
+  for (;;) {
+    let finishedItems = 0;
+    try {
+      const stream = turn.stream(prompt, context, { signal });
+      try {
+        for await (const event of stream) {
+          if (event.type === 'output_item_done') finishedItems += 1;
+          forward(event, turnId, emit);
+        }
+        return await stream.result;
+      } finally {
+        await stream[Symbol.asyncDispose]();
+      }
+    } catch (error) {
+      if (signal.aborted) throw toAbortError(signal.reason);
+      reportFallback(services, turnId, emit);
+      if (!isRetryable(error)) throw error;
+      if (retries >= max) {
+        if (services.client.usesWebSocket && turn.trySwitchToHttpFallback(context.telemetry)) {
+          reportFallback(services, turnId, emit);
+          retries = 0;
+          continue;
+        }
+        throw error;
+      }
+      retries += 1;
+      const delayMs = retryDelayMs(error, retries, request.backoff);
+      emit({ type: 'retrying', turnId, attempt: retries, max, reason: error.message, code: error.code, delayMs, discardedItems: finishedItems });
+      await delay(delayMs, signal);
+    } finally {
+      reportFallback(services, turnId, emit);
+    }
+  }
+}
+
+function forward(event: ResponseEvent, turnId: string, emit: (event: SessionEvent) => void): void {
+  switch (event.type) {
+    case 'output_text_delta':
+      emit({ type: 'text_delta', turnId, itemId: event.itemId, delta: event.delta });
+      return;
+    case 'reasoning_summary_delta':
+      emit({ type: 'reasoning_delta', turnId, itemId: event.itemId, kind: 'summary', delta: event.delta });
+      return;
+    case 'reasoning_content_delta':
+      emit({ type: 'reasoning_delta', turnId, itemId: event.itemId, kind: 'content', delta: event.delta });
+      return;
+    default:
+      return;
+  }
+}
+
+function reportFallback(services: SessionServices, turnId: string, emit: (event: SessionEvent) => void): void {
+  const reason = services.takeFallbackReport();
+  if (reason !== null) emit({ type: 'transport_fallback', turnId, reason });
+}
+
+function isRetryable(error: unknown): error is ModelwireError {
+  return ModelwireError.isInstance(error) && error.retryable;
+}
+
+/** The server's hint (capped at {@link MAX_STREAM_RETRY_DELAY_MS}) or exponential backoff. */
+function retryDelayMs(error: ModelwireError, retry: number, backoff: BackoffOptions): number {
+  if (error instanceof ResponseError && error.delayMs !== undefined) return Math.min(Math.max(0, error.delayMs), MAX_STREAM_RETRY_DELAY_MS);
+  return computeBackoffMs(retry, backoff);
+}
