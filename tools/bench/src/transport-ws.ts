@@ -1,0 +1,131 @@
+// Benchmark: WebSocket receive + JSON.parse throughput, frames/s, for Modelwire's
+// `connectWebSocket(...).frames()` against a raw `ws` client ('message' listener) in the same
+// run, both reading the same generated Responses events from one loopback `ws` server.
+//
+//   node tools/bench/src/transport-ws.ts [--quick] [--frames N] [--rounds N]
+//
+// Build the transport package first (`nx build @modelwire/transport`); vitest resolves it to source.
+import type { AddressInfo } from 'node:net';
+import { connectWebSocket } from '@modelwire/transport';
+import WebSocket, { WebSocketServer } from 'ws';
+import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
+import { generateResponsesStream } from './shared/responses-stream.ts';
+
+/** Options of {@link runWsBench}. */
+export interface WsBenchOptions {
+  /** Frames the server sends per round. Default 100 000. */
+  frames?: number;
+  /** Timed rounds per contender. Default 7. */
+  rounds?: number;
+  /** Untimed warm-up rounds per contender. Default 2. */
+  warmupRounds?: number;
+}
+
+/** What {@link runWsBench} measured. */
+export interface WsBenchResult {
+  frameCount: number;
+  measurements: Measurement[];
+  /** Modelwire median / raw ws median (1.0 = same speed). */
+  ratioToRawWs: number;
+  /** Frames each contender received in its last round (must equal `frameCount`). */
+  framesSeen: Record<string, number>;
+}
+
+export const RAW_WS = 'raw ws client + JSON.parse';
+export const MODELWIRE_WS = 'modelwire connectWebSocket + JSON.parse';
+
+/** Starts a loopback server, runs both clients interleaved, closes everything. Prints nothing. */
+export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchResult> {
+  const texts = generateResponsesStream(options.frames ?? 100_000).map((event) => JSON.stringify(event));
+  const frameCount = texts.length;
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  server.on('connection', (socket) => {
+    socket.on('message', () => {
+      for (const text of texts) socket.send(text);
+    });
+  });
+  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const framesSeen: Record<string, number> = {};
+  let sink = 0;
+
+  const modelwire = await connectWebSocket(url, { pingIntervalMs: null, maxBufferedFrames: 4096 });
+  const raw = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    raw.once('open', () => resolve());
+    raw.once('error', reject);
+  });
+  let rawRound: { remaining: number; done: () => void } | undefined;
+  raw.on('message', (data: Buffer) => {
+    sink ^= (JSON.parse(data.toString('utf8')) as { sequence_number: number }).sequence_number;
+    if (rawRound && --rawRound.remaining === 0) rawRound.done();
+  });
+
+  try {
+    const measurements = await measureInterleaved(
+      [
+        {
+          name: RAW_WS,
+          run: () =>
+            new Promise<void>((resolve) => {
+              rawRound = { remaining: frameCount, done: resolve };
+              raw.send('go');
+            }).then(() => {
+              framesSeen[RAW_WS] = frameCount - (rawRound?.remaining ?? 0);
+            }),
+        },
+        {
+          name: MODELWIRE_WS,
+          run: async () => {
+            await modelwire.send('go');
+            let count = 0;
+            for await (const frame of modelwire.frames()) {
+              sink ^= (JSON.parse(frame) as { sequence_number: number }).sequence_number;
+              count += 1;
+              if (count === frameCount) break;
+            }
+            framesSeen[MODELWIRE_WS] = count;
+          },
+        },
+      ],
+      options.rounds ?? 7,
+      options.warmupRounds ?? 2,
+    );
+    if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
+    const median = (name: string): number => measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
+    return { frameCount, measurements, ratioToRawWs: median(MODELWIRE_WS) / median(RAW_WS), framesSeen };
+  } finally {
+    await modelwire.close();
+    await new Promise<void>((resolve) => {
+      raw.once('close', () => resolve());
+      raw.close();
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+function numberArgument(args: readonly string[], name: string): number | undefined {
+  const index = args.indexOf(name);
+  if (index < 0) return undefined;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const result = await runWsBench({
+    frames: numberArgument(args, '--frames') ?? (quick ? 20_000 : 100_000),
+    rounds: numberArgument(args, '--rounds') ?? (quick ? 3 : 7),
+    warmupRounds: quick ? 1 : 2,
+  });
+  printComparison(`WebSocket receive + parse: ${result.frameCount.toLocaleString('en-US')} Responses events per round over loopback (node ${process.version})`, result.measurements, RAW_WS, {
+    count: result.frameCount,
+    unit: 'frames',
+  });
+  console.log(`\n  modelwire / raw ws: ${result.ratioToRawWs.toFixed(2)}× (1.00× = same speed)`);
+  console.log(`  frames seen per contender: ${JSON.stringify(result.framesSeen)}`);
+}
+
+if (import.meta.main) await main();
