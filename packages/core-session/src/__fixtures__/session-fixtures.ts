@@ -60,9 +60,9 @@ export async function startSession(
   serverOptions: ResponsesServerOptions = {},
 ): Promise<SessionSetup> {
   const server = await startResponsesServer(serverOptions);
-  const { webSocket, ...rest } = options;
+  const { webSocket, provider, ...rest } = options;
   const session = createSession({
-    provider: { baseUrl: server.url, supportsWebSockets: webSocket ?? true, ...options.provider },
+    provider: { ...provider, baseUrl: server.url, supportsWebSockets: webSocket ?? true },
     auth: { getToken: () => 'test-token' },
     conversationId: 'conv-session-test',
     model: TEST_MODEL,
