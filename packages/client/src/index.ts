@@ -45,6 +45,6 @@ export type {
   WireSocketConnectOptions,
   WireSocketConnector,
 } from './wire/wire-types.js';
-export { createWsConnector, type WsConnectorOptions } from './wire/ws-connector.js';
+export { createTransportWebSocketConnector, type WebSocketKeepAliveOptions } from './wire/transport-websocket.js';
 export { ContinuationTracker, fingerprintRequestFields, type ContinuationDecision, type TrackedRequest } from './continuation/continuation-tracker.js';
 export { buildRequestFields, type RequestFields } from './request/request-fields.js';

@@ -10,7 +10,7 @@ import { compactConversationHistory } from '../unary/compact-conversation-histor
 import { summarizeMemoryTraces, type MemoryTraceInput, type MemoryTraceSummary } from '../unary/summarize-memory-traces.js';
 import { createTransportHttp } from '../wire/transport-http.js';
 import type { WireHttp, WireSocketConnector } from '../wire/wire-types.js';
-import { createWsConnector } from '../wire/ws-connector.js';
+import { createTransportWebSocketConnector } from '../wire/transport-websocket.js';
 import { ResponsesConnection } from '../ws/responses-connection.js';
 import { SessionSocket } from '../ws/session-socket.js';
 import type { SessionServices } from './session-services.js';
@@ -51,7 +51,10 @@ export interface ModelClientOptions {
    * (one undici pool, keep-alive) built from the provider's timeouts.
    */
   readonly http?: WireHttp;
-  /** Opens WebSockets (testing seam). Default: the transport package's WebSocket connection. */
+  /**
+   * Opens WebSockets (testing seam). Default: the transport package's `connectWebSocket`,
+   * with the keep-alive settings below.
+   */
   readonly webSocketConnector?: WireSocketConnector;
   /** Time source for socket age, idle and durations. Default the system clock. */
   readonly clock?: Clock;
@@ -59,10 +62,18 @@ export interface ModelClientOptions {
   readonly random?: () => number;
   /** Rotate the socket at this age, between requests, in milliseconds. Default 55 minutes. */
   readonly maxConnectionAgeMs?: number;
-  /** Ping-check a socket idle for longer than this before reuse, in milliseconds. Default 30 000; `0` always. */
-  readonly healthCheckAfterIdleMs?: number;
-  /** Pong wait of a health check, in milliseconds. Default 5 000. */
+  /**
+   * Keep-alive ping interval of the session's WebSocket, in milliseconds. A socket that misses
+   * its pong is closed and never reused. Default 30 000.
+   */
+  readonly pingIntervalMs?: number;
+  /** How long a ping waits for its pong, in milliseconds. Default 10 000. */
   readonly pongTimeoutMs?: number;
+  /**
+   * For connectors whose sockets offer an on-demand ping: ping-check a socket idle for longer
+   * than this before reusing it, in milliseconds. `0` checks before every reuse. Default 30 000.
+   */
+  readonly healthCheckAfterIdleMs?: number;
 }
 
 /** Default age at which a socket is rotated: 55 minutes (the provider's limit is 60). */
@@ -110,7 +121,11 @@ export class ModelClient implements AsyncDisposable {
       options.includeTimingMetrics ?? false,
     );
     this.#http = options.http ?? createTransportHttp(this.#provider);
-    const connector = options.webSocketConnector ?? createWsConnector();
+    const connector = options.webSocketConnector ??
+      createTransportWebSocketConnector({
+        ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
+        ...(options.pongTimeoutMs === undefined ? {} : { pongTimeoutMs: options.pongTimeoutMs }),
+      });
     const websocketUrl = `${this.#provider.baseUrl.replace(/^http/, 'ws')}/responses`;
     const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
       const started = clock.now();
@@ -124,7 +139,7 @@ export class ModelClient implements AsyncDisposable {
     this.#socket = new SessionSocket(connect, {
       maxAgeMs: options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS,
       healthCheckAfterIdleMs: options.healthCheckAfterIdleMs ?? 30_000,
-      pongTimeoutMs: options.pongTimeoutMs ?? 5_000,
+      pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
     });
     // Fallback drops the socket and, with it, all continuation state.
     this.#fallback.onActivate(() => this.#socket.drop());

@@ -16,8 +16,8 @@ function manualClock(): { now(): number; advance(ms: number): void } {
 }
 
 describe('socket reuse and health', () => {
-  it('keeps the socket across turns and ping-checks it before reuse', async () => {
-    setup = await startLoopback({ healthCheckAfterIdleMs: 0 });
+  it('keeps the socket across turns', async () => {
+    setup = await startLoopback();
     const telemetry = new RecordingTelemetry();
     for (const turnId of ['a', 'b', 'c']) {
       await setup.client.newTurn().stream(prompt([userMessage(turnId)]), turnContext({ turnMetadata: { turn_id: turnId } }, telemetry)).result;
@@ -26,8 +26,8 @@ describe('socket reuse and health', () => {
     expect(telemetry.connects.map((connect) => connect.reused)).toEqual([false, true, true]);
   });
 
-  it('replaces a socket that fails its health check (half-open) instead of reusing it', async () => {
-    setup = await startLoopback({ healthCheckAfterIdleMs: 0, pongTimeoutMs: 100 });
+  it('replaces a socket that missed its pong (half-open) instead of reusing it', async () => {
+    setup = await startLoopback({ pingIntervalMs: 30, pongTimeoutMs: 30 });
     const history: ResponseItem[] = [userMessage('one')];
     const turn = setup.client.newTurn();
     const first = await turn.stream(prompt(history), turnContext()).result;
@@ -36,6 +36,8 @@ describe('socket reuse and health', () => {
     setup.server.faults.next({ kind: 'half-open', afterEvents: 100_000 }, { on: 'websocket' });
     const second = await turn.stream(prompt(history), turnContext()).result;
     history.push(...second.output, userMessage('three'));
+    // Idle long enough for a keep-alive ping to go unanswered (the delay makes the fault happen).
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const telemetry = new RecordingTelemetry();
     const third = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
     expect(third.transport).toBe('websocket');
@@ -103,6 +105,7 @@ describe('socket reuse and health', () => {
     await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result;
     expect(setup.server.recording.openConnections).toBeGreaterThan(0);
     await setup.client.close();
+    // close() resolves only once every socket is closed.
     await waitFor(() => setup?.server.recording.openConnections === 0);
     expect(() => setup?.client.newTurn()).toThrow(expect.objectContaining({ code: 'closed' }));
   });

@@ -204,11 +204,13 @@ export class RequestRun {
         // The server ended that response itself (error frame, failed, incomplete): the socket is
         // clean, unless it reached its age limit (the server closes it; never reuse it).
         connection.endResponse();
-        if (error.failure.code === ErrorCode.ConnectionLimitReached) connection.close(1000, 'connection age limit reached');
+        if (error.failure.code === ErrorCode.ConnectionLimitReached || error.failure.code === ErrorCode.Unauthorized) {
+          void connection.close(1000, 'connection not reusable');
+        }
         throw error.failure;
       }
       // Aborted, idle, cut, undecodable: never reuse a half-read socket.
-      connection.close(1000, 'response abandoned');
+      void connection.close(1000, 'response abandoned');
       if (error instanceof ConnectionClosedError && error.closeCode === 1009) throw new FallbackTrigger('message_too_big', error);
       throw error;
     } finally {

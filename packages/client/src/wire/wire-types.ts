@@ -16,10 +16,14 @@ export interface WireSocket {
    * that describes it). Replaces any earlier receiver.
    */
   listen(onFrame: (text: string) => void, onClose: (error: ModelwireError) => void): void;
-  /** Sends a ping and resolves on the pong; rejects after `timeoutMs` (and closes the socket). */
-  ping(timeoutMs: number, signal?: AbortSignal): Promise<void>;
-  /** Closes the socket (no-op when already closed). */
-  close(code?: number, reason?: string): void;
+  /**
+   * Optional on-demand liveness check: sends a ping and resolves on the pong; rejects after
+   * `timeoutMs` (and closes the socket). Without it, reuse relies on `isOpen`, which the
+   * socket's own keep-alive pings keep truthful.
+   */
+  ping?(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Closes the socket; resolves when it is closed (no-op when already closed). */
+  close(code?: number, reason?: string): Promise<void> | void;
 }
 
 /** Options of one WebSocket connect. */

@@ -23,6 +23,7 @@ export class ResponsesConnection {
   #waiter: { resolve: (frame: string) => void; reject: (error: unknown) => void } | null = null;
   #closeError: ModelwireError | null = null;
   #inFlight = false;
+  #closing: Promise<void> | null = null;
 
   constructor(socket: WireSocket, clock: Clock, connectMs: number, replacesEarlierConnection: boolean) {
     this.#socket = socket;
@@ -80,13 +81,19 @@ export class ResponsesConnection {
     this.lastActivityAt = this.#clock.now();
   }
 
-  /** A ping round trip; on failure the socket is closed. */
+  /** Whether the socket offers an on-demand ping. */
+  get canPing(): boolean {
+    return this.#socket.ping !== undefined;
+  }
+
+  /** A ping round trip (when the socket offers one); on failure the socket is closed. */
   async ping(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.#socket.ping === undefined) return;
     try {
       await this.#socket.ping(timeoutMs, signal);
       this.lastActivityAt = this.#clock.now();
     } catch (error) {
-      this.close();
+      void this.close();
       throw error;
     }
   }
@@ -128,10 +135,11 @@ export class ResponsesConnection {
     });
   }
 
-  /** Closes the socket; it is never reused afterwards. */
-  close(code = 1000, reason = 'client closed'): void {
+  /** Closes the socket; it is never reused afterwards. Resolves once it is closed. */
+  close(code = 1000, reason = 'client closed'): Promise<void> {
     this.#inFlight = false;
-    this.#socket.close(code, reason);
+    this.#closing ??= Promise.resolve(this.#socket.close(code, reason)).catch(() => undefined);
+    return this.#closing;
   }
 
   #onFrame(frame: string): void {

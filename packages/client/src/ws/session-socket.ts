@@ -1,3 +1,4 @@
+import { ClosedError } from '@modelwire/transport';
 import type { ResponsesConnection } from './responses-connection.js';
 
 /** Timing rules of the session's socket (ARCHITECTURE §3.5). */
@@ -33,6 +34,8 @@ export class SessionSocket {
   #preconnect: Promise<ResponsesConnection | null> | null = null;
   #hasServed = false;
   #closed = false;
+  /** Every socket opened and not yet closed, so that `close()` can wait for all of them. */
+  readonly #open = new Set<ResponsesConnection>();
   readonly #connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>;
   readonly #health: SocketHealthOptions;
   readonly #lifetime = new AbortController();
@@ -53,14 +56,8 @@ export class SessionSocket {
    */
   preconnect(): Promise<void> {
     if (this.#closed || this.hasSocket) return this.#preconnect?.then(() => undefined) ?? Promise.resolve();
-    const attempt = this.#connect(this.#lifetime.signal, false).then(
-      (connection) => {
-        if (this.#closed) {
-          connection.close();
-          return null;
-        }
-        return connection;
-      },
+    const attempt = this.#open_(this.#lifetime.signal, false).then(
+      (connection) => connection,
       () => null,
     );
     this.#preconnect = attempt;
@@ -73,7 +70,7 @@ export class SessionSocket {
    * failed pre-connect never does.
    */
   async acquire(signal: AbortSignal): Promise<AcquiredConnection> {
-    if (this.#closed) throw new Error('session socket closed');
+    if (this.#closed) throw new ClosedError('the session socket');
     const idle = this.#idle;
     this.#idle = null;
     if (idle !== null && (await this.#isHealthy(idle, signal))) return { connection: idle, reused: true };
@@ -81,10 +78,10 @@ export class SessionSocket {
     if (pending !== null) {
       const adopted = await pending;
       if (this.#preconnect === pending) this.#preconnect = null;
-      if (adopted !== null && adopted.isReusable) return { connection: adopted, reused: true };
-      adopted?.close();
+      if (adopted !== null && adopted.isReusable && adopted.ageMs() < this.#health.maxAgeMs) return { connection: adopted, reused: true };
+      if (adopted !== null) void this.#close(adopted);
     }
-    const connection = await this.#connect(signal, this.#hasServed);
+    const connection = await this.#open_(signal, this.#hasServed);
     return { connection, reused: false };
   }
 
@@ -92,45 +89,60 @@ export class SessionSocket {
   release(connection: ResponsesConnection): void {
     this.#hasServed = true;
     if (this.#closed || !connection.isReusable) {
-      connection.close();
+      void this.#close(connection);
       return;
     }
-    if (this.#idle !== null && this.#idle !== connection) this.#idle.close();
+    if (this.#idle !== null && this.#idle !== connection) void this.#close(this.#idle);
     this.#idle = connection;
   }
 
   /** Drops the idle socket and any pre-connect (after a fallback to HTTP, or on close). */
   drop(): void {
-    this.#idle?.close();
+    if (this.#idle !== null) void this.#close(this.#idle);
     this.#idle = null;
     const pending = this.#preconnect;
     this.#preconnect = null;
-    void pending?.then((connection) => connection?.close());
+    void pending?.then((connection) => (connection === null ? undefined : this.#close(connection)));
   }
 
-  /** Closes everything; later acquires fail. */
+  /** Closes every socket (idle, pre-connecting, in use) and waits until they are closed. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#lifetime.abort();
     const pending = this.#preconnect;
     this.drop();
     await pending;
+    await Promise.all([...this.#open].map((connection) => this.#close(connection)));
+  }
+
+  async #open_(signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> {
+    const connection = await this.#connect(signal, replacesEarlier);
+    this.#open.add(connection);
+    if (this.#closed) {
+      await this.#close(connection);
+      throw new ClosedError('the session socket');
+    }
+    return connection;
+  }
+
+  #close(connection: ResponsesConnection): Promise<void> {
+    return connection.close().finally(() => this.#open.delete(connection));
   }
 
   async #isHealthy(connection: ResponsesConnection, signal: AbortSignal): Promise<boolean> {
     if (!connection.isReusable) {
-      connection.close();
+      void this.#close(connection);
       return false;
     }
     if (connection.ageMs() >= this.#health.maxAgeMs) {
-      connection.close(1000, 'rotating before the connection age limit');
+      void connection.close(1000, 'rotating before the connection age limit').finally(() => this.#open.delete(connection));
       return false;
     }
-    const idleMs = connection.idleMs();
-    if (this.#health.healthCheckAfterIdleMs === 0 || idleMs > this.#health.healthCheckAfterIdleMs) {
+    if (connection.canPing && (this.#health.healthCheckAfterIdleMs === 0 || connection.idleMs() > this.#health.healthCheckAfterIdleMs)) {
       try {
         await connection.ping(this.#health.pongTimeoutMs, signal);
       } catch {
+        void this.#close(connection);
         return false;
       }
     }

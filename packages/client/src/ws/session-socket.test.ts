@@ -1,0 +1,106 @@
+import { ConnectionClosedError, type ModelwireError } from '@modelwire/transport';
+import { describe, expect, it } from 'vitest';
+import type { WireSocket } from '../wire/wire-types.js';
+import { ResponsesConnection } from './responses-connection.js';
+import { SessionSocket } from './session-socket.js';
+
+/** An in-memory socket: pings succeed unless `pingFails`; close records itself. */
+class FakeSocket implements WireSocket {
+  readonly upgradeHeaders = {};
+  isOpen = true;
+  pingFails = false;
+  pings = 0;
+  #onClose: (error: ModelwireError) => void = () => undefined;
+  send(): void {}
+  listen(_onFrame: (text: string) => void, onClose: (error: ModelwireError) => void): void {
+    this.#onClose = onClose;
+  }
+  async ping(): Promise<void> {
+    this.pings += 1;
+    if (this.pingFails) throw new Error('no pong');
+  }
+  async close(): Promise<void> {
+    if (!this.isOpen) return;
+    this.isOpen = false;
+    this.#onClose(new ConnectionClosedError({ closeCode: 1000 }));
+  }
+}
+
+function setup(health: Partial<{ maxAgeMs: number; healthCheckAfterIdleMs: number; pongTimeoutMs: number }> = {}) {
+  let now = 0;
+  const clock = { now: () => now };
+  const sockets: FakeSocket[] = [];
+  let failNext = false;
+  const holder = new SessionSocket(
+    async (_signal, replacesEarlier) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('refused');
+      }
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return new ResponsesConnection(socket, clock, 0, replacesEarlier);
+    },
+    { maxAgeMs: 1000, healthCheckAfterIdleMs: 100, pongTimeoutMs: 10, ...health },
+  );
+  return { holder, sockets, advance: (ms: number) => (now += ms), failNextConnect: () => (failNext = true) };
+}
+
+const signal = new AbortController().signal;
+
+describe('SessionSocket', () => {
+  it('reuses the released socket; pings it only after the idle threshold', async () => {
+    const { holder, sockets, advance } = setup();
+    const first = await holder.acquire(signal);
+    holder.release(first.connection);
+    const second = await holder.acquire(signal);
+    expect(second).toEqual({ connection: first.connection, reused: true });
+    expect(sockets[0]?.pings).toBe(0);
+    holder.release(second.connection);
+    advance(150);
+    const third = await holder.acquire(signal);
+    expect(third.connection).toBe(first.connection);
+    expect(sockets[0]?.pings).toBe(1);
+  });
+
+  it('replaces a socket that fails its ping, one that closed, and one past its age', async () => {
+    const { holder, sockets, advance } = setup();
+    const first = await holder.acquire(signal);
+    holder.release(first.connection);
+    sockets[0]!.pingFails = true;
+    advance(150);
+    const second = await holder.acquire(signal);
+    expect(second.reused).toBe(false);
+    expect(sockets[0]?.isOpen).toBe(false);
+    holder.release(second.connection);
+    await sockets[1]!.close();
+    const third = await holder.acquire(signal);
+    expect(third.connection).not.toBe(second.connection);
+    holder.release(third.connection);
+    advance(1000);
+    const fourth = await holder.acquire(signal);
+    expect(fourth.connection).not.toBe(third.connection);
+    expect(sockets).toHaveLength(4);
+  });
+
+  it('never lends a socket still carrying a response', async () => {
+    const { holder } = setup();
+    const first = await holder.acquire(signal);
+    first.connection.beginResponse();
+    holder.release(first.connection);
+    const second = await holder.acquire(signal);
+    expect(second.connection).not.toBe(first.connection);
+  });
+
+  it('adopts a pre-connect, swallows a failed one, and closes everything on close()', async () => {
+    const { holder, sockets, failNextConnect } = setup();
+    failNextConnect();
+    await holder.preconnect();
+    const first = await holder.acquire(signal);
+    expect(first.reused).toBe(false);
+    holder.release(first.connection);
+    await holder.close();
+    expect(sockets.every((socket) => !socket.isOpen)).toBe(true);
+    await expect(holder.acquire(signal)).rejects.toMatchObject({ code: 'closed' });
+  });
+});
