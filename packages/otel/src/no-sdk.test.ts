@@ -1,0 +1,33 @@
+import { safeTelemetry } from '@modelwire/client';
+import { context, trace } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { createSessionTelemetry } from './session-telemetry.js';
+
+describe('with no OpenTelemetry SDK registered', () => {
+  it('uses the global no-op tracer and meter: nothing records, every report is accepted', () => {
+    expect(trace.getSpan(context.active())).toBeUndefined();
+    const telemetry = createSessionTelemetry({ conversationId: 'conv-1', sessionSource: { kind: 'exec' }, originator: 'modelwire', recordPrompts: true });
+    const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
+    expect(turn.span.isRecording()).toBe(false);
+    const client = safeTelemetry(turn);
+    client.onRequestStart?.({ endpoint: 'responses' });
+    client.onWebSocketConnect({ durationMs: 3, reused: false, error: null });
+    client.onContinuationDecision({ mode: 'full', reason: 'new_connection', sentItems: 1, totalItems: 1 });
+    client.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 3, error: null, willRetry: false });
+    client.onStreamEvent({ transport: 'websocket', kind: 'response.completed', durationMs: 1 });
+    client.onTokenUsage({ inputTokens: 1, cachedInputTokens: 0, outputTokens: 1, reasoningOutputTokens: 0, totalTokens: 2, model: 'gpt-test', responseId: 'resp_1' });
+    client.onRequestEnd?.({ endpoint: 'responses', outcome: 'completed', error: null, responseId: 'resp_1' });
+    client.onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason: 'requested' });
+    client.onStreamRetry?.({ attempt: 1, delayMs: 0, error: new Error('cut') });
+    turn.recordPrompt('hello');
+    turn.recordCompletion('world');
+    turn.end();
+    expect(telemetry.fallbackReported).toBe(true);
+    telemetry.close();
+  });
+
+  it('rejects options that cannot work', () => {
+    expect(() => createSessionTelemetry({ conversationId: '', sessionSource: { kind: 'cli' }, originator: 'x' })).toThrow(TypeError);
+    expect(() => createSessionTelemetry({ conversationId: 'c', sessionSource: { kind: 'cli' }, originator: 'x', maxAttributeLength: 3 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,129 @@
+import type { TransportKind } from '@modelwire/client';
+import { SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { Attr, operationNameOf } from './attribute-names.js';
+import type { SessionShared } from './session-telemetry.js';
+
+/**
+ * Where a request stands, as far as the reports tell:
+ * - `sending`: started, no attempt reported yet (connect, continuation decision);
+ * - `awaiting_retry`: the last attempt failed and the client retries (or falls back to HTTP);
+ * - `streaming`: the last attempt got through; events may arrive;
+ * - `completed`: `response.completed` (or a successful unary answer) arrived;
+ * - `failed`: the last attempt failed for good, or a failure terminal event arrived.
+ */
+export type RequestPhase = 'sending' | 'awaiting_retry' | 'streaming' | 'completed' | 'failed';
+
+/** How a request span ended (`modelwire.request.outcome`). `unknown`: no end was reported. */
+export type SpanOutcome = 'completed' | 'failed' | 'aborted' | 'unknown';
+
+/**
+ * One request (one `stream` call or one unary call, all its attempts): its span and what its
+ * metrics need at the end. Mutable state driven by {@link TurnTelemetry}.
+ */
+export class RequestSpan {
+  readonly span: Span;
+  readonly endpoint: string;
+  /** Opened by `onRequestStart`: ends only on `onRequestEnd` (or a newer start, or turn end). */
+  readonly explicit: boolean;
+  readonly startedAt: number;
+  phase: RequestPhase = 'sending';
+  transport: TransportKind | null = null;
+  attempt = 0;
+  status: number | null = null;
+  error: Error | null = null;
+  /** Time of the last phase-changing report, for the end time of a span closed later. */
+  settledAt: number;
+  /** When the stream's event durations count from (the successful attempt's report). */
+  streamBase = 0;
+  /** Sum of the event durations since {@link streamBase}, in milliseconds. */
+  streamMs = 0;
+  /** Send-to-status time of the last successful HTTP attempt (added to the first event's wait). */
+  attemptMs = 0;
+  firstEventSeen = false;
+  events = 0;
+  responseId: string | null = null;
+  readonly #shared: SessionShared;
+  readonly #model: string;
+
+  constructor(shared: SessionShared, parent: Context, endpoint: string, model: string, startedAt: number, explicit: boolean) {
+    this.#shared = shared;
+    this.#model = model;
+    this.endpoint = endpoint;
+    this.explicit = explicit;
+    this.startedAt = startedAt;
+    this.settledAt = startedAt;
+    const operation = operationNameOf(endpoint);
+    this.span = shared.tracer.startSpan(
+      `${operation} ${model}`,
+      {
+        kind: SpanKind.CLIENT,
+        startTime: startedAt,
+        attributes: {
+          ...shared.spanAttributes,
+          [Attr.operationName]: operation,
+          [Attr.requestModel]: model,
+          [Attr.endpoint]: shared.sanitizer.text(endpoint),
+        },
+      },
+      parent,
+    );
+  }
+
+  /** When the stream last showed activity (for an end reported by nobody). */
+  get lastActivityAt(): number {
+    return this.phase === 'streaming' ? this.streamBase + this.streamMs : this.settledAt;
+  }
+
+  /** Ends the span and records the request metrics. Call once. */
+  finish(outcome: SpanOutcome, endTime: number, error: Error | null): void {
+    const shared = this.#shared;
+    const sanitizer = shared.sanitizer;
+    const span = this.span;
+    const errorType = error === null ? null : errorTypeOf(error);
+    if (span.isRecording()) {
+      const attributes: Attributes = {
+        [Attr.attempt]: this.attempt,
+        [Attr.outcome]: outcome,
+        [Attr.streamEvents]: this.events,
+      };
+      if (this.transport !== null) attributes[Attr.transport] = this.transport;
+      if (this.status !== null) attributes[Attr.httpStatusCode] = this.status;
+      if (this.responseId !== null) attributes[Attr.responseId] = sanitizer.text(this.responseId);
+      if (error !== null && errorType !== null) {
+        attributes[Attr.errorType] = sanitizer.text(errorType);
+        attributes[Attr.errorCode] = sanitizer.text(errorType);
+      }
+      span.setAttributes(attributes);
+      if (outcome === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: error === null ? 'failed' : sanitizer.text(error.message) });
+      else if (outcome === 'completed') span.setStatus({ code: SpanStatusCode.OK });
+    }
+    span.end(endTime);
+    const seconds = Math.max(0, endTime - this.startedAt) / 1000;
+    const metricAttributes: Attributes = {
+      ...shared.metricAttributes,
+      [Attr.operationName]: operationNameOf(this.endpoint),
+      [Attr.requestModel]: this.#model,
+      [Attr.endpoint]: this.endpoint,
+      [Attr.outcome]: outcome,
+    };
+    if (this.transport !== null) metricAttributes[Attr.transport] = this.transport;
+    if (this.status !== null) metricAttributes[Attr.httpStatusCode] = this.status;
+    if (errorType !== null) metricAttributes[Attr.errorType] = sanitizer.text(errorType);
+    else if (outcome !== 'completed') metricAttributes[Attr.errorType] = outcome === 'aborted' ? 'aborted' : '_OTHER';
+    const instruments = shared.instruments;
+    instruments.requests.add(1, metricAttributes);
+    instruments.requestDuration.record(seconds, metricAttributes);
+    instruments.operationDuration.record(seconds, metricAttributes);
+  }
+}
+
+/** `error.type`: the Modelwire error code when there is one, else the error's class name. */
+export function errorTypeOf(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.length > 0 ? code : error.name || 'Error';
+}
+
+/** Whether a failure means the caller aborted. */
+export function isAbort(error: Error | null): boolean {
+  return error !== null && (errorTypeOf(error) === 'aborted' || error.name === 'AbortError');
+}

@@ -1,0 +1,400 @@
+import type {
+  ClientTelemetry,
+  ContinuationDecisionRecord,
+  RequestAttemptRecord,
+  StreamEventRecord,
+  TokenUsageRecord,
+  TransportFallbackRecord,
+  WebSocketConnectRecord,
+} from '@modelwire/client';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { Attr, EventName, SpanName } from './attribute-names.js';
+import { errorTypeOf, isAbort, RequestSpan, type SpanOutcome } from './request-span.js';
+import type { SessionShared, TurnTelemetryOptions } from './session-telemetry.js';
+
+type RequestStartRecord = Parameters<NonNullable<ClientTelemetry['onRequestStart']>>[0];
+type RequestEndRecord = Parameters<NonNullable<ClientTelemetry['onRequestEnd']>>[0];
+type StreamRetryRecord = Parameters<NonNullable<ClientTelemetry['onStreamRetry']>>[0];
+
+/** How a turn ended, for {@link TurnTelemetry.end}. */
+export interface TurnEndOptions {
+  /** The failure that ended the turn; `undefined`/`null` when it ended normally. */
+  readonly error?: unknown;
+}
+
+/**
+ * One turn's telemetry (turn lifetime): the `ClientTelemetry` to put in the turn's
+ * `TurnContext`, plus {@link end}. Owns the turn span; each request becomes a child span
+ * (`{operation} {model}`), each new WebSocket a child of its request.
+ *
+ * Request boundaries come from `onRequestStart`/`onRequestEnd` when the client reports them;
+ * without them they are inferred: a request begins at its first report (its start backdated
+ * by the reported duration) and ends at its token usage, at a final failed attempt, at the
+ * next request's first report, or at the end of the turn.
+ */
+export class TurnTelemetry implements ClientTelemetry, Disposable {
+  /** The turn span (a non-recording span when no SDK is registered). */
+  readonly span: Span;
+  readonly #shared: SessionShared;
+  readonly #model: string;
+  readonly #context: Context;
+  #request: RequestSpan | null = null;
+  #pendingInput: string | null = null;
+  #requests = 0;
+  #inputTokens = 0;
+  #outputTokens = 0;
+  #ended = false;
+
+  /** @internal Use `SessionTelemetry.forTurn`. */
+  constructor(shared: SessionShared, options: TurnTelemetryOptions, parent: Context) {
+    this.#shared = shared;
+    const sanitizer = shared.sanitizer;
+    this.#model = sanitizer.text(options.model);
+    const attributes: Attributes = {
+      ...shared.spanAttributes,
+      [Attr.requestModel]: this.#model,
+      [Attr.turnId]: sanitizer.text(options.turnId),
+    };
+    if (options.attributes !== undefined) {
+      for (const [key, value] of Object.entries(options.attributes)) {
+        attributes[key] = typeof value === 'string' ? sanitizer.text(value) : value;
+      }
+    }
+    this.span = shared.tracer.startSpan(SpanName.turn, { kind: SpanKind.INTERNAL, attributes, startTime: shared.clock() }, parent);
+    this.#context = trace.setSpan(parent, this.span);
+  }
+
+  /** The context with the turn span active (parent for the caller's own child spans). */
+  get context(): Context {
+    return this.#context;
+  }
+
+  // ------------------------------------------------------------ ClientTelemetry
+
+  onRequestStart(record: RequestStartRecord): void {
+    if (this.#ended) return;
+    const now = this.#shared.clock();
+    this.#closeCurrent(now);
+    this.#open(record.endpoint, now, true);
+  }
+
+  onRequestEnd(record: RequestEndRecord): void {
+    const request = this.#request;
+    if (request === null) return;
+    if (record.responseId !== null) request.responseId = record.responseId;
+    const outcome: SpanOutcome = record.outcome === 'failed' && isAbort(record.error) ? 'aborted' : record.outcome;
+    this.#finish(request, outcome, this.#shared.clock(), record.error ?? request.error);
+  }
+
+  onWebSocketConnect(record: WebSocketConnectRecord): void {
+    const now = this.#shared.clock();
+    const request = this.#requestFor('responses', true, now, record.durationMs);
+    if (request === null) return;
+    request.transport = 'websocket';
+    request.settledAt = now;
+    if (request.span.isRecording()) request.span.setAttribute(Attr.connectionReused, record.reused);
+    if (record.reused) return;
+    const errorType = record.error === null ? null : this.#shared.sanitizer.text(errorTypeOf(record.error));
+    const connect = this.#shared.tracer.startSpan(
+      SpanName.websocketConnect,
+      { kind: SpanKind.CLIENT, startTime: now - record.durationMs, attributes: { ...this.#shared.spanAttributes } },
+      trace.setSpan(this.#context, request.span),
+    );
+    if (errorType !== null && record.error !== null && connect.isRecording()) {
+      connect.setAttribute(Attr.errorType, errorType);
+      connect.setStatus({ code: SpanStatusCode.ERROR, message: this.#shared.sanitizer.text(record.error.message) });
+    }
+    connect.end(now);
+    this.#shared.instruments.websocketConnectDuration.record(
+      record.durationMs / 1000,
+      errorType === null ? this.#shared.metricAttributes : { ...this.#shared.metricAttributes, [Attr.errorType]: errorType },
+    );
+  }
+
+  onContinuationDecision(record: ContinuationDecisionRecord): void {
+    const now = this.#shared.clock();
+    const resend = record.mode === 'full' && record.reason === 'previous_response_not_found';
+    const request = this.#requestFor('responses', !resend, now, 0);
+    const metricAttributes: Attributes =
+      record.mode === 'full'
+        ? { ...this.#shared.metricAttributes, [Attr.continuationMode]: 'full', [Attr.continuationReason]: record.reason }
+        : { ...this.#shared.metricAttributes, [Attr.continuationMode]: 'incremental' };
+    this.#shared.instruments.continuationDecisions.add(1, metricAttributes);
+    if (request === null) return;
+    request.settledAt = now;
+    if (resend) {
+      request.firstEventSeen = false;
+      request.phase = 'sending';
+    }
+    const span = request.span;
+    if (!span.isRecording()) return;
+    span.setAttributes({
+      [Attr.continuationMode]: record.mode,
+      [Attr.continuationSentItems]: record.sentItems,
+      [Attr.continuationTotalItems]: record.totalItems,
+    });
+    if (record.mode === 'full') span.setAttribute(Attr.continuationReason, record.reason);
+    if (resend) span.addEvent(EventName.resendFull, { [Attr.continuationReason]: record.reason }, now);
+  }
+
+  onRequestAttempt(record: RequestAttemptRecord): void {
+    const now = this.#shared.clock();
+    const failed = record.error !== null;
+    const unary = record.endpoint !== 'responses';
+    // A failure report continues the request it belongs to; a success report after a
+    // successful attempt (or any report for another endpoint) is a new request.
+    const request = this.#requestFor(record.endpoint, !failed, now, record.durationMs);
+    if (request === null) return;
+    request.attempt = record.attempt;
+    request.transport = record.transport;
+    if (record.status !== null) request.status = record.status;
+    request.settledAt = now;
+    if (record.error !== null) {
+      request.error = record.error;
+      const retryAttributes = this.#errorAttributes(record.error, record.status);
+      retryAttributes[Attr.attempt] = record.attempt;
+      retryAttributes[Attr.transport] = record.transport;
+      retryAttributes[Attr.willRetry] = record.willRetry;
+      if (request.span.isRecording()) request.span.addEvent(EventName.retry, retryAttributes, now);
+      if (record.willRetry) {
+        request.phase = 'awaiting_retry';
+        this.#shared.instruments.requestRetries.add(1, {
+          ...this.#shared.metricAttributes,
+          [Attr.transport]: record.transport,
+          [Attr.errorType]: retryAttributes[Attr.errorType] ?? '_OTHER',
+        });
+        this.#shared.log('info', EventName.retry, `request attempt ${record.attempt} failed; retrying`, retryAttributes);
+      } else {
+        request.phase = 'failed';
+        this.#shared.log('warn', EventName.retry, `request attempt ${record.attempt} failed; not retried`, retryAttributes);
+        if (unary && !request.explicit) this.#finish(request, isAbort(record.error) ? 'aborted' : 'failed', now, record.error);
+      }
+      return;
+    }
+    request.error = null;
+    if (unary) {
+      request.phase = 'completed';
+      if (!request.explicit) this.#finish(request, 'completed', now, null);
+      return;
+    }
+    request.phase = 'streaming';
+    request.firstEventSeen = false;
+    request.streamBase = now;
+    request.streamMs = 0;
+    request.attemptMs = record.transport === 'http' ? record.durationMs : 0;
+  }
+
+  onStreamEvent(record: StreamEventRecord): void {
+    this.#shared.instruments.streamEvents.add(1, this.#shared.eventAttributes(record.transport, record.kind));
+    const request = this.#request;
+    if (request === null) return;
+    request.events += 1;
+    request.streamMs += record.durationMs;
+    if (!request.firstEventSeen) {
+      request.firstEventSeen = true;
+      const waitMs = request.attemptMs + record.durationMs;
+      this.#shared.instruments.timeToFirstEvent.record(waitMs / 1000, {
+        ...this.#shared.metricAttributes,
+        [Attr.transport]: record.transport,
+        [Attr.requestModel]: this.#model,
+      });
+      if (request.span.isRecording()) {
+        request.span.setAttribute(Attr.timeToFirstEventMs, waitMs);
+        request.span.addEvent(EventName.firstEvent, { [Attr.eventKind]: this.#shared.sanitizer.text(record.kind) }, request.streamBase + request.streamMs);
+      }
+    }
+    const kind = record.kind;
+    if (kind === 'response.completed') {
+      request.phase = 'completed';
+      request.settledAt = request.streamBase + request.streamMs;
+    } else if (kind === 'response.failed' || kind === 'response.incomplete' || kind === 'error') {
+      request.phase = 'failed';
+      request.settledAt = request.streamBase + request.streamMs;
+    }
+  }
+
+  onTokenUsage(record: TokenUsageRecord): void {
+    const now = this.#shared.clock();
+    this.#inputTokens += record.inputTokens;
+    this.#outputTokens += record.outputTokens;
+    const shared = this.#shared;
+    const base = { ...shared.metricAttributes, [Attr.requestModel]: this.#model };
+    const instruments = shared.instruments;
+    instruments.tokenUsage.record(record.inputTokens, { ...base, [Attr.tokenType]: 'input' });
+    instruments.tokenUsage.record(record.outputTokens, { ...base, [Attr.tokenType]: 'output' });
+    instruments.tokens.add(record.inputTokens, { ...base, [Attr.tokenKind]: 'input' });
+    instruments.tokens.add(record.cachedInputTokens, { ...base, [Attr.tokenKind]: 'cached_input' });
+    instruments.tokens.add(record.outputTokens, { ...base, [Attr.tokenKind]: 'output' });
+    instruments.tokens.add(record.reasoningOutputTokens, { ...base, [Attr.tokenKind]: 'reasoning_output' });
+    const request = this.#request;
+    if (request === null) return;
+    request.responseId = record.responseId;
+    if (request.span.isRecording()) {
+      request.span.setAttributes({
+        [Attr.inputTokens]: record.inputTokens,
+        [Attr.outputTokens]: record.outputTokens,
+        [Attr.cachedInputTokens]: record.cachedInputTokens,
+        [Attr.reasoningOutputTokens]: record.reasoningOutputTokens,
+      });
+    }
+    request.phase = 'completed';
+    request.settledAt = now;
+    if (!request.explicit) this.#finish(request, 'completed', now, null);
+  }
+
+  onTransportFallback(record: TransportFallbackRecord): void {
+    const now = this.#shared.clock();
+    if (!this.#shared.reportFallback(record)) return;
+    const request = this.#request;
+    // Inside a request the client goes on over HTTP: the request is not over.
+    if (request !== null && request.phase === 'failed') request.phase = 'awaiting_retry';
+    const span = request?.span ?? this.span;
+    if (span.isRecording()) {
+      span.addEvent(EventName.fallback, { [Attr.fallbackFrom]: record.from, [Attr.fallbackTo]: record.to, [Attr.fallbackReason]: record.reason }, now);
+    }
+  }
+
+  onStreamRetry(record: StreamRetryRecord): void {
+    const now = this.#shared.clock();
+    const attributes = record.error === null ? {} : this.#errorAttributes(record.error, null);
+    attributes[Attr.attempt] = record.attempt;
+    attributes[Attr.retryDelayMs] = record.delayMs;
+    this.#shared.instruments.streamRetries.add(1, {
+      ...this.#shared.metricAttributes,
+      [Attr.requestModel]: this.#model,
+      [Attr.errorType]: attributes[Attr.errorType] ?? '_OTHER',
+    });
+    if (this.span.isRecording()) this.span.addEvent(EventName.streamRetry, attributes, now);
+    this.#shared.log('info', EventName.streamRetry, `re-streaming after a stream failure (retry ${record.attempt})`, attributes);
+  }
+
+  // ------------------------------------------------------------ prompts
+
+  /**
+   * Records the request input as `gen_ai.input.messages` on the next request span (or the
+   * current one, before its first event). Ignored unless `recordPrompts` is on. Strings are
+   * recorded as they are, anything else as JSON; always redacted and length-capped.
+   */
+  recordPrompt(input: unknown): void {
+    if (!this.#shared.recordPrompts || this.#ended) return;
+    const value = this.#shared.sanitizer.json(input);
+    const request = this.#request;
+    if (request !== null && (request.phase === 'sending' || request.phase === 'awaiting_retry')) {
+      request.span.setAttribute(Attr.inputMessages, value);
+    } else {
+      this.#pendingInput = value;
+    }
+  }
+
+  /**
+   * Records output as `gen_ai.output.messages` on the open request span, or on the turn span
+   * when none is open. Ignored unless `recordPrompts` is on.
+   */
+  recordCompletion(output: unknown): void {
+    if (!this.#shared.recordPrompts || this.#ended) return;
+    const value = this.#shared.sanitizer.json(output);
+    (this.#request?.span ?? this.span).setAttribute(Attr.outputMessages, value);
+  }
+
+  // ------------------------------------------------------------ end
+
+  /** Ends the open request (if any) and the turn span. Idempotent. */
+  end(options: TurnEndOptions = {}): void {
+    if (this.#ended) return;
+    const now = this.#shared.clock();
+    const error = options.error instanceof Error ? options.error : null;
+    const request = this.#request;
+    if (request !== null) {
+      if (error !== null && (request.phase === 'streaming' || request.phase === 'sending' || request.phase === 'awaiting_retry')) {
+        this.#finish(request, isAbort(error) ? 'aborted' : 'failed', now, error);
+      } else {
+        this.#closeCurrent(now);
+      }
+    }
+    this.#ended = true;
+    const span = this.span;
+    if (span.isRecording()) {
+      span.setAttributes({ [Attr.turnRequests]: this.#requests, [Attr.inputTokens]: this.#inputTokens, [Attr.outputTokens]: this.#outputTokens });
+      if (options.error !== undefined && options.error !== null) {
+        const failure = options.error instanceof Error ? options.error : new Error(String(options.error));
+        span.setAttribute(Attr.errorType, this.#shared.sanitizer.text(errorTypeOf(failure)));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: this.#shared.sanitizer.text(failure.message) });
+      }
+    }
+    span.end(now);
+    this.#shared.turnEnded(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.end();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /**
+   * The request a report belongs to, opening one when needed. `startsRequest`: the report may
+   * begin a new request (a connect, a decision, a successful attempt). `backdateMs`: how long
+   * before now the report's work began (the start of a request opened here).
+   */
+  #requestFor(endpoint: string, startsRequest: boolean, now: number, backdateMs: number): RequestSpan | null {
+    if (this.#ended) return null;
+    const current = this.#request;
+    if (current !== null) {
+      if (current.explicit) return current;
+      const continues =
+        current.endpoint === endpoint &&
+        (current.phase === 'sending' || current.phase === 'awaiting_retry' || (!startsRequest && (current.phase === 'streaming' || current.phase === 'failed')));
+      if (continues) return current;
+      this.#closeCurrent(now);
+    }
+    return this.#open(endpoint, now - Math.max(0, backdateMs), false);
+  }
+
+  #open(endpoint: string, startedAt: number, explicit: boolean): RequestSpan {
+    const request = new RequestSpan(this.#shared, this.#context, endpoint, this.#model, startedAt, explicit);
+    this.#requests += 1;
+    if (this.#pendingInput !== null) {
+      request.span.setAttribute(Attr.inputMessages, this.#pendingInput);
+      this.#pendingInput = null;
+    }
+    this.#request = request;
+    return request;
+  }
+
+  /** Ends the current request from what is known (used when no end was reported). */
+  #closeCurrent(now: number): void {
+    const request = this.#request;
+    if (request === null) return;
+    switch (request.phase) {
+      case 'completed':
+        this.#finish(request, 'completed', request.settledAt, null);
+        return;
+      case 'failed':
+        this.#finish(request, isAbort(request.error) ? 'aborted' : 'failed', request.settledAt, request.error);
+        return;
+      case 'streaming':
+        this.#finish(request, 'unknown', Math.min(now, request.lastActivityAt), null);
+        return;
+      default:
+        this.#finish(request, 'unknown', now, request.error);
+    }
+  }
+
+  #finish(request: RequestSpan, outcome: SpanOutcome, endTime: number, error: Error | null): void {
+    if (this.#request === request) this.#request = null;
+    request.finish(outcome, endTime, outcome === 'completed' ? null : error);
+    if (outcome === 'failed') {
+      this.#shared.log('warn', 'modelwire.request.failed', `request to ${request.endpoint} failed`, error === null ? {} : this.#errorAttributes(error, request.status));
+    }
+  }
+
+  #errorAttributes(error: Error, status: number | null): Attributes {
+    const sanitizer = this.#shared.sanitizer;
+    const attributes: Attributes = {
+      [Attr.errorType]: sanitizer.text(errorTypeOf(error)),
+      [Attr.errorMessage]: sanitizer.text(error.message),
+    };
+    if (status !== null) attributes[Attr.httpStatusCode] = status;
+    return attributes;
+  }
+}
