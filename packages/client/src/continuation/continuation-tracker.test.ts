@@ -108,4 +108,35 @@ describe('chainFingerprint', () => {
     const diverged = [base[0]!, userMessage('x'), base[2]!];
     expect(chainFingerprint(diverged, 3, base)).toBe(chainFingerprint([userMessage('a'), userMessage('x'), userMessage('c')]));
   });
+
+  it('equals a from-scratch fingerprint whatever the mix of copies, appends and rewrites (property)', () => {
+    const pool = ['a', 'b', 'c', 'd'].map((text) => userMessage(text));
+    const reference = (items: readonly ResponseItem[], length: number): string =>
+      chainFingerprint(items.slice(0, length).map((item) => JSON.parse(JSON.stringify(item)) as ResponseItem));
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('append' as const), item: fc.nat(3) }),
+      fc.record({ kind: fc.constant('copy' as const), item: fc.nat(3) }),
+      fc.record({ kind: fc.constant('rewrite' as const), at: fc.nat(20), item: fc.nat(3) }),
+      fc.record({ kind: fc.constant('truncate' as const), to: fc.nat(20) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 25 }), fc.nat(30), (steps, queryLength) => {
+        let current: ResponseItem[] = [];
+        let previous: ResponseItem[] | undefined;
+        for (const operation of steps) {
+          const hint = previous;
+          previous = current;
+          if (operation.kind === 'append') current.push(pool[operation.item]!);
+          else if (operation.kind === 'copy') current = [...current, pool[operation.item]!];
+          else if (operation.kind === 'rewrite') {
+            current = [...current];
+            if (operation.at < current.length) current[operation.at] = userMessage(`x${operation.item}`);
+          } else current = current.slice(0, Math.min(operation.to, current.length));
+          const length = Math.min(queryLength, current.length);
+          expect(chainFingerprint(current, length, hint)).toBe(reference(current, length));
+          expect(chainFingerprint(current, current.length, hint)).toBe(reference(current, current.length));
+        }
+      }),
+    );
+  });
 });
