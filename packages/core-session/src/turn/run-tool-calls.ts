@@ -3,7 +3,7 @@ import { toAbortError } from '@modelwire/transport';
 import type { SessionEvent } from '../events/session-event.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { toolOutputItem, type ToolCall } from '../tools/tool-call.js';
-import { runToolCall } from '../tools/run-tool-call.js';
+import { runToolCall, type ToolCallOutcome } from '../tools/run-tool-call.js';
 
 /** The message a call gets when its turn was stopped before the handler finished. */
 export const ABORTED_TOOL_OUTPUT = 'aborted: the turn was interrupted before the tool finished';
@@ -15,27 +15,41 @@ export interface ToolCallsRequest {
   readonly turnId: string;
   readonly signal: AbortSignal;
   readonly defaultTimeoutMs: number;
+  /** Run the calls side by side (`parallelToolCalls`); otherwise one after the other, in order. */
+  readonly parallel: boolean;
   readonly emit: (event: SessionEvent) => void;
   /** Commits the outputs (all of them at once, in call order). */
   readonly commit: (items: readonly ResponseItem[]) => void;
 }
 
 /**
- * Runs the calls of one response side by side and commits one output per call, in call
- * order. When the turn is aborted meanwhile, the calls that did not finish get an "aborted"
+ * Runs the calls of one response (side by side when the session allows parallel tool calls,
+ * else one after the other) and commits one output per call, in call order. When the turn is aborted meanwhile, the calls that did not finish get an "aborted"
  * output, so the history never holds a call without its output; then the abort error is
  * thrown.
  */
 export async function runToolCalls(request: ToolCallsRequest): Promise<void> {
   const { calls, turnId, emit } = request;
-  const settled = await Promise.allSettled(
-    calls.map(async (call) => {
-      emit({ type: 'tool_call_started', turnId, callId: call.callId, name: call.name, kind: call.kind, input: call.input });
-      const outcome = await runToolCall(call, request.tools, { turnId, signal: request.signal, defaultTimeoutMs: request.defaultTimeoutMs });
-      emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output: outcome.output, success: outcome.success });
-      return outcome;
-    }),
-  );
+  const run = async (call: ToolCall): Promise<ToolCallOutcome> => {
+    emit({ type: 'tool_call_started', turnId, callId: call.callId, name: call.name, kind: call.kind, input: call.input });
+    const outcome = await runToolCall(call, request.tools, { turnId, signal: request.signal, defaultTimeoutMs: request.defaultTimeoutMs });
+    emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output: outcome.output, success: outcome.success });
+    return outcome;
+  };
+  let settled: PromiseSettledResult<ToolCallOutcome>[];
+  if (request.parallel) {
+    settled = await Promise.allSettled(calls.map(run));
+  } else {
+    settled = [];
+    for (const call of calls) {
+      // After an abort the remaining calls do not start; each gets the aborted output.
+      if (request.signal.aborted) {
+        settled.push({ status: 'rejected', reason: request.signal.reason });
+        continue;
+      }
+      settled.push(await run(call).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+    }
+  }
   const outputs: ResponseItem[] = [];
   let aborted = false;
   settled.forEach((result, index) => {

@@ -72,7 +72,7 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
       commit(completed.output);
       const calls = toolCallsOf(completed.output);
       if (calls.length === 0) break;
-      await runToolCalls({ calls, tools, turnId, signal, defaultTimeoutMs: config.toolTimeoutMs, emit, commit });
+      await runToolCalls({ calls, tools, turnId, signal, defaultTimeoutMs: config.toolTimeoutMs, parallel: config.parallelToolCalls, emit, commit });
     }
   } finally {
     await turn.close();
