@@ -92,4 +92,22 @@ describe('a session over the WebSocket', () => {
     expect(metadata['turn_id']).not.toBe('ignored');
     expect(body.client_metadata?.['x-oai-web-search-eligible']).toBe('false');
   });
+
+  it('falls back to HTTP at once on 426 and reports it once', async () => {
+    setup = await startSession({ tools: [shellTool()] });
+    const { session, server } = setup;
+    // The pre-connect is refused first; the first request's own handshake too.
+    server.faults.next({ kind: 'refuse-upgrade', status: 426 });
+    server.faults.next({ kind: 'refuse-upgrade', status: 426 });
+    await session.services.preconnected;
+    const handle = session.submit('run: ls');
+    const { events } = await collect(handle);
+    expect(events.filter((event) => event.type === 'transport_fallback')).toEqual([{ type: 'transport_fallback', turnId: handle.turnId, reason: 'upgrade_required' }]);
+    expect(events.some((event) => event.type === 'retrying')).toBe(false);
+    await handle.result;
+    const later = await collect(session.submit('hello'));
+    expect(later.types).not.toContain('transport_fallback');
+    expect(server.recording.requests.map((request) => request.transport)).toEqual(['http', 'http', 'http']);
+    expect(server.recording.stickyViolations).toEqual([]);
+  });
 });
