@@ -70,3 +70,16 @@ async function waitFor(condition: () => boolean): Promise<void> {
   for (let index = 0; index < 200 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
 }
+
+describe('fallback found by the pre-connect', () => {
+  it('a 426 on the pre-connect switches the first request to HTTP without a second handshake', async () => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'refuse-upgrade', status: 426 });
+    await setup.client.preconnect();
+    const telemetry = new RecordingTelemetry();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['upgrade_required']);
+  });
+});

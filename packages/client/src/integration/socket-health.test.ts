@@ -87,8 +87,9 @@ describe('socket reuse and health', () => {
     await turn.stream(prompt([userMessage('three')]), turnContext()).result;
   });
 
-  it('two turns streaming at once use two sockets, never one interleaved', async () => {
-    setup = await startLoopback({}, { tokenDelayMs: 2, answerChars: 40 });
+  it('two turns streaming at once use two sockets, never one interleaved (even racing for the pre-connect)', async () => {
+    setup = await startLoopback({}, { tokenDelayMs: 2, answerChars: 40, handshakeDelayMs: 20 });
+    void setup.client.preconnect();
     const [a, b] = await Promise.all([
       setup.client.newTurn().stream(prompt([userMessage('a')]), turnContext({ turnMetadata: { turn_id: 'a' } })).result,
       setup.client.newTurn().stream(prompt([userMessage('b')]), turnContext({ turnMetadata: { turn_id: 'b' } })).result,

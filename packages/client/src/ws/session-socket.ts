@@ -1,4 +1,4 @@
-import { ClosedError } from '@modelwire/transport';
+import { ClosedError, HttpStatusError } from '@modelwire/transport';
 import type { ResponsesConnection } from './responses-connection.js';
 
 /** Timing rules of the session's socket (ARCHITECTURE §3.5). */
@@ -33,6 +33,8 @@ export class SessionSocket {
   #idle: ResponsesConnection | null = null;
   #preconnect: Promise<ResponsesConnection | null> | null = null;
   #hasServed = false;
+  /** A pre-connect refused with 426, handed to the request that adopts the pre-connect. */
+  #preconnectRefusal: HttpStatusError | null = null;
   #closed = false;
   /** Every socket opened and not yet closed, so that `close()` can wait for all of them. */
   readonly #open = new Set<ResponsesConnection>();
@@ -58,7 +60,10 @@ export class SessionSocket {
     if (this.#closed || this.hasSocket) return this.#preconnect?.then(() => undefined) ?? Promise.resolve();
     const attempt = this.#open_(this.#lifetime.signal, false).then(
       (connection) => connection,
-      () => null,
+      (error: unknown) => {
+        if (error instanceof HttpStatusError && error.status === 426) this.#preconnectRefusal = error;
+        return null;
+      },
     );
     this.#preconnect = attempt;
     return attempt.then(() => undefined);
@@ -74,12 +79,18 @@ export class SessionSocket {
     const idle = this.#idle;
     this.#idle = null;
     if (idle !== null && (await this.#isHealthy(idle, signal))) return { connection: idle, reused: true };
+    // Claim the pre-connect before waiting for it, so that a concurrent request opens its own
+    // socket instead of sharing this one.
     const pending = this.#preconnect;
+    this.#preconnect = null;
     if (pending !== null) {
       const adopted = await pending;
-      if (this.#preconnect === pending) this.#preconnect = null;
       if (adopted !== null && adopted.isReusable && adopted.ageMs() < this.#health.maxAgeMs) return { connection: adopted, reused: true };
       if (adopted !== null) void this.#close(adopted);
+      const refusal = this.#preconnectRefusal;
+      this.#preconnectRefusal = null;
+      // A 426 means "no WebSocket here": the request should fall back at once, not shake hands again.
+      if (refusal !== null) throw refusal;
     }
     const connection = await this.#open_(signal, this.#hasServed);
     return { connection, reused: false };
