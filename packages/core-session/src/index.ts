@@ -9,7 +9,13 @@ export { userInputItems } from './session/user-input.js';
 
 // Services
 export { SessionServices, type SessionServicesValues } from './services/session-services.js';
-export { noopTurnTelemetry, type TurnTelemetryFactory, type TurnTelemetryScope } from './services/turn-telemetry-factory.js';
+export {
+  endTurnTelemetry,
+  noopTurnTelemetry,
+  type TurnTelemetryFactory,
+  type TurnTelemetryHandle,
+  type TurnTelemetryScope,
+} from './services/turn-telemetry-factory.js';
 export { ConversationHistory } from './history/conversation-history.js';
 
 // Events and results

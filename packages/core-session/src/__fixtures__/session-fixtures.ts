@@ -1,6 +1,6 @@
 // Shared test helpers: a loopback server with a session pointed at it, event collection,
 // recording telemetry and open-handle detection.
-import type { ClientTelemetry, ModelInfo, ResponseItem } from '@modelwire/client';
+import type { ModelInfo, ResponseItem } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/client/testing';
 import type { SessionEvent } from '../events/session-event.js';
 import { createSession } from '../session/create-session.js';
@@ -8,7 +8,7 @@ import type { CreateSessionOptions } from '../session/session-options.js';
 import type { Session } from '../session/session.js';
 import type { TurnHandle } from '../session/turn-handle.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
-import type { TurnTelemetryScope } from '../services/turn-telemetry-factory.js';
+import type { TurnTelemetryHandle, TurnTelemetryScope } from '../services/turn-telemetry-factory.js';
 
 /** A reasoning model with a known context window. */
 export const TEST_MODEL: ModelInfo = { slug: 'gpt-test', supportsReasoning: true, supportsVerbosity: true, contextWindow: 200_000 };
@@ -33,10 +33,13 @@ export class TurnTelemetryLog {
   readonly scopes: TurnTelemetryScope[] = [];
   readonly fallbacks: string[] = [];
   readonly attempts: { turnId: string; transport: string; error: string | null }[] = [];
+  /** `end` calls: the turn id and the error code (`null` when it ended normally). */
+  readonly ends: { turnId: string; error: string | null }[] = [];
 
-  readonly factory = (scope: TurnTelemetryScope): ClientTelemetry => {
+  readonly factory = (scope: TurnTelemetryScope): TurnTelemetryHandle => {
     this.scopes.push(scope);
     return {
+      end: ({ error }) => this.ends.push({ turnId: scope.turnId, error: error === undefined ? null : String((error as { code?: unknown }).code) }),
       onRequestAttempt: (record) => this.attempts.push({ turnId: scope.turnId, transport: record.transport, error: record.error?.message ?? null }),
       onStreamEvent: () => undefined,
       onWebSocketConnect: () => undefined,

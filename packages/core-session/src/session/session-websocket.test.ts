@@ -57,6 +57,7 @@ describe('a session over the WebSocket', () => {
       { model: 'gpt-test', turnId: second.turnId },
       { model: 'gpt-test', turnId: third.turnId },
     ]);
+    expect(telemetry.ends).toEqual([first, second, third].map((turn) => ({ turnId: turn.turnId, error: null })));
   });
 
   it('commits complete items only, keeping reasoning with its encrypted content and replaying it', async () => {

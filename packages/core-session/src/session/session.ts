@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MemoryTraceInput, MemoryTraceSummary, ResponseItem } from '@modelwire/client';
+import type { MemoryTraceInput, MemoryTraceSummary, ResponseItem, TurnContext } from '@modelwire/client';
 import { ClosedError, combineSignals, toAbortError } from '@modelwire/transport';
 import { compactHistory, type CompactionResult } from '../compaction/compact-history.js';
 import { EventChannel } from '../events/event-channel.js';
@@ -7,6 +7,7 @@ import type { SessionEvent } from '../events/session-event.js';
 import { TurnInterruptedError } from '../errors/turn-interrupted-error.js';
 import { readMemoryTraces } from '../memory/read-memory-traces.js';
 import type { SessionServices } from '../services/session-services.js';
+import { endTurnTelemetry } from '../services/turn-telemetry-factory.js';
 import { buildTurnContext } from '../turn/build-turn-context.js';
 import { runTurn } from '../turn/run-turn.js';
 import { promptSettings, type TurnLoopConfig } from '../turn/turn-loop-config.js';
@@ -73,13 +74,16 @@ export class Session implements AsyncDisposable {
     const channel = new EventChannel<SessionEvent>();
     const emit = (event: SessionEvent): void => channel.push(event);
     const result = this.#enqueue(signal, async (controller): Promise<TurnResult> => {
+      let context: TurnContext | undefined;
       try {
-        const context = buildTurnContext(settings, this.services.telemetry, turnId);
+        context = buildTurnContext(settings, this.services.telemetry, turnId);
         const turnResult = await runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit });
+        endTurnTelemetry(context.telemetry);
         emit({ type: 'turn_completed', turnId, result: turnResult });
         return turnResult;
       } catch (caught) {
         const error = failureOf(caught, controller.signal);
+        if (context !== undefined) endTurnTelemetry(context.telemetry, error);
         emit({ type: 'turn_failed', turnId, error });
         throw error;
       } finally {
@@ -114,14 +118,11 @@ export class Session implements AsyncDisposable {
     this.#assertOpen();
     const { signal, ...overrides } = options;
     const settings = mergeTurnSettings(this.#defaults, overrides);
-    const result = this.#enqueue(signal, async (controller) => {
-      try {
-        const context = buildTurnContext(settings, this.services.telemetry);
-        return await compactHistory({ client: this.services.client, history: this.services.history, prompt: promptSettings(this.#config, this.services.tools), context, signal: controller.signal });
-      } catch (caught) {
-        throw failureOf(caught, controller.signal);
-      }
-    });
+    const result = this.#enqueue(signal, (controller) =>
+      this.#withContext(settings, controller.signal, (context) =>
+        compactHistory({ client: this.services.client, history: this.services.history, prompt: promptSettings(this.#config, this.services.tools), context, signal: controller.signal }),
+      ),
+    );
     result.catch(() => undefined);
     return result;
   }
@@ -136,13 +137,11 @@ export class Session implements AsyncDisposable {
     this.#assertOpen();
     const { signal, ...overrides } = options;
     using combined = combineSignals(signal, this.#lifetime.signal);
-    try {
+    // `return await`: `combined` must stay attached until the call is over.
+    return await this.#withContext(mergeTurnSettings(this.#defaults, overrides), combined.signal, async (context) => {
       const traces = isPathList(source) ? await readMemoryTraces(source, { signal: combined.signal }) : source;
-      const context = buildTurnContext(mergeTurnSettings(this.#defaults, overrides), this.services.telemetry);
-      return await this.services.client.summarizeMemoryTraces(traces, context, { signal: combined.signal });
-    } catch (caught) {
-      throw failureOf(caught, combined.signal);
-    }
+      return this.services.client.summarizeMemoryTraces(traces, context, { signal: combined.signal });
+    });
   }
 
   /**
@@ -164,6 +163,24 @@ export class Session implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * Runs a call outside a turn with a `TurnContext` of its own (fresh turn id, its own
+   * telemetry handle, ended afterwards) and reports failures as typed errors.
+   */
+  async #withContext<T>(settings: TurnSettings, signal: AbortSignal, call: (context: TurnContext) => Promise<T>): Promise<T> {
+    let context: TurnContext | undefined;
+    try {
+      context = buildTurnContext(settings, this.services.telemetry);
+      const value = await call(context);
+      endTurnTelemetry(context.telemetry);
+      return value;
+    } catch (caught) {
+      const error = failureOf(caught, signal);
+      if (context !== undefined) endTurnTelemetry(context.telemetry, error);
+      throw error;
+    }
   }
 
   #assertOpen(): void {

@@ -79,7 +79,8 @@ describe('stream retries', () => {
   });
 
   it('ends the turn with a typed error on a fatal failure and keeps what was committed', async () => {
-    setup = await startSession({ tools: [shellTool()] });
+    const telemetry = new TurnTelemetryLog();
+    setup = await startSession({ tools: [shellTool()], telemetry: telemetry.factory });
     const { session, server } = setup;
     server.faults.use(onRequests([1], { kind: 'error', code: 'context_length_exceeded', afterEvents: 2 }));
     const handle = session.submit('run: cat big.log');
@@ -90,6 +91,7 @@ describe('stream retries', () => {
     expect(error).toBeInstanceOf(ContextWindowExceededError);
     await expect(handle.result).rejects.toBe(error);
     expect(retrying(events)).toEqual([]);
+    expect(telemetry.ends).toEqual([{ turnId: handle.turnId, error: 'context_window_exceeded' }]);
     expect(session.history.map((item) => item.type)).toEqual(['message', 'reasoning', 'function_call', 'function_call_output']);
     // The session goes on.
     expect((await session.submit('still there?').result).finalMessage).toBe('You said: still there?');
