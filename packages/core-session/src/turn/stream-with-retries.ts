@@ -41,6 +41,7 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
   let retries = 0;
   for (;;) {
     let finishedItems = 0;
+    const onWebSocket = services.client.usesWebSocket;
     try {
       const stream = turn.stream(prompt, context, { signal });
       try {
@@ -56,6 +57,9 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
       if (signal.aborted) throw toAbortError(signal.reason);
       reportFallback(services, turnId, emit);
       if (!isRetryable(error)) throw error;
+      // The client switched to HTTP during this attempt (426, its own exhausted request
+      // retries): HTTP starts with a fresh stream budget too.
+      if (onWebSocket && !services.client.usesWebSocket) retries = 0;
       if (retries >= max) {
         if (services.client.usesWebSocket && turn.trySwitchToHttpFallback(context.telemetry)) {
           reportFallback(services, turnId, emit);
