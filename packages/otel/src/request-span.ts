@@ -42,6 +42,11 @@ export class RequestSpan {
   firstEventSeen = false;
   events = 0;
   responseId: string | null = null;
+  /**
+   * Events received per transport and kind, added to the event counter when the request ends:
+   * one counter update per kind per request instead of one per event. `null` without metrics.
+   */
+  readonly #eventCounts: Record<TransportKind, Map<string, number>> | null;
   readonly #shared: SessionShared;
   readonly #model: string;
 
@@ -52,21 +57,21 @@ export class RequestSpan {
     this.explicit = explicit;
     this.startedAt = startedAt;
     this.settledAt = startedAt;
+    this.#eventCounts = shared.metricsEnabled ? { http: new Map(), websocket: new Map() } : null;
     const operation = operationNameOf(endpoint);
-    this.span = shared.tracer.startSpan(
-      `${operation} ${model}`,
-      {
-        kind: SpanKind.CLIENT,
-        startTime: startedAt,
-        attributes: {
-          ...shared.spanAttributes,
-          [Attr.operationName]: operation,
-          [Attr.requestModel]: model,
-          [Attr.endpoint]: shared.sanitizer.text(endpoint),
-        },
-      },
-      parent,
-    );
+    // Attributes are set after the start, and only on a recording span: without an SDK a
+    // request costs one no-op span and nothing else.
+    this.span = shared.tracer.startSpan(`${operation} ${model}`, { kind: SpanKind.CLIENT, startTime: startedAt }, parent);
+    if (this.span.isRecording()) {
+      this.span.setAttributes(shared.spanAttributes);
+      this.span.setAttributes({ [Attr.operationName]: operation, [Attr.requestModel]: model, [Attr.endpoint]: shared.sanitizer.text(endpoint) });
+    }
+  }
+
+  /** Counts one received event (a no-op without metrics). */
+  countEvent(transport: TransportKind, kind: string): void {
+    const counts = this.#eventCounts?.[transport];
+    if (counts !== undefined) counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
 
   /** When the stream last showed activity (for an end reported by nobody). */
@@ -98,6 +103,13 @@ export class RequestSpan {
       else if (outcome === 'completed') span.setStatus({ code: SpanStatusCode.OK });
     }
     span.end(endTime);
+    if (!shared.metricsEnabled) return;
+    const eventCounts = this.#eventCounts;
+    if (eventCounts !== null) {
+      for (const transport of ['http', 'websocket'] as const) {
+        for (const [kind, count] of eventCounts[transport]) shared.instruments.streamEvents.add(count, shared.eventAttributes(transport, kind));
+      }
+    }
     const seconds = Math.max(0, endTime - this.startedAt) / 1000;
     const metricAttributes: Attributes = {
       ...shared.metricAttributes,

@@ -1,6 +1,6 @@
 import type { SessionSource, TransportFallbackRecord, TransportKind } from '@modelwire/client';
-import { context, metrics, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
-import { Attr, EventName } from './attribute-names.js';
+import { context, createNoopMeter, metrics, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
+import { Attr, EventName, MetricName } from './attribute-names.js';
 import { AttributeSanitizer, DEFAULT_MAX_ATTRIBUTE_LENGTH } from './attribute-sanitizer.js';
 import { createInstruments, type Instruments } from './instruments.js';
 import { Severity, type TelemetryLogger } from './telemetry-logger.js';
@@ -86,6 +86,11 @@ export interface SessionShared {
   readonly spanAttributes: Attributes;
   /** Metric attributes common to every request metric (low cardinality). */
   readonly metricAttributes: Attributes;
+  /**
+   * Whether metrics are recorded: `false` when the meter is the API's no-op meter (no SDK),
+   * so that reports skip even building metric attributes.
+   */
+  readonly metricsEnabled: boolean;
   /** Cached `{transport, kind}` attribute objects for the per-event counter. */
   eventAttributes(transport: TransportKind, kind: string): Attributes;
   /** Reports the session-wide fallback; returns `false` when it was already reported. */
@@ -133,9 +138,12 @@ export class SessionTelemetry implements Disposable {
     }
     const eventAttributeCache: Record<TransportKind, Map<string, Attributes>> = { http: new Map(), websocket: new Map() };
     const logger = options.logger;
+    const instruments = createInstruments(options.meter ?? metrics.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION));
     this.#shared = {
       tracer: options.tracer ?? trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
-      instruments: createInstruments(options.meter ?? metrics.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION)),
+      instruments,
+      // The API's no-op meter hands out one shared no-op instrument of each kind.
+      metricsEnabled: instruments.streamEvents !== createNoopMeter().createCounter(MetricName.streamEvents),
       sanitizer,
       logger,
       clock: options.clock ?? (() => performance.timeOrigin + performance.now()),

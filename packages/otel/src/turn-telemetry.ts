@@ -97,7 +97,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     const errorType = record.error === null ? null : this.#shared.sanitizer.text(errorTypeOf(record.error));
     const connect = this.#shared.tracer.startSpan(
       SpanName.websocketConnect,
-      { kind: SpanKind.CLIENT, startTime: now - record.durationMs, attributes: { ...this.#shared.spanAttributes } },
+      { kind: SpanKind.CLIENT, startTime: now - record.durationMs, attributes: this.#shared.spanAttributes },
       trace.setSpan(this.#context, request.span),
     );
     if (errorType !== null && record.error !== null && connect.isRecording()) {
@@ -105,6 +105,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
       connect.setStatus({ code: SpanStatusCode.ERROR, message: this.#shared.sanitizer.text(record.error.message) });
     }
     connect.end(now);
+    if (!this.#shared.metricsEnabled) return;
     this.#shared.instruments.websocketConnectDuration.record(
       record.durationMs / 1000,
       errorType === null ? this.#shared.metricAttributes : { ...this.#shared.metricAttributes, [Attr.errorType]: errorType },
@@ -115,11 +116,13 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     const now = this.#shared.clock();
     const resend = record.mode === 'full' && record.reason === 'previous_response_not_found';
     const request = this.#requestFor('responses', !resend, now, 0);
-    const metricAttributes: Attributes =
-      record.mode === 'full'
-        ? { ...this.#shared.metricAttributes, [Attr.continuationMode]: 'full', [Attr.continuationReason]: record.reason }
-        : { ...this.#shared.metricAttributes, [Attr.continuationMode]: 'incremental' };
-    this.#shared.instruments.continuationDecisions.add(1, metricAttributes);
+    if (this.#shared.metricsEnabled) {
+      const metricAttributes: Attributes =
+        record.mode === 'full'
+          ? { ...this.#shared.metricAttributes, [Attr.continuationMode]: 'full', [Attr.continuationReason]: record.reason }
+          : { ...this.#shared.metricAttributes, [Attr.continuationMode]: 'incremental' };
+      this.#shared.instruments.continuationDecisions.add(1, metricAttributes);
+    }
     if (request === null) return;
     request.settledAt = now;
     if (resend) {
@@ -185,19 +188,21 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onStreamEvent(record: StreamEventRecord): void {
-    this.#shared.instruments.streamEvents.add(1, this.#shared.eventAttributes(record.transport, record.kind));
+    const shared = this.#shared;
     const request = this.#request;
-    if (request === null) return;
+    if (request === null) {
+      if (shared.metricsEnabled) shared.instruments.streamEvents.add(1, shared.eventAttributes(record.transport, record.kind));
+      return;
+    }
+    if (shared.metricsEnabled) request.countEvent(record.transport, record.kind);
     request.events += 1;
     request.streamMs += record.durationMs;
     if (!request.firstEventSeen) {
       request.firstEventSeen = true;
       const waitMs = request.attemptMs + record.durationMs;
-      this.#shared.instruments.timeToFirstEvent.record(waitMs / 1000, {
-        ...this.#shared.metricAttributes,
-        [Attr.transport]: record.transport,
-        [Attr.requestModel]: this.#model,
-      });
+      if (shared.metricsEnabled) {
+        shared.instruments.timeToFirstEvent.record(waitMs / 1000, { ...shared.metricAttributes, [Attr.transport]: record.transport, [Attr.requestModel]: this.#model });
+      }
       if (request.span.isRecording()) {
         request.span.setAttribute(Attr.timeToFirstEventMs, waitMs);
         request.span.addEvent(EventName.firstEvent, { [Attr.eventKind]: this.#shared.sanitizer.text(record.kind) }, request.streamBase + request.streamMs);
@@ -218,14 +223,16 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     this.#inputTokens += record.inputTokens;
     this.#outputTokens += record.outputTokens;
     const shared = this.#shared;
-    const base = { ...shared.metricAttributes, [Attr.requestModel]: this.#model };
-    const instruments = shared.instruments;
-    instruments.tokenUsage.record(record.inputTokens, { ...base, [Attr.tokenType]: 'input' });
-    instruments.tokenUsage.record(record.outputTokens, { ...base, [Attr.tokenType]: 'output' });
-    instruments.tokens.add(record.inputTokens, { ...base, [Attr.tokenKind]: 'input' });
-    instruments.tokens.add(record.cachedInputTokens, { ...base, [Attr.tokenKind]: 'cached_input' });
-    instruments.tokens.add(record.outputTokens, { ...base, [Attr.tokenKind]: 'output' });
-    instruments.tokens.add(record.reasoningOutputTokens, { ...base, [Attr.tokenKind]: 'reasoning_output' });
+    if (shared.metricsEnabled) {
+      const base = { ...shared.metricAttributes, [Attr.requestModel]: this.#model };
+      const instruments = shared.instruments;
+      instruments.tokenUsage.record(record.inputTokens, { ...base, [Attr.tokenType]: 'input' });
+      instruments.tokenUsage.record(record.outputTokens, { ...base, [Attr.tokenType]: 'output' });
+      instruments.tokens.add(record.inputTokens, { ...base, [Attr.tokenKind]: 'input' });
+      instruments.tokens.add(record.cachedInputTokens, { ...base, [Attr.tokenKind]: 'cached_input' });
+      instruments.tokens.add(record.outputTokens, { ...base, [Attr.tokenKind]: 'output' });
+      instruments.tokens.add(record.reasoningOutputTokens, { ...base, [Attr.tokenKind]: 'reasoning_output' });
+    }
     const request = this.#request;
     if (request === null) return;
     request.responseId = record.responseId;

@@ -1,0 +1,187 @@
+// Benchmark: the cost of @modelwire/otel on the client's decode-to-event path. Every event is
+// decoded and mapped (what the client does per event); the telemetry contenders also report it
+// through `onStreamEvent` as the client does (the client's clock read, record and guarded report), plus the per-request
+// reports (connect, continuation decision, attempt, token usage) at each response boundary.
+//
+//   node tools/bench/src/otel-overhead.ts [--quick] [--events N] [--rounds N]
+//
+// Contenders, measured interleaved in the same run:
+//   - no telemetry at all: decode + map, no reports (the anchor);
+//   - the client's default: every report made, to `noopClientTelemetry` (what the client costs
+//     when no telemetry is configured: the clock read and the record per event are the client's);
+//   - @modelwire/otel attached, no OpenTelemetry SDK registered (global no-op API).
+//     Target: ≤ 1.05× no telemetry;
+//   - @modelwire/otel attached with an SDK: tracer and meter providers with in-memory exporters
+//     (reported, no target).
+// The machine may be shared: medians and minimums are both printed; compare within one run.
+// Imports the built packages: run `nx run-many -t build` first (vitest resolves source).
+import { noopClientTelemetry, safeTelemetry, type ClientTelemetry } from '@modelwire/client';
+import { decodeEvent, mapStreamEvent } from '@modelwire/protocol';
+import { systemClock } from '@modelwire/transport';
+import { createSessionTelemetry, type SessionTelemetry } from '@modelwire/otel';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
+import { generateResponsesStream } from './shared/responses-stream.ts';
+
+/** Options of {@link runOtelOverheadBench}. */
+export interface OtelOverheadBenchOptions {
+  /** Events in the generated stream (about 250 per response). Default 200 000. */
+  events?: number;
+  /** Timed rounds per contender. Default 15. */
+  rounds?: number;
+  /** Untimed warm-up rounds per contender. Default 3. */
+  warmupRounds?: number;
+}
+
+/** What {@link runOtelOverheadBench} measured. */
+export interface OtelOverheadBenchResult {
+  eventCount: number;
+  responseCount: number;
+  measurements: Measurement[];
+  /** Median with telemetry but no SDK / median without telemetry. */
+  noSdkRatio: number;
+  /** The same ratio on the fastest rounds (less sensitive to a busy machine). */
+  noSdkMinRatio: number;
+  /** Median of the client's reports to `noopClientTelemetry` / median without telemetry. */
+  clientNoopRatio: number;
+  /** Median with telemetry but no SDK / median of the client's reports to `noopClientTelemetry`: what otel itself adds. */
+  noSdkOverClientNoopRatio: number;
+  /** Median with an SDK and in-memory exporters / median without telemetry. */
+  sdkRatio: number;
+  /** Spans the SDK contender exported in its last round (a sanity check). */
+  spansExported: number;
+}
+
+export const NO_TELEMETRY = 'no telemetry';
+export const CLIENT_NOOP = 'client reports to noopClientTelemetry';
+export const TELEMETRY_NO_SDK = 'otel, no SDK registered';
+export const TELEMETRY_WITH_SDK = 'otel, SDK + in-memory exporters';
+
+class ManualMetricReader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+/** Runs the benchmark and returns its measurements (prints nothing). */
+export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {}): Promise<OtelOverheadBenchResult> {
+  const texts = generateResponsesStream(options.events ?? 200_000).map((event) => JSON.stringify(event));
+  let sink = 0;
+
+  const spanExporter = new InMemorySpanExporter();
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })] });
+  const reader = new ManualMetricReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const sessionOptions = { conversationId: 'conv-bench', sessionSource: { kind: 'cli' }, originator: 'modelwire-bench', serverAddress: 'api.example.test' } as const;
+  const noSdk = createSessionTelemetry(sessionOptions);
+  const withSdk = createSessionTelemetry({ ...sessionOptions, tracer: tracerProvider.getTracer('bench'), meter: meterProvider.getMeter('bench') });
+
+  let responses = 0;
+  const decodeOnly = (): void => {
+    let count = 0;
+    for (const text of texts) {
+      const decoded = decodeEvent(text);
+      if (!decoded.ok) continue;
+      for (const event of mapStreamEvent(decoded.event)) {
+        if (event.type === 'completed') count += 1;
+        sink ^= event.type.length;
+      }
+    }
+    responses = count;
+  };
+
+  /** The client's per-event and per-request reports, as `request-run.ts` makes them. */
+  const withTelemetry = (session: SessionTelemetry | null) => (): void => {
+    const turn = session?.forTurn({ model: 'gpt-5.1-codex', turnId: 'turn-bench' });
+    const telemetry: ClientTelemetry = safeTelemetry(turn ?? noopClientTelemetry);
+    let lastEventAt = systemClock.now();
+    let first = true;
+    for (const text of texts) {
+      const decoded = decodeEvent(text);
+      if (!decoded.ok) continue;
+      const now = systemClock.now();
+      if (decoded.event.type === 'response.created') {
+        telemetry.onWebSocketConnect({ durationMs: first ? 12 : 0, reused: !first, error: null });
+        telemetry.onContinuationDecision(first ? { mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } : { mode: 'incremental', sentItems: 1, totalItems: 9 });
+        telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
+        first = false;
+      }
+      telemetry.onStreamEvent({ transport: 'websocket', kind: decoded.event.type, durationMs: now - lastEventAt });
+      lastEventAt = now;
+      for (const event of mapStreamEvent(decoded.event)) {
+        if (event.type === 'completed' && event.usage !== undefined) telemetry.onTokenUsage({ ...event.usage, model: 'gpt-5.1-codex', responseId: event.responseId });
+        sink ^= event.type.length;
+      }
+    }
+    turn?.end();
+  };
+  const runWithSdk = withTelemetry(withSdk);
+
+  const measurements = await measureInterleaved(
+    [
+      { name: NO_TELEMETRY, run: decodeOnly },
+      { name: CLIENT_NOOP, run: withTelemetry(null) },
+      { name: TELEMETRY_NO_SDK, run: withTelemetry(noSdk) },
+      {
+        name: TELEMETRY_WITH_SDK,
+        run: () => {
+          spanExporter.reset();
+          runWithSdk();
+        },
+      },
+    ],
+    options.rounds ?? 15,
+    options.warmupRounds ?? 3,
+  );
+  const spansExported = spanExporter.getFinishedSpans().length;
+  noSdk.close();
+  withSdk.close();
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+  if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
+  const medianOf = (name: string): number => measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
+  const minOf = (name: string): number => measurements.find((m) => m.name === name)?.minMs ?? Number.NaN;
+  return {
+    eventCount: texts.length,
+    responseCount: responses,
+    measurements,
+    noSdkRatio: medianOf(TELEMETRY_NO_SDK) / medianOf(NO_TELEMETRY),
+    noSdkMinRatio: minOf(TELEMETRY_NO_SDK) / minOf(NO_TELEMETRY),
+    clientNoopRatio: medianOf(CLIENT_NOOP) / medianOf(NO_TELEMETRY),
+    noSdkOverClientNoopRatio: medianOf(TELEMETRY_NO_SDK) / medianOf(CLIENT_NOOP),
+    sdkRatio: medianOf(TELEMETRY_WITH_SDK) / medianOf(NO_TELEMETRY),
+    spansExported,
+  };
+}
+
+function numberArgument(args: readonly string[], name: string): number | undefined {
+  const index = args.indexOf(name);
+  if (index < 0) return undefined;
+  const value = Number(args[index + 1]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const events = numberArgument(args, '--events') ?? (quick ? 30_000 : undefined);
+  const rounds = numberArgument(args, '--rounds') ?? (quick ? 7 : undefined);
+  const result = await runOtelOverheadBench({
+    ...(events !== undefined ? { events } : {}),
+    ...(rounds !== undefined ? { rounds } : {}),
+    ...(quick ? { warmupRounds: 2 } : {}),
+  });
+  printComparison(
+    `otel overhead: ${result.eventCount.toLocaleString('en-US')} events (${result.responseCount} responses) per round, decode + map + report (node ${process.version})`,
+    result.measurements,
+    NO_TELEMETRY,
+    { count: result.eventCount, unit: 'events' },
+  );
+  console.log(`\n  otel without SDK / no telemetry: ${result.noSdkRatio.toFixed(3)}× median, ${result.noSdkMinRatio.toFixed(3)}× fastest rounds (target ≤ 1.05×)`);
+  console.log(`  client reports to noopClientTelemetry / no telemetry: ${result.clientNoopRatio.toFixed(3)}× median (the client's own share)`);
+  console.log(`  otel without SDK / client reports to noopClientTelemetry: ${result.noSdkOverClientNoopRatio.toFixed(3)}× median (what otel adds)`);
+  console.log(`  otel with SDK (in-memory exporters) / none: ${result.sdkRatio.toFixed(3)}× (reported; ${result.spansExported} spans exported in the last round)`);
+}
+
+if (import.meta.main) await main();
