@@ -67,7 +67,7 @@ describe('session-wide fallback to HTTP', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let index = 0; index < 200 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let index = 0; index < 500 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
 }
 

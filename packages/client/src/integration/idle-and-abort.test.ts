@@ -11,7 +11,7 @@ afterEach(async () => {
 describe('idle timeout', () => {
   for (const transport of ['websocket', 'http'] as const) {
     it(`fails a stalled ${transport} stream with a retryable idle_timeout after output began`, async () => {
-      setup = await startLoopback({ providerOverrides: { supportsWebSockets: transport === 'websocket', streamIdleTimeoutMs: 150 } });
+      setup = await startLoopback({ providerOverrides: { supportsWebSockets: transport === 'websocket', streamIdleTimeoutMs: 400, requestMaxRetries: 0 } });
       setup.server.faults.next({ kind: 'stall', afterEvents: 4 }, { on: transport });
       const stream = setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext());
       await expect(drain(stream)).rejects.toMatchObject({ code: 'idle_timeout', retryable: true });
@@ -24,7 +24,7 @@ describe('idle timeout', () => {
 
 describe('abort', () => {
   it('before the handshake finished: rejects with aborted and leaves no socket', async () => {
-    setup = await startLoopback({}, { handshakeDelayMs: 200 });
+    setup = await startLoopback({}, { handshakeDelayMs: 1_000 });
     const stream = setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext());
     setTimeout(() => stream.abort(), 20);
     await expect(stream.result).rejects.toMatchObject({ code: 'aborted' });
@@ -77,6 +77,6 @@ describe('abort', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let index = 0; index < 200 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let index = 0; index < 500 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
 }

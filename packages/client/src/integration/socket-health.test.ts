@@ -113,6 +113,6 @@ describe('socket reuse and health', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let index = 0; index < 200 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let index = 0; index < 500 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
 }
