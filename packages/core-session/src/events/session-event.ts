@@ -3,7 +3,10 @@ import type { TurnResult } from '../turn/turn-result.js';
 /** What kind of tool call a model made (the output item type that carried it). */
 export type ToolCallKind = 'function' | 'custom' | 'local_shell';
 
-/** Why the history was compacted. */
+/**
+ * Why the history was compacted: `auto` when the usage crossed the threshold inside a turn,
+ * `manual` for `session.compact()`.
+ */
 export type CompactionTrigger = 'manual' | 'auto';
 
 /**
@@ -75,7 +78,10 @@ export type SessionEvent =
    * the turn during which it happened).
    */
   | { readonly type: 'transport_fallback'; readonly turnId: string; readonly reason: string }
-  /** The history was compacted and replaced by the server's window. */
+  /**
+   * The history was compacted and replaced by the server's window during the turn (automatic
+   * compaction; `session.compact()` reports through its own promise instead).
+   */
   | {
       readonly type: 'compaction';
       readonly turnId: string;

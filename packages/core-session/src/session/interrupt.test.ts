@@ -83,6 +83,35 @@ describe('interrupt', () => {
   });
 });
 
+describe('interrupt before output', () => {
+  it('stops a turn still waiting for its WebSocket handshake', async () => {
+    setup = await startSession({ preconnect: false }, { handshakeDelayMs: 300 });
+    const { session, server } = setup;
+    const handle = session.submit('hello');
+    const events = await watch(handle, (event) => {
+      if (event.type === 'turn_started') session.interrupt();
+    });
+    expect(events.map((event) => event.type)).toEqual(['turn_started', 'turn_failed']);
+    await expect(handle.result).rejects.toMatchObject({ reason: 'interrupted' });
+    expect(server.recording.requests).toEqual([]);
+    expect(session.history.map((item) => item.type)).toEqual(['message']);
+  });
+
+  it('stops a turn waiting to retry', async () => {
+    setup = await startSession({ retryBackoff: { baseMs: 60_000, maxMs: 60_000 } }, { answerChars: 40 });
+    const { session, server } = setup;
+    server.faults.next({ kind: 'close', afterEvents: 33 });
+    const handle = session.submit('hello');
+    const events = await watch(handle, (event) => {
+      if (event.type === 'retrying') session.interrupt();
+    });
+    expect(events.filter((event) => event.type === 'retrying')).toEqual([expect.objectContaining({ delayMs: 60_000 })]);
+    expect(events.at(-1)?.type).toBe('turn_failed');
+    await expect(handle.result).rejects.toMatchObject({ reason: 'interrupted' });
+    expect(server.recording.requests).toHaveLength(1);
+  });
+});
+
 describe('serialised turns', () => {
   it('a second submit waits for the running turn', async () => {
     setup = await startSession({ tools: [shellTool()] }, { tokenDelayMs: 1 });
