@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, OtelHarness, millis, parentIdOf } from './__fixtures__/otel-harness.js';
 import { Attr, EventName, MetricName, SpanName } from './attribute-names.js';
 import { createSessionTelemetry, type SessionTelemetry, type SessionTelemetryOptions } from './session-telemetry.js';
+import type { TelemetryLogRecord } from './telemetry-logger.js';
 import type { TurnTelemetry } from './turn-telemetry.js';
 
 let harness: OtelHarness;
@@ -291,7 +292,8 @@ describe('metrics', () => {
   });
 
   it('counts the fallback to HTTP once per session, even when reported again by another turn', async () => {
-    const telemetry = session();
+    const logged: TelemetryLogRecord[] = [];
+    const telemetry = session({ logger: { emit: (record) => logged.push(record) } });
     const first = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
     first.onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason: 'upgrade_required' });
     first.onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason: 'upgrade_required' });
@@ -304,6 +306,9 @@ describe('metrics', () => {
     expect(await harness.sum(MetricName.fallbackToHttp, { from: 'responses_websocket', reason: 'upgrade_required' })).toBe(1);
     const events = harness.spans().flatMap((span) => span.events).filter((event) => event.name === EventName.fallback);
     expect(events).toHaveLength(1);
+    expect(logged.filter((record) => record.eventName === EventName.fallback)).toEqual([
+      expect.objectContaining({ severityText: 'WARN', severityNumber: 13, attributes: { from: 'responses_websocket', to: 'responses_http', reason: 'upgrade_required' } }),
+    ]);
     // A second session counts its own fallback.
     const other = session();
     other.forTurn({ model: 'gpt-test', turnId: 'turn-1' }).onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason: 'requested' });

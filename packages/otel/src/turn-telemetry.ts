@@ -9,7 +9,8 @@ import type {
 } from '@modelwire/client';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { Attr, EventName, SpanName } from './attribute-names.js';
-import { errorTypeOf, isAbort, RequestSpan, type SpanOutcome } from './request-span.js';
+import { errorTypeOf, isAbort, type RequestSpan, type SpanOutcome } from './request-span.js';
+import { errorAttributes, RequestTracker } from './request-tracker.js';
 import type { SessionShared, TurnTelemetryOptions } from './session-telemetry.js';
 
 type RequestStartRecord = Parameters<NonNullable<ClientTelemetry['onRequestStart']>>[0];
@@ -38,9 +39,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   readonly #shared: SessionShared;
   readonly #model: string;
   readonly #context: Context;
-  #request: RequestSpan | null = null;
-  #pendingInput: string | null = null;
-  #requests = 0;
+  readonly #tracker: RequestTracker;
   #inputTokens = 0;
   #outputTokens = 0;
   #ended = false;
@@ -50,18 +49,16 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     this.#shared = shared;
     const sanitizer = shared.sanitizer;
     this.#model = sanitizer.text(options.model);
-    const attributes: Attributes = {
-      ...shared.spanAttributes,
-      [Attr.requestModel]: this.#model,
-      [Attr.turnId]: sanitizer.text(options.turnId),
-    };
-    if (options.attributes !== undefined) {
-      for (const [key, value] of Object.entries(options.attributes)) {
+    this.span = shared.tracer.startSpan(SpanName.turn, { kind: SpanKind.INTERNAL, startTime: shared.clock() }, parent);
+    if (this.span.isRecording()) {
+      const attributes: Attributes = { ...shared.spanAttributes, [Attr.requestModel]: this.#model, [Attr.turnId]: sanitizer.text(options.turnId) };
+      for (const [key, value] of Object.entries(options.attributes ?? {})) {
         attributes[key] = typeof value === 'string' ? sanitizer.text(value) : value;
       }
+      this.span.setAttributes(attributes);
     }
-    this.span = shared.tracer.startSpan(SpanName.turn, { kind: SpanKind.INTERNAL, attributes, startTime: shared.clock() }, parent);
     this.#context = trace.setSpan(parent, this.span);
+    this.#tracker = new RequestTracker(shared, this.#context, this.#model);
   }
 
   /** The context with the turn span active (parent for the caller's own child spans). */
@@ -73,17 +70,15 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
 
   onRequestStart(record: RequestStartRecord): void {
     if (this.#ended) return;
-    const now = this.#shared.clock();
-    this.#closeCurrent(now);
-    this.#open(record.endpoint, now, true);
+    this.#tracker.start(record.endpoint, this.#shared.clock());
   }
 
   onRequestEnd(record: RequestEndRecord): void {
-    const request = this.#request;
+    const request = this.#tracker.current;
     if (request === null) return;
     if (record.responseId !== null) request.responseId = record.responseId;
     const outcome: SpanOutcome = record.outcome === 'failed' && isAbort(record.error) ? 'aborted' : record.outcome;
-    this.#finish(request, outcome, this.#shared.clock(), record.error ?? request.error);
+    this.#tracker.finish(request, outcome, this.#shared.clock(), record.error ?? request.error);
   }
 
   onWebSocketConnect(record: WebSocketConnectRecord): void {
@@ -170,14 +165,14 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
       } else {
         request.phase = 'failed';
         this.#shared.log('warn', EventName.retry, `request attempt ${record.attempt} failed; not retried`, retryAttributes);
-        if (unary && !request.explicit) this.#finish(request, isAbort(record.error) ? 'aborted' : 'failed', now, record.error);
+        if (unary && !request.explicit) this.#tracker.finish(request, isAbort(record.error) ? 'aborted' : 'failed', now, record.error);
       }
       return;
     }
     request.error = null;
     if (unary) {
       request.phase = 'completed';
-      if (!request.explicit) this.#finish(request, 'completed', now, null);
+      if (!request.explicit) this.#tracker.finish(request, 'completed', now, null);
       return;
     }
     request.phase = 'streaming';
@@ -189,7 +184,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
 
   onStreamEvent(record: StreamEventRecord): void {
     const shared = this.#shared;
-    const request = this.#request;
+    const request = this.#tracker.current;
     if (request === null) {
       if (shared.metricsEnabled) shared.instruments.streamEvents.add(1, shared.eventAttributes(record.transport, record.kind));
       return;
@@ -233,7 +228,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
       instruments.tokens.add(record.outputTokens, { ...base, [Attr.tokenKind]: 'output' });
       instruments.tokens.add(record.reasoningOutputTokens, { ...base, [Attr.tokenKind]: 'reasoning_output' });
     }
-    const request = this.#request;
+    const request = this.#tracker.current;
     if (request === null) return;
     request.responseId = record.responseId;
     if (request.span.isRecording()) {
@@ -246,13 +241,13 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     }
     request.phase = 'completed';
     request.settledAt = now;
-    if (!request.explicit) this.#finish(request, 'completed', now, null);
+    if (!request.explicit) this.#tracker.finish(request, 'completed', now, null);
   }
 
   onTransportFallback(record: TransportFallbackRecord): void {
     const now = this.#shared.clock();
     if (!this.#shared.reportFallback(record)) return;
-    const request = this.#request;
+    const request = this.#tracker.current;
     // Inside a request the client goes on over HTTP: the request is not over.
     if (request !== null && request.phase === 'failed') request.phase = 'awaiting_retry';
     const span = request?.span ?? this.span;
@@ -285,11 +280,11 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   recordPrompt(input: unknown): void {
     if (!this.#shared.recordPrompts || this.#ended) return;
     const value = this.#shared.sanitizer.json(input);
-    const request = this.#request;
+    const request = this.#tracker.current;
     if (request !== null && (request.phase === 'sending' || request.phase === 'awaiting_retry')) {
       request.span.setAttribute(Attr.inputMessages, value);
     } else {
-      this.#pendingInput = value;
+      this.#tracker.setPendingInput(value);
     }
   }
 
@@ -300,7 +295,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   recordCompletion(output: unknown): void {
     if (!this.#shared.recordPrompts || this.#ended) return;
     const value = this.#shared.sanitizer.json(output);
-    (this.#request?.span ?? this.span).setAttribute(Attr.outputMessages, value);
+    (this.#tracker.current?.span ?? this.span).setAttribute(Attr.outputMessages, value);
   }
 
   // ------------------------------------------------------------ end
@@ -310,18 +305,18 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     if (this.#ended) return;
     const now = this.#shared.clock();
     const error = options.error instanceof Error ? options.error : null;
-    const request = this.#request;
+    const request = this.#tracker.current;
     if (request !== null) {
       if (error !== null && (request.phase === 'streaming' || request.phase === 'sending' || request.phase === 'awaiting_retry')) {
-        this.#finish(request, isAbort(error) ? 'aborted' : 'failed', now, error);
+        this.#tracker.finish(request, isAbort(error) ? 'aborted' : 'failed', now, error);
       } else {
-        this.#closeCurrent(now);
+        this.#tracker.closeCurrent(now);
       }
     }
     this.#ended = true;
     const span = this.span;
     if (span.isRecording()) {
-      span.setAttributes({ [Attr.turnRequests]: this.#requests, [Attr.inputTokens]: this.#inputTokens, [Attr.outputTokens]: this.#outputTokens });
+      span.setAttributes({ [Attr.turnRequests]: this.#tracker.opened, [Attr.inputTokens]: this.#inputTokens, [Attr.outputTokens]: this.#outputTokens });
       if (options.error !== undefined && options.error !== null) {
         const failure = options.error instanceof Error ? options.error : new Error(String(options.error));
         span.setAttribute(Attr.errorType, this.#shared.sanitizer.text(errorTypeOf(failure)));
@@ -338,70 +333,12 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
 
   // ------------------------------------------------------------ internals
 
-  /**
-   * The request a report belongs to, opening one when needed. `startsRequest`: the report may
-   * begin a new request (a connect, a decision, a successful attempt). `backdateMs`: how long
-   * before now the report's work began (the start of a request opened here).
-   */
+  /** The request a report belongs to (see {@link RequestTracker.requestFor}); `null` after the end. */
   #requestFor(endpoint: string, startsRequest: boolean, now: number, backdateMs: number): RequestSpan | null {
-    if (this.#ended) return null;
-    const current = this.#request;
-    if (current !== null) {
-      if (current.explicit) return current;
-      const continues =
-        current.endpoint === endpoint &&
-        (current.phase === 'sending' || current.phase === 'awaiting_retry' || (!startsRequest && (current.phase === 'streaming' || current.phase === 'failed')));
-      if (continues) return current;
-      this.#closeCurrent(now);
-    }
-    return this.#open(endpoint, now - Math.max(0, backdateMs), false);
-  }
-
-  #open(endpoint: string, startedAt: number, explicit: boolean): RequestSpan {
-    const request = new RequestSpan(this.#shared, this.#context, endpoint, this.#model, startedAt, explicit);
-    this.#requests += 1;
-    if (this.#pendingInput !== null) {
-      request.span.setAttribute(Attr.inputMessages, this.#pendingInput);
-      this.#pendingInput = null;
-    }
-    this.#request = request;
-    return request;
-  }
-
-  /** Ends the current request from what is known (used when no end was reported). */
-  #closeCurrent(now: number): void {
-    const request = this.#request;
-    if (request === null) return;
-    switch (request.phase) {
-      case 'completed':
-        this.#finish(request, 'completed', request.settledAt, null);
-        return;
-      case 'failed':
-        this.#finish(request, isAbort(request.error) ? 'aborted' : 'failed', request.settledAt, request.error);
-        return;
-      case 'streaming':
-        this.#finish(request, 'unknown', Math.min(now, request.lastActivityAt), null);
-        return;
-      default:
-        this.#finish(request, 'unknown', now, request.error);
-    }
-  }
-
-  #finish(request: RequestSpan, outcome: SpanOutcome, endTime: number, error: Error | null): void {
-    if (this.#request === request) this.#request = null;
-    request.finish(outcome, endTime, outcome === 'completed' ? null : error);
-    if (outcome === 'failed') {
-      this.#shared.log('warn', 'modelwire.request.failed', `request to ${request.endpoint} failed`, error === null ? {} : this.#errorAttributes(error, request.status));
-    }
+    return this.#ended ? null : this.#tracker.requestFor(endpoint, startsRequest, now, backdateMs);
   }
 
   #errorAttributes(error: Error, status: number | null): Attributes {
-    const sanitizer = this.#shared.sanitizer;
-    const attributes: Attributes = {
-      [Attr.errorType]: sanitizer.text(errorTypeOf(error)),
-      [Attr.errorMessage]: sanitizer.text(error.message),
-    };
-    if (status !== null) attributes[Attr.httpStatusCode] = status;
-    return attributes;
+    return errorAttributes(this.#shared.sanitizer, error, status);
   }
 }
