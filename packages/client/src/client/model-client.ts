@@ -5,7 +5,7 @@ import type { AuthProvider } from '../types/auth-provider.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
 import { resolveProvider, type Provider, type ResolvedProvider } from '../types/provider.js';
 import { subagentHeaderValue, type SessionSource } from '../types/session-source.js';
-import type { TurnContext } from '../types/turn-context.js';
+import type { TurnContext, Verbosity } from '../types/turn-context.js';
 import { compactConversationHistory } from '../unary/compact-conversation-history.js';
 import { summarizeMemoryTraces, type MemoryTraceInput, type MemoryTraceSummary } from '../unary/summarize-memory-traces.js';
 import { createTransportHttp } from '../wire/transport-http.js';
@@ -34,6 +34,11 @@ export interface ModelClientOptions {
   readonly conversationId: string;
   /** Who runs the session; a sub-agent sends `x-openai-subagent` on every request. */
   readonly sessionSource: SessionSource;
+  /**
+   * Session default for `text.verbosity`, used when a turn's `verbosity` is `undefined` (a
+   * turn's `null` still means "none"). Sent only for models that support verbosity.
+   */
+  readonly verbosity?: Verbosity;
   /** Enabled beta feature keys, sent comma-joined as `x-codex-beta-features` (computed once). Default none. */
   readonly betaFeatures?: readonly string[];
   /** Use the WebSocket when the provider supports it. Default `true`. */
@@ -147,6 +152,7 @@ export class ModelClient implements AsyncDisposable {
     this.#services = {
       provider: this.#provider,
       conversationId: options.conversationId,
+      verbosity: options.verbosity,
       headers: this.#headers,
       fallback: this.#fallback,
       socket: this.#socket,

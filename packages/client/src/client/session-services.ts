@@ -1,6 +1,7 @@
 import type { Clock } from '@modelwire/transport';
 import type { SessionHeaders } from '../request/request-headers.js';
 import type { ResolvedProvider } from '../types/provider.js';
+import type { Verbosity } from '../types/turn-context.js';
 import type { WireHttp } from '../wire/wire-types.js';
 import type { SessionSocket } from '../ws/session-socket.js';
 import type { TransportFallback } from './transport-fallback.js';
@@ -12,6 +13,8 @@ import type { TransportFallback } from './transport-fallback.js';
 export interface SessionServices {
   readonly provider: ResolvedProvider;
   readonly conversationId: string;
+  /** Session default verbosity, used when a turn leaves `verbosity` undefined. */
+  readonly verbosity: Verbosity | undefined;
   readonly headers: SessionHeaders;
   readonly fallback: TransportFallback;
   readonly socket: SessionSocket;

@@ -88,3 +88,14 @@ describe('request body and headers', () => {
     expect(body['prompt_cache_key']).toBe('conv-test');
   });
 });
+
+describe('request compression', () => {
+  it('sends zstd bodies over HTTP when enabled; the server decodes the same body', async () => {
+    setup = await startLoopback({ enableRequestCompression: true, providerOverrides: { supportsWebSockets: false } });
+    await setup.client.newTurn().stream(prompt([userMessage('compress me '.repeat(200))]), turnContext()).result;
+    const [request] = setup.server.recording.requests;
+    expect(request?.contentEncoding).toBe('zstd');
+    expect(request?.wireBytes).toBeLessThan(request?.decodedBytes ?? 0);
+    expect((request?.body as Record<string, unknown>)['input']).toEqual([userMessage('compress me '.repeat(200))]);
+  });
+});

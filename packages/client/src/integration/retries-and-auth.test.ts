@@ -103,3 +103,20 @@ describe('401: one auth refresh, then a retry', () => {
     expect(String((failure as Error).message)).not.toContain('sk-secret-token-value');
   });
 });
+
+describe('abort during backoff', () => {
+  it('stops waiting at once and does not retry', async () => {
+    setup = await startLoopback(http);
+    setup.server.faults.next({ kind: 'http-status', status: 503, headers: { 'retry-after-ms': '30000' } });
+    const stream = setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext());
+    await waitFor(() => setup?.server.recording.requests.length === 1);
+    stream.abort();
+    await expect(stream.result).rejects.toMatchObject({ code: 'aborted' });
+    expect(setup.server.recording.requests).toHaveLength(1);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let index = 0; index < 500 && !condition(); index += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}

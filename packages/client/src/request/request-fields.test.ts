@@ -44,4 +44,11 @@ describe('buildRequestFields', () => {
     expect(fields.context_management).toEqual([{ type: 'compaction', compact_threshold: 5000 }]);
     expect(() => buildRequestFields(prompt([], { compactThreshold: 10 }), turnContext(), 'c')).toThrow(RangeError);
   });
+
+  it('falls back to the session verbosity only when the turn leaves it undefined', () => {
+    const { verbosity: _omit, ...withoutVerbosity } = turnContext();
+    expect(buildRequestFields(prompt([]), withoutVerbosity, 'c', 'high').text).toEqual({ verbosity: 'high' });
+    expect(buildRequestFields(prompt([]), turnContext({ verbosity: null }), 'c', 'high')).not.toHaveProperty('text');
+    expect(buildRequestFields(prompt([]), turnContext({ verbosity: 'low' }), 'c', 'high').text).toEqual({ verbosity: 'low' });
+  });
 });

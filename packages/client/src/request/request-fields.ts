@@ -1,5 +1,5 @@
 import type { Prompt } from '../types/prompt.js';
-import type { TurnContext } from '../types/turn-context.js';
+import type { TurnContext, Verbosity } from '../types/turn-context.js';
 
 /**
  * The non-input fields of a Responses request (PROTOCOL §1): everything except `input`,
@@ -33,11 +33,12 @@ export const INCLUDE_ENCRYPTED_REASONING = 'reasoning.encrypted_content';
  *
  * - `reasoning` (and `include: ["reasoning.encrypted_content"]`) only when the model supports
  *   reasoning; `reasoning.summary` omitted for `"none"`, `effort` omitted for `null`.
- * - `text.verbosity` only when the model supports verbosity and the turn sets one.
+ * - `text.verbosity` only when the model supports verbosity and the turn (or, when the turn
+ *   leaves it `undefined`, the session default `sessionVerbosity`) sets one.
  * - `text.format` as `json_schema` when the prompt has an output schema.
  * - `store: false` always; settings are resent in full every time (never inherited).
  */
-export function buildRequestFields(prompt: Prompt, turn: TurnContext, conversationId: string): RequestFields {
+export function buildRequestFields(prompt: Prompt, turn: TurnContext, conversationId: string, sessionVerbosity?: Verbosity): RequestFields {
   const supportsReasoning = turn.model.supportsReasoning;
   const reasoning = supportsReasoning
     ? {
@@ -45,7 +46,9 @@ export function buildRequestFields(prompt: Prompt, turn: TurnContext, conversati
         ...(turn.reasoningSummary === 'none' ? {} : { summary: turn.reasoningSummary }),
       }
     : undefined;
-  const verbosity = turn.model.supportsVerbosity && turn.verbosity ? turn.verbosity : undefined;
+  // `null` on the turn means "none"; `undefined` falls back to the session default.
+  const requested = turn.verbosity === undefined ? sessionVerbosity : turn.verbosity;
+  const verbosity = turn.model.supportsVerbosity && requested ? requested : undefined;
   const schema = prompt.outputSchema ?? undefined;
   const text =
     verbosity !== undefined || schema !== undefined

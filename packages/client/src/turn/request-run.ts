@@ -92,7 +92,7 @@ export class RequestRun {
     this.#queue = queue;
     this.#signal = signal;
     this.#options = options;
-    this.#fields = buildRequestFields(prompt, turn, services.conversationId);
+    this.#fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
     this.#fieldsFingerprint = fingerprintRequestFields(this.#fields);
   }
 

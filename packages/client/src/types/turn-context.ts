@@ -41,8 +41,9 @@ export interface TurnContext {
   /** Reasoning summary mode; `"none"` omits `reasoning.summary`. Ignored without reasoning support. */
   readonly reasoningSummary: ReasoningSummary;
   /**
-   * Verbosity for this turn. `null`/`undefined` omits `text.verbosity`. Ignored when the model
-   * does not support verbosity.
+   * Verbosity for this turn. `null` omits `text.verbosity`; `undefined` uses the session
+   * default (`ModelClient` option `verbosity`), if any. Ignored when the model does not support
+   * verbosity.
    */
   readonly verbosity?: Verbosity | null;
   /**

@@ -12,7 +12,7 @@ import { postUnary } from './post-unary.js';
  */
 export async function compactConversationHistory(services: SessionServices, prompt: Prompt, turn: TurnContext, signal: AbortSignal | undefined): Promise<ResponseItem[]> {
   if (prompt.input.length === 0) return [];
-  const fields = buildRequestFields(prompt, turn, services.conversationId);
+  const fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
   const body = {
     model: fields.model,
     input: prompt.input,
