@@ -57,5 +57,7 @@ export function createSession(options: CreateSessionOptions): Session {
     serviceTier: options.serviceTier,
     metadata: options.turnMetadata ?? {},
   };
-  return new Session(services, config, defaults);
+  const session = new Session(services, config, defaults);
+  if (options.prewarm === true) session.prewarm().catch(() => undefined);
+  return session;
 }

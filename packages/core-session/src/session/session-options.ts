@@ -40,6 +40,12 @@ export interface CreateSessionOptions {
    * not an error: the first turn connects itself without spending a retry.
    */
   readonly preconnect?: boolean;
+  /**
+   * Also send a warm-up (`generate: false`) with the instructions, tools and initial history
+   * before the first turn, so the first real request sends only the user input. Default
+   * `false`. A failed warm-up is ignored (the first turn then sends a full request).
+   */
+  readonly prewarm?: boolean;
 
   /** The default model of every turn. */
   readonly model: ModelInfo;

@@ -112,3 +112,26 @@ describe('a session over the WebSocket', () => {
     expect(server.recording.stickyViolations).toEqual([]);
   });
 });
+
+describe('warm-up', () => {
+  it('prewarms before the first turn, whose first request then sends only the user input', async () => {
+    setup = await startSession({ prewarm: true });
+    const { session, server } = setup;
+    const handle = session.submit('hello');
+    expect((await handle.result).finalMessage).toBe('You said: hello');
+    const [warm, real] = server.recording.requests.map((request) => request.body as Record<string, unknown>);
+    expect(warm?.['generate']).toBe(false);
+    expect(warm?.['instructions']).toBe('You are a test agent.');
+    expect(warm?.['input']).toEqual([]);
+    expect(real?.['previous_response_id']).toBe(server.recording.requests[0]?.responseId);
+    expect(real?.['input']).toEqual([session.history[0]]);
+    expect(server.recording.counters.handshakes).toBe(1);
+    expect(server.recording.stickyViolations).toEqual([]);
+  });
+
+  it('does nothing over HTTP', async () => {
+    setup = await startSession({ webSocket: false });
+    expect(await setup.session.prewarm()).toBeNull();
+    expect(setup.server.recording.requests).toEqual([]);
+  });
+});

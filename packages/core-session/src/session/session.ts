@@ -128,6 +128,30 @@ export class Session implements AsyncDisposable {
   }
 
   /**
+   * Warm-up (ARCHITECTURE §3.2): sends the session's instructions, tools and history over the
+   * WebSocket with `generate: false`, queued like a turn, with a `TurnContext` of its own. The
+   * next request of the same settings then continues from it and sends only its new items.
+   * Resolves with the warm-up response id, or `null` on HTTP (no warm-up there).
+   */
+  prewarm(options: SessionCallOptions = {}): Promise<string | null> {
+    this.#assertOpen();
+    const { signal, ...overrides } = options;
+    const settings = mergeTurnSettings(this.#defaults, overrides);
+    const result = this.#enqueue(signal, (controller) =>
+      this.#withContext(settings, controller.signal, async (context) => {
+        const turn = this.services.client.newTurn();
+        try {
+          return await turn.prewarm({ ...promptSettings(this.#config, this.services.tools), input: this.services.history.items }, context, { signal: controller.signal });
+        } finally {
+          await turn.close();
+        }
+      }),
+    );
+    result.catch(() => undefined);
+    return result;
+  }
+
+  /**
    * Summarises memory traces: trace file paths (JSON or JSONL, read and filtered, one trace per
    * file) or prepared traces. Runs beside turns (it does not touch the history), with a
    * `TurnContext` of its own (the model, effort and telemetry of the session's defaults and
