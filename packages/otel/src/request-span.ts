@@ -1,4 +1,4 @@
-import type { TransportKind } from '@modelwire/client';
+import type { ContinuationDecisionRecord, TransportKind } from '@modelwire/client';
 import { SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { Attr, operationNameOf } from './attribute-names.js';
 import type { SessionShared } from './session-telemetry.js';
@@ -42,6 +42,10 @@ export class RequestSpan {
   firstEventSeen = false;
   events = 0;
   responseId: string | null = null;
+  /** The continuation decision of the last attempt (written to the span at the end). */
+  decision: ContinuationDecisionRecord | null = null;
+  /** Whether the last attempt used an open socket; `null` when it did not use a WebSocket. */
+  connectionReused: boolean | null = null;
   /**
    * Events received per transport and kind, added to the event counter when the request ends:
    * one counter update per kind per request instead of one per event. `null` without metrics.
@@ -93,6 +97,14 @@ export class RequestSpan {
       };
       if (this.transport !== null) attributes[Attr.transport] = this.transport;
       if (this.status !== null) attributes[Attr.httpStatusCode] = this.status;
+      if (this.connectionReused !== null) attributes[Attr.connectionReused] = this.connectionReused;
+      const decision = this.decision;
+      if (decision !== null) {
+        attributes[Attr.continuationMode] = decision.mode;
+        if (decision.mode === 'full') attributes[Attr.continuationReason] = decision.reason;
+        attributes[Attr.continuationSentItems] = decision.sentItems;
+        attributes[Attr.continuationTotalItems] = decision.totalItems;
+      }
       if (this.responseId !== null) attributes[Attr.responseId] = sanitizer.text(this.responseId);
       if (error !== null && errorType !== null) {
         attributes[Attr.errorType] = sanitizer.text(errorType);

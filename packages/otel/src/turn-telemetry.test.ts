@@ -132,6 +132,8 @@ describe('span tree and attributes (client reports only, no request start/end)',
     expect(requests).toHaveLength(1);
     const request = requests[0]!;
     expect(request.attributes).toMatchObject({ [Attr.transport]: 'http', [Attr.attempt]: 1, [Attr.httpStatusCode]: 200, [Attr.outcome]: 'completed', [Attr.continuationReason]: 'http_transport' });
+    // The span describes the attempt that got through: no WebSocket connection attribute left from the earlier attempts.
+    expect(request.attributes[Attr.connectionReused]).toBeUndefined();
     const events = request.events.map((event) => event.name);
     expect(events.filter((name) => name === EventName.retry)).toHaveLength(2);
     expect(events).toContain(EventName.fallback);

@@ -87,7 +87,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     if (request === null) return;
     request.transport = 'websocket';
     request.settledAt = now;
-    if (request.span.isRecording()) request.span.setAttribute(Attr.connectionReused, record.reused);
+    request.connectionReused = record.reused;
     if (record.reused) return;
     const errorType = record.error === null ? null : this.#shared.sanitizer.text(errorTypeOf(record.error));
     const connect = this.#shared.tracer.startSpan(
@@ -124,15 +124,9 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
       request.firstEventSeen = false;
       request.phase = 'sending';
     }
-    const span = request.span;
-    if (!span.isRecording()) return;
-    span.setAttributes({
-      [Attr.continuationMode]: record.mode,
-      [Attr.continuationSentItems]: record.sentItems,
-      [Attr.continuationTotalItems]: record.totalItems,
-    });
-    if (record.mode === 'full') span.setAttribute(Attr.continuationReason, record.reason);
-    if (resend) span.addEvent(EventName.resendFull, { [Attr.continuationReason]: record.reason }, now);
+    request.decision = record;
+    if (record.mode === 'full' && record.reason === 'http_transport') request.connectionReused = null;
+    if (resend && request.span.isRecording()) request.span.addEvent(EventName.resendFull, { [Attr.continuationReason]: record.reason }, now);
   }
 
   onRequestAttempt(record: RequestAttemptRecord): void {
