@@ -111,9 +111,11 @@ export class RequestRun {
       } catch (caught) {
         if (this.#signal.aborted) throw toAbortError(this.#signal.reason);
         if (caught instanceof FallbackTrigger) {
-          this.#reportAttempt(useWebSocket, retries + 1, caught.failure, attemptStarted, true);
-          if (this.#streaming) throw caught.failure;
+          // The switch is session-wide even when this stream already produced output; that
+          // output is not replayed here (the caller re-streams, over HTTP from now on).
+          this.#reportAttempt(useWebSocket, retries + 1, caught.failure, attemptStarted, !this.#streaming);
           services.fallback.activate(caught.reason, this.#telemetry);
+          if (this.#streaming) throw caught.failure;
           retries = 0;
           continue;
         }
