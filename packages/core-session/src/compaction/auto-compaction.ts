@@ -18,7 +18,9 @@ export const DEFAULT_AUTO_COMPACT_FRACTION = 0.9;
 
 /** {@link AutoCompactionOptions} with defaults applied and validated. */
 export interface ResolvedAutoCompaction {
+  /** Whether automatic compaction is on. */
   readonly enabled: boolean;
+  /** Fraction of the context window that triggers it, in (0, 1]. */
   readonly fraction: number;
 }
 

@@ -12,12 +12,15 @@ export interface CompactionResult {
 
 /** Inputs of {@link compactHistory}. */
 export interface CompactHistoryRequest {
+  /** The session's client (its compaction endpoint). */
   readonly client: ModelClient;
+  /** The history to compact and replace. */
   readonly history: ConversationHistory;
   /** The request settings (instructions, tools); its `input` is ignored (the history is used). */
   readonly prompt: Omit<Prompt, 'input'>;
   /** The turn's context, passed unchanged to the client. */
   readonly context: TurnContext;
+  /** Aborts the call; the history then stays as it was. */
   readonly signal: AbortSignal;
 }
 

@@ -11,7 +11,9 @@ export type CompactionTrigger = 'manual' | 'auto';
 
 /**
  * What a running turn reports to its caller, in order, discriminated by `type`. Every event
- * carries the `turnId` of its turn (the `turn_id` of the turn metadata).
+ * carries the `turnId` of its turn (the `turn_id` of the turn metadata); deltas carry the
+ * `itemId` of the output item they belong to and the `delta` text; tool events carry the
+ * `callId` the output is paired with.
  *
  * Deltas are forwarded as they arrive. When a stream fails and is retried, a `retrying` event
  * follows: everything streamed since the previous request started (text, reasoning, tool

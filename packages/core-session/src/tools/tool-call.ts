@@ -4,6 +4,7 @@ import { LOCAL_SHELL_TOOL_NAME } from './tool-registry.js';
 
 /** One tool call found in a response's output. */
 export interface ToolCall {
+  /** Which output item type carried the call. */
   readonly kind: ToolCallKind;
   /** The id the output must carry (`call_id`). */
   readonly callId: string;

@@ -35,6 +35,7 @@ interface ToolDefinitionBase {
 
 /** A function tool: the model sends JSON arguments (`function_call`). */
 export interface FunctionToolDefinition extends ToolDefinitionBase {
+  /** Discriminator: a function tool. */
   readonly kind: 'function';
   /** Tool name (`^[A-Za-z0-9_-]{1,64}$`). */
   readonly name: string;
@@ -53,6 +54,7 @@ export interface FunctionToolDefinition extends ToolDefinitionBase {
 
 /** A custom (free-form or grammar) tool: the model sends raw text (`custom_tool_call`). */
 export interface CustomToolDefinition extends ToolDefinitionBase {
+  /** Discriminator: a custom tool. */
   readonly kind: 'custom';
   /** Tool name. */
   readonly name: string;
@@ -66,6 +68,7 @@ export interface CustomToolDefinition extends ToolDefinitionBase {
 
 /** The built-in local shell tool (`local_shell_call`): the model sends an exec action. */
 export interface LocalShellToolDefinition extends ToolDefinitionBase {
+  /** Discriminator: the local shell tool (registered as `local_shell`). */
   readonly kind: 'local_shell';
   /** Runs the action (for example in a sandbox) and returns its output. */
   handler(action: LocalShellAction, context: ToolCallContext): ToolResult | Promise<ToolResult>;
