@@ -63,6 +63,8 @@ export const EventName = {
   fallback: 'modelwire.transport_fallback',
   resendFull: 'modelwire.continuation.resend_full',
   firstEvent: 'modelwire.first_event',
+  /** Log records only: a request ended in failure. */
+  requestFailed: 'modelwire.request.failed',
 } as const;
 
 /** Metric instrument names. */

@@ -1,5 +1,5 @@
 import type { Attributes, Context } from '@opentelemetry/api';
-import { Attr } from './attribute-names.js';
+import { Attr, EventName } from './attribute-names.js';
 import type { AttributeSanitizer } from './attribute-sanitizer.js';
 import { errorTypeOf, isAbort, RequestSpan, type SpanOutcome } from './request-span.js';
 import type { SessionShared } from './session-telemetry.js';
@@ -86,7 +86,7 @@ export class RequestTracker {
     if (this.#current === request) this.#current = null;
     request.finish(outcome, endTime, outcome === 'completed' ? null : error);
     if (outcome === 'failed') {
-      this.#shared.log('warn', 'modelwire.request.failed', `request to ${request.endpoint} failed`, error === null ? {} : errorAttributes(this.#shared.sanitizer, error, request.status));
+      this.#shared.log('warn', EventName.requestFailed, `request to ${request.endpoint} failed`, error === null ? {} : errorAttributes(this.#shared.sanitizer, error, request.status));
     }
   }
 

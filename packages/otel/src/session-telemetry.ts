@@ -106,7 +106,7 @@ export interface SessionShared {
  * once-per-session fallback flag, and hands out cheap per-turn handles with {@link forTurn}.
  * Close it at the end of the session to end any turn span still open.
  */
-export class SessionTelemetry implements Disposable {
+export class SessionTelemetry implements Disposable, AsyncDisposable {
   readonly #shared: SessionShared;
   readonly #openTurns = new Set<TurnTelemetry>();
   #fallbackReported = false;
@@ -189,6 +189,7 @@ export class SessionTelemetry implements Disposable {
   /**
    * Starts the turn span and returns the turn's `ClientTelemetry` (put it in the
    * `TurnContext`). Cheap: one span start and one small object. End it with `end()`.
+   * A turn handle follows one request at a time, as the client runs them.
    */
   forTurn(options: TurnTelemetryOptions): TurnTelemetry {
     const turn = new TurnTelemetry(this.#shared, options, options.parentContext ?? context.active());
@@ -206,6 +207,11 @@ export class SessionTelemetry implements Disposable {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 }
 
