@@ -33,7 +33,7 @@ describe('closing a session', () => {
     expect(() => session.submit('late')).toThrow(expect.objectContaining({ code: 'closed' }));
     expect(() => session.compact()).toThrow(expect.objectContaining({ code: 'closed' }));
     await session.close();
-    expect(server.recording.openConnections).toBe(0);
+    await expect.poll(() => server?.recording.openConnections).toBe(0);
     await server.close();
     expect(await leakedResources(baseline)).toEqual([]);
   });
