@@ -1,5 +1,6 @@
 import { ClosedError, systemClock, type Clock } from '@modelwire/transport';
 import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
+import type { FallbackReason } from '../telemetry/client-telemetry.js';
 import { ModelClientSession } from '../turn/model-client-session.js';
 import type { AuthProvider } from '../types/auth-provider.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
@@ -180,8 +181,16 @@ export class ModelClient implements AsyncDisposable {
   }
 
   /** Whether the session switched to HTTP for good, and why (`null` while it has not). */
-  get fallbackReason(): string | null {
+  get fallbackReason(): FallbackReason | null {
     return this.#fallback.reason;
+  }
+
+  /**
+   * Registers a listener called once, when the session switches to HTTP for good (for a
+   * session event; telemetry gets its own report). Returns a function that unregisters it.
+   */
+  onTransportFallback(listener: (reason: FallbackReason) => void): () => void {
+    return this.#fallback.onActivate(listener);
   }
 
   /** Whether requests currently go over the WebSocket. */

@@ -12,6 +12,8 @@ describe('session-wide fallback to HTTP', () => {
   it('426 on the upgrade switches at once, for every later turn, reported once', async () => {
     setup = await startLoopback();
     setup.server.faults.next({ kind: 'refuse-upgrade', status: 426 });
+    const heard: string[] = [];
+    setup.client.onTransportFallback((reason) => heard.push(reason));
     const telemetry = new RecordingTelemetry();
     const first = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
     expect(first.transport).toBe('http');
@@ -19,6 +21,7 @@ describe('session-wide fallback to HTTP', () => {
     expect(second.transport).toBe('http');
     expect(telemetry.fallbacks).toEqual([{ from: 'responses_websocket', to: 'responses_http', reason: 'upgrade_required' }]);
     expect(setup.client.fallbackReason).toBe('upgrade_required');
+    expect(heard).toEqual(['upgrade_required']);
     expect(setup.server.recording.counters.handshakes).toBe(1);
     expect(setup.server.recording.requests.map((request) => request.transport)).toEqual(['http', 'http']);
     // Nothing re-opens a socket afterwards.
