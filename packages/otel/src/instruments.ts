@@ -15,7 +15,7 @@ export interface Instruments {
   readonly requestRetries: Counter;
   readonly streamRetries: Counter;
   readonly websocketConnectDuration: Histogram;
-  readonly timeToFirstEvent: Histogram;
+  readonly timeToFirstChunk: Histogram;
   readonly streamEvents: Counter;
   readonly tokens: Counter;
   readonly continuationDecisions: Counter;
@@ -38,7 +38,7 @@ export function createInstruments(meter: Meter): Instruments {
     requestRetries: meter.createCounter(MetricName.requestRetries, { description: 'Request-phase retries (before the first event).', unit: '{retry}' }),
     streamRetries: meter.createCounter(MetricName.streamRetries, { description: 'Re-streams after a stream-phase failure (reported by the turn loop).', unit: '{retry}' }),
     websocketConnectDuration: seconds(MetricName.websocketConnectDuration, 'Time to open a WebSocket (handshake), successful or not.'),
-    timeToFirstEvent: seconds(MetricName.timeToFirstEvent, 'Time from sending the request (its last attempt) to the first stream event.'),
+    timeToFirstChunk: seconds(MetricName.timeToFirstChunk, 'Time from sending the request (each attempt that got through) to its first stream event.'),
     streamEvents: meter.createCounter(MetricName.streamEvents, { description: 'Stream events received, by transport and event kind.', unit: '{event}' }),
     tokens: meter.createCounter(MetricName.tokens, { description: 'Tokens used, by modelwire.token.type (input, cached_input, output, reasoning_output).', unit: '{token}' }),
     continuationDecisions: meter.createCounter(MetricName.continuationDecisions, { description: 'Continuation decisions, by mode (incremental, full) and reason.', unit: '{request}' }),

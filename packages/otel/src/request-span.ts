@@ -69,6 +69,7 @@ export class RequestSpan {
     if (this.span.isRecording()) {
       this.span.setAttributes(shared.spanAttributes);
       this.span.setAttributes({ [Attr.operationName]: operation, [Attr.requestModel]: model, [Attr.endpoint]: shared.sanitizer.text(endpoint) });
+      if (endpoint === 'responses') this.span.setAttributes({ [Attr.openaiApiType]: 'responses', [Attr.requestStream]: true });
     }
   }
 

@@ -186,7 +186,7 @@ describe('a real multi-turn session through the loopback server', () => {
     expect(results.map((result) => result.incremental)).toEqual([false, true, true, false, false]);
     expect(await harness.sum(MetricName.continuationDecisions, { [Attr.continuationMode]: 'incremental' })).toBe(3);
     expect(await harness.sum(MetricName.continuationDecisions, { [Attr.continuationReason]: 'http_transport' })).toBe(2);
-    expect(await harness.count(MetricName.timeToFirstEvent)).toBeGreaterThanOrEqual(5);
+    expect(await harness.count(MetricName.timeToFirstChunk)).toBeGreaterThanOrEqual(5);
 
     // ---- privacy: the key reached the server on every handshake and request, and no exported datum.
     expect(server.recording.handshakes.some((handshake) => JSON.stringify(handshake.headers).includes(API_KEY))).toBe(true);

@@ -98,7 +98,9 @@ describe('span tree and attributes (client reports only, no request start/end)',
       [Attr.reasoningOutputTokens]: 5,
       [Attr.outcome]: 'completed',
       [Attr.streamEvents]: 5,
-      [Attr.timeToFirstEventMs]: 10,
+      [Attr.timeToFirstChunk]: 0.01,
+      [Attr.openaiApiType]: 'responses',
+      [Attr.requestStream]: true,
     });
     expect(requests[1]!.attributes).toMatchObject({ [Attr.connectionReused]: true, [Attr.continuationMode]: 'incremental', [Attr.responseId]: 'resp_2' });
     expect(requests[1]!.attributes[Attr.continuationReason]).toBeUndefined();
@@ -141,7 +143,7 @@ describe('span tree and attributes (client reports only, no request start/end)',
     expect(retry.attributes).toMatchObject({ [Attr.errorType]: 'server_error', [Attr.httpStatusCode]: 500, [Attr.attempt]: 1, [Attr.willRetry]: true });
     expect(request.events.find((event) => event.name === EventName.fallback)!.attributes).toMatchObject({ from: 'responses_websocket', to: 'responses_http', reason: 'retries_exhausted' });
     // Time to first event over HTTP counts from sending: the attempt's 12 ms plus the first event's 3 ms.
-    expect(request.attributes[Attr.timeToFirstEventMs]).toBe(15);
+    expect(request.attributes[Attr.timeToFirstChunk]).toBeCloseTo(0.015, 9);
 
     expect(await harness.sum(MetricName.requestRetries, { [Attr.transport]: 'websocket', [Attr.errorType]: 'server_error' })).toBe(1);
     expect(await harness.sum(MetricName.fallbackToHttp, { from: 'responses_websocket', reason: 'retries_exhausted' })).toBe(1);
@@ -274,7 +276,7 @@ describe('metrics', () => {
     expect((duration!.value as { sum: number }).sum).toBeCloseTo(0.09 + 0.05, 6);
     expect(await harness.count(MetricName.operationDuration, { [Attr.operationName]: 'chat', [Attr.serverAddress]: 'api.example.test' })).toBe(2);
     expect(await harness.count(MetricName.websocketConnectDuration)).toBe(1);
-    expect(await harness.count(MetricName.timeToFirstEvent, { [Attr.transport]: 'websocket' })).toBe(2);
+    expect(await harness.count(MetricName.timeToFirstChunk, { [Attr.transport]: 'websocket' })).toBe(2);
     expect(await harness.sum(MetricName.streamEvents, { [Attr.eventKind]: 'response.output_text.delta', [Attr.transport]: 'websocket' })).toBe(4);
     expect(await harness.sum(MetricName.streamEvents)).toBe(10);
     expect(await harness.sum(MetricName.tokens, { [Attr.tokenKind]: 'input' })).toBe(200);

@@ -190,10 +190,15 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
       request.firstEventSeen = true;
       const waitMs = request.attemptMs + record.durationMs;
       if (shared.metricsEnabled) {
-        shared.instruments.timeToFirstEvent.record(waitMs / 1000, { ...shared.metricAttributes, [Attr.transport]: record.transport, [Attr.requestModel]: this.#model });
+        shared.instruments.timeToFirstChunk.record(waitMs / 1000, {
+          ...shared.metricAttributes,
+          [Attr.operationName]: 'chat',
+          [Attr.transport]: record.transport,
+          [Attr.requestModel]: this.#model,
+        });
       }
       if (request.span.isRecording()) {
-        request.span.setAttribute(Attr.timeToFirstEventMs, waitMs);
+        request.span.setAttribute(Attr.timeToFirstChunk, waitMs / 1000);
         request.span.addEvent(EventName.firstEvent, { [Attr.eventKind]: this.#shared.sanitizer.text(record.kind) }, request.streamBase + request.streamMs);
       }
     }
