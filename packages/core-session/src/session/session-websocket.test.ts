@@ -129,6 +129,16 @@ describe('warm-up', () => {
     expect(server.recording.stickyViolations).toEqual([]);
   });
 
+  it('answers null when the upgrade is refused with 426, and the next turn reports the fallback', async () => {
+    setup = await startSession({ preconnect: false });
+    const { session, server } = setup;
+    server.faults.next({ kind: 'refuse-upgrade', status: 426 });
+    expect(await session.prewarm()).toBeNull();
+    const { types } = await collect(session.submit('hello'));
+    expect(types.filter((type) => type === 'transport_fallback')).toHaveLength(1);
+    expect(server.recording.requests.map((request) => request.transport)).toEqual(['http']);
+  });
+
   it('does nothing over HTTP', async () => {
     setup = await startSession({ webSocket: false });
     expect(await setup.session.prewarm()).toBeNull();
