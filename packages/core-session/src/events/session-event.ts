@@ -77,7 +77,9 @@ export type SessionEvent =
     }
   /**
    * The session switched from the WebSocket to HTTP for good (emitted once per session, by
-   * the turn during which it happened).
+   * the turn during which it happened). When it follows a failed stream (the WebSocket retry
+   * budget ran out), it also means what that attempt streamed is discarded, like `retrying`:
+   * the request is sent again over HTTP at once.
    */
   | { readonly type: 'transport_fallback'; readonly turnId: string; readonly reason: string }
   /**
