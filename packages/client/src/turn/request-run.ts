@@ -324,7 +324,7 @@ export class RequestRun {
     if (!decoded.ok) {
       throw new ModelwireError(ErrorCode.DecodeFailed, `undecodable ${transport} event (${decoded.error.reason}): ${decoded.error.message}`, { retryable: true });
     }
-    const kind = decoded.event.type === 'unknown' ? String((decoded.event as { rawType?: unknown }).rawType ?? 'unknown') : decoded.event.type;
+    const kind = decoded.event.type === 'unknown' ? decoded.event.originalType : decoded.event.type;
     this.#telemetry.onStreamEvent({ transport, kind, durationMs: now - this.#lastEventAt });
     this.#lastEventAt = now;
     return decoded.event;

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
+import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
+
+let setup: LoopbackSetup | undefined;
+afterEach(async () => {
+  await setup?.close();
+  setup = undefined;
+});
+
+const snapshot = (status: string, extra: Record<string, unknown> = {}) => ({ id: 'resp_scripted', object: 'response', status, model: 'gpt-test', output: [], usage: null, ...extra });
+
+describe('events and telemetry', () => {
+  it('passes unknown events through without failing, reports every event kind and the usage', async () => {
+    setup = await startLoopback();
+    const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'hi', annotations: [] }] };
+    setup.server.script.next({
+      events: [
+        { type: 'response.created', response: snapshot('in_progress') },
+        { type: 'response.web_search_call.searching', item_id: 'ws_1', output_index: 0 },
+        { type: 'response.output_item.done', output_index: 0, item: message },
+        {
+          type: 'response.completed',
+          response: snapshot('completed', {
+            output: [message],
+            usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 13 },
+          }),
+        },
+      ],
+    });
+    const telemetry = new RecordingTelemetry();
+    const stream = setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry));
+    const events = await drain(stream);
+    const result = await stream.result;
+    expect(result.responseId).toBe('resp_scripted');
+    expect(result.output).toEqual([message]);
+    expect(events.map((event) => event.type)).toContain('output_item_done');
+    expect(telemetry.events).toEqual(expect.arrayContaining(['response.created', 'response.web_search_call.searching', 'response.completed']));
+    expect(telemetry.usage).toEqual([
+      { inputTokens: 10, cachedInputTokens: 4, outputTokens: 3, reasoningOutputTokens: 1, totalTokens: 13, model: 'gpt-test', responseId: 'resp_scripted' },
+    ]);
+  });
+
+  it('a telemetry implementation that throws never breaks a request', async () => {
+    setup = await startLoopback();
+    const throwing = new RecordingTelemetry();
+    throwing.onStreamEvent = () => {
+      throw new Error('telemetry bug');
+    };
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, throwing)).result;
+    expect(result.responseId).toMatch(/\S/);
+  });
+});
