@@ -40,6 +40,8 @@ export class RequestSpan {
   /** Send-to-status time of the last successful HTTP attempt (added to the first event's wait). */
   attemptMs = 0;
   firstEventSeen = false;
+  /** Whether the last attempt got past its request phase (an event other than an error or header event arrived). */
+  outputBegan = false;
   events = 0;
   responseId: string | null = null;
   /** The continuation decision of the last attempt (written to the span at the end). */

@@ -255,4 +255,46 @@ describe('a real multi-turn session through the loopback server', () => {
     expect(server.recording.handshakes.some((handshake) => JSON.stringify(handshake.headers).includes(refreshedKey))).toBe(true);
     expect(exported).not.toContain(API_KEY);
   });
+
+  it('a WebSocket closed with 1009 after output began: that request fails, the session falls back once, the re-stream is a new HTTP request', async () => {
+    server = await startResponsesServer();
+    harness = new OtelHarness();
+    client = new ModelClient({
+      provider: { baseUrl: server.url, supportsWebSockets: true },
+      auth: staticTokenAuth(API_KEY),
+      conversationId: 'conv-otel-3',
+      sessionSource: { kind: 'cli' },
+      random: () => 0.5,
+    });
+    const telemetry = createSessionTelemetry({ tracer: harness.tracer, meter: harness.meter, conversationId: 'conv-otel-3', sessionSource: { kind: 'cli' }, originator: 'modelwire' });
+    const turnTelemetry = telemetry.forTurn({ model: MODEL, turnId: 'turn-1' });
+    const turn = client.newTurn();
+    const context = turnContext('turn-1', turnTelemetry);
+    const history: ResponseItem[] = [];
+    await exchange(turn, context, history, 'first');
+    server.faults.next({ kind: 'close', afterEvents: 4, code: 1009 }, { on: 'websocket' });
+    history.push(userMessage('second'));
+    const cut = turn.stream(prompt(history), context);
+    await expect((async () => {
+      for await (const event of cut) void event;
+    })()).rejects.toBeInstanceOf(Error);
+    expect(client.fallbackReason).toBe('message_too_big');
+    const again = turn.stream(prompt(history), context);
+    for await (const event of again) void event;
+    expect((await again.result).transport).toBe('http');
+    await turn.close();
+    turnTelemetry.end();
+    telemetry.close();
+
+    const requests = harness.spansNamed(`chat ${MODEL}`);
+    expect(requests.map((span) => [span.attributes[Attr.transport], span.attributes[Attr.outcome]])).toEqual([
+      ['websocket', 'completed'],
+      ['websocket', 'failed'],
+      ['http', 'completed'],
+    ]);
+    expect(requests[1]!.events.map((event) => event.name)).toContain(EventName.fallback);
+    expect(await harness.sum(MetricName.fallbackToHttp, { reason: 'message_too_big' })).toBe(1);
+    expect(await harness.sum(MetricName.requests, { [Attr.outcome]: 'failed', [Attr.transport]: 'websocket' })).toBe(1);
+    expect(await harness.everything()).not.toContain(API_KEY);
+  });
 });

@@ -150,6 +150,27 @@ describe('span tree and attributes (client reports only, no request start/end)',
     expect(await harness.sum(MetricName.requests, { [Attr.transport]: 'http', [Attr.outcome]: 'completed', [Attr.httpStatusCode]: 200 })).toBe(1);
   });
 
+  it('ends a request whose WebSocket failed after its output began, even when the session falls back to HTTP then', () => {
+    const telemetry = session();
+    const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
+    turn.onWebSocketConnect({ durationMs: 0, reused: true, error: null });
+    turn.onContinuationDecision({ mode: 'incremental', sentItems: 1, totalItems: 3 });
+    turn.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
+    for (const kind of ['codex.rate_limits', 'response.created', 'response.output_text.delta']) turn.onStreamEvent({ transport: 'websocket', kind, durationMs: 2 });
+    turn.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 9, error: failure('connection_closed', 'closed with 1009'), willRetry: false });
+    turn.onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason: 'message_too_big' });
+    // The caller re-streams: a new request over HTTP.
+    turn.onContinuationDecision({ mode: 'full', reason: 'http_transport', sentItems: 3, totalItems: 3 });
+    turn.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt: 1, status: 200, durationMs: 4, error: null, willRetry: false });
+    for (const kind of STREAM_KINDS) turn.onStreamEvent({ transport: 'http', kind, durationMs: 1 });
+    turn.onTokenUsage({ inputTokens: 1, cachedInputTokens: 0, outputTokens: 1, reasoningOutputTokens: 0, totalTokens: 2, model: 'gpt-test', responseId: 'resp_h' });
+    turn.end();
+    const [failed, again] = harness.spansNamed('chat gpt-test');
+    expect(failed!.attributes).toMatchObject({ [Attr.outcome]: 'failed', [Attr.transport]: 'websocket', [Attr.errorType]: 'connection_closed' });
+    expect(failed!.events.map((event) => event.name)).toContain(EventName.fallback);
+    expect(again!.attributes).toMatchObject({ [Attr.outcome]: 'completed', [Attr.transport]: 'http' });
+  });
+
   it('keeps the transparent full resend (previous_response_not_found) in the same request span', () => {
     const telemetry = session();
     const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });

@@ -13,6 +13,9 @@ import { errorTypeOf, isAbort, type RequestSpan, type SpanOutcome } from './requ
 import { errorAttributes, RequestTracker } from './request-tracker.js';
 import type { SessionShared, TurnTelemetryOptions } from './session-telemetry.js';
 
+/** Stream events that do not mean the response began: failures and header-like events. */
+const NOT_OUTPUT_KINDS: ReadonlySet<string> = new Set(['error', 'response.failed', 'codex.rate_limits', 'response.metadata', 'responsesapi.websocket_timing']);
+
 type RequestStartRecord = Parameters<NonNullable<ClientTelemetry['onRequestStart']>>[0];
 type RequestEndRecord = Parameters<NonNullable<ClientTelemetry['onRequestEnd']>>[0];
 type StreamRetryRecord = Parameters<NonNullable<ClientTelemetry['onStreamRetry']>>[0];
@@ -171,6 +174,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     }
     request.phase = 'streaming';
     request.firstEventSeen = false;
+    request.outputBegan = false;
     request.streamBase = now;
     request.streamMs = 0;
     request.attemptMs = record.transport === 'http' ? record.durationMs : 0;
@@ -203,6 +207,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
       }
     }
     const kind = record.kind;
+    if (!request.outputBegan && !NOT_OUTPUT_KINDS.has(kind)) request.outputBegan = true;
     if (kind === 'response.completed') {
       request.phase = 'completed';
       request.settledAt = request.streamBase + request.streamMs;
@@ -247,8 +252,9 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     const now = this.#shared.clock();
     if (!this.#shared.reportFallback(record)) return;
     const request = this.#tracker.current;
-    // Inside a request the client goes on over HTTP: the request is not over.
-    if (request !== null && request.phase === 'failed') request.phase = 'awaiting_retry';
+    // A request that failed before its output began goes on over HTTP inside the same call;
+    // one whose output had begun is over (the caller re-streams, as a new request).
+    if (request !== null && request.phase === 'failed' && !request.outputBegan) request.phase = 'awaiting_retry';
     const span = request?.span ?? this.span;
     if (span.isRecording()) {
       span.addEvent(EventName.fallback, { [Attr.fallbackFrom]: record.from, [Attr.fallbackTo]: record.to, [Attr.fallbackReason]: record.reason }, now);
