@@ -13,11 +13,17 @@ export type ContinuationDecision =
       /** Only the items after the previous input and output; may be empty. */
       readonly delta: readonly ResponseItem[];
     }
-  | { readonly mode: 'full'; readonly reason: FullRequestReason };
+  | {
+      readonly mode: 'full';
+      /** Why the request cannot continue the previous response. */
+      readonly reason: FullRequestReason;
+    };
 
 /** A request as the tracker sees it: its fields fingerprint and its full input. */
 export interface TrackedRequest {
+  /** {@link fingerprintRequestFields} of the request's non-input fields. */
   readonly fieldsFingerprint: Fingerprint;
+  /** The caller's full input (append-only arrays make the check O(new items)). */
   readonly input: readonly ResponseItem[];
 }
 

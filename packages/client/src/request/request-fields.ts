@@ -7,20 +7,32 @@ import type { TurnContext, Verbosity } from '../types/turn-context.js';
  * These are the fields whose equality incremental continuation requires.
  */
 export interface RequestFields {
+  /** The model slug (`TurnContext.model.slug`). */
   readonly model: string;
+  /** System instructions, resent on every request (never inherited). */
   readonly instructions: string;
+  /** Tool definitions, as given in the prompt. */
   readonly tools: Prompt['tools'];
+  /** `"auto"` unless the prompt sets one. */
   readonly tool_choice: NonNullable<Prompt['toolChoice']>;
+  /** Whether the model may call several tools in one response. */
   readonly parallel_tool_calls: boolean;
+  /** Present only for models that support reasoning; `effort`/`summary` omitted when unset/`"none"`. */
   readonly reasoning?: { readonly effort?: string; readonly summary?: string };
+  /** `["reasoning.encrypted_content"]` with reasoning (needed with `store:false`), else `[]`. */
   readonly include: readonly string[];
+  /** Always `false`: the client never asks the server to store responses. */
   readonly store: false;
+  /** `TurnContext.serviceTier`, when set. */
   readonly service_tier?: string;
+  /** The conversation id, so requests of one conversation share the prompt cache. */
   readonly prompt_cache_key: string;
+  /** Verbosity (supported models only) and the structured-output format; absent when neither. */
   readonly text?: {
     readonly verbosity?: string;
     readonly format?: { readonly type: 'json_schema'; readonly name: string; readonly schema: unknown; readonly strict: boolean };
   };
+  /** Server-side automatic compaction (`Prompt.compactThreshold`), when set. */
   readonly context_management?: readonly { readonly type: 'compaction'; readonly compact_threshold: number }[];
 }
 

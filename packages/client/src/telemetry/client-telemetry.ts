@@ -71,7 +71,9 @@ export type ContinuationDecisionRecord =
       readonly mode: 'full';
       /** Why continuation was not possible. */
       readonly reason: FullRequestReason;
+      /** Items sent (the whole input). */
       readonly sentItems: number;
+      /** Items in the caller's full input. */
       readonly totalItems: number;
     };
 
@@ -90,12 +92,15 @@ export interface TransportFallbackRecord {
 
 /** Token usage of one completed response (PROTOCOL §1.3), in tokens. */
 export interface TokenUsageRecord {
+  /** Tokens of the whole input, cached ones included. */
   readonly inputTokens: number;
   /** Part of `inputTokens` served from the prompt cache. */
   readonly cachedInputTokens: number;
+  /** Tokens generated, reasoning included. */
   readonly outputTokens: number;
   /** Part of `outputTokens` spent on reasoning. */
   readonly reasoningOutputTokens: number;
+  /** Input plus output tokens. */
   readonly totalTokens: number;
   /** The model slug the usage was reported for. */
   readonly model: string;
