@@ -31,6 +31,19 @@ describe('abort', () => {
     expect(setup.server.recording.requests).toHaveLength(0);
   });
 
+  it('while waiting for the pre-connect: rejects at once, and the pre-connect still serves the next request', async () => {
+    setup = await startLoopback({}, { handshakeDelayMs: 300 });
+    let preconnected = false;
+    const preconnect = setup.client.preconnect().then(() => (preconnected = true));
+    const stream = setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext());
+    setTimeout(() => stream.abort(), 20);
+    await expect(stream.result).rejects.toMatchObject({ code: 'aborted' });
+    expect(preconnected).toBe(false);
+    await preconnect;
+    await setup.client.newTurn().stream(prompt([userMessage('again')]), turnContext({ turnMetadata: { turn_id: 't2' } })).result;
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+  });
+
   it('mid-stream through an AbortSignal: the half-read socket is closed, the next request uses a new one', async () => {
     setup = await startLoopback({}, { tokenDelayMs: 5, answerChars: 80 });
     const controller = new AbortController();

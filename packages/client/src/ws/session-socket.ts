@@ -1,4 +1,4 @@
-import { ClosedError, HttpStatusError } from '@modelwire/transport';
+import { ClosedError, HttpStatusError, toAbortError } from '@modelwire/transport';
 import type { ResponsesConnection } from './responses-connection.js';
 
 /** Timing rules of the session's socket (ARCHITECTURE §3.5). */
@@ -84,7 +84,14 @@ export class SessionSocket {
     const pending = this.#preconnect;
     this.#preconnect = null;
     if (pending !== null) {
-      const adopted = await pending;
+      let adopted: ResponsesConnection | null;
+      try {
+        adopted = await untilAborted(pending, signal);
+      } catch (error) {
+        // The request gave up waiting; the pre-connect goes on for the next one.
+        this.#preconnect ??= pending;
+        throw error;
+      }
       if (adopted !== null && adopted.isReusable && adopted.ageMs() < this.#health.maxAgeMs) return { connection: adopted, reused: true };
       if (adopted !== null) void this.#close(adopted);
       const refusal = this.#preconnectRefusal;
@@ -159,4 +166,23 @@ export class SessionSocket {
     }
     return true;
   }
+}
+
+/** `promise`, or a rejection with the abort reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(toAbortError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(toAbortError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
