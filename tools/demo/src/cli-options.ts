@@ -1,0 +1,89 @@
+// Command-line options of the demo: parsed with node:util parseArgs, validated, and turned into
+// a plain value. Bad flags become a `UsageError` (exit code 2 in main.ts).
+import { parseArgs } from 'node:util';
+import { FAULT_NAMES, type FaultName } from './fault-catalog.ts';
+
+/** What the demo was asked to do. */
+export interface DemoOptions {
+  /** Force HTTP/SSE (no WebSocket, no pre-connect). */
+  readonly http: boolean;
+  /** Loopback fault to inject once; `null` for none. */
+  readonly fault: FaultName | null;
+  /** Prompts, one turn each. Default: the built-in tour of this repository. */
+  readonly prompts: readonly string[];
+  /** Model slug; `null` for the mode's default. */
+  readonly model: string | null;
+  /** Print the help text and exit. */
+  readonly help: boolean;
+}
+
+/** A command-line mistake: printed on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The turns of the default tour: two that use the tools, one that does not. */
+export const DEFAULT_PROMPTS: readonly string[] = [
+  'What is this repository? Look at its top-level files and read the README.',
+  'Now look inside packages/client and tell me what it is for.',
+  'Thanks. Sum it up in one sentence.',
+];
+
+export const HELP_TEXT = `Usage: npm start -- [options]
+
+Runs a short agent session through @modelwire/core-session: the model lists and reads files of
+this repository with two read-only tools, over one session-scoped ModelClient.
+
+Without OPENAI_API_KEY the session talks to an embedded loopback Responses server (no key, no
+network). With OPENAI_API_KEY set it talks to the real provider (OPENAI_BASE_URL, default
+https://api.openai.com/v1).
+
+Options:
+  --http             use HTTP/SSE only (no WebSocket, no pre-connect)
+  --fault <name>     inject one loopback-server fault and watch the session recover
+                     (loopback mode only; see the list below)
+  --prompt <text>    run one turn with this prompt instead of the built-in tour
+                     (repeat the flag for several turns)
+  --model <slug>     model to use (default: gpt-loopback on loopback, gpt-5.1-codex-mini
+                     against the real provider)
+  -h, --help         show this help
+
+Faults (each hits once, on the first tool follow-up request unless noted):
+${FAULT_NAMES.map((name) => `  ${name}`).join('\n')}
+`;
+
+/** Parses `argv` (without node and script). Throws {@link UsageError} for bad input. */
+export function parseDemoOptions(argv: readonly string[]): DemoOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      strict: true,
+      options: {
+        http: { type: 'boolean', default: false },
+        fault: { type: 'string' },
+        prompt: { type: 'string', multiple: true },
+        model: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const fault = values.fault ?? null;
+  if (fault !== null && !(FAULT_NAMES as readonly string[]).includes(fault)) {
+    throw new UsageError(`unknown fault '${fault}'; choose one of: ${FAULT_NAMES.join(', ')}`);
+  }
+  const prompts = values.prompt ?? [];
+  for (const prompt of prompts) if (prompt.trim() === '') throw new UsageError('--prompt needs a non-empty text');
+  const model = values.model ?? null;
+  if (model !== null && !/^[\w.:/-]{1,128}$/.test(model)) throw new UsageError(`invalid model name '${model}'`);
+  return {
+    http: values.http ?? false,
+    fault: fault as FaultName | null,
+    prompts: prompts.length > 0 ? prompts : DEFAULT_PROMPTS,
+    model,
+    help: values.help ?? false,
+  };
+}

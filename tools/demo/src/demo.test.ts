@@ -1,0 +1,129 @@
+// Runs `npm start`'s entry point as a child process, end to end: the loopback session with its
+// tools, a fault, the real-provider path (against a loopback server standing in for the
+// provider), and bad flags. The packages are built by the test target's dependencies.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startResponsesServer } from '@modelwire/client/testing';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const SECRET = 'sk-demo-test-0123456789abcdef';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+  const base: NodeJS.ProcessEnv = { ...process.env, MODELWIRE_SKIP_BUILD: '1', NO_COLOR: '1' };
+  delete base['OPENAI_API_KEY'];
+  delete base['OPENAI_BASE_URL'];
+  delete base['FORCE_COLOR'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm start (loopback)', { timeout: 60_000 }, () => {
+  it('runs three turns with real tool calls over one pre-connected WebSocket and prints the summary', async () => {
+    const run = await runDemo([]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('⚙ list_files {"path":"."}');
+    expect(run.stdout).toContain('⚙ read_file {"path":"README.md"}');
+    expect(run.stdout).toContain('⚙ read_file {"path":"packages/client/README.md"}');
+    expect(run.stdout).toContain('It says: Modelwire is a TypeScript client');
+    const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+    expect(summary).toMatch(/^1\s+1\s+WebSocket\s+pre-connected #1\s+full\b/m);
+    expect(summary).toMatch(/^7\s+3\s+WebSocket\s+reused #1\s+incremental \+1\b/m);
+    expect(summary).not.toContain('new #');
+    expect(summary).toMatch(/bytes sent\s+[\d.]+ KiB vs [\d.]+ KiB for full resends \([\d.]+× less\)/);
+    expect(summary).toContain('retries           0 stream, 0 request phase');
+    expect(summary).toContain('fallbacks         none');
+    expect(summary).toMatch(/token replayed on \d+ requests, 0 violations/);
+    // Not a TTY: no spinner, no colour.
+    expect(run.stdout).not.toMatch(/\r|\x1b\[/);
+  });
+
+  it('recovers from a socket dropped mid-stream: retry on a new socket, the turn completes', async () => {
+    const run = await runDemo(['--fault', 'drop-socket', '--prompt', 'Look at the top-level files and read the README.']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('↻ connection_closed: retry 1/3');
+    const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+    expect(summary).toMatch(/^2\s+1\s+WebSocket\s+reused #1\s+incremental \+1.*cut after \d+ events$/m);
+    expect(summary).toMatch(/^3\s+1\s+WebSocket\s+new #2\s+full\b.*completed$/m);
+    expect(summary).toContain('retries           1 stream, 0 request phase');
+    expect(summary).toContain('0 violations');
+  });
+
+  it('falls back to HTTP for the rest of the session when the upgrade is refused with 426', async () => {
+    const run = await runDemo(['--fault', 'refuse-upgrade-426', '--prompt', 'List the files of tools.']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('switched to HTTP/SSE for the rest of the session (upgrade_required)');
+    expect(run.stdout).toContain('fallbacks         to HTTP (upgrade_required)');
+    expect(run.stdout).not.toMatch(/^\d+\s+\d+\s+WebSocket/m);
+  });
+
+  it('uses HTTP/SSE only with --http', async () => {
+    const run = await runDemo(['--http', '--prompt', 'Hello']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('You said: Hello');
+    expect(run.stdout).toContain('pre-connect       none (HTTP/SSE)');
+    expect(run.stdout).toMatch(/^1\s+1\s+HTTP\s+new #\d+\s+full\b/m);
+  });
+
+  it.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--fault', 'meteor'], "unknown fault 'meteor'"],
+    [['--http', '--fault', 'refuse-upgrade-426'], 'needs the WebSocket path'],
+  ])('rejects %j with exit code 2 and a message on stderr', async (args, message) => {
+    const run = await runDemo(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain("npm start -- --help");
+  });
+
+  it('prints the help with every fault', async () => {
+    const run = await runDemo(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--fault <name>');
+    expect(run.stdout).toContain('previous-response-evicted');
+  });
+});
+
+describe('npm start (provider mode, OPENAI_API_KEY set)', { timeout: 60_000 }, () => {
+  it('talks to OPENAI_BASE_URL with the key, never prints the key, and summarises from telemetry', async () => {
+    await using server = await startResponsesServer();
+    const run = await runDemo(['--prompt', 'Hello provider', '--model', 'gpt-test'], { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: server.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('You said: Hello provider');
+    expect(run.stdout).toMatch(/^1\s+1\s+WebSocket\s+pre-connected\s+full\b/m);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
+    expect(server.recording.handshakes[0]?.headers['authorization']).toBe(`Bearer ${SECRET}`);
+    expect((server.recording.requests[0]?.body as { model?: string }).model).toBe('gpt-test');
+  });
+
+  it('fails the turn with exit code 1 on a refused key, without printing it', async () => {
+    await using server = await startResponsesServer();
+    server.faults.next({ kind: 'unauthorized-until-token-changes' });
+    const run = await runDemo(['--prompt', 'Hello'], { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: server.url });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('the turn failed');
+    expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
+  });
+
+  it('refuses --fault against a real provider', async () => {
+    const run = await runDemo(['--fault', 'stall'], { OPENAI_API_KEY: SECRET });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--fault works only against the loopback server');
+    expect(run.stderr).not.toContain(SECRET);
+  });
+});

@@ -1,0 +1,70 @@
+// The loopback faults the demo can inject (`--fault <name>`), each applied once: handshake
+// faults to the first WebSocket handshake (the pre-connect), request faults to the first tool
+// follow-up request (the second request of the first turn), so recovery happens mid-turn.
+import type { Fault, FaultRule } from '@modelwire/client/testing';
+
+/** Names accepted by `--fault`. */
+export const FAULT_NAMES = [
+  'drop-socket',
+  'refuse-upgrade-426',
+  'stall',
+  'server-error',
+  'rate-limit',
+  'malformed-json',
+  'previous-response-evicted',
+  'half-open',
+] as const;
+
+/** One of {@link FAULT_NAMES}. */
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+/** What each fault does and what the session is expected to do about it. */
+export const FAULT_DESCRIPTIONS: Readonly<Record<FaultName, string>> = {
+  'drop-socket': 'the connection is cut mid-stream (TCP reset); the turn loop discards the partial output and re-streams on a new connection',
+  'refuse-upgrade-426': 'the WebSocket upgrade is refused with 426; the session switches to HTTP/SSE for good',
+  stall: 'the server stops sending mid-stream; the idle timeout fires and the request is streamed again',
+  'server-error': 'an error event (server_error) ends the stream; the turn loop retries with backoff',
+  'rate-limit': 'rate_limit_exceeded before the first event, with a "try again in 300ms" hint; the client waits and retries',
+  'malformed-json': 'a frame that is not JSON arrives mid-stream; the request fails and is streamed again',
+  'previous-response-evicted': 'the server no longer holds the previous response (previous_response_not_found); the client resends the full input once, transparently',
+  'half-open': 'the pre-connected socket goes silent (no pongs, no answers); the idle timeout replaces it',
+};
+
+/** Faults that only exist on the WebSocket path. */
+export const WEBSOCKET_ONLY_FAULTS: ReadonlySet<FaultName> = new Set(['refuse-upgrade-426', 'previous-response-evicted', 'half-open']);
+
+function faultOf(name: FaultName): { phase: 'handshake' | 'request'; fault: Fault } {
+  switch (name) {
+    case 'drop-socket':
+      return { phase: 'request', fault: { kind: 'close', afterEvents: 6 } };
+    case 'refuse-upgrade-426':
+      return { phase: 'handshake', fault: { kind: 'refuse-upgrade', status: 426 } };
+    case 'stall':
+      return { phase: 'request', fault: { kind: 'stall', afterEvents: 6 } };
+    case 'server-error':
+      return { phase: 'request', fault: { kind: 'error', code: 'server_error', afterEvents: 6 } };
+    case 'rate-limit':
+      return { phase: 'request', fault: { kind: 'error', code: 'rate_limit_exceeded', afterEvents: 0, message: 'Rate limit reached for requests. Please try again in 300ms.' } };
+    case 'malformed-json':
+      return { phase: 'request', fault: { kind: 'malformed-json', afterEvents: 6 } };
+    case 'previous-response-evicted':
+      return { phase: 'request', fault: { kind: 'error', code: 'previous_response_not_found', afterEvents: 0 } };
+    case 'half-open':
+      return { phase: 'handshake', fault: { kind: 'half-open' } };
+  }
+}
+
+/**
+ * A fault rule for the loopback server that fires `name` once: on the first handshake, or on
+ * the first `responses` request after the first one.
+ */
+export function faultRule(name: FaultName): FaultRule {
+  const { phase, fault } = faultOf(name);
+  let used = false;
+  return (target) => {
+    if (used || target.phase !== phase) return undefined;
+    if (target.phase === 'request' && (target.endpoint !== 'responses' || target.requestIndex < 1)) return undefined;
+    used = true;
+    return fault;
+  };
+}

@@ -1,0 +1,170 @@
+// The demo session itself: one session-scoped client through @modelwire/core-session, a few
+// turns whose tool calls list and read files of this repository, streamed to the terminal,
+// then the summary. Imported by main.ts after the packages are built.
+import { fileURLToPath } from 'node:url';
+import { createTransportWebSocketConnector, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { createSession, type SessionEvent } from '@modelwire/core-session';
+import type { DemoOptions } from './cli-options.ts';
+import { FAULT_DESCRIPTIONS, faultRule } from './fault-catalog.ts';
+import { createLoopbackModel, type ResponseChain } from './loopback-model.ts';
+import { repositoryTools } from './repo-tools.ts';
+import { rowsFromRecording, rowsFromTelemetry } from './summary-rows.ts';
+import { formatSummary, type SummaryRow, type SummaryTotals } from './summary.ts';
+import { TelemetryRecorder } from './telemetry-recorder.ts';
+import type { Terminal } from './terminal.ts';
+import { WireMeter } from './wire-meter.ts';
+
+/** The repository root: the tools' sandbox. */
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Loopback handshakes are delayed by this much, standing in for TCP + TLS to a real provider. */
+export const LOOPBACK_HANDSHAKE_DELAY_MS = 120;
+
+const INSTRUCTIONS =
+  'You are a concise assistant exploring a TypeScript monorepo. Use list_files and read_file to look at files before you answer; keep answers to two or three sentences.';
+
+/** Runs the demo; resolves with the process exit code (0 ok, 1 a turn failed). */
+export async function runDemo(options: DemoOptions, terminal: Terminal, env: NodeJS.ProcessEnv): Promise<number> {
+  const apiKey = env['OPENAI_API_KEY'] ?? '';
+  const real = apiKey !== '';
+  const chain: ResponseChain = new Map();
+  let server: ResponsesServer | null = null;
+  let provider: Provider;
+  let model: ModelInfo;
+  if (real) {
+    provider = { name: 'openai', baseUrl: env['OPENAI_BASE_URL'] || 'https://api.openai.com/v1', supportsWebSockets: !options.http };
+    model = { slug: options.model ?? 'gpt-5-mini', supportsReasoning: true, supportsVerbosity: true, contextWindow: 400_000 };
+  } else {
+    server = await startResponsesServer({ model: createLoopbackModel({ chain }), tokenDelayMs: 6, deltaChars: 4, handshakeDelayMs: LOOPBACK_HANDSHAKE_DELAY_MS });
+    if (options.fault !== null) server.faults.use(faultRule(options.fault));
+    // A short idle timeout so that a stalled stream is noticed within the demo's patience.
+    provider = { name: 'loopback', baseUrl: server.url, supportsWebSockets: !options.http, streamIdleTimeoutMs: 3_000, streamMaxRetries: 3 };
+    model = { slug: options.model ?? 'gpt-loopback', supportsReasoning: false, supportsVerbosity: false, contextWindow: 128_000 };
+  }
+
+  terminal.line(terminal.bold('Modelwire demo'));
+  terminal.line(
+    real
+      ? `provider  ${provider.baseUrl} (OPENAI_API_KEY set), model ${model.slug}`
+      : `provider  loopback Responses server at ${server!.url} (no key, no network; handshakes delayed ${LOOPBACK_HANDSHAKE_DELAY_MS} ms to stand in for TLS)`,
+  );
+  terminal.line(`transport ${options.http ? 'HTTP/SSE (--http)' : 'WebSocket, pre-connected at session start, HTTP/SSE as fallback'}`);
+  if (options.fault !== null) terminal.line(terminal.yellow(`fault     ${options.fault}: ${FAULT_DESCRIPTIONS[options.fault]}`));
+
+  const recorder = new TelemetryRecorder();
+  const meter = new WireMeter();
+  const session = createSession({
+    provider,
+    auth: staticTokenAuth(real ? apiKey : null),
+    model,
+    instructions: INSTRUCTIONS,
+    tools: repositoryTools(REPOSITORY_ROOT),
+    reasoningEffort: real ? 'low' : null,
+    telemetry: (scope) => recorder.forTurn(scope.turnId),
+    client: { webSocketConnector: meter.wrap(createTransportWebSocketConnector()), originator: 'modelwire-demo' },
+    sessionSource: { kind: 'cli' },
+  });
+  let exitCode = 0;
+  const retryEvents: string[] = [];
+  try {
+    if (!options.http) {
+      // An interactive agent creates its session at start-up and the user types for a while;
+      // the demo stands in for that pause by letting the background pre-connect finish.
+      terminal.startSpinner('opening the session (WebSocket pre-connect in the background)');
+      await session.services.preconnected;
+      terminal.stopSpinner();
+    }
+    for (const prompt of options.prompts) {
+      terminal.line();
+      terminal.line(terminal.bold(`› ${prompt}`));
+      const handle = session.submit(prompt);
+      terminal.startSpinner('waiting for the model');
+      for await (const event of handle) {
+        if (event.type === 'retrying') recorder.markStreamFailure(event.code);
+        const failed = render(event, terminal, retryEvents);
+        if (failed) exitCode = 1;
+      }
+      if (exitCode !== 0) break;
+    }
+  } finally {
+    terminal.stopSpinner();
+    await session.close();
+  }
+
+  const firstRequest = recorder.requests.find((request) => request.endpoint === 'responses');
+  const preconnect = options.http ? undefined : meter.handshakes[0];
+  const adopted =
+    preconnect !== undefined && preconnect.ok && firstRequest !== undefined && preconnect.startedAt < firstRequest.startedAt && firstRequest.connect?.reused === true && firstRequest.retriedAttempts === 0;
+  const savedMs = adopted ? Math.min(preconnect.durationMs, firstRequest.startedAt - preconnect.startedAt) : 0;
+  let rows: SummaryRow[];
+  let sticky: SummaryTotals['sticky'] = null;
+  if (server !== null) {
+    const firstHandshake = server.recording.handshakes[0];
+    const preconnectConnectionId = adopted && firstHandshake?.status === 101 ? firstHandshake.connectionId : null;
+    const fromRecording = rowsFromRecording(server.recording, chain, preconnectConnectionId);
+    rows = fromRecording.rows;
+    sticky = { replayed: fromRecording.replayed, violations: server.recording.stickyViolations.length };
+    await server.close();
+  } else {
+    rows = rowsFromTelemetry(recorder.requests, meter);
+  }
+  const totals: SummaryTotals = {
+    preconnectHandshakeMs: preconnect === undefined ? null : preconnect.durationMs,
+    preconnectFailed: preconnect !== undefined && !preconnect.ok,
+    preconnectSavedMs: preconnect === undefined ? null : savedMs,
+    streamRetries: retryEvents.length,
+    requestRetries: recorder.requests.reduce((sum, request) => sum + request.retriedAttempts, 0),
+    fallbacks: recorder.fallbacks.map((fallback) => fallback.reason),
+    sticky,
+  };
+  terminal.line();
+  terminal.line(terminal.bold('Summary'));
+  terminal.line(formatSummary(rows, totals).trimEnd());
+  return exitCode;
+}
+
+function firstLine(text: string, max = 72): string {
+  const line = text.split('\n').find((candidate) => candidate.trim() !== '') ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Shows one session event; returns true when the turn failed. */
+function render(event: SessionEvent, terminal: Terminal, retries: string[]): boolean {
+  switch (event.type) {
+    case 'text_delta':
+      terminal.stream(event.delta);
+      return false;
+    case 'tool_call_started':
+      terminal.line(terminal.dim(`  ⚙ ${event.name} ${event.input}`));
+      terminal.startSpinner(`running ${event.name}`);
+      return false;
+    case 'tool_call_finished': {
+      const lines = event.output.split('\n').length;
+      terminal.line(terminal.dim(`    ${event.success ? '↳' : '✗'} ${firstLine(event.output)}${lines > 1 ? ` (${lines} lines)` : ''}`));
+      terminal.startSpinner('waiting for the model');
+      return false;
+    }
+    case 'retrying':
+      retries.push(event.code);
+      terminal.line(terminal.yellow(`  ↻ ${event.code}: retry ${event.attempt}/${event.max} in ${event.delayMs.toFixed(0)} ms (the partial answer above is discarded)`));
+      terminal.startSpinner('retrying');
+      return false;
+    case 'transport_fallback':
+      terminal.line(terminal.yellow(`  ⇣ switched to HTTP/SSE for the rest of the session (${event.reason})`));
+      return false;
+    case 'compaction':
+      terminal.line(terminal.dim(`  ⇲ history compacted: ${event.itemsBefore} → ${event.itemsAfter} items`));
+      return false;
+    case 'turn_completed':
+      terminal.line(terminal.dim(`  (${event.result.requests} request${event.result.requests === 1 ? '' : 's'}, ${event.result.usage.totalTokens} tokens)`));
+      return false;
+    case 'turn_failed': {
+      const code = (event.error as { code?: unknown }).code;
+      terminal.line(terminal.yellow(`  ✗ the turn failed${typeof code === 'string' ? ` (${code})` : ''}: ${event.error.message}`));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
