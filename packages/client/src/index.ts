@@ -1,16 +1,21 @@
-export { noopClientTelemetry, safeTelemetry } from './telemetry/client-telemetry.js';
-export type {
-  ClientTelemetry,
-  ContinuationDecisionRecord,
-  FallbackReason,
-  FullRequestReason,
-  RequestAttemptRecord,
-  StreamEventRecord,
-  TokenUsageRecord,
-  TransportFallbackRecord,
-  TransportKind,
-  WebSocketConnectRecord,
-} from './telemetry/client-telemetry.js';
+// Public API of @modelwire/client.
+
+// Session and turn
+export {
+  CLIENT_VERSION,
+  DEFAULT_MAX_CONNECTION_AGE_MS,
+  DEFAULT_ORIGINATOR,
+  ModelClient,
+  SUBAGENT_HEADER,
+  type ModelClientOptions,
+} from './client/model-client.js';
+export { ModelClientSession, type StreamOptions } from './turn/model-client-session.js';
+export { ResponseStream, type CompletedResponse } from './turn/response-stream.js';
+export type { MemoryTraceInput, MemoryTraceSummary } from './unary/summarize-memory-traces.js';
+/** The events a `ResponseStream` yields (defined by `@modelwire/protocol`). */
+export type { ResponseEvent, ResponseUsage } from '@modelwire/protocol';
+
+// Values passed in
 export { staticTokenAuth, type AuthProvider } from './types/auth-provider.js';
 export type { ModelInfo } from './types/model-info.js';
 export type { OutputSchema, Prompt, ResponseItem, ToolSpec } from './types/prompt.js';
@@ -25,17 +30,23 @@ export {
 } from './types/provider.js';
 export { subagentHeaderValue, type SessionSource, type SubagentLabel } from './types/session-source.js';
 export type { ReasoningEffort, ReasoningSummary, TurnContext, TurnMetadata, Verbosity } from './types/turn-context.js';
-export {
-  CLIENT_VERSION,
-  DEFAULT_MAX_CONNECTION_AGE_MS,
-  DEFAULT_ORIGINATOR,
-  ModelClient,
-  SUBAGENT_HEADER,
-  type ModelClientOptions,
-} from './client/model-client.js';
-export { ModelClientSession, type StreamOptions } from './turn/model-client-session.js';
-export { ResponseStream, type CompletedResponse } from './turn/response-stream.js';
-export type { MemoryTraceInput, MemoryTraceSummary } from './unary/summarize-memory-traces.js';
+
+// Telemetry
+export { noopClientTelemetry, safeTelemetry } from './telemetry/client-telemetry.js';
+export type {
+  ClientTelemetry,
+  ContinuationDecisionRecord,
+  FallbackReason,
+  FullRequestReason,
+  RequestAttemptRecord,
+  StreamEventRecord,
+  TokenUsageRecord,
+  TransportFallbackRecord,
+  TransportKind,
+  WebSocketConnectRecord,
+} from './telemetry/client-telemetry.js';
+
+// Wire seams (tests, instrumentation)
 export type {
   WireEventStream,
   WireHttp,
@@ -45,6 +56,9 @@ export type {
   WireSocketConnectOptions,
   WireSocketConnector,
 } from './wire/wire-types.js';
+export { createTransportHttp } from './wire/transport-http.js';
 export { createTransportWebSocketConnector, type WebSocketKeepAliveOptions } from './wire/transport-websocket.js';
+
+// Building blocks (request fields and the continuation check)
 export { ContinuationTracker, fingerprintRequestFields, type ContinuationDecision, type TrackedRequest } from './continuation/continuation-tracker.js';
 export { buildRequestFields, type RequestFields } from './request/request-fields.js';
