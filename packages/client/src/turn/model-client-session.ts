@@ -5,6 +5,7 @@ import { noopClientTelemetry, safeTelemetry, type ClientTelemetry } from '../tel
 import type { Prompt } from '../types/prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { EventQueue } from './event-queue.js';
+import { RequestContext } from './request-context.js';
 import { RequestRun } from './request-run.js';
 import { ResponseStream, type CompletedResponse } from './response-stream.js';
 import { StickyRoutingToken } from './sticky-routing-token.js';
@@ -101,7 +102,7 @@ export class ModelClientSession implements AsyncDisposable {
     const queue = new EventQueue<ResponseEvent>(() => controller.abort());
     let run: RequestRun;
     try {
-      run = new RequestRun(this.#services, this.#sticky, prompt, turnContext, telemetry, queue, combined.signal, { generate });
+      run = new RequestRun(new RequestContext(this.#services, this.#sticky, prompt, turnContext, telemetry, queue, combined.signal, { generate }));
     } catch (error) {
       combined.dispose();
       throw error;

@@ -1,0 +1,53 @@
+import { classifyStreamEnd, errorFromClassification, mapStreamEvent, responseEventsFromHeaders } from '@modelwire/protocol';
+import { buildPerRequestValues } from '../request/request-headers.js';
+import type { RequestContext } from '../turn/request-context.js';
+import { toResponseErrorIfHttp } from '../turn/request-errors.js';
+import type { CompletedResponse } from '../turn/response-stream.js';
+import type { ResponseItem } from '../types/prompt.js';
+
+/**
+ * One attempt over HTTP/SSE: `POST {base}/responses` with the whole input (no continuation
+ * with `store:false`), the session headers and the turn's per-request headers (turn metadata,
+ * sticky token, web-search eligibility), read to the terminal event.
+ */
+export async function attemptHttp(context: RequestContext, attempt: number): Promise<CompletedResponse> {
+  const { services, telemetry, prompt } = context;
+  const started = services.clock.now();
+  const headers: Record<string, string> = {
+    ...services.headers.http,
+    ...(await services.authHeaders(context.signal)),
+    accept: 'text/event-stream',
+    'content-type': 'application/json',
+    ...buildPerRequestValues(context.turn, context.sticky.value),
+  };
+  const body = JSON.stringify({ ...context.fields, input: prompt.input, stream: true });
+  telemetry.onContinuationDecision({ mode: 'full', reason: 'http_transport', sentItems: prompt.input.length, totalItems: prompt.input.length });
+  let response;
+  try {
+    response = await services.http.postStream(services.responsesUrl, {
+      headers,
+      body,
+      compress: services.compressRequests,
+      idleTimeoutMs: services.provider.streamIdleTimeoutMs,
+      signal: context.signal,
+    });
+  } catch (error) {
+    throw toResponseErrorIfHttp(error);
+  }
+  telemetry.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
+  context.markSent();
+  for (const event of responseEventsFromHeaders(response.headers)) context.emit(event);
+  const output: ResponseItem[] = [];
+  for await (const data of response.events) {
+    if (data === '[DONE]') continue;
+    const event = context.decode(data, 'http');
+    for (const item of mapStreamEvent(event, { headers: response.headers })) {
+      if (item.type === 'failed') throw errorFromClassification(item.error);
+      if (item.type === 'output_item_done') output.push(item.item);
+      if (item.type === 'completed') return context.complete(item.responseId, item.usage, output, 'http', false);
+      context.emit(item);
+    }
+  }
+  const requestId = response.headers['x-request-id'];
+  throw errorFromClassification(classifyStreamEnd(requestId === undefined ? {} : { requestId }));
+}

@@ -1,0 +1,107 @@
+import { decodeEvent, type ResponseEvent, type ResponseUsage, type StreamEvent } from '@modelwire/protocol';
+import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import type { SessionServices } from '../client/session-services.js';
+import { fingerprintRequestFields } from '../continuation/continuation-tracker.js';
+import { buildRequestFields, type RequestFields } from '../request/request-fields.js';
+import type { ClientTelemetry, TransportKind } from '../telemetry/client-telemetry.js';
+import type { Prompt, ResponseItem } from '../types/prompt.js';
+import type { TurnContext } from '../types/turn-context.js';
+import type { EventQueue } from './event-queue.js';
+import type { CompletedResponse } from './response-stream.js';
+import type { StickyRoutingToken } from './sticky-routing-token.js';
+
+/** Events that do not end the request phase (they may repeat harmlessly on a retry). */
+const HEADER_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included']);
+
+/** Per-request options. */
+export interface RunOptions {
+  /** `false` sends a warm-up (`generate:false`, WebSocket only). */
+  readonly generate: boolean;
+}
+
+/**
+ * What every attempt of one request shares, whatever the transport: the session services, the
+ * turn's sticky token, the prompt and its request fields (built once), the caller's event queue,
+ * and the bookkeeping of the request phase (`streaming` turns true with the first event that
+ * the caller must not see twice).
+ */
+export class RequestContext {
+  readonly services: SessionServices;
+  readonly sticky: StickyRoutingToken;
+  readonly prompt: Prompt;
+  readonly turn: TurnContext;
+  readonly telemetry: ClientTelemetry;
+  readonly signal: AbortSignal;
+  readonly options: RunOptions;
+  /** The non-input request fields, built once per request. */
+  readonly fields: RequestFields;
+  /** Their fingerprint, for the continuation check. */
+  readonly fieldsFingerprint: string;
+  readonly #queue: EventQueue<ResponseEvent>;
+  #streaming = false;
+  #lastEventAt = 0;
+
+  constructor(
+    services: SessionServices,
+    sticky: StickyRoutingToken,
+    prompt: Prompt,
+    turn: TurnContext,
+    telemetry: ClientTelemetry,
+    queue: EventQueue<ResponseEvent>,
+    signal: AbortSignal,
+    options: RunOptions,
+  ) {
+    this.services = services;
+    this.sticky = sticky;
+    this.prompt = prompt;
+    this.turn = turn;
+    this.telemetry = telemetry;
+    this.#queue = queue;
+    this.signal = signal;
+    this.options = options;
+    this.fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
+    this.fieldsFingerprint = fingerprintRequestFields(this.fields);
+  }
+
+  /** Whether an event that ends the request phase was handed to the caller. */
+  get streaming(): boolean {
+    return this.#streaming;
+  }
+
+  /** Marks the moment a request went out (the first event's duration counts from here). */
+  markSent(): void {
+    this.#lastEventAt = this.services.clock.now();
+  }
+
+  /** Decodes one payload and reports it; an undecodable payload is a retryable `decode_failed`. */
+  decode(text: string, transport: TransportKind): StreamEvent {
+    const decoded = decodeEvent(text);
+    const now = this.services.clock.now();
+    if (!decoded.ok) {
+      throw new ModelwireError(ErrorCode.DecodeFailed, `undecodable ${transport} event (${decoded.error.reason}): ${decoded.error.message}`, { retryable: true });
+    }
+    const kind = decoded.event.type === 'unknown' ? decoded.event.originalType : decoded.event.type;
+    this.telemetry.onStreamEvent({ transport, kind, durationMs: now - this.#lastEventAt });
+    this.#lastEventAt = now;
+    return decoded.event;
+  }
+
+  /** Offers a sticky-routing token seen on a response (first value of the turn wins). */
+  captureSticky(value: string | undefined): void {
+    this.sticky.capture(value);
+  }
+
+  /** Hands an event to the caller (capturing a sticky token it carries). */
+  emit(event: ResponseEvent): void {
+    if (event.type === 'turn_state') this.captureSticky(event.turnState);
+    if (!HEADER_EVENT_TYPES.has(event.type)) this.#streaming = true;
+    this.#queue.push(event);
+  }
+
+  /** Reports usage, hands the `completed` event to the caller and builds the result. */
+  complete(responseId: string, usage: ResponseUsage | undefined, output: readonly ResponseItem[], transport: TransportKind, incremental: boolean): CompletedResponse {
+    if (usage !== undefined) this.telemetry.onTokenUsage({ ...usage, model: this.turn.model.slug, responseId });
+    this.#queue.push({ type: 'completed', responseId, usage });
+    return { responseId, output, usage, transport, incremental };
+  }
+}

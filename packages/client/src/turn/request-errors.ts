@@ -1,0 +1,30 @@
+import { classifyHttpError, errorFromClassification } from '@modelwire/protocol';
+import { HttpStatusError, type ModelwireError } from '@modelwire/transport';
+import type { FallbackReason } from '../telemetry/client-telemetry.js';
+
+/** Thrown inside an attempt to switch the session to HTTP and go on there. */
+export class FallbackTrigger extends Error {
+  readonly reason: FallbackReason;
+  readonly failure: unknown;
+  constructor(reason: FallbackReason, failure: unknown) {
+    super(`falling back to HTTP: ${reason}`);
+    this.reason = reason;
+    this.failure = failure;
+  }
+}
+
+/** A response the server itself ended with a failure (the socket stays clean). */
+export class ResponseEndedError extends Error {
+  readonly failure: ModelwireError;
+  constructor(failure: ModelwireError) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
+
+/** Turns an `HttpStatusError` into the protocol's typed error (keeping it as the cause). */
+export function toResponseErrorIfHttp(error: unknown): unknown {
+  if (!(error instanceof HttpStatusError)) return error;
+  const classification = classifyHttpError({ status: error.status, body: error.body, headers: error.headers });
+  return errorFromClassification(classification, { cause: error });
+}
