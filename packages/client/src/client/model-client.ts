@@ -111,6 +111,9 @@ export class ModelClient implements AsyncDisposable {
     if (typeof options.conversationId !== 'string' || options.conversationId.length === 0) {
       throw new TypeError('conversationId must be a non-empty string');
     }
+    if (options.sessionSource.kind === 'subagent' && options.sessionSource.label.length === 0) {
+      throw new TypeError('sessionSource.label must be a non-empty string');
+    }
     this.#provider = resolveProvider(options.provider);
     this.#auth = options.auth;
     this.#sessionSource = options.sessionSource;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { assistantMessage, prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
+import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 import type { ResponseItem } from '../types/prompt.js';
 
@@ -48,4 +48,21 @@ describe('ModelClientSession over the WebSocket', () => {
   });
 });
 
-void assistantMessage;
+
+describe('argument checks', () => {
+  it('rejects bad per-turn values before touching the socket, and bad session values at construction', async () => {
+    setup = await startLoopback();
+    const turn = setup.client.newTurn();
+    expect(() => turn.stream(prompt([userMessage('hi')]), turnContext({ turnMetadata: { turn_id: '' } }))).toThrow(TypeError);
+    expect(() => turn.stream(prompt([userMessage('hi')], { compactThreshold: 5 }), turnContext())).toThrow(RangeError);
+    expect(setup.server.recording.counters.handshakes).toBe(0);
+    const result = await turn.stream(prompt([userMessage('hi')]), turnContext()).result;
+    expect(result.transport).toBe('websocket');
+    const { ModelClient } = await import('../client/model-client.js');
+    const base = { provider: { baseUrl: setup.server.url }, auth: { getToken: () => null }, conversationId: 'c' } as const;
+    expect(() => new ModelClient({ ...base, sessionSource: { kind: 'subagent', label: '' } })).toThrow(TypeError);
+    expect(() => new ModelClient({ ...base, conversationId: '', sessionSource: { kind: 'cli' } })).toThrow(TypeError);
+    expect(() => new ModelClient({ ...base, provider: { baseUrl: 'ftp://x' }, sessionSource: { kind: 'cli' } })).toThrow(TypeError);
+    expect(() => new ModelClient({ ...base, provider: { baseUrl: setup!.server.url, requestMaxRetries: -1 }, sessionSource: { kind: 'cli' } })).toThrow(RangeError);
+  });
+});

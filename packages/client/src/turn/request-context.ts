@@ -3,6 +3,7 @@ import { ErrorCode, ModelwireError } from '@modelwire/transport';
 import type { SessionServices } from '../client/session-services.js';
 import { fingerprintRequestFields } from '../continuation/continuation-tracker.js';
 import { buildRequestFields, type RequestFields } from '../request/request-fields.js';
+import { turnMetadataJson } from '../request/request-headers.js';
 import type { ClientTelemetry, TransportKind } from '../telemetry/client-telemetry.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
@@ -59,6 +60,8 @@ export class RequestContext {
     this.#queue = queue;
     this.signal = signal;
     this.options = options;
+    // Invalid per-turn values fail here, before a socket is touched.
+    turnMetadataJson(turn);
     this.fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
     this.fieldsFingerprint = fingerprintRequestFields(this.fields);
   }
