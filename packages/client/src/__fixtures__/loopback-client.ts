@@ -20,6 +20,14 @@ export class RecordingTelemetry implements ClientTelemetry {
   readonly decisions: ContinuationDecisionRecord[] = [];
   readonly fallbacks: TransportFallbackRecord[] = [];
   readonly usage: TokenUsageRecord[] = [];
+  /** `start:<endpoint>` and `end:<endpoint>:<outcome>`, in order. */
+  readonly boundaries: string[] = [];
+  onRequestStart(record: { endpoint: string }): void {
+    this.boundaries.push(`start:${record.endpoint}`);
+  }
+  onRequestEnd(record: { endpoint: string; outcome: string }): void {
+    this.boundaries.push(`end:${record.endpoint}:${record.outcome}`);
+  }
   onRequestAttempt(record: RequestAttemptRecord): void {
     this.attempts.push(record);
   }

@@ -50,4 +50,27 @@ describe('events and telemetry', () => {
     const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, throwing)).result;
     expect(result.responseId).toMatch(/\S/);
   });
+
+  it('reports request boundaries once per request: completed, failed, aborted, unary', async () => {
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 1 } }, { tokenDelayMs: 2, answerChars: 60 });
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    await turn.stream(prompt([userMessage('one')]), turnContext({}, telemetry)).result;
+    setup.server.faults.next({ kind: 'failed', code: 'server_error' }, { on: 'websocket' });
+    await turn.stream(prompt([userMessage('two')]), turnContext({}, telemetry)).result.catch(() => undefined);
+    const aborted = turn.stream(prompt([userMessage('three')]), turnContext({}, telemetry));
+    for await (const event of aborted) if (event.type === 'output_text_delta') break;
+    await aborted.result.catch(() => undefined);
+    await setup.client.compactConversationHistory(prompt([userMessage('x')]), turnContext({}, telemetry));
+    expect(telemetry.boundaries).toEqual([
+      'start:responses',
+      'end:responses:completed',
+      'start:responses',
+      'end:responses:failed',
+      'start:responses',
+      'end:responses:aborted',
+      'start:responses/compact',
+      'end:responses/compact:completed',
+    ]);
+  });
 });

@@ -112,16 +112,24 @@ export class ModelClientSession implements AsyncDisposable {
       combined.dispose();
       if (this.#active === stream) this.#active = null;
     };
+    telemetry.onRequestStart?.({ endpoint: 'responses' });
     // The turn is free again before the result settles for the caller, so that a caller
     // awaiting `result` (or finishing its iteration) can stream again at once.
     const result: Promise<CompletedResponse> = run.run().then(
       (completed) => {
         finish();
+        telemetry.onRequestEnd?.({ endpoint: 'responses', outcome: 'completed', error: null, responseId: completed.responseId });
         queue.end();
         return completed;
       },
       (error: unknown) => {
         finish();
+        telemetry.onRequestEnd?.({
+          endpoint: 'responses',
+          outcome: combined.signal.aborted ? 'aborted' : 'failed',
+          error: error instanceof Error ? error : null,
+          responseId: null,
+        });
         queue.fail(error);
         throw error;
       },

@@ -2,7 +2,7 @@ import { classifyHttpError, errorFromClassification } from '@modelwire/protocol'
 import { combineSignals, delay, ErrorCode, HttpStatusError, ModelwireError, toAbortError } from '@modelwire/transport';
 import type { SessionServices } from '../client/session-services.js';
 import { turnMetadataJson, RequestHeader } from '../request/request-headers.js';
-import { safeTelemetry } from '../telemetry/client-telemetry.js';
+import { safeTelemetry, type ClientTelemetry } from '../telemetry/client-telemetry.js';
 import { decideRetry } from '../turn/retry-policy.js';
 import type { TurnContext } from '../types/turn-context.js';
 
@@ -13,56 +13,73 @@ export const UNARY_TIMEOUT_MS = 600_000;
  * POSTs a JSON body to `{base}/{endpoint}` over HTTP with the session headers, the turn's
  * metadata, request-phase retries and one auth refresh after a 401. Returns the parsed body.
  */
-export async function postUnary(services: SessionServices, endpoint: string, body: unknown, turn: TurnContext, signal: AbortSignal | undefined): Promise<unknown> {
+export async function postUnary(services: SessionServices, endpoint: string, payload: unknown, turn: TurnContext, signal: AbortSignal | undefined): Promise<unknown> {
   const telemetry = safeTelemetry(turn.telemetry);
   const combined = combineSignals(signal, services.lifetime);
+  telemetry.onRequestStart?.({ endpoint });
   try {
-    let retries = 0;
-    let refreshed = false;
-    const text = JSON.stringify(body);
-    for (;;) {
-      const started = services.clock.now();
-      try {
-        const headers = {
-          ...services.headers.http,
-          ...(await services.authHeaders(combined.signal)),
-          'content-type': 'application/json',
-          accept: 'application/json',
-          [RequestHeader.TurnMetadata]: turnMetadataJson(turn),
-        };
-        const response = await services.http.postJson(`${services.baseUrl}/${endpoint}`, {
-          headers,
-          body: text,
-          compress: services.compressRequests,
-          idleTimeoutMs: UNARY_TIMEOUT_MS,
-          signal: combined.signal,
-        });
-        telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
-        return response.body;
-      } catch (caught) {
-        if (combined.signal.aborted) throw toAbortError(combined.signal.reason);
-        const error =
-          caught instanceof HttpStatusError
-            ? errorFromClassification(classifyHttpError({ status: caught.status, body: caught.body, headers: caught.headers }), { cause: caught })
-            : caught;
-        const status = caught instanceof HttpStatusError ? caught.status : null;
-        const report = (willRetry: boolean): void =>
-          telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status, durationMs: services.clock.now() - started, error: error instanceof Error ? error : null, willRetry });
-        if (ModelwireError.isInstance(error) && error.code === ErrorCode.Unauthorized && !refreshed) {
-          refreshed = true;
-          const ok = await services.refreshAuth(combined.signal).catch(() => false);
-          report(ok);
-          if (ok) continue;
-          throw error;
-        }
-        const decision = decideRetry(error, retries + 1, services.provider.requestMaxRetries, services.random);
-        report(decision.retry);
-        if (!decision.retry) throw error;
-        retries += 1;
-        await delay(decision.delayMs, combined.signal);
-      }
-    }
+    const body = await postWithRetries(services, endpoint, payload, turn, telemetry, combined.signal);
+    telemetry.onRequestEnd?.({ endpoint, outcome: 'completed', error: null, responseId: null });
+    return body;
+  } catch (error) {
+    telemetry.onRequestEnd?.({ endpoint, outcome: combined.signal.aborted ? 'aborted' : 'failed', error: error instanceof Error ? error : null, responseId: null });
+    throw error;
   } finally {
     combined.dispose();
+  }
+}
+
+async function postWithRetries(
+  services: SessionServices,
+  endpoint: string,
+  payload: unknown,
+  turn: TurnContext,
+  telemetry: ClientTelemetry,
+  signal: AbortSignal,
+): Promise<unknown> {
+  let retries = 0;
+  let refreshed = false;
+  const text = JSON.stringify(payload);
+  for (;;) {
+    const started = services.clock.now();
+    try {
+      const headers = {
+        ...services.headers.http,
+        ...(await services.authHeaders(signal)),
+        'content-type': 'application/json',
+        accept: 'application/json',
+        [RequestHeader.TurnMetadata]: turnMetadataJson(turn),
+      };
+      const response = await services.http.postJson(`${services.baseUrl}/${endpoint}`, {
+        headers,
+        body: text,
+        compress: services.compressRequests,
+        idleTimeoutMs: UNARY_TIMEOUT_MS,
+        signal,
+      });
+      telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
+      return response.body;
+    } catch (caught) {
+      if (signal.aborted) throw toAbortError(signal.reason);
+      const error =
+        caught instanceof HttpStatusError
+          ? errorFromClassification(classifyHttpError({ status: caught.status, body: caught.body, headers: caught.headers }), { cause: caught })
+          : caught;
+      const status = caught instanceof HttpStatusError ? caught.status : null;
+      const report = (willRetry: boolean): void =>
+        telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status, durationMs: services.clock.now() - started, error: error instanceof Error ? error : null, willRetry });
+      if (ModelwireError.isInstance(error) && error.code === ErrorCode.Unauthorized && !refreshed) {
+        refreshed = true;
+        const ok = await services.refreshAuth(signal).catch(() => false);
+        report(ok);
+        if (ok) continue;
+        throw error;
+      }
+      const decision = decideRetry(error, retries + 1, services.provider.requestMaxRetries, services.random);
+      report(decision.retry);
+      if (!decision.retry) throw error;
+      retries += 1;
+      await delay(decision.delayMs, signal);
+    }
   }
 }
