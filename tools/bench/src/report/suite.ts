@@ -1,0 +1,246 @@
+// Every benchmark of the repository as one suite: each entry imports its benchmark's core
+// (which measures its contenders and anchors interleaved, in the same run), sizes it for the
+// profile, and turns its result into a report section. An entry that fails becomes a section
+// with its error; the others still run.
+import type { Measurement } from '../shared/measure.ts';
+import type { ChartData, Headline, Profile, ReportRow, ReportSection } from './report-types.ts';
+
+/** What an entry hands back besides its section. */
+export interface EntryOutput {
+  readonly section: Omit<ReportSection, 'durationMs' | 'id' | 'title' | 'description'>;
+  readonly chart?: Partial<ChartData>;
+}
+
+/** One benchmark of the suite. */
+export interface SuiteEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  run(profile: Profile): Promise<EntryOutput>;
+}
+
+const pick = <T>(profile: Profile, sizes: Record<Profile, T>): T => sizes[profile];
+
+/** Rows from interleaved measurements, with ratios against `anchor`. */
+export function timedRows(measurements: readonly Measurement[], anchor: string): ReportRow[] {
+  const anchorMedian = measurements.find((m) => m.name === anchor)?.medianMs ?? Number.NaN;
+  return measurements.map((m) => ({ name: m.name, medianMs: m.medianMs, minMs: m.minMs, maxMs: m.maxMs, rounds: m.roundsMs.length, ratio: m.medianMs / anchorMedian, anchor: m.name === anchor }));
+}
+
+/** A headline checked against an upper (`≤`) or lower (`≥`) bound. */
+export function ratioHeadline(label: string, value: number, bound?: { at: number; kind: '≤' | '≥' }): Headline {
+  const formatted = `${value.toFixed(2)}×`;
+  if (bound === undefined) return { label, value: formatted };
+  const met = bound.kind === '≤' ? value <= bound.at : value >= bound.at;
+  return { label, value: formatted, target: `${bound.kind} ${bound.at.toFixed(2)}×`, met };
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/** The suite, in the order it runs (cheap, CPU-bound benchmarks first). */
+export const SUITE: readonly SuiteEntry[] = [
+  {
+    id: 'protocol-decode',
+    title: 'Protocol: decode + validate + map stream events',
+    description: 'decodeEvent + mapStreamEvent on generated Responses events (JSON text) against JSON.parse alone.',
+    async run(profile) {
+      const { runProtocolDecodeBench, JSON_PARSE } = await import('../protocol-decode.ts');
+      const result = await runProtocolDecodeBench(pick(profile, { full: {}, quick: { events: 30_000, rounds: 5, warmupRounds: 1 }, tiny: { events: 300, rounds: 1, warmupRounds: 0 } }));
+      return {
+        section: {
+          rows: timedRows(result.measurements, JSON_PARSE),
+          headlines: [
+            ratioHeadline('decode + map / JSON.parse', result.ratio, { at: 1.6, kind: '≤' }),
+            { label: 'events per round (all decoded ok)', value: `${count(result.eventCount)} (${result.decodedOk === result.eventCount ? 'yes' : `no: ${result.decodedOk}`})` },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'transport-sse',
+    title: 'Transport: SSE decoding',
+    description: 'Bytes → events with parsed JSON, a generated Responses stream cut into 1–16 KiB chunks; anchors: openai-node Stream.fromSSEResponse and JSON.parse alone on the extracted data.',
+    async run(profile) {
+      const { runSseBench, JSON_PARSE } = await import('../transport-sse.ts');
+      const result = await runSseBench(pick(profile, { full: {}, quick: { events: 30_000, rounds: 5, warmupRounds: 1 }, tiny: { events: 300, rounds: 1, warmupRounds: 0 } }));
+      return {
+        section: {
+          rows: timedRows(result.measurements, JSON_PARSE),
+          headlines: [
+            ratioHeadline('speed-up over openai-node', result.speedupOverOpenai, { at: 3, kind: '≥' }),
+            ratioHeadline('SseDecoder / JSON.parse', result.ratioToJsonParse, { at: 1.4, kind: '≤' }),
+            ratioHeadline('decodeSseStream (async) / JSON.parse', result.asyncRatioToJsonParse),
+            { label: 'stream', value: `${count(result.eventCount)} events, ${mib(result.bytes)}, ${count(result.chunkCount)} chunks` },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'transport-ws',
+    title: 'Transport: WebSocket receive',
+    description: 'Receive + JSON.parse of Responses events from one loopback ws server; anchor: a raw ws client with a message listener.',
+    async run(profile) {
+      const { runWsBench, RAW_WS } = await import('../transport-ws.ts');
+      const result = await runWsBench(pick(profile, { full: {}, quick: { frames: 20_000, rounds: 5, warmupRounds: 1 }, tiny: { frames: 200, rounds: 1, warmupRounds: 0 } }));
+      return {
+        section: {
+          rows: timedRows(result.measurements, RAW_WS),
+          headlines: [ratioHeadline('modelwire / raw ws', result.ratioToRawWs), { label: 'frames per round', value: count(result.frameCount) }],
+        },
+      };
+    },
+  },
+  {
+    id: 'transport-http',
+    title: 'Transport: HTTP request latency',
+    description: 'Sequential POST → SSE (20 events) over loopback on the session\'s kept-alive HttpClient; anchor: a fresh connection per request.',
+    async run(profile) {
+      const { runHttpBench, KEPT_ALIVE, FRESH } = await import('../transport-http.ts');
+      const result = await runHttpBench(pick(profile, { full: {}, quick: { requests: 100, rounds: 5, warmupRounds: 1 }, tiny: { requests: 5, rounds: 1, warmupRounds: 0 } }));
+      return {
+        section: {
+          rows: timedRows(result.measurements, FRESH),
+          headlines: [
+            { label: 'per request, kept-alive', value: `${result.perRequestMs[KEPT_ALIVE]!.toFixed(3)} ms` },
+            { label: 'per request, fresh connection', value: `${result.perRequestMs[FRESH]!.toFixed(3)} ms` },
+            ratioHeadline('fresh / kept-alive', result.freshOverKeptAlive),
+            { label: 'connections accepted', value: Object.entries(result.connectionsAccepted).map(([name, value]) => `${name}: ${value}`).join(', ') },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'client-first-turn',
+    title: 'Client: first-turn latency (submit → first event)',
+    description: 'Loopback server with every WebSocket handshake delayed 100 ms (standing in for TCP + TLS); anchor: a warm socket already open. Pre-connected: a new session that pre-connected before the submit. No pre-connect: a new session whose first request pays the handshake.',
+    async run(profile) {
+      const { runFirstTurnLatencyBench, WARM } = await import('../client-first-turn-latency.ts');
+      const result = await runFirstTurnLatencyBench(pick(profile, { full: {}, quick: {}, tiny: { rounds: 2, warmupRounds: 0, handshakeDelayMs: 5 } }));
+      return {
+        section: {
+          rows: timedRows(result.measurements, WARM),
+          headlines: [
+            ratioHeadline('pre-connected / warm socket', result.preconnectedOverWarm, { at: 1.05, kind: '≤' }),
+            { label: 'handshakes per contender', value: Object.entries(result.handshakes).map(([name, value]) => `${name}: ${value}`).join(', ') },
+          ],
+        },
+        chart: { firstEventLatency: result.measurements.map((m) => ({ name: m.name, roundsMs: m.roundsMs })) },
+      };
+    },
+  },
+  {
+    id: 'client-upload-bytes',
+    title: 'Client: upload over a tool loop',
+    description: 'Request bytes the server received over a tool loop that starts from 20 KiB of history: incremental continuation (WebSocket) against a full resend on every request (HTTP); anchor: full resend.',
+    async run(profile) {
+      const { runUploadBytesBench } = await import('../client-upload-bytes.ts');
+      const result = await runUploadBytesBench(pick(profile, { full: {}, quick: {}, tiny: { requests: 4, historyKiB: 4 } }));
+      const row = (name: string, figures: { bytes: number; requests: number; incrementalRequests: number }, anchor: boolean): ReportRow => ({
+        name,
+        value: `${kib(figures.bytes)} in ${figures.requests} requests (${figures.incrementalRequests} incremental)`,
+        ratio: figures.bytes / result.fullResend.bytes,
+        anchor,
+      });
+      return {
+        section: {
+          rows: [row('full resend (HTTP)', result.fullResend, true), row('continuation (WebSocket)', result.continuation, false)],
+          headlines: [ratioHeadline('full resend / continuation', result.ratio, { at: 20, kind: '≥' })],
+        },
+      };
+    },
+  },
+  {
+    id: 'client-continuation-decision',
+    title: 'Client: continuation bookkeeping as history grows',
+    description: 'Decide + begin + one output item + complete per request, histories of 10, 1 000 and 10 000 items, append-only and copied input arrays; anchor: append-only at 10 items.',
+    async run(profile) {
+      const { runContinuationDecisionBench } = await import('../client-continuation-decision.ts');
+      const result = await runContinuationDecisionBench(pick(profile, { full: {}, quick: { rounds: 5, warmupRounds: 1, loopsPerRound: 5 }, tiny: { sizes: [10, 100], requests: 5, loopsPerRound: 2, rounds: 1, warmupRounds: 0 } }));
+      const anchor = result.measurements[0]?.name ?? '';
+      return {
+        section: {
+          rows: timedRows(result.measurements, anchor),
+          headlines: [
+            ratioHeadline('append-only, largest / smallest history', result.appendOnlyRatio, { at: 2, kind: '≤' }),
+            ratioHeadline('copied arrays, largest / smallest history', result.copiedRatio),
+            { label: 'every request incremental', value: result.allIncremental ? 'yes' : 'no', target: 'yes', met: result.allIncremental },
+            { label: 'requests per round', value: count(result.requestsPerRound) },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'otel-overhead',
+    title: 'OpenTelemetry overhead',
+    description: 'Decode + map + the client\'s telemetry reports per event; anchor: no telemetry. With @modelwire/otel and no SDK registered (the no-op API), and with an SDK and in-memory exporters.',
+    async run(profile) {
+      const { runOtelOverheadBench, NO_TELEMETRY } = await import('../otel-overhead.ts');
+      const result = await runOtelOverheadBench(pick(profile, { full: {}, quick: { events: 30_000, rounds: 7, warmupRounds: 2 }, tiny: { events: 600, rounds: 1, warmupRounds: 0 } }));
+      return {
+        section: {
+          rows: timedRows(result.measurements, NO_TELEMETRY),
+          headlines: [
+            ratioHeadline('otel without SDK / no telemetry (median)', result.noSdkRatio, { at: 1.05, kind: '≤' }),
+            ratioHeadline('otel without SDK / no telemetry (fastest rounds)', result.noSdkMinRatio),
+            ratioHeadline('client reports to no-op / no telemetry', result.clientNoopRatio),
+            ratioHeadline('otel with SDK / no telemetry', result.sdkRatio),
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'scale',
+    title: 'Scale: concurrent sessions in one process',
+    description: 'Full core-session sessions (own ModelClient, pre-connected WebSocket, tools, history), all running a tool-loop turn at once against one loopback server in the same process. Per-session memory includes the server\'s side of each socket.',
+    async run(profile) {
+      const { runScaleBench } = await import('../scale.ts');
+      const result = await runScaleBench(pick(profile, { full: { sessions: 1000, requestsPerTurn: 10 }, quick: { sessions: 250, requestsPerTurn: 10 }, tiny: { sessions: 5, requestsPerTurn: 3 } }));
+      return {
+        section: {
+          rows: [
+            { name: 'sessions × requests per turn', value: `${count(result.sessions)} × ${result.requestsPerTurn}` },
+            { name: 'requests answered (incremental)', value: `${count(result.requests)} (${count(result.incrementalRequests)})` },
+            { name: 'WebSocket handshakes', value: count(result.handshakes) },
+            { name: 'setup: create + pre-connect all', value: `${result.setupMs.toFixed(0)} ms` },
+            { name: 'wall time of the concurrent turns', value: `${result.wallMs.toFixed(0)} ms (${count(Math.round((result.requests / result.wallMs) * 1000))} requests/s)` },
+            { name: 'peak RSS', value: mib(result.peakRssBytes) },
+            { name: 'heap per idle session', value: `${kib(result.heapPerIdleSessionBytes)}${result.gcForced ? '' : ' (no forced GC)'}` },
+            { name: 'RSS per idle session', value: kib(result.rssPerIdleSessionBytes) },
+          ],
+          headlines: [
+            { label: 'errors', value: `${result.errors}${result.errorSamples.length > 0 ? ` (${result.errorSamples.join('; ')})` : ''}`, target: '0', met: result.errors === 0 },
+            { label: 'wall time', value: `${result.wallMs.toFixed(0)} ms` },
+            { label: 'peak RSS', value: mib(result.peakRssBytes) },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'bytes-series',
+    title: 'Chart data: bytes per request over a long tool loop',
+    description: 'One core-session turn whose model calls a tool on every request (600-character tool outputs), over the WebSocket (continuation) and over HTTP (full resend); bytes per request as the loopback server received them.',
+    async run(profile) {
+      const { runBytesSeries } = await import('./bytes-series.ts');
+      const series = await runBytesSeries({ requests: pick(profile, { full: 60, quick: 60, tiny: 4 }) });
+      const total = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0);
+      return {
+        section: {
+          rows: [
+            { name: 'full resend (HTTP)', value: `${kib(total(series.fullResend))} total, last request ${kib(series.fullResend.at(-1) ?? 0)}`, anchor: true, ratio: 1 },
+            { name: 'continuation (WebSocket)', value: `${kib(total(series.continuation))} total, last request ${kib(series.continuation.at(-1) ?? 0)}`, ratio: total(series.continuation) / total(series.fullResend) },
+          ],
+          headlines: [ratioHeadline('full resend / continuation', total(series.fullResend) / total(series.continuation))],
+        },
+        chart: { bytesPerRequest: series },
+      };
+    },
+  },
+];
