@@ -6,9 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensurePackagesBuilt } from './report/ensure-built.ts';
+import { SUITE } from './report/suite.ts';
 
 const BENCH_ROOT = fileURLToPath(new URL('../', import.meta.url));
-const IDS = ['protocol-decode', 'transport-sse', 'transport-ws', 'transport-http', 'client-first-turn', 'client-upload-bytes', 'client-continuation-decision', 'otel-overhead', 'scale', 'bytes-series'];
+const IDS = SUITE.map((entry) => entry.id);
 
 const HELP = `Usage: npm run bench -- [options]
 

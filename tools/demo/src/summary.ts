@@ -74,6 +74,6 @@ export function formatSummary(rows: readonly SummaryRow[], totals: SummaryTotals
   else out.push(`bytes sent        ${formatBytes(sent)} vs ${formatBytes(full)} for full resends${sent > 0 && full > sent ? ` (${(full / sent).toFixed(1)}× less)` : ''}${measured.length < rows.length ? ` over ${measured.length} of ${rows.length} requests` : ''}`);
   out.push(`retries           ${totals.streamRetries} stream, ${totals.requestRetries} request phase`);
   out.push(`fallbacks         ${totals.fallbacks.length === 0 ? 'none' : totals.fallbacks.map((reason) => `to HTTP (${reason})`).join(', ')}`);
-  if (totals.sticky !== null) out.push(`sticky routing    token replayed on ${totals.sticky.replayed} requests, ${totals.sticky.violations} violations`);
+  if (totals.sticky !== null) out.push(`sticky routing    token replayed on ${totals.sticky.replayed} request${totals.sticky.replayed === 1 ? '' : 's'}, ${totals.sticky.violations} violation${totals.sticky.violations === 1 ? '' : 's'}`);
   return `${out.join('\n')}\n`;
 }

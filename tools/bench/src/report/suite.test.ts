@@ -1,8 +1,10 @@
 // Runs the whole benchmark harness on tiny inputs so it cannot rot: every benchmark core runs,
 // the report and its chart are rendered and written. No timing is asserted.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.ts';
 import type { BenchReport } from './report-types.ts';
@@ -98,5 +100,24 @@ describe('report rendering', () => {
     expect(svg).toContain('not measured in this run');
     expect(svg).toContain('subtitle &amp; more');
     expect([niceStep(100), niceStep(7), niceStep(0.9), niceStep(0)]).toEqual([20, 2, 0.2, 1]);
+  });
+});
+
+describe('npm run bench flags', () => {
+  const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+  it.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--only', 'scale,nope'], "unknown benchmark 'nope'"],
+  ])('rejects %j with exit code 2 before building anything', (args, message) => {
+    const run = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, MODELWIRE_SKIP_BUILD: '1' } });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(message);
+  });
+
+  it('lists every benchmark id in --help', () => {
+    const run = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', env: { ...process.env, MODELWIRE_SKIP_BUILD: '1' } });
+    expect(run.status).toBe(0);
+    for (const entry of SUITE) expect(run.stdout).toContain(entry.id);
   });
 });

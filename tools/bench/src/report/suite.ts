@@ -176,6 +176,27 @@ export const SUITE: readonly SuiteEntry[] = [
     },
   },
   {
+    id: 'client-anchors',
+    title: 'Client: a streamed response end to end, against openai-node',
+    description: 'Sequential full requests (2 000-character answers in 8-character deltas) from request to terminal event against one loopback server: ModelClient over HTTP/SSE against openai-node responses.create with stream: true, and ModelClient over its session WebSocket against openai-node ResponsesWS. Each anchor is listed first; ratios are to the openai-node contender of the same path.',
+    async run(profile) {
+      const { runClientAnchorsBench, OPENAI_HTTP, MODELWIRE_HTTP, OPENAI_WS, MODELWIRE_WS } = await import('./client-anchors.ts');
+      const result = await runClientAnchorsBench(pick(profile, { full: {}, quick: { requests: 20, rounds: 5, warmupRounds: 1 }, tiny: { requests: 2, answerChars: 40, rounds: 1, warmupRounds: 0 } }));
+      const byName = (name: string): Measurement[] => result.measurements.filter((m) => m.name === name);
+      return {
+        section: {
+          rows: [...timedRows([...byName(OPENAI_HTTP), ...byName(MODELWIRE_HTTP)], OPENAI_HTTP), ...timedRows([...byName(OPENAI_WS), ...byName(MODELWIRE_WS)], OPENAI_WS)],
+          headlines: [
+            ratioHeadline('HTTP/SSE: modelwire / openai-node', result.httpRatio),
+            ratioHeadline('WebSocket: modelwire / openai-node ResponsesWS', result.webSocketRatio),
+            { label: 'responses per round per contender', value: count(result.requestsPerRound) },
+            { label: 'events seen in the last round', value: Object.entries(result.eventsSeen).map(([name, value]) => `${name}: ${count(value)}`).join(', ') },
+          ],
+        },
+      };
+    },
+  },
+  {
     id: 'otel-overhead',
     title: 'OpenTelemetry overhead',
     description: 'Decode + map + the client\'s telemetry reports per event; anchor: no telemetry. With @modelwire/otel and no SDK registered (the no-op API), and with an SDK and in-memory exporters.',
