@@ -56,7 +56,7 @@ export class RequestSpan {
   readonly #shared: SessionShared;
   readonly #model: string;
 
-  constructor(shared: SessionShared, parent: Context, endpoint: string, model: string, startedAt: number, explicit: boolean) {
+  constructor(shared: SessionShared, parent: Context | null, endpoint: string, model: string, startedAt: number, explicit: boolean) {
     this.#shared = shared;
     this.#model = model;
     this.endpoint = endpoint;
@@ -67,7 +67,8 @@ export class RequestSpan {
     const operation = operationNameOf(endpoint);
     // Attributes are set after the start, and only on a recording span: without an SDK a
     // request costs one no-op span and nothing else.
-    this.span = shared.tracer.startSpan(`${operation} ${model}`, { kind: SpanKind.CLIENT, startTime: startedAt }, parent);
+    // `parent` is null when the turn's tracer is the no-op one: no span to start at all.
+    this.span = parent === null ? shared.noopSpan : shared.tracer.startSpan(`${operation} ${model}`, { kind: SpanKind.CLIENT, startTime: startedAt }, parent);
     if (this.span.isRecording()) {
       this.span.setAttributes(shared.spanAttributes);
       this.span.setAttributes({ [Attr.operationName]: operation, [Attr.requestModel]: model, [Attr.endpoint]: shared.sanitizer.text(endpoint) });

@@ -11,13 +11,14 @@ import type { SessionShared } from './session-telemetry.js';
  */
 export class RequestTracker {
   readonly #shared: SessionShared;
-  readonly #parent: Context;
+  readonly #parent: Context | null;
   readonly #model: string;
   #current: RequestSpan | null = null;
   #pendingInput: string | null = null;
   #opened = 0;
 
-  constructor(shared: SessionShared, parent: Context, model: string) {
+  /** @param parent The turn's context, or `null` when its tracer is the no-op one. */
+  constructor(shared: SessionShared, parent: Context | null, model: string) {
     this.#shared = shared;
     this.#parent = parent;
     this.#model = model;

@@ -1,5 +1,5 @@
 import type { SessionSource, TransportFallbackRecord, TransportKind } from '@modelwire/client';
-import { context, createNoopMeter, metrics, trace, type Attributes, type Context, type Meter, type Tracer } from '@opentelemetry/api';
+import { context, createNoopMeter, INVALID_SPAN_CONTEXT, metrics, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
 import { Attr, EventName, MetricName } from './attribute-names.js';
 import { AttributeSanitizer, DEFAULT_MAX_ATTRIBUTE_LENGTH } from './attribute-sanitizer.js';
 import { createInstruments, type Instruments } from './instruments.js';
@@ -91,6 +91,8 @@ export interface SessionShared {
    * so that reports skip even building metric attributes.
    */
   readonly metricsEnabled: boolean;
+  /** One shared non-recording span, used for every request and connect of a turn whose tracer is the no-op one. */
+  readonly noopSpan: Span;
   /** Cached `{transport, kind}` attribute objects for the per-event counter. */
   eventAttributes(transport: TransportKind, kind: string): Attributes;
   /** Reports the session-wide fallback; returns `false` when it was already reported. */
@@ -143,10 +145,11 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
       tracer: options.tracer ?? trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
       instruments,
       // The API's no-op meter hands out one shared no-op instrument of each kind.
+      noopSpan: trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
       metricsEnabled: instruments.streamEvents !== createNoopMeter().createCounter(MetricName.streamEvents),
       sanitizer,
       logger,
-      clock: options.clock ?? (() => performance.timeOrigin + performance.now()),
+      clock: options.clock ?? wallClock(),
       recordPrompts: options.recordPrompts === true,
       spanAttributes: Object.freeze(spanAttributes),
       metricAttributes: Object.freeze(metricAttributes),
@@ -213,6 +216,12 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
     this.close();
     return Promise.resolve();
   }
+}
+
+/** Milliseconds since the epoch from the monotonic clock (the time origin is read once: its getter is slow). */
+function wallClock(): () => number {
+  const origin = performance.timeOrigin;
+  return () => origin + performance.now();
 }
 
 /**

@@ -7,7 +7,7 @@ import type {
   TransportFallbackRecord,
   WebSocketConnectRecord,
 } from '@modelwire/client';
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { isSpanContextValid, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { Attr, EventName, SpanName } from './attribute-names.js';
 import { errorTypeOf, isAbort, type RequestSpan, type SpanOutcome } from './request-span.js';
 import { errorAttributes, RequestTracker } from './request-tracker.js';
@@ -43,6 +43,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   readonly #model: string;
   readonly #context: Context;
   readonly #tracker: RequestTracker;
+  readonly #timed: boolean;
   #inputTokens = 0;
   #outputTokens = 0;
   #ended = false;
@@ -61,7 +62,17 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
       this.span.setAttributes(attributes);
     }
     this.#context = trace.setSpan(parent, this.span);
-    this.#tracker = new RequestTracker(shared, this.#context, this.#model);
+    // The no-op tracer hands out spans with an invalid context (an SDK's spans are valid even
+    // when sampled out): then requests and connects start no span, and with no metrics either
+    // no report even reads the clock.
+    const tracing = isSpanContextValid(this.span.spanContext());
+    this.#timed = tracing || shared.metricsEnabled;
+    this.#tracker = new RequestTracker(shared, tracing ? this.#context : null, this.#model);
+  }
+
+  /** The wall clock, or 0 when nothing uses time (no tracing, no metrics). */
+  #now(): number {
+    return this.#timed ? this.#shared.clock() : 0;
   }
 
   /** The context with the turn span active (parent for the caller's own child spans). */
@@ -73,7 +84,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
 
   onRequestStart(record: RequestStartRecord): void {
     if (this.#ended) return;
-    this.#tracker.start(record.endpoint, this.#shared.clock());
+    this.#tracker.start(record.endpoint, this.#now());
   }
 
   onRequestEnd(record: RequestEndRecord): void {
@@ -81,28 +92,30 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     if (request === null) return;
     if (record.responseId !== null) request.responseId = record.responseId;
     const outcome: SpanOutcome = record.outcome === 'failed' && isAbort(record.error) ? 'aborted' : record.outcome;
-    this.#tracker.finish(request, outcome, this.#shared.clock(), record.error ?? request.error);
+    this.#tracker.finish(request, outcome, this.#now(), record.error ?? request.error);
   }
 
   onWebSocketConnect(record: WebSocketConnectRecord): void {
-    const now = this.#shared.clock();
+    const now = this.#now();
     const request = this.#requestFor('responses', true, now, record.durationMs);
     if (request === null) return;
     request.transport = 'websocket';
     request.settledAt = now;
     request.connectionReused = record.reused;
-    if (record.reused) return;
+    if (record.reused || (request.span === this.#shared.noopSpan && !this.#shared.metricsEnabled)) return;
     const errorType = record.error === null ? null : this.#shared.sanitizer.text(errorTypeOf(record.error));
-    const connect = this.#shared.tracer.startSpan(
-      SpanName.websocketConnect,
-      { kind: SpanKind.CLIENT, startTime: now - record.durationMs, attributes: this.#shared.spanAttributes },
-      trace.setSpan(this.#context, request.span),
-    );
-    if (errorType !== null && record.error !== null && connect.isRecording()) {
-      connect.setAttribute(Attr.errorType, errorType);
-      connect.setStatus({ code: SpanStatusCode.ERROR, message: this.#shared.sanitizer.text(record.error.message) });
+    if (request.span !== this.#shared.noopSpan) {
+      const connect = this.#shared.tracer.startSpan(
+        SpanName.websocketConnect,
+        { kind: SpanKind.CLIENT, startTime: now - record.durationMs, attributes: this.#shared.spanAttributes },
+        trace.setSpan(this.#context, request.span),
+      );
+      if (errorType !== null && record.error !== null && connect.isRecording()) {
+        connect.setAttribute(Attr.errorType, errorType);
+        connect.setStatus({ code: SpanStatusCode.ERROR, message: this.#shared.sanitizer.text(record.error.message) });
+      }
+      connect.end(now);
     }
-    connect.end(now);
     if (!this.#shared.metricsEnabled) return;
     this.#shared.instruments.websocketConnectDuration.record(
       record.durationMs / 1000,
@@ -111,7 +124,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onContinuationDecision(record: ContinuationDecisionRecord): void {
-    const now = this.#shared.clock();
+    const now = this.#now();
     const resend = record.mode === 'full' && record.reason === 'previous_response_not_found';
     const request = this.#requestFor('responses', !resend, now, 0);
     if (this.#shared.metricsEnabled) {
@@ -133,7 +146,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onRequestAttempt(record: RequestAttemptRecord): void {
-    const now = this.#shared.clock();
+    const now = this.#now();
     const failed = record.error !== null;
     const unary = record.endpoint !== 'responses';
     // A failure report continues the request it belongs to; a success report after a
@@ -218,7 +231,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onTokenUsage(record: TokenUsageRecord): void {
-    const now = this.#shared.clock();
+    const now = this.#now();
     this.#inputTokens += record.inputTokens;
     this.#outputTokens += record.outputTokens;
     const shared = this.#shared;
@@ -249,7 +262,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onTransportFallback(record: TransportFallbackRecord): void {
-    const now = this.#shared.clock();
+    const now = this.#now();
     if (!this.#shared.reportFallback(record)) return;
     const request = this.#tracker.current;
     // A request that failed before its output began goes on over HTTP inside the same call;
@@ -262,7 +275,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onStreamRetry(record: StreamRetryRecord): void {
-    const now = this.#shared.clock();
+    const now = this.#now();
     const attributes = record.error === null ? {} : this.#errorAttributes(record.error, null);
     attributes[Attr.attempt] = record.attempt;
     attributes[Attr.retryDelayMs] = record.delayMs;
@@ -308,7 +321,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   /** Ends the open request (if any) and the turn span. Idempotent. */
   end(options: TurnEndOptions = {}): void {
     if (this.#ended) return;
-    const now = this.#shared.clock();
+    const now = this.#now();
     const error = options.error instanceof Error ? options.error : null;
     const request = this.#tracker.current;
     if (request !== null) {

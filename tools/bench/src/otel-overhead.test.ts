@@ -8,8 +8,11 @@ describe('otel-overhead bench', () => {
     for (const m of result.measurements) expect(m.roundsMs).toHaveLength(1);
     expect(result.responseCount).toBeGreaterThanOrEqual(2);
     // One turn span plus one request span per response.
+    // One turn span plus one request span per response (the last round of the reports alone).
     expect(result.spansExported).toBe(result.responseCount + 1 + 1);
     expect(Number.isFinite(result.noSdkRatio)).toBe(true);
     expect(Number.isFinite(result.sdkRatio)).toBe(true);
+    expect(result.reportMeasurements.map((m) => m.name)).toEqual([CLIENT_NOOP, TELEMETRY_NO_SDK, TELEMETRY_WITH_SDK]);
+    expect(Object.keys(result.reportNsPerEvent).sort()).toEqual([CLIENT_NOOP, NO_TELEMETRY, TELEMETRY_NO_SDK, TELEMETRY_WITH_SDK].sort());
   });
 });

@@ -51,6 +51,14 @@ export interface OtelOverheadBenchResult {
   sdkRatio: number;
   /** Spans the SDK contender exported in its last round (a sanity check). */
   spansExported: number;
+  /**
+   * The reports alone (event kinds decoded beforehand), in nanoseconds per event, by contender
+   * (`CLIENT_NOOP`, `TELEMETRY_NO_SDK`, `TELEMETRY_WITH_SDK`), next to decode + map alone
+   * (`NO_TELEMETRY`): isolates the per-event cost from the decoding noise.
+   */
+  reportNsPerEvent: Record<string, number>;
+  /** The measurements of the reports alone. */
+  reportMeasurements: Measurement[];
 }
 
 export const NO_TELEMETRY = 'no telemetry';
@@ -117,6 +125,33 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
   };
   const runWithSdk = withTelemetry(withSdk);
 
+  /** The same reports over event kinds decoded beforehand: the reporting cost alone. */
+  const kinds = texts.map((text) => {
+    const decoded = decodeEvent(text);
+    return decoded.ok ? decoded.event.type : 'unknown';
+  });
+  const usage = { inputTokens: 12_000, cachedInputTokens: 9_000, outputTokens: 500, reasoningOutputTokens: 150, totalTokens: 12_500 };
+  const reportsOnly = (session: SessionTelemetry | null) => (): void => {
+    const turn = session?.forTurn({ model: 'gpt-5.1-codex', turnId: 'turn-bench' });
+    const telemetry: ClientTelemetry = safeTelemetry(turn ?? noopClientTelemetry);
+    let lastEventAt = systemClock.now();
+    let first = true;
+    for (const kind of kinds) {
+      const now = systemClock.now();
+      if (kind === 'response.created') {
+        telemetry.onWebSocketConnect({ durationMs: first ? 12 : 0, reused: !first, error: null });
+        telemetry.onContinuationDecision(first ? { mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } : { mode: 'incremental', sentItems: 1, totalItems: 9 });
+        telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
+        first = false;
+      }
+      telemetry.onStreamEvent({ transport: 'websocket', kind, durationMs: now - lastEventAt });
+      lastEventAt = now;
+      if (kind === 'response.completed') telemetry.onTokenUsage({ ...usage, model: 'gpt-5.1-codex', responseId: 'resp_bench' });
+    }
+    turn?.end();
+  };
+  const reportsWithSdk = reportsOnly(withSdk);
+
   const measurements = await measureInterleaved(
     [
       { name: NO_TELEMETRY, run: decodeOnly },
@@ -134,6 +169,21 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     options.warmupRounds ?? 3,
   );
   const spansExported = spanExporter.getFinishedSpans().length;
+  const reportMeasurements = await measureInterleaved(
+    [
+      { name: CLIENT_NOOP, run: reportsOnly(null) },
+      { name: TELEMETRY_NO_SDK, run: reportsOnly(noSdk) },
+      {
+        name: TELEMETRY_WITH_SDK,
+        run: () => {
+          spanExporter.reset();
+          reportsWithSdk();
+        },
+      },
+    ],
+    options.rounds ?? 15,
+    options.warmupRounds ?? 3,
+  );
   noSdk.close();
   withSdk.close();
   await tracerProvider.shutdown();
@@ -141,7 +191,12 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
   if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
   const medianOf = (name: string): number => measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
   const minOf = (name: string): number => measurements.find((m) => m.name === name)?.minMs ?? Number.NaN;
+  const nsPerEvent = (milliseconds: number): number => (milliseconds * 1e6) / texts.length;
+  const reportNsPerEvent: Record<string, number> = { [NO_TELEMETRY]: nsPerEvent(medianOf(NO_TELEMETRY)) };
+  for (const m of reportMeasurements) reportNsPerEvent[m.name] = nsPerEvent(m.medianMs);
   return {
+    reportNsPerEvent,
+    reportMeasurements,
     eventCount: texts.length,
     responseCount: responses,
     measurements,
@@ -178,6 +233,9 @@ async function main(): Promise<void> {
     NO_TELEMETRY,
     { count: result.eventCount, unit: 'events' },
   );
+  printComparison('the reports alone (event kinds decoded beforehand)', result.reportMeasurements, CLIENT_NOOP, { count: result.eventCount, unit: 'events' });
+  const ns = (name: string): string => `${(result.reportNsPerEvent[name] ?? Number.NaN).toFixed(0)} ns`;
+  console.log(`\n  per event: decode + map ${ns(NO_TELEMETRY)}; reports to noopClientTelemetry ${ns(CLIENT_NOOP)}; otel without SDK ${ns(TELEMETRY_NO_SDK)}; otel with SDK ${ns(TELEMETRY_WITH_SDK)}`);
   console.log(`\n  otel without SDK / no telemetry: ${result.noSdkRatio.toFixed(3)}× median, ${result.noSdkMinRatio.toFixed(3)}× fastest rounds (target ≤ 1.05×)`);
   console.log(`  client reports to noopClientTelemetry / no telemetry: ${result.clientNoopRatio.toFixed(3)}× median (the client's own share)`);
   console.log(`  otel without SDK / client reports to noopClientTelemetry: ${result.noSdkOverClientNoopRatio.toFixed(3)}× median (what otel adds)`);
