@@ -1,5 +1,5 @@
 import { safeTelemetry } from '@modelwire/client';
-import { context, trace } from '@opentelemetry/api';
+import { context, trace, type Tracer } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createSessionTelemetry } from './session-telemetry.js';
 
@@ -24,6 +24,40 @@ describe('with no OpenTelemetry SDK registered', () => {
     turn.end();
     expect(telemetry.fallbackReported).toBe(true);
     telemetry.close();
+  });
+
+  it('starts only the turn span and reads the clock only for it: requests cost no span and no clock read', () => {
+    const noopTracer = trace.getTracer('probe');
+    let spansStarted = 0;
+    let clockReads = 0;
+    const countingTracer: Tracer = {
+      startSpan: (...args: Parameters<Tracer['startSpan']>) => {
+        spansStarted += 1;
+        return noopTracer.startSpan(...args);
+      },
+      startActiveSpan: noopTracer.startActiveSpan.bind(noopTracer) as Tracer['startActiveSpan'],
+    };
+    const telemetry = createSessionTelemetry({
+      tracer: countingTracer,
+      conversationId: 'conv-1',
+      sessionSource: { kind: 'cli' },
+      originator: 'modelwire',
+      clock: () => {
+        clockReads += 1;
+        return 1;
+      },
+    });
+    const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
+    for (let request = 0; request < 3; request += 1) {
+      turn.onWebSocketConnect({ durationMs: 5, reused: request > 0, error: null });
+      turn.onContinuationDecision({ mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 });
+      turn.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 5, error: null, willRetry: false });
+      turn.onStreamEvent({ transport: 'websocket', kind: 'response.completed', durationMs: 1 });
+      turn.onTokenUsage({ inputTokens: 1, cachedInputTokens: 0, outputTokens: 1, reasoningOutputTokens: 0, totalTokens: 2, model: 'gpt-test', responseId: `resp_${request}` });
+    }
+    turn.end();
+    expect(spansStarted).toBe(1);
+    expect(clockReads).toBe(1);
   });
 
   it('rejects options that cannot work', () => {
