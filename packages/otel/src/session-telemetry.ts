@@ -52,7 +52,8 @@ export interface SessionTelemetryOptions {
   readonly maxAttributeLength?: number;
   /**
    * Literal secrets (the API key, a session token) scrubbed from every exported string in
-   * addition to the built-in `Bearer …`/`sk-…` patterns. Default none.
+   * addition to the built-in `Bearer …`/`sk-…` patterns. Values shorter than 4 characters are
+   * ignored (they would match too much). Default none.
    */
   readonly secrets?: readonly string[];
   /**
