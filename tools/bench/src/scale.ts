@@ -4,7 +4,7 @@
 // request but the last, so a turn is `requestsPerTurn` requests on one socket, continued
 // incrementally. All sessions run at once against one loopback Responses server.
 //
-//   node tools/bench/src/scale.ts [--quick] [--sessions N] [--requests N]
+//   node tools/bench/src/scale.ts [--quick] [--sessions N] [--requests N] [--json]
 //
 // Reported: errors (must be zero: failed turns, wrong request counts, sticky-routing
 // violations), wall time of the concurrent turns, peak RSS, and heap and RSS per idle session
@@ -194,7 +194,12 @@ function numberArgument(args: readonly string[], name: string): number | undefin
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const result = await runScaleBench({ sessions: numberArgument(args, '--sessions') ?? (quick ? 200 : 1000), requestsPerTurn: numberArgument(args, '--requests') ?? 10 });
+  const result = await runScaleBench({ sessions: numberArgument(args, '--sessions') ?? (quick ? 250 : 1000), requestsPerTurn: numberArgument(args, '--requests') ?? 10 });
+  if (args.includes('--json')) {
+    // One JSON line, for the suite that runs this benchmark in a process of its own.
+    console.log(JSON.stringify(result));
+    return;
+  }
   const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
   console.log(`\nScale: ${result.sessions} concurrent sessions, ${result.requestsPerTurn}-request turns, one process over loopback (node ${process.version})`);

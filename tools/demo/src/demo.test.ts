@@ -15,7 +15,7 @@ interface Run {
   stderr: string;
 }
 
-function runDemo(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+function runDemo(args: readonly string[], env: Record<string, string> = {}, interruptWhen?: (stdout: string) => boolean): Promise<Run> {
   const base: NodeJS.ProcessEnv = { ...process.env, MODELWIRE_SKIP_BUILD: '1', NO_COLOR: '1' };
   delete base['OPENAI_API_KEY'];
   delete base['OPENAI_BASE_URL'];
@@ -24,7 +24,14 @@ function runDemo(args: readonly string[], env: Record<string, string> = {}): Pro
     const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (!interrupted && interruptWhen?.(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -89,6 +96,15 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain("npm start -- --help");
+  });
+
+  it('stops the turn and closes the session on Ctrl-C (exit code 130)', async () => {
+    // The stall keeps the tool follow-up request open, so the interrupt lands mid-turn.
+    const run = await runDemo(['--fault', 'stall'], {}, (stdout) => stdout.includes('↳'));
+    expect(run.code).toBe(130);
+    expect(run.stdout).toContain('the turn failed (aborted)');
+    expect(run.stdout).toContain('interrupted');
+    expect(run.stdout).toContain('Summary');
   });
 
   it('prints the help with every fault', async () => {

@@ -43,85 +43,112 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     model = { slug: options.model ?? 'gpt-loopback', supportsReasoning: false, supportsVerbosity: false, contextWindow: 128_000 };
   }
 
-  terminal.line(terminal.bold('Modelwire demo'));
-  terminal.line(
-    real
-      ? `provider  ${provider.baseUrl} (OPENAI_API_KEY set), model ${model.slug}`
-      : `provider  loopback Responses server at ${server!.url} (no key, no network; handshakes delayed ${LOOPBACK_HANDSHAKE_DELAY_MS} ms to stand in for TLS)`,
-  );
-  terminal.line(`transport ${options.http ? 'HTTP/SSE (--http)' : 'WebSocket, pre-connected at session start, HTTP/SSE as fallback'}`);
-  if (options.fault !== null) terminal.line(terminal.yellow(`fault     ${options.fault}: ${FAULT_DESCRIPTIONS[options.fault]}`));
-
-  const recorder = new TelemetryRecorder();
-  const meter = new WireMeter();
-  const session = createSession({
-    provider,
-    auth: staticTokenAuth(real ? apiKey : null),
-    model,
-    instructions: INSTRUCTIONS,
-    tools: repositoryTools(REPOSITORY_ROOT),
-    reasoningEffort: real ? 'low' : null,
-    telemetry: (scope) => recorder.forTurn(scope.turnId),
-    client: { webSocketConnector: meter.wrap(createTransportWebSocketConnector()), originator: 'modelwire-demo' },
-    sessionSource: { kind: 'cli' },
-  });
-  let exitCode = 0;
-  const retryEvents: string[] = [];
   try {
-    if (!options.http) {
-      // An interactive agent creates its session at start-up and the user types for a while;
-      // the demo stands in for that pause by letting the background pre-connect finish.
-      terminal.startSpinner('opening the session (WebSocket pre-connect in the background)');
-      await session.services.preconnected;
-      terminal.stopSpinner();
-    }
-    for (const prompt of options.prompts) {
-      terminal.line();
-      terminal.line(terminal.bold(`› ${prompt}`));
-      const handle = session.submit(prompt);
-      terminal.startSpinner('waiting for the model');
-      for await (const event of handle) {
-        if (event.type === 'retrying') recorder.markStreamFailure(event.code);
-        const failed = render(event, terminal, retryEvents);
-        if (failed) exitCode = 1;
-      }
-      if (exitCode !== 0) break;
-    }
-  } finally {
-    terminal.stopSpinner();
-    await session.close();
-  }
+    terminal.line(terminal.bold('Modelwire demo'));
+    terminal.line(
+      real
+        ? `provider  ${displayUrl(provider.baseUrl)} (OPENAI_API_KEY set), model ${model.slug}`
+        : `provider  loopback Responses server at ${server!.url} (no key, no network; handshakes delayed ${LOOPBACK_HANDSHAKE_DELAY_MS} ms to stand in for TLS)`,
+    );
+    terminal.line(`transport ${options.http ? 'HTTP/SSE (--http)' : 'WebSocket, pre-connected at session start, HTTP/SSE as fallback'}`);
+    if (options.fault !== null) terminal.line(terminal.yellow(`fault     ${options.fault}: ${FAULT_DESCRIPTIONS[options.fault]}`));
 
-  const firstRequest = recorder.requests.find((request) => request.endpoint === 'responses');
-  const preconnect = options.http ? undefined : meter.handshakes[0];
-  const adopted =
-    preconnect !== undefined && preconnect.ok && firstRequest !== undefined && preconnect.startedAt < firstRequest.startedAt && firstRequest.connect?.reused === true && firstRequest.retriedAttempts === 0;
-  const savedMs = adopted ? Math.min(preconnect.durationMs, firstRequest.startedAt - preconnect.startedAt) : 0;
-  let rows: SummaryRow[];
-  let sticky: SummaryTotals['sticky'] = null;
-  if (server !== null) {
-    const firstHandshake = server.recording.handshakes[0];
-    const preconnectConnectionId = adopted && firstHandshake?.status === 101 ? firstHandshake.connectionId : null;
-    const fromRecording = rowsFromRecording(server.recording, chain, preconnectConnectionId);
-    rows = fromRecording.rows;
-    sticky = { replayed: fromRecording.replayed, violations: server.recording.stickyViolations.length };
-    await server.close();
-  } else {
-    rows = rowsFromTelemetry(recorder.requests, meter);
+    const recorder = new TelemetryRecorder();
+    const meter = new WireMeter();
+    const session = createSession({
+      provider,
+      auth: staticTokenAuth(real ? apiKey : null),
+      model,
+      instructions: INSTRUCTIONS,
+      tools: repositoryTools(REPOSITORY_ROOT),
+      reasoningEffort: real ? 'low' : null,
+      telemetry: (scope) => recorder.forTurn(scope.turnId),
+      client: { webSocketConnector: meter.wrap(createTransportWebSocketConnector()), originator: 'modelwire-demo' },
+      sessionSource: { kind: 'cli' },
+    });
+    let exitCode = 0;
+    const retryEvents: string[] = [];
+    // Ctrl-C stops the running turn and closes the session (its socket included); exit 130.
+    let interrupted = false;
+    const onInterrupt = (): void => {
+      interrupted = true;
+      void session.close();
+    };
+    process.once('SIGINT', onInterrupt);
+    try {
+      if (!options.http) {
+        // An interactive agent creates its session at start-up and the user types for a while;
+        // the demo stands in for that pause by letting the background pre-connect finish.
+        terminal.startSpinner('opening the session (WebSocket pre-connect in the background)');
+        await session.services.preconnected;
+        terminal.stopSpinner();
+      }
+      for (const prompt of options.prompts) {
+        terminal.line();
+        terminal.line(terminal.bold(`› ${prompt}`));
+        const handle = session.submit(prompt);
+        terminal.startSpinner('waiting for the model');
+        for await (const event of handle) {
+          if (event.type === 'retrying') recorder.markStreamFailure(event.code);
+          const failed = render(event, terminal, retryEvents);
+          if (failed) exitCode = 1;
+        }
+        if (exitCode !== 0) break;
+      }
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+      terminal.stopSpinner();
+      await session.close();
+    }
+    if (interrupted) {
+      terminal.line(terminal.yellow('interrupted'));
+      exitCode = 130;
+    }
+
+    const firstRequest = recorder.requests.find((request) => request.endpoint === 'responses');
+    const preconnect = options.http ? undefined : meter.handshakes[0];
+    const adopted =
+      preconnect !== undefined && preconnect.ok && firstRequest !== undefined && preconnect.startedAt < firstRequest.startedAt && firstRequest.connect?.reused === true && firstRequest.retriedAttempts === 0;
+    const savedMs = adopted ? Math.min(preconnect.durationMs, firstRequest.startedAt - preconnect.startedAt) : 0;
+    let rows: SummaryRow[];
+    let sticky: SummaryTotals['sticky'] = null;
+    if (server !== null) {
+      const firstHandshake = server.recording.handshakes[0];
+      const preconnectConnectionId = adopted && firstHandshake?.status === 101 ? firstHandshake.connectionId : null;
+      const fromRecording = rowsFromRecording(server.recording, chain, preconnectConnectionId);
+      rows = fromRecording.rows;
+      sticky = { replayed: fromRecording.replayed, violations: server.recording.stickyViolations.length };
+    } else {
+      rows = rowsFromTelemetry(recorder.requests, meter);
+    }
+    const totals: SummaryTotals = {
+      preconnectHandshakeMs: preconnect === undefined ? null : preconnect.durationMs,
+      preconnectFailed: preconnect !== undefined && !preconnect.ok,
+      preconnectSavedMs: preconnect === undefined ? null : savedMs,
+      streamRetries: retryEvents.length,
+      requestRetries: recorder.requests.reduce((sum, request) => sum + request.retriedAttempts, 0),
+      fallbacks: recorder.fallbacks.map((fallback) => fallback.reason),
+      sticky,
+    };
+    terminal.line();
+    terminal.line(terminal.bold('Summary'));
+    terminal.line(formatSummary(rows, totals).trimEnd());
+    return exitCode;
+  } finally {
+    await server?.close();
   }
-  const totals: SummaryTotals = {
-    preconnectHandshakeMs: preconnect === undefined ? null : preconnect.durationMs,
-    preconnectFailed: preconnect !== undefined && !preconnect.ok,
-    preconnectSavedMs: preconnect === undefined ? null : savedMs,
-    streamRetries: retryEvents.length,
-    requestRetries: recorder.requests.reduce((sum, request) => sum + request.retriedAttempts, 0),
-    fallbacks: recorder.fallbacks.map((fallback) => fallback.reason),
-    sticky,
-  };
-  terminal.line();
-  terminal.line(terminal.bold('Summary'));
-  terminal.line(formatSummary(rows, totals).trimEnd());
-  return exitCode;
+}
+
+/** The base URL without any user name or password it may carry. */
+function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
 }
 
 function firstLine(text: string, max = 72): string {

@@ -2,6 +2,9 @@
 // (which measures its contenders and anchors interleaved, in the same run), sizes it for the
 // profile, and turns its result into a report section. An entry that fails becomes a section
 // with its error; the others still run.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ScaleBenchResult } from '../scale.ts';
 import type { Measurement } from '../shared/measure.ts';
 import type { ChartData, Headline, Profile, ReportRow, ReportSection } from './report-types.ts';
 
@@ -17,6 +20,15 @@ export interface SuiteEntry {
   readonly title: string;
   readonly description: string;
   run(profile: Profile): Promise<EntryOutput>;
+}
+
+/** Runs scale.ts in a child Node process and reads its JSON result line. */
+function runScaleInChild(sessions: number, requestsPerTurn: number): ScaleBenchResult {
+  const script = fileURLToPath(new URL('../scale.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--expose-gc', script, '--json', '--sessions', String(sessions), '--requests', String(requestsPerTurn)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`scale.ts exited with ${child.status ?? child.signal}: ${child.stderr.trim().slice(-500)}`);
+  return JSON.parse(line) as ScaleBenchResult;
 }
 
 const pick = <T>(profile: Profile, sizes: Record<Profile, T>): T => sizes[profile];
@@ -221,8 +233,10 @@ export const SUITE: readonly SuiteEntry[] = [
     title: 'Scale: concurrent sessions in one process',
     description: 'Full core-session sessions (own ModelClient, pre-connected WebSocket, tools, history), all running a tool-loop turn at once against one loopback server in the same process. Per-session memory includes the server\'s side of each socket.',
     async run(profile) {
-      const { runScaleBench } = await import('../scale.ts');
-      const result = await runScaleBench(pick(profile, { full: { sessions: 1000, requestsPerTurn: 10 }, quick: { sessions: 250, requestsPerTurn: 10 }, tiny: { sessions: 5, requestsPerTurn: 3 } }));
+      const size = pick(profile, { full: { sessions: 1000, requestsPerTurn: 10 }, quick: { sessions: 250, requestsPerTurn: 10 }, tiny: { sessions: 5, requestsPerTurn: 3 } });
+      // A process of its own (with a real --expose-gc), so that memory left over by the
+      // benchmarks before it does not count; the tiny profile runs in-process (tests).
+      const result = profile === 'tiny' ? await (await import('../scale.ts')).runScaleBench(size) : runScaleInChild(size.sessions, size.requestsPerTurn);
       return {
         section: {
           rows: [
