@@ -1,7 +1,7 @@
 // Command-line options of the demo: parsed with node:util parseArgs, validated, and turned into
 // a plain value. Bad flags become a `UsageError` (exit code 2 in main.ts).
 import { parseArgs } from 'node:util';
-import { FAULT_NAMES, type FaultName } from './fault-catalog.ts';
+import { FAULT_DESCRIPTIONS, FAULT_NAMES, type FaultName } from './fault-catalog.ts';
 
 /** What the demo was asked to do. */
 export interface DemoOptions {
@@ -39,17 +39,19 @@ network). With OPENAI_API_KEY set it talks to the real provider (OPENAI_BASE_URL
 https://api.openai.com/v1).
 
 Options:
-  --http             use HTTP/SSE only (no WebSocket, no pre-connect)
+  --http             use HTTP/SSE only (no WebSocket, no pre-connect); use it when
+                     OPENAI_BASE_URL points at a server without Responses WebSocket mode
   --fault <name>     inject one loopback-server fault and watch the session recover
                      (loopback mode only; see the list below)
   --prompt <text>    run one turn with this prompt instead of the built-in tour
                      (repeat the flag for several turns)
-  --model <slug>     model to use (default: gpt-loopback on loopback, gpt-5.1-codex-mini
-                     against the real provider)
+  --model <slug>     model to use (default: gpt-loopback on loopback, gpt-5-mini against
+                     the real provider)
   -h, --help         show this help
 
-Faults (each hits once, on the first tool follow-up request unless noted):
-${FAULT_NAMES.map((name) => `  ${name}`).join('\n')}
+Faults (each hits once: refuse-upgrade-426 and half-open on the pre-connect handshake,
+the others on the first tool follow-up request, in the middle of the first turn):
+${FAULT_NAMES.map((name) => `  ${name.padEnd(27)}${FAULT_DESCRIPTIONS[name]}`).join('\n')}
 `;
 
 /** Parses `argv` (without node and script). Throws {@link UsageError} for bad input. */
