@@ -72,6 +72,12 @@ export interface SoakReport {
   readonly rssPeakBytes: number;
   readonly heapStartBytes: number;
   readonly heapEndBytes: number;
+  /** V8 heap committed (used or not) at the start and the end, in bytes. */
+  readonly heapTotalStartBytes: number;
+  readonly heapTotalEndBytes: number;
+  /** Memory outside the V8 heap (buffers) at the start and the end, in bytes. */
+  readonly externalStartBytes: number;
+  readonly externalEndBytes: number;
   readonly gcForced: boolean;
   readonly wallMs: number;
 }
@@ -139,8 +145,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   };
   collect();
   const baseline = handleCounts();
-  const heapStartBytes = process.memoryUsage().heapUsed;
-  const rssStartBytes = process.memoryUsage.rss();
+  const memoryStart = process.memoryUsage();
+  const heapStartBytes = memoryStart.heapUsed;
+  const rssStartBytes = memoryStart.rss;
   let rssPeakBytes = rssStartBytes;
   const sampler = setInterval(() => {
     rssPeakBytes = Math.max(rssPeakBytes, process.memoryUsage.rss());
@@ -261,6 +268,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   collect();
   const leaked = await leakedHandles(baseline, 3_000);
   collect();
+  const memoryEnd = process.memoryUsage();
   return {
     sessions: sessionCount,
     turnsPlanned: sessionCount * turns,
@@ -284,10 +292,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     openConnectionsAfterClose,
     leakedHandles: leaked,
     rssStartBytes,
-    rssEndBytes: process.memoryUsage.rss(),
+    rssEndBytes: memoryEnd.rss,
     rssPeakBytes,
     heapStartBytes,
-    heapEndBytes: process.memoryUsage().heapUsed,
+    heapEndBytes: memoryEnd.heapUsed,
+    heapTotalStartBytes: memoryStart.heapTotal,
+    heapTotalEndBytes: memoryEnd.heapTotal,
+    externalStartBytes: memoryStart.external,
+    externalEndBytes: memoryEnd.external,
     gcForced: gc !== null,
     wallMs,
   };
@@ -308,7 +320,7 @@ export function formatSoakReport(report: SoakReport): string[] {
     `  tool run mismatches    ${report.toolRunMismatches}`,
     `  sticky violations      ${report.stickyViolations}`,
     `  open after close       ${report.openConnectionsAfterClose} server connections, handles ${report.leakedHandles.length === 0 ? 'none' : report.leakedHandles.join(', ')}`,
-    `  RSS                    ${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (growth ${mib(report.rssEndBytes - report.rssStartBytes)}, peak ${mib(report.rssPeakBytes)}); heap ${mib(report.heapStartBytes)} → ${mib(report.heapEndBytes)}${report.gcForced ? '' : ' (no forced GC)'}`,
+    `  RSS                    ${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (growth ${mib(report.rssEndBytes - report.rssStartBytes)}, peak ${mib(report.rssPeakBytes)}); heap used ${mib(report.heapStartBytes)} → ${mib(report.heapEndBytes)}, committed ${mib(report.heapTotalStartBytes)} → ${mib(report.heapTotalEndBytes)}, external ${mib(report.externalStartBytes)} → ${mib(report.externalEndBytes)}${report.gcForced ? ' (after forced GC)' : ' (no forced GC)'}`,
     `  faults                 ${Object.entries(report.faultsInjected).map(([name, count]) => `${name} ${count}`).join(', ')}`,
   ];
 }
