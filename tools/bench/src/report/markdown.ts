@@ -14,12 +14,12 @@ function escapeCell(text: string): string {
 }
 
 function rowCells(row: ReportRow): string[] {
-  const name = row.anchor ? `${row.name} (anchor)` : row.name;
+  const name = row.anchor ? `${row.name} — anchor` : row.name;
   if (row.medianMs !== undefined) {
     const range = row.minMs !== undefined && row.maxMs !== undefined ? `${milliseconds(row.minMs)}–${milliseconds(row.maxMs)}` : '';
     return [name, `${milliseconds(row.medianMs)} ms`, range, row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`, row.rounds === undefined ? '' : String(row.rounds)];
   }
-  return [name, row.value ?? '', '', row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`, ''];
+  return [name, row.value ?? '', row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`];
 }
 
 function sectionMarkdown(section: ReportSection): string {
@@ -29,9 +29,13 @@ function sectionMarkdown(section: ReportSection): string {
     return lines.join('\n');
   }
   const timed = section.rows.some((row) => row.medianMs !== undefined);
-  lines.push(timed ? '| contender | median | min–max (ms) | ratio to anchor | rounds |' : '| measure | value | | ratio to anchor | |');
-  lines.push('|---|--:|--:|--:|--:|');
-  for (const row of section.rows) lines.push(`| ${rowCells(row).map(escapeCell).join(' | ')} |`);
+  lines.push(timed ? '| contender | median | min–max (ms) | ratio to anchor | rounds |' : '| measure | value | ratio to anchor |');
+  lines.push(timed ? '|---|--:|--:|--:|--:|' : '|---|--:|--:|');
+  for (const row of section.rows) {
+    const cells = rowCells(row);
+    const aligned = timed && cells.length === 3 ? [cells[0]!, cells[1]!, '', cells[2]!, ''] : cells;
+    lines.push(`| ${aligned.map(escapeCell).join(' | ')} |`);
+  }
   lines.push('');
   for (const headline of section.headlines) {
     const verdict = headline.met === undefined ? '' : headline.met ? ` (target ${headline.target}: met)` : ` (target ${headline.target}: **missed**)`;

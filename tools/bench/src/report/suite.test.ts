@@ -47,7 +47,8 @@ describe('benchmark harness (tiny profile)', { timeout: 120_000 }, () => {
     expect(markdown).toContain('![Bytes per request over a long tool loop');
     expect(markdown).toContain('(report-chart.svg)');
     for (const entry of SUITE) expect(markdown).toContain(`### ${entry.title}`);
-    expect(markdown).toMatch(/\| JSON\.parse alone \(anchor\) \| [\d.]+ ms \| [\d.]+–[\d.]+ \| 1\.00× \| 1 \|/);
+    expect(markdown).toMatch(/\| JSON\.parse alone — anchor \| [\d.]+ ms \| [\d.]+–[\d.]+ \| 1\.00× \| 1 \|/);
+    expect(markdown).toContain('| measure | value | ratio to anchor |\n|---|--:|--:|\n| sessions × requests per turn | 5 × 3 |  |');
     const svg = await readFile(files.chart, 'utf8');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
@@ -90,7 +91,7 @@ describe('report rendering', () => {
     expect(markdown).toContain('| Alpha | ours / anchor | 0.50× | ≤ 1.00× | met |');
     expect(markdown).toContain('| Alpha | slower thing | 3.00× | ≤ 2.00× | **missed** |');
     expect(markdown).toContain('| Beta | did not run | | | ✗ |');
-    expect(markdown).toContain('| anchor (anchor) | 10.0 ms | 9.00–12.0 | 1.00× | 7 |');
+    expect(markdown).toContain('| anchor — anchor | 10.0 ms | 9.00–12.0 | 1.00× | 7 |');
     expect(markdown).toContain('| ours \\| fast | 5.00 ms | 4.50–6.00 | 0.50× | 7 |');
     expect(markdown).toContain('**Did not run:** Error: boom');
   });
