@@ -259,6 +259,46 @@ export const SUITE: readonly SuiteEntry[] = [
     },
   },
   {
+    id: 'soak',
+    title: 'Soak: concurrent sessions under random faults',
+    description: 'Concurrent core-session sessions run tool-loop turns against one loopback server while a share of all handshakes and requests hit a random fault (seeded); part of the sessions start on HTTP. No anchor: these are invariants that must hold under faults. Full and quick runs put the server in a child process, so the memory figures are the client\'s alone.',
+    async run(profile) {
+      const { runSoak } = await import('../soak.ts');
+      const report = await runSoak(
+        pick(profile, {
+          full: { serverInChildProcess: true },
+          quick: { sessions: 40, turns: 5, serverInChildProcess: true },
+          tiny: { sessions: 4, turns: 2, faultRate: 0.3, seed: 7, timeoutMs: 500 },
+        }),
+      );
+      const failed = Object.values(report.turnsFailed).reduce((sum, value) => sum + value, 0);
+      const zero = (label: string, value: number, detail = ''): Headline => ({ label, value: `${value}${detail}`, target: '0', met: value === 0 });
+      return {
+        section: {
+          rows: [
+            { name: 'sessions × turns', value: `${count(report.sessions)} × ${count(report.turnsPlanned / report.sessions)}` },
+            { name: 'faults injected', value: `${count(report.faultsTotal)} into ${count(report.faultTargets.handshakes)} handshakes + ${count(report.faultTargets.requests)} requests` },
+            { name: 'turns completed', value: `${count(report.turnsCompleted)} of ${count(report.turnsPlanned)}` },
+            { name: 'turns failed (by code)', value: `${failed}${failed > 0 ? ` (${Object.entries(report.turnsFailed).map(([code, value]) => `${code} ${value}`).join(', ')})` : ''}` },
+            { name: 'stream retries', value: count(report.streamRetries) },
+            { name: 'requests (beyond the completed ones)', value: `${count(report.requests)} (${count(report.extraRequests)})` },
+            { name: 'fallbacks to HTTP', value: count(report.fallbacks) },
+            { name: 'RSS start → end (peak)', value: `${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (${mib(report.rssPeakBytes)})` },
+            { name: 'wall time', value: `${(report.wallMs / 1000).toFixed(1)} s` },
+          ],
+          headlines: [
+            zero('failures without an injected fatal cause', report.unexpectedFailures, report.unexpectedFailureSamples.length > 0 ? ` (${report.unexpectedFailureSamples.slice(0, 2).join('; ')})` : ''),
+            zero('history items lost', report.lostItems),
+            zero('history items duplicated', report.duplicatedItems),
+            zero('tool runs not matching committed calls', report.toolRunMismatches),
+            zero('sticky-routing violations', report.stickyViolations),
+            zero('connections and handles open after close', report.openConnectionsAfterClose + report.leakedHandles.length),
+          ],
+        },
+      };
+    },
+  },
+  {
     id: 'bytes-series',
     title: 'Chart data: bytes per request over a long tool loop',
     description: 'One core-session turn whose model calls a tool on every request (600-character tool outputs), over the WebSocket (continuation) and over HTTP (full resend); bytes per request as the loopback server received them.',
