@@ -2,21 +2,22 @@
 // server while a share of all handshakes and requests hit a random fault (see soak-faults.ts).
 // Every session is a full `@modelwire/core-session` session with pre-connect, telemetry-free.
 //
-//   node tools/bench/src/soak.ts [--sessions N] [--turns N] [--fault-rate R] [--seed N] [--http-share R]
+//   node tools/bench/src/soak.ts [--sessions N] [--turns N] [--fault-rate R] [--seed N] [--http-share R] [--server-process]
 //
 // Reported: turns completed and failed (failures must carry one of the injected fatal codes),
 // stream retries, extra requests, fallbacks to HTTP, lost and duplicated history items (must be
 // 0), tool runs that do not match committed calls (must be 0), sticky-routing violations (must
 // be 0), server connections and process handles open after close (must be 0), and RSS growth.
-// The loopback server runs in the same process; its recording is emptied after every round.
+// The loopback server runs in the same process (or, with --server-process, in a child process so
+// that the memory figures are the client's alone); its recording is emptied after every round.
 // Imports the built packages (`nx run-many -t build`); vitest resolves them to source.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ResponseItem } from '@modelwire/client';
-import { startResponsesServer } from '@modelwire/client/testing';
 import { createSession, type Session, type ToolDefinition } from '@modelwire/core-session';
 import { checkHistory } from './soak-history.ts';
-import { createFaultInjector, EXPECTED_FATAL_CODES, seededRandom } from './soak-faults.ts';
+import { EXPECTED_FATAL_CODES, seededRandom } from './soak-faults.ts';
+import { startChildProcessSoakServer, startInProcessSoakServer, type SoakServerSummary } from './soak-server.ts';
 
 /** Options of {@link runSoak}. */
 export interface SoakOptions {
@@ -32,6 +33,11 @@ export interface SoakOptions {
   readonly httpShare?: number;
   /** Idle and connect timeouts of every provider, in milliseconds. Default 1 000. */
   readonly timeoutMs?: number;
+  /**
+   * Run the loopback server in a child process, so that the memory figures are the client's
+   * alone. Needs the built packages. Default `false` (same process).
+   */
+  readonly serverInChildProcess?: boolean;
 }
 
 /** What {@link runSoak} found. */
@@ -79,6 +85,10 @@ export interface SoakReport {
   readonly externalStartBytes: number;
   readonly externalEndBytes: number;
   readonly gcForced: boolean;
+  /** Whether the server ran in a child process (the memory figures are then the client's alone). */
+  readonly serverInChildProcess: boolean;
+  /** RSS of the server's child process at the end; `undefined` in the same process. */
+  readonly serverRssBytes: number | undefined;
   readonly wallMs: number;
 }
 
@@ -155,9 +165,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   sampler.unref();
   const started = performance.now();
 
-  const server = await startResponsesServer({ tokenDelayMs: 0 });
-  const injector = createFaultInjector(faultRate, seededRandom(seed));
-  server.faults.use(injector.rule);
+  const serverInChildProcess = options.serverInChildProcess ?? false;
+  const server = serverInChildProcess ? await startChildProcessSoakServer(faultRate, seed) : await startInProcessSoakServer(faultRate, seed);
+  let summary: SoakServerSummary | undefined;
   const jitter = seededRandom(seed + 1);
   const soakSessions: SoakSession[] = [];
   const failed: Record<string, number> = {};
@@ -170,7 +180,6 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   let requests = 0;
   let handshakes = 0;
   let stickyViolations = 0;
-  let openConnectionsAfterClose = 0;
   try {
     for (let index = 0; index < sessionCount; index += 1) {
       const owner = { toolRuns: 0 };
@@ -232,20 +241,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
         }),
       );
       // Between rounds nothing is in flight: harvest the recording and empty it.
-      const recording = server.recording;
-      stickyViolations += recording.stickyViolations.length;
-      requests += recording.counters.requests.http + recording.counters.requests.websocket;
-      handshakes += recording.counters.handshakes;
-      recording.reset();
+      const harvest = await server.harvest();
+      stickyViolations += harvest.stickyViolations;
+      requests += harvest.requests;
+      handshakes += harvest.handshakes;
     }
-
-    await Promise.all(soakSessions.map((entry) => entry.session.close()));
-    const closeDeadline = Date.now() + 3_000;
-    while (server.recording.openConnections > 0 && Date.now() < closeDeadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    openConnectionsAfterClose = server.recording.openConnections;
   } finally {
     await Promise.all(soakSessions.map((entry) => entry.session.close()));
-    await server.close();
+    summary = await server.close();
   }
   const wallMs = performance.now() - started;
 
@@ -262,7 +265,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     const committedCalls = history.filter((item) => item.type === 'function_call').length;
     if (committedCalls !== entry.toolRuns) toolRunMismatches += 1;
   }
-  const faultsInjected = Object.fromEntries([...injector.injected.entries()].sort((a, b) => b[1] - a[1]));
+  const faultsInjected = Object.fromEntries(Object.entries(summary.injected).sort((a, b) => b[1] - a[1]));
   soakSessions.length = 0;
   clearInterval(sampler);
   collect();
@@ -282,14 +285,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     handshakes,
     fallbacks,
     faultsInjected,
-    faultsTotal: [...injector.injected.values()].reduce((sum, count) => sum + count, 0),
-    faultTargets: { ...injector.targets },
+    faultsTotal: Object.values(summary.injected).reduce((sum, count) => sum + count, 0),
+    faultTargets: summary.targets,
     lostItems,
     duplicatedItems,
     historySamples,
     toolRunMismatches,
     stickyViolations,
-    openConnectionsAfterClose,
+    openConnectionsAfterClose: summary.openConnections,
     leakedHandles: leaked,
     rssStartBytes,
     rssEndBytes: memoryEnd.rss,
@@ -301,6 +304,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     externalStartBytes: memoryStart.external,
     externalEndBytes: memoryEnd.external,
     gcForced: gc !== null,
+    serverInChildProcess,
+    serverRssBytes: summary.serverRssBytes,
     wallMs,
   };
 }
@@ -310,7 +315,7 @@ export function formatSoakReport(report: SoakReport): string[] {
   const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   const failedTotal = Object.values(report.turnsFailed).reduce((sum, count) => sum + count, 0);
   return [
-    `Soak: ${report.sessions} concurrent sessions × ${report.turnsPlanned / report.sessions} tool-loop turns, ${report.faultsTotal} faults injected into ${report.faultTargets.handshakes} handshakes + ${report.faultTargets.requests} requests (node ${process.version}, ${(report.wallMs / 1000).toFixed(1)} s)`,
+    `Soak: ${report.sessions} concurrent sessions × ${report.turnsPlanned / report.sessions} tool-loop turns, ${report.faultsTotal} faults injected into ${report.faultTargets.handshakes} handshakes + ${report.faultTargets.requests} requests (node ${process.version}, ${(report.wallMs / 1000).toFixed(1)} s, server ${report.serverInChildProcess ? 'in a child process' : 'in the same process'})`,
     `  turns completed        ${report.turnsCompleted} / ${report.turnsPlanned}`,
     `  turns failed           ${failedTotal} ${JSON.stringify(report.turnsFailed)} (unexpected: ${report.unexpectedFailures}${report.unexpectedFailureSamples.length > 0 ? `: ${report.unexpectedFailureSamples.join('; ')}` : ''})`,
     `  stream retries         ${report.streamRetries}`,
@@ -320,7 +325,7 @@ export function formatSoakReport(report: SoakReport): string[] {
     `  tool run mismatches    ${report.toolRunMismatches}`,
     `  sticky violations      ${report.stickyViolations}`,
     `  open after close       ${report.openConnectionsAfterClose} server connections, handles ${report.leakedHandles.length === 0 ? 'none' : report.leakedHandles.join(', ')}`,
-    `  RSS                    ${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (growth ${mib(report.rssEndBytes - report.rssStartBytes)}, peak ${mib(report.rssPeakBytes)}); heap used ${mib(report.heapStartBytes)} → ${mib(report.heapEndBytes)}, committed ${mib(report.heapTotalStartBytes)} → ${mib(report.heapTotalEndBytes)}, external ${mib(report.externalStartBytes)} → ${mib(report.externalEndBytes)}${report.gcForced ? ' (after forced GC)' : ' (no forced GC)'}`,
+    `  RSS                    ${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (growth ${mib(report.rssEndBytes - report.rssStartBytes)}, peak ${mib(report.rssPeakBytes)}); ${report.serverRssBytes === undefined ? '' : `server process ${mib(report.serverRssBytes)}; `}heap used ${mib(report.heapStartBytes)} → ${mib(report.heapEndBytes)}, committed ${mib(report.heapTotalStartBytes)} → ${mib(report.heapTotalEndBytes)}, external ${mib(report.externalStartBytes)} → ${mib(report.externalEndBytes)}${report.gcForced ? ' (after forced GC)' : ' (no forced GC)'}`,
     `  faults                 ${Object.entries(report.faultsInjected).map(([name, count]) => `${name} ${count}`).join(', ')}`,
   ];
 }
@@ -341,6 +346,7 @@ async function main(): Promise<void> {
     ...(numberArgument(args, '--fault-rate') === undefined ? {} : { faultRate: numberArgument(args, '--fault-rate') as number }),
     ...(numberArgument(args, '--seed') === undefined ? {} : { seed: numberArgument(args, '--seed') as number }),
     ...(numberArgument(args, '--http-share') === undefined ? {} : { httpShare: numberArgument(args, '--http-share') as number }),
+    serverInChildProcess: args.includes('--server-process'),
   });
   console.log(`\n${formatSoakReport(report).join('\n')}`);
   const broken = report.lostItems + report.duplicatedItems + report.unexpectedFailures + report.toolRunMismatches + report.stickyViolations + report.openConnectionsAfterClose + report.leakedHandles.length;
