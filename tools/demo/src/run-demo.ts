@@ -54,6 +54,10 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     if (options.fault !== null) terminal.line(terminal.yellow(`fault     ${options.fault}: ${FAULT_DESCRIPTIONS[options.fault]}`));
 
     const recorder = new TelemetryRecorder();
+    recorder.onRequestRetry = (code, attempt) => {
+      terminal.line(terminal.yellow(`  ↻ ${code}: attempt ${attempt} failed before any output; the client retries`));
+      terminal.startSpinner('retrying');
+    };
     const meter = new WireMeter();
     const session = createSession({
       provider,
@@ -174,7 +178,7 @@ function render(event: SessionEvent, terminal: Terminal, retries: string[]): boo
     }
     case 'retrying':
       retries.push(event.code);
-      terminal.line(terminal.yellow(`  ↻ ${event.code}: retry ${event.attempt}/${event.max} in ${event.delayMs.toFixed(0)} ms (the partial answer above is discarded)`));
+      terminal.line(terminal.yellow(`  ↻ ${event.code} (${firstLine(event.reason, 60)}): retry ${event.attempt}/${event.max} in ${event.delayMs.toFixed(0)} ms, partial output discarded`));
       terminal.startSpinner('retrying');
       return false;
     case 'transport_fallback':

@@ -37,6 +37,8 @@ export class TelemetryRecorder {
   readonly fallbacks: TransportFallbackRecord[] = [];
   /** Re-streams by the turn loop (stream-phase retries). */
   streamRetries = 0;
+  /** Called when the client retries a request before its first event (to show it as it happens). */
+  onRequestRetry: ((code: string, attempt: number) => void) | null = null;
   #turns = new Map<string, number>();
 
   /**
@@ -85,6 +87,7 @@ export class TelemetryRecorder {
         request.attempts += 1;
         if (record.willRetry) {
           request.retriedAttempts += 1;
+          this.onRequestRetry?.(codeOf(record.error) ?? (record.status === null ? 'failed' : `HTTP ${record.status}`), record.attempt);
           return;
         }
         request.requestPhaseDone = true;
@@ -115,8 +118,11 @@ export class TelemetryRecorder {
   }
 }
 
+/** The most specific code of an error: the provider's (`serverCode`) when it sent one, else the stable one. */
 function codeOf(error: Error | null): string | null {
   if (error === null) return null;
+  const serverCode = (error as { serverCode?: unknown }).serverCode;
+  if (typeof serverCode === 'string' && serverCode !== '') return serverCode;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : error.name;
 }
