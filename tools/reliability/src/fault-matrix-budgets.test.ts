@@ -1,0 +1,136 @@
+// Fault matrix, budgets and unary calls: retry budgets running out on each transport and in
+// each phase, a refused upgrade without a way to refresh, a cut on an incremental follow-up,
+// and faults on compaction and memory-trace summaries (which leave the history as it was).
+import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/client/testing';
+import { describe, expect, it } from 'vitest';
+import { runCell, submitAndRun, type FaultCell } from './harness/fault-cell.ts';
+
+const BASIC = ['message', 'reasoning', 'message'];
+const TOOL_LOOP = ['message', 'reasoning', 'function_call', 'function_call_output', 'reasoning', 'message'];
+
+/** Applies `fault` to every responses request whose position satisfies `when`. */
+function onResponses(server: ResponsesServer, when: (index: number) => boolean, fault: Fault): void {
+  server.faults.use((target: FaultTarget) => (target.phase === 'request' && target.endpoint === 'responses' && when(target.requestIndex) ? fault : undefined));
+}
+
+const cells: FaultCell[] = [
+  {
+    name: 'the WebSocket stream budget runs out: the session falls back to HTTP with a fresh budget and the turn completes',
+    transport: 'websocket',
+    provider: { streamMaxRetries: 2 },
+    inject: (server) => server.faults.use((target) => (target.phase === 'request' && target.transport === 'websocket' ? { kind: 'close', afterEvents: 6, code: 1011 } : undefined)),
+    expect: { status: 'completed', retries: 2, fallback: 'retries_exhausted', requests: 4, historyTypes: BASIC },
+    verify: (context) => {
+      expect(context.server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'websocket', 'websocket', 'http']);
+      expect(context.session.services.client.usesWebSocket).toBe(false);
+    },
+  },
+  {
+    name: 'the HTTP stream budget runs out: the turn fails with the last typed error, nothing of it committed',
+    transport: 'http',
+    provider: { streamMaxRetries: 2 },
+    inject: (server) => onResponses(server, (index) => index < 3, { kind: 'close', afterEvents: 6 }),
+    expect: { status: 'failed', errorCode: 'connection_closed', retries: 2, requests: 3, historyTypes: ['message'] },
+  },
+  {
+    name: 'the request-phase budget runs out: the turn loop retries the request with a fresh request-phase budget',
+    transport: 'http',
+    provider: { requestMaxRetries: 1 },
+    inject: (server) => onResponses(server, (index) => index < 2, { kind: 'close', afterEvents: 0 }),
+    expect: { status: 'completed', retries: 1, requests: 3, historyTypes: BASIC },
+  },
+  {
+    name: 'both budgets run out (connection reset before the first byte, every time): a typed, retryable error',
+    transport: 'http',
+    provider: { requestMaxRetries: 1, streamMaxRetries: 1 },
+    inject: (server) => onResponses(server, (index) => index < 4, { kind: 'close', afterEvents: 0 }),
+    expect: { status: 'failed', retries: 1, requests: 4, historyTypes: ['message'] },
+    verify: (_context, outcome) => {
+      expect(outcome.error).toMatchObject({ retryable: true });
+      expect(typeof (outcome.error as { code?: unknown }).code).toBe('string');
+    },
+  },
+  // x-should-retry: false on a 500: see "Known gaps" in docs/reliability.md (the client honours
+  // it, the turn loop then retries anyway); not part of the matrix yet.
+  {
+    name: 'x-should-retry: true on a 400 is retried',
+    transport: 'http',
+    inject: (server) => server.faults.next({ kind: 'http-status', status: 400, headers: { 'x-should-retry': 'true' } }),
+    expect: { status: 'completed', retries: 0, requests: 2, historyTypes: BASIC },
+  },
+  {
+    name: 'upgrade refused with 401 and no way to refresh: a typed unauthorized error',
+    transport: 'websocket',
+    inject: (server) => server.faults.next({ kind: 'refuse-upgrade', status: 401 }),
+    expect: { status: 'failed', errorCode: 'unauthorized', requests: 0, historyTypes: ['message'] },
+  },
+  {
+    name: 'a cut on an incremental tool-loop follow-up: resent in full on a new socket, the tool not run again',
+    transport: 'websocket',
+    input: 'run: ls',
+    server: { answerChars: 40 },
+    inject: (server) => onResponses(server, (index) => index === 1, { kind: 'close', afterEvents: 20 }),
+    expect: { status: 'completed', retries: 1, requests: 3, toolRuns: 1, historyTypes: TOOL_LOOP },
+    verify: (context) => {
+      const [first, followUp, retry] = context.server.recording.requests;
+      expect((followUp?.body as { previous_response_id?: string }).previous_response_id).toEqual(expect.any(String));
+      expect((retry?.body as { previous_response_id?: string }).previous_response_id).toBeUndefined();
+      expect(retry?.connectionId).not.toBe(first?.connectionId);
+    },
+  },
+];
+
+for (const transport of ['websocket', 'http'] as const) {
+  cells.push(
+    {
+      name: 'compaction answered with 500 is retried and replaces the history once',
+      transport,
+      drive: async (context) => {
+        const first = await submitAndRun(context, 'first');
+        expect(first.status).toBe('completed');
+        context.server.faults.next({ kind: 'http-status', status: 500 }, { endpoint: 'compact' });
+        const result = await context.session.compact();
+        expect(result).toMatchObject({ itemsBefore: 3 });
+        expect(context.server.recording.requests.filter((request) => request.endpoint === 'compact')).toHaveLength(2);
+        expect(context.session.history.at(-1)?.type).toBe('compaction');
+        // Compaction keeps the user messages: the next turn's input follows them.
+        return submitAndRun(context, 'after compaction');
+      },
+      expect: { status: 'completed', retries: 0 },
+    },
+    {
+      name: 'compaction refused (400) is a typed error and leaves the history untouched',
+      transport,
+      drive: async (context) => {
+        const first = await submitAndRun(context, 'first');
+        const before = JSON.stringify(context.session.history);
+        context.server.faults.next({ kind: 'http-status', status: 400 }, { endpoint: 'compact' });
+        await expect(context.session.compact()).rejects.toMatchObject({ code: 'invalid_request' });
+        expect(JSON.stringify(context.session.history)).toBe(before);
+        return first;
+      },
+      expect: { status: 'completed', historyTypes: BASIC },
+    },
+    {
+      name: 'memory-trace summaries: a cut connection is retried, a 400 is a typed error; the history is untouched',
+      transport,
+      drive: async (context) => {
+        const first = await submitAndRun(context, 'first');
+        const before = JSON.stringify(context.session.history);
+        const traces = [{ id: 'trace-1', sourcePath: 'a.jsonl', items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }] }];
+        context.server.faults.next({ kind: 'close', afterEvents: 0 }, { endpoint: 'trace_summarize', on: 'http' });
+        const summaries = await context.session.summarizeMemoryTraces(traces as never);
+        expect(summaries).toHaveLength(1);
+        context.server.faults.next({ kind: 'http-status', status: 400 }, { endpoint: 'trace_summarize' });
+        await expect(context.session.summarizeMemoryTraces(traces as never)).rejects.toMatchObject({ code: 'invalid_request' });
+        expect(JSON.stringify(context.session.history)).toBe(before);
+        return first;
+      },
+      expect: { status: 'completed', historyTypes: BASIC },
+    },
+  );
+}
+
+describe('fault matrix: budgets and unary calls', () => {
+  for (const cell of cells) it(`${cell.transport}: ${cell.name}`, () => runCell(cell), 15_000);
+});
