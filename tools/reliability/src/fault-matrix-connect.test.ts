@@ -93,7 +93,7 @@ const cells: FaultCell[] = [
   {
     name: 'websocket connect timeout counts as one failed attempt and the next connect succeeds',
     transport: 'websocket',
-    inject: (server) => server.faults.next({ kind: 'delay-handshake', ms: 1_000 }),
+    inject: (server) => server.faults.next({ kind: 'delay-handshake', ms: 2_000 }),
     // The server records a handshake when it answers it: the delayed one is still held.
     expect: { status: 'completed', requests: 1, handshakes: 1, historyTypes: BASIC },
     verify: (context) => {

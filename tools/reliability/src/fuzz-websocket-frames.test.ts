@@ -101,7 +101,7 @@ describe('fuzz: WebSocket frames into connectWebSocket', () => {
         let error: unknown;
         try {
           for (;;) {
-            const frame = await connection.receive({ idleTimeoutMs: ending.kind === 'none' ? 100 : 2_000 });
+            const frame = await connection.receive({ idleTimeoutMs: ending.kind === 'none' ? 250 : 2_000 });
             if (frame === undefined) break;
             received.push(frame);
           }

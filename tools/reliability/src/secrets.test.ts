@@ -62,7 +62,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'http 401', transports: ['http'], fault: { kind: 'http-status', status: 401 } },
   { name: 'http 429', transports: ['http'], fault: { kind: 'http-status', status: 429, headers: { 'retry-after-ms': '10' } } },
   { name: 'http 500', transports: ['http'], fault: { kind: 'http-status', status: 500 } },
-  { name: 'connect timeout', transports: ['websocket'], fault: { kind: 'delay-handshake', ms: 1_000 } },
+  { name: 'connect timeout', transports: ['websocket'], fault: { kind: 'delay-handshake', ms: 2_000 } },
   { name: 'reset before the first event', transports: BOTH, fault: { kind: 'close', afterEvents: 0 } },
   { name: 'reset mid-stream', transports: BOTH, fault: { kind: 'close', afterEvents: 6 } },
   { name: 'close 1011 mid-stream', transports: ['websocket'], fault: { kind: 'close', afterEvents: 6, code: 1011, reason: 'internal' } },

@@ -6,14 +6,14 @@ import { createSession, type CreateSessionOptions, type Session, type TurnTeleme
 export const MATRIX_MODEL: ModelInfo = { slug: 'gpt-matrix', supportsReasoning: true, supportsVerbosity: true, contextWindow: 200_000 };
 
 /**
- * Provider budgets small enough for a fault matrix that finishes in seconds: an idle stream
- * fails after 400 ms, a handshake after 300 ms, and three stream retries are allowed per
- * transport.
+ * Provider budgets small enough for a fault matrix that finishes in seconds, yet long enough
+ * that a busy machine does not trip them by accident: an idle stream fails after 800 ms, a
+ * handshake after 800 ms, and three stream retries are allowed per transport.
  */
 export const FAST_PROVIDER: Omit<Provider, 'baseUrl'> = {
-  streamIdleTimeoutMs: 400,
-  websocketConnectTimeoutMs: 300,
-  connectTimeoutMs: 300,
+  streamIdleTimeoutMs: 800,
+  websocketConnectTimeoutMs: 800,
+  connectTimeoutMs: 800,
   streamMaxRetries: 3,
   requestMaxRetries: 3,
 };
@@ -62,7 +62,7 @@ export async function startLoopbackSession(options: LoopbackSessionOptions): Pro
     preconnect: options.preconnect ?? false,
     ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
     ...options.session,
-    client: { random: () => 0.5, pingIntervalMs: 200, pongTimeoutMs: 300, ...options.session?.client },
+    client: { random: () => 0.5, pingIntervalMs: 250, pongTimeoutMs: 800, ...options.session?.client },
   });
   let closed: Promise<void> | undefined;
   return {
