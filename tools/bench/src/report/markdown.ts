@@ -59,10 +59,10 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     `| platform | ${machine.platform} |`,
     `| CPU | ${escapeCell(machine.cpu)} × ${machine.cpus} |`,
     `| memory | ${machine.memoryGiB} GiB |`,
-    `| load average (1 min) | ${machine.loadStart.toFixed(2)} at the start, ${machine.loadEnd.toFixed(2)} at the end |`,
+    `| load average (1 min) | ${machine.loadStart.toFixed(2)} at the start, ${machine.loadEnd.toFixed(2)} at the end, ${machine.loadPeak.toFixed(2)} at most |`,
     '',
   ];
-  if (machine.loadStart > machine.cpus || machine.loadEnd > machine.cpus) {
+  if (Math.max(machine.loadStart, machine.loadEnd, machine.loadPeak) > machine.cpus) {
     lines.push(`> The machine was shared and loaded (load average above its ${machine.cpus} CPUs) during this run: absolute times are noisy. Ratios compare contenders measured interleaved in the same run and are the figures to trust; min–max shows the spread.`, '');
   }
   lines.push('## Targets', '', '| benchmark | figure | value | target | |', '|---|---|--:|--:|---|');

@@ -65,6 +65,8 @@ export interface MachineInfo {
   /** 1-minute load average at the start and at the end of the run. */
   readonly loadStart: number;
   readonly loadEnd: number;
+  /** Highest 1-minute load average sampled (every 5 s) during the run. */
+  readonly loadPeak: number;
 }
 
 /** A whole run. */

@@ -16,7 +16,7 @@ export interface RunSuiteOptions {
 }
 
 /** Where the run happens. */
-export function machineInfo(loadStart: number): MachineInfo {
+export function machineInfo(loadStart: number, loadPeak: number): MachineInfo {
   const cpuList = cpus();
   return {
     date: new Date().toISOString(),
@@ -27,6 +27,7 @@ export function machineInfo(loadStart: number): MachineInfo {
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     loadStart,
     loadEnd: loadavg()[0] ?? 0,
+    loadPeak: Math.max(loadPeak, loadavg()[0] ?? 0),
   };
 }
 
@@ -34,6 +35,11 @@ export function machineInfo(loadStart: number): MachineInfo {
 export async function runSuite(options: RunSuiteOptions): Promise<BenchReport> {
   const log = options.log ?? (() => {});
   const loadStart = loadavg()[0] ?? 0;
+  let loadPeak = loadStart;
+  const loadSampler = setInterval(() => {
+    loadPeak = Math.max(loadPeak, loadavg()[0] ?? 0);
+  }, 5_000);
+  loadSampler.unref();
   const started = performance.now();
   const entries = (options.entries ?? SUITE).filter((entry) => options.only === undefined || options.only.includes(entry.id));
   const sections: ReportSection[] = [];
@@ -55,5 +61,6 @@ export async function runSuite(options: RunSuiteOptions): Promise<BenchReport> {
       log(`      failed after ${(durationMs / 1000).toFixed(1)} s: ${message}`);
     }
   }
-  return { profile: options.profile, machine: machineInfo(loadStart), sections, chart, durationMs: performance.now() - started };
+  clearInterval(loadSampler);
+  return { profile: options.profile, machine: machineInfo(loadStart, loadPeak), sections, chart, durationMs: performance.now() - started };
 }

@@ -61,7 +61,7 @@ describe('benchmark harness (tiny profile)', { timeout: 120_000 }, () => {
 describe('report rendering', () => {
   const report: BenchReport = {
     profile: 'full',
-    machine: { date: '2026-01-02T03:04:05.678Z', node: 'v24.0.0', platform: 'linux', cpu: 'Test CPU', cpus: 2, memoryGiB: 8, loadStart: 5, loadEnd: 1 },
+    machine: { date: '2026-01-02T03:04:05.678Z', node: 'v24.0.0', platform: 'linux', cpu: 'Test CPU', cpus: 2, memoryGiB: 8, loadStart: 5, loadEnd: 1, loadPeak: 6.5 },
     durationMs: 90_000,
     chart: { bytesPerRequest: null, firstEventLatency: null },
     sections: [
@@ -86,7 +86,7 @@ describe('report rendering', () => {
   it('renders machine, load warning, targets (met and missed), tables and failures', () => {
     const markdown = renderMarkdown(report, 'chart.svg');
     expect(markdown).toContain('on 2026-01-02 03:04:05 UTC; the whole run took 1.5 minutes');
-    expect(markdown).toContain('| load average (1 min) | 5.00 at the start, 1.00 at the end |');
+    expect(markdown).toContain('| load average (1 min) | 5.00 at the start, 1.00 at the end, 6.50 at most |');
     expect(markdown).toContain('The machine was shared and loaded');
     expect(markdown).toContain('| Alpha | ours / anchor | 0.50× | ≤ 1.00× | met |');
     expect(markdown).toContain('| Alpha | slower thing | 3.00× | ≤ 2.00× | **missed** |');

@@ -18,7 +18,7 @@ export async function writeReport(report: BenchReport, directory: string, baseNa
   const chartName = `${baseName.toLowerCase()}-chart.svg`;
   const markdown = join(directory, `${baseName}.md`);
   const chart = join(directory, chartName);
-  const subtitle = `Modelwire ${report.profile} benchmark run, Node.js ${report.machine.node}, ${report.machine.date.slice(0, 10)}, ${report.machine.cpus} CPUs (load ${report.machine.loadStart.toFixed(1)})`;
+  const subtitle = `Modelwire ${report.profile} benchmark run, Node.js ${report.machine.node}, ${report.machine.date.slice(0, 10)}, ${report.machine.cpus} CPUs (load average up to ${report.machine.loadPeak.toFixed(1)})`;
   await writeFile(chart, renderChart(report.chart, subtitle));
   await writeFile(markdown, renderMarkdown(report, chartName));
   return { markdown, chart };
