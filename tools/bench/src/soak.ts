@@ -75,6 +75,8 @@ export interface SoakReport {
   readonly leakedHandles: readonly string[];
   readonly rssStartBytes: number;
   readonly rssEndBytes: number;
+  /** RSS after each round (after a forced GC when available), in bytes: the trajectory of the growth. */
+  readonly rssAfterRounds: readonly number[];
   readonly rssPeakBytes: number;
   readonly heapStartBytes: number;
   readonly heapEndBytes: number;
@@ -180,6 +182,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   let requests = 0;
   let handshakes = 0;
   let stickyViolations = 0;
+  const rssAfterRounds: number[] = [];
   try {
     for (let index = 0; index < sessionCount; index += 1) {
       const owner = { toolRuns: 0 };
@@ -245,6 +248,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
       stickyViolations += harvest.stickyViolations;
       requests += harvest.requests;
       handshakes += harvest.handshakes;
+      collect();
+      rssAfterRounds.push(process.memoryUsage.rss());
     }
   } finally {
     await Promise.all(soakSessions.map((entry) => entry.session.close()));
@@ -296,6 +301,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     leakedHandles: leaked,
     rssStartBytes,
     rssEndBytes: memoryEnd.rss,
+    rssAfterRounds,
     rssPeakBytes,
     heapStartBytes,
     heapEndBytes: memoryEnd.heapUsed,
@@ -326,6 +332,11 @@ export function formatSoakReport(report: SoakReport): string[] {
     `  sticky violations      ${report.stickyViolations}`,
     `  open after close       ${report.openConnectionsAfterClose} server connections, handles ${report.leakedHandles.length === 0 ? 'none' : report.leakedHandles.join(', ')}`,
     `  RSS                    ${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (growth ${mib(report.rssEndBytes - report.rssStartBytes)}, peak ${mib(report.rssPeakBytes)}); ${report.serverRssBytes === undefined ? '' : `server process ${mib(report.serverRssBytes)}; `}heap used ${mib(report.heapStartBytes)} → ${mib(report.heapEndBytes)}, committed ${mib(report.heapTotalStartBytes)} → ${mib(report.heapTotalEndBytes)}, external ${mib(report.externalStartBytes)} → ${mib(report.externalEndBytes)}${report.gcForced ? ' (after forced GC)' : ' (no forced GC)'}`,
+    `  RSS after rounds       ${report.rssAfterRounds
+      .map((bytes, index) => ({ bytes, round: index + 1 }))
+      .filter(({ round }) => round === 1 || round % 5 === 0 || round === report.rssAfterRounds.length)
+      .map(({ bytes, round }) => `${round}: ${(bytes / 1024 / 1024).toFixed(0)}`)
+      .join(', ')} MiB`,
     `  faults                 ${Object.entries(report.faultsInjected).map(([name, count]) => `${name} ${count}`).join(', ')}`,
   ];
 }
