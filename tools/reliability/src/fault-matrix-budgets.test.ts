@@ -1,4 +1,4 @@
-// Fault matrix, budgets and unary calls: retry budgets running out on each transport and in
+// Fault matrix, budgets, warm-up and unary calls: retry budgets running out on each transport and in
 // each phase, a refused upgrade without a way to refresh, a cut on an incremental follow-up,
 // and faults on compaction and memory-trace summaries (which leave the history as it was).
 import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/client/testing';
@@ -79,6 +79,60 @@ const cells: FaultCell[] = [
     },
   },
 ];
+
+/** Whether a recorded request is the warm-up (`generate: false`). */
+function isWarmUp(body: unknown): boolean {
+  return (body as { generate?: unknown } | undefined)?.generate === false;
+}
+
+cells.push(
+  {
+    name: 'a warm-up refused with a fatal error is ignored; the first turn completes with a full request on the WebSocket',
+    transport: 'websocket',
+    session: { prewarm: true },
+    inject: (server) => server.faults.use((target) => (target.phase === 'request' && isWarmUp(target.body) ? { kind: 'error', code: 'invalid_prompt' } : undefined)),
+    expect: { status: 'completed', retries: 0, historyTypes: BASIC },
+    verify: (context) => {
+      const requests = context.server.recording.requests;
+      expect(requests.map((request) => [request.transport, isWarmUp(request.body)])).toEqual([
+        ['websocket', true],
+        ['websocket', false],
+      ]);
+      expect((requests[1]?.body as { previous_response_id?: string }).previous_response_id).toBeUndefined();
+    },
+  },
+  {
+    name: 'every warm-up attempt cut before its first event: the request budget runs out on the WebSocket and the session moves to HTTP',
+    transport: 'websocket',
+    session: { prewarm: true },
+    inject: (server) => server.faults.use((target) => (target.phase === 'request' && isWarmUp(target.body) ? { kind: 'close', afterEvents: 0, code: 1011 } : undefined)),
+    // The switch happened before the turn; the turn reports it.
+    expect: { status: 'completed', retries: 0, fallback: 'retries_exhausted', historyTypes: BASIC },
+    verify: (context) => {
+      // 1 + requestMaxRetries warm-up attempts, then the turn over HTTP.
+      expect(context.server.recording.requests.map((request) => [request.transport, isWarmUp(request.body)])).toEqual([
+        ['websocket', true],
+        ['websocket', true],
+        ['websocket', true],
+        ['websocket', true],
+        ['http', false],
+      ]);
+    },
+  },
+  {
+    name: 'a warm-up whose upgrade is refused with 426: the session is on HTTP before its first turn',
+    transport: 'websocket',
+    session: { prewarm: true },
+    preconnect: true,
+    inject: (server) => server.faults.next({ kind: 'refuse-upgrade', status: 426 }),
+    // The switch happened before the turn; the turn reports it.
+    expect: { status: 'completed', retries: 0, fallback: 'upgrade_required', historyTypes: BASIC },
+    verify: (context) => {
+      expect(context.server.recording.requests.map((request) => request.transport)).toEqual(['http']);
+      expect(context.session.services.client.usesWebSocket).toBe(false);
+    },
+  },
+);
 
 for (const transport of ['websocket', 'http'] as const) {
   cells.push(
