@@ -18,6 +18,8 @@ import { runTurn } from './harness/turn-outcome.ts';
 
 /** Distinctive, and matching no built-in secret pattern: only a real leak can surface it. */
 const API_KEY = 'mwkey-reliability-7c4e1a9d3b52f0e8';
+/** A second credential, sent as an extra auth header (like `ChatGPT-Account-ID`). */
+const ACCOUNT_ID = 'acct-reliability-91d0c3e7f2a6';
 
 class ManualMetricReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
@@ -100,6 +102,8 @@ const ECHOES: Scenario[] = [
 interface Capture {
   readonly texts: string[];
   readonly logRecords: TelemetryLogRecord[];
+  /** Requests and handshakes that carried the extra credential header (the scan is meaningful). */
+  accountHeaderSent?: number;
 }
 
 async function runScenario(
@@ -126,6 +130,7 @@ async function runScenario(
     provider: { streamMaxRetries: 2, requestMaxRetries: 2 },
     auth: {
       getToken: () => token,
+      getHeaders: () => ({ 'ChatGPT-Account-ID': ACCOUNT_ID }),
       // The refreshed token is the same key with a suffix: still a secret, still scanned for.
       refresh: async () => {
         token = `${API_KEY}-refreshed`;
@@ -152,6 +157,8 @@ async function runScenario(
       if (controller.signal.aborted) break;
     }
     capture.texts.push(...visibleTexts(session.history));
+    const recorded = [...loop.server.recording.handshakes, ...loop.server.recording.requests];
+    capture.accountHeaderSent = (capture.accountHeaderSent ?? 0) + recorded.filter((entry) => entry.headers['chatgpt-account-id'] === ACCOUNT_ID).length;
   } finally {
     await loop.close();
     telemetry.close();
@@ -206,6 +213,8 @@ describe('secrets', () => {
     expect(metrics.length).toBeGreaterThan(1_000);
 
     expect(textsContaining(texts, API_KEY)).toEqual([]);
+    expect(capture.accountHeaderSent).toBeGreaterThan(50);
+    expect(textsContaining(texts, ACCOUNT_ID)).toEqual([]);
     // The key's distinctive middle part, in case something cut or masked only its ends.
     expect(textsContaining(texts, API_KEY.slice(6, 24))).toEqual([]);
     await exporters.tracerProvider.shutdown();
