@@ -117,11 +117,27 @@ cells.push(
     expect: { status: 'failed', errorCode: 'response_incomplete', retries: 0, requests: 1, historyTypes: ['message'] },
   },
   {
-    name: 'response.failed (server_error) is retried',
-    transport: 'websocket',
-    inject: (server) => onRequests(server, [0], { kind: 'failed', afterEvents: 4 }),
-    expect: { status: 'completed', retries: 1, requests: 2, historyTypes: BASIC },
+    name: 'response.incomplete (content_filter) is a typed error, not retried, nothing committed',
+    transport: 'http',
+    inject: (server) => onRequests(server, [0], { kind: 'incomplete', reason: 'content_filter', afterEvents: 4 }),
+    expect: { status: 'failed', errorCode: 'response_incomplete', retries: 0, requests: 1, historyTypes: ['message'] },
   },
+  ...(['websocket', 'http'] as const).map(
+    (transport): FaultCell => ({
+      name: 'response.failed (server_error) is retried',
+      transport,
+      inject: (server) => onRequests(server, [0], { kind: 'failed', afterEvents: 4 }),
+      expect: { status: 'completed', retries: 1, requests: 2, historyTypes: BASIC },
+    }),
+  ),
+  ...(['websocket', 'http'] as const).map(
+    (transport): FaultCell => ({
+      name: 'response.failed with a fatal code (context_length_exceeded) is a typed error, not retried',
+      transport,
+      inject: (server) => onRequests(server, [0], { kind: 'failed', code: 'context_length_exceeded', afterEvents: 4 }),
+      expect: { status: 'failed', errorCode: 'context_window_exceeded', retries: 0, requests: 1, historyTypes: ['message'] },
+    }),
+  ),
   {
     name: 'an SSE body that ends without a terminal event is a failure, retried',
     transport: 'http',
