@@ -7,16 +7,21 @@ import { runCell, submitAndRun, type CellExpectation, type FaultCell } from './h
 const BASIC = ['message', 'reasoning', 'message'];
 const TOOL_LOOP = ['message', 'reasoning', 'function_call', 'function_call_output', 'reasoning', 'message'];
 
-/** Transient codes: the turn loop retries the stream and the turn completes. */
-const TRANSIENT = ['rate_limit_exceeded', 'server_error', 'server_is_overloaded', 'slow_down'] as const;
+/** Transient codes and the code of the `retrying` event: the turn loop retries and the turn completes. */
+const TRANSIENT: Readonly<Record<string, string>> = {
+  rate_limit_exceeded: 'retryable',
+  server_error: 'retryable',
+  server_is_overloaded: 'server_overloaded',
+  slow_down: 'server_overloaded',
+};
 
 /** Fatal codes and the Modelwire code the caller sees. */
-const FATAL: Readonly<Record<string, string>> = {
-  context_length_exceeded: 'context_window_exceeded',
-  insufficient_quota: 'quota_exceeded',
-  usage_not_included: 'usage_not_included',
-  invalid_prompt: 'invalid_request',
-  invalid_encrypted_content: 'invalid_request',
+const FATAL: Readonly<Record<string, readonly [code: string, className: string]>> = {
+  context_length_exceeded: ['context_window_exceeded', 'ContextWindowExceededError'],
+  insufficient_quota: ['quota_exceeded', 'QuotaExceededError'],
+  usage_not_included: ['usage_not_included', 'UsageNotIncludedError'],
+  invalid_prompt: ['invalid_request', 'InvalidRequestError'],
+  invalid_encrypted_content: ['invalid_request', 'InvalidRequestError'],
 };
 
 const SHAPES: readonly ErrorShape[] = ['nested', 'flat'];
@@ -35,16 +40,19 @@ function errorOn(index: number, code: string, shape: ErrorShape, afterEvents = 3
 const cells: FaultCell[] = [];
 for (const transport of TRANSPORTS) {
   for (const shape of SHAPES) {
-    for (const code of TRANSIENT) {
+    for (const [code, retryCode] of Object.entries(TRANSIENT)) {
       cells.push({
-        name: `${code} (${shape}) is retried and the turn completes`,
+        name: `${code} (${shape}) is retried (${retryCode}) and the turn completes`,
         transport,
         inject: (server) => server.faults.use(errorOn(0, code, shape)),
         expect: { status: 'completed', retries: 1, requests: 2, historyTypes: BASIC },
+        verify: (_context, outcome) => {
+          expect(outcome.events.find((event) => event.type === 'retrying')).toMatchObject({ code: retryCode, discardedItems: 0 });
+        },
       });
     }
-    for (const [code, modelwireCode] of Object.entries(FATAL)) {
-      const expectation: CellExpectation = { status: 'failed', errorCode: modelwireCode, retries: 0, requests: 2, toolRuns: 1, historyTypes: ['message', 'reasoning', 'function_call', 'function_call_output'] };
+    for (const [code, [modelwireCode, className]] of Object.entries(FATAL)) {
+      const expectation: CellExpectation = { status: 'failed', errorCode: modelwireCode, errorName: className, retries: 0, requests: 2, toolRuns: 1, historyTypes: ['message', 'reasoning', 'function_call', 'function_call_output'] };
       cells.push({
         name: `${code} (${shape}) on a tool-loop follow-up is a typed ${modelwireCode} error; what was committed stays`,
         transport,

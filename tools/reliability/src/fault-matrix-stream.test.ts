@@ -114,13 +114,13 @@ cells.push(
     name: 'response.incomplete (content_filter) is a typed error, not retried, nothing committed',
     transport: 'websocket',
     inject: (server) => onRequests(server, [0], { kind: 'incomplete', reason: 'content_filter', afterEvents: 4 }),
-    expect: { status: 'failed', errorCode: 'response_incomplete', retries: 0, requests: 1, historyTypes: ['message'] },
+    expect: { status: 'failed', errorCode: 'response_incomplete', errorName: 'StreamIncompleteError', retries: 0, requests: 1, historyTypes: ['message'] },
   },
   {
     name: 'response.incomplete (content_filter) is a typed error, not retried, nothing committed',
     transport: 'http',
     inject: (server) => onRequests(server, [0], { kind: 'incomplete', reason: 'content_filter', afterEvents: 4 }),
-    expect: { status: 'failed', errorCode: 'response_incomplete', retries: 0, requests: 1, historyTypes: ['message'] },
+    expect: { status: 'failed', errorCode: 'response_incomplete', errorName: 'StreamIncompleteError', retries: 0, requests: 1, historyTypes: ['message'] },
   },
   ...(['websocket', 'http'] as const).map(
     (transport): FaultCell => ({
