@@ -4,6 +4,7 @@
 import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/client/testing';
 import { describe, expect, it } from 'vitest';
 import { runCell, submitAndRun, type FaultCell } from './harness/fault-cell.ts';
+import { runTurn, type TurnOutcome } from './harness/turn-outcome.ts';
 
 const BASIC = ['message', 'reasoning', 'message'];
 const TOOL_LOOP = ['message', 'reasoning', 'function_call', 'function_call_output', 'reasoning', 'message'];
@@ -202,6 +203,24 @@ cells.push(
     expect: { status: 'completed', retries: 1, historyTypes: BASIC },
   },
 );
+
+for (const transport of ['websocket', 'http'] as const) {
+  cells.push({
+    name: 'three turns submitted at once, the first cut mid-answer: they run in order, each committed whole',
+    transport,
+    server: { answerChars: 40 },
+    inject: (server) => onRequests(server, [0], transport === 'websocket' ? { kind: 'close', afterEvents: MID_ANSWER } : { kind: 'close', afterEvents: 20 }),
+    drive: async (context) => {
+      const inputs = ['one', 'two', 'three'];
+      context.inputs.push(...inputs);
+      const outcomes = await Promise.all(inputs.map((input) => runTurn(context.session.submit(input))));
+      expect(outcomes.map((outcome) => outcome.finalMessage?.slice(0, 14))).toEqual(['You said: one ', 'You said: two ', 'You said: thre']);
+      expect(outcomes.map((outcome) => outcome.retries)).toEqual([1, 0, 0]);
+      return outcomes[0] as TurnOutcome;
+    },
+    expect: { status: 'completed', retries: 1, requests: 4, historyTypes: [...BASIC, ...BASIC, ...BASIC] },
+  });
+}
 
 describe('fault matrix: stream phase', () => {
   for (const cell of cells) it(`${cell.transport}: ${cell.name}`, () => runCell(cell), 15_000);
