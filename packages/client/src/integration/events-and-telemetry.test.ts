@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
+import { noopClientTelemetry, safeTelemetry } from '../telemetry/client-telemetry.js';
 import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 
 let setup: LoopbackSetup | undefined;
@@ -72,5 +73,47 @@ describe('events and telemetry', () => {
       'start:responses/compact',
       'end:responses/compact:completed',
     ]);
+  });
+
+  it('skips the per-event report when the telemetry does not want stream events, and still reports the rest', async () => {
+    setup = await startLoopback({}, { answerChars: 200 });
+    const telemetry = Object.assign(new RecordingTelemetry(), { wantsStreamEvents: false });
+    const events = await drain(setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)));
+    expect(events.filter((event) => event.type === 'output_text_delta').length).toBeGreaterThan(10);
+    expect(telemetry.events).toEqual([]);
+    expect(telemetry.connects).toHaveLength(1);
+    expect(telemetry.attempts).toHaveLength(1);
+    expect(telemetry.usage).toHaveLength(1);
+    expect(telemetry.boundaries).toEqual(['start:responses', 'end:responses:completed']);
+  });
+
+  it('with the no-op telemetry the clock is not read per event (HTTP and WebSocket)', async () => {
+    let reads = 0;
+    const clock = {
+      now: () => {
+        reads += 1;
+        return 1_000_000;
+      },
+    };
+    for (const supportsWebSockets of [true, false]) {
+      setup = await startLoopback({ clock, providerOverrides: { supportsWebSockets } }, { answerChars: 400 });
+      reads = 0;
+      const events = await drain(setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, noopClientTelemetry)));
+      const deltas = events.filter((event) => event.type === 'output_text_delta').length;
+      expect(deltas).toBeGreaterThan(50);
+      // A handful of reads per request (attempt timing, socket age), none for telemetry per
+      // event; the WebSocket notes each frame's arrival once (idle tracking for reuse).
+      const perEvent = supportsWebSockets ? events.length : 0;
+      expect(reads).toBeLessThan(perEvent + 20);
+      await setup.close();
+      setup = undefined;
+    }
+  });
+
+  it('safeTelemetry keeps the no-op as it is and carries wantsStreamEvents over', () => {
+    expect(safeTelemetry(noopClientTelemetry)).toBe(noopClientTelemetry);
+    expect(noopClientTelemetry.wantsStreamEvents).toBe(false);
+    expect(safeTelemetry(Object.assign(new RecordingTelemetry(), { wantsStreamEvents: false })).wantsStreamEvents).toBe(false);
+    expect(safeTelemetry(new RecordingTelemetry()).wantsStreamEvents).toBeUndefined();
   });
 });

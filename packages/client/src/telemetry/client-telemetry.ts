@@ -148,6 +148,14 @@ export interface StreamRetryRecord {
  * `@modelwire/otel` implements this interface; {@link noopClientTelemetry} ignores everything.
  */
 export interface ClientTelemetry {
+  /**
+   * Optional. `false` tells the client that {@link ClientTelemetry.onStreamEvent} does nothing
+   * with its records, so the client skips the per-event work (a clock read, a record and a
+   * call for every SSE event or WebSocket frame) on the hot path. Read once when a request
+   * starts; `undefined` or `true` means every event is reported. {@link noopClientTelemetry}
+   * sets it to `false`.
+   */
+  readonly wantsStreamEvents?: boolean;
   /** A request attempt finished its request phase (status received, or failed before it). */
   onRequestAttempt(record: RequestAttemptRecord): void;
   /** A stream event arrived (SSE event or WebSocket frame). */
@@ -178,6 +186,7 @@ export interface ClientTelemetry {
 
 /** A {@link ClientTelemetry} that reports nothing. */
 export const noopClientTelemetry: ClientTelemetry = Object.freeze({
+  wantsStreamEvents: false,
   onRequestAttempt(): void {},
   onStreamEvent(): void {},
   onWebSocketConnect(): void {},
@@ -191,9 +200,11 @@ export const noopClientTelemetry: ClientTelemetry = Object.freeze({
 
 /**
  * Wraps a telemetry handle so that an implementation that throws never breaks a request.
- * Used internally on every report.
+ * Used internally on every report. {@link noopClientTelemetry} cannot throw and is returned
+ * unchanged; `wantsStreamEvents` is carried over.
  */
 export function safeTelemetry(telemetry: ClientTelemetry): ClientTelemetry {
+  if (telemetry === noopClientTelemetry) return telemetry;
   const guard =
     <T>(report: (record: T) => void) =>
     (record: T): void => {
@@ -203,7 +214,14 @@ export function safeTelemetry(telemetry: ClientTelemetry): ClientTelemetry {
         // Telemetry must never affect the request.
       }
     };
+  let wantsStreamEvents: boolean | undefined;
+  try {
+    wantsStreamEvents = telemetry.wantsStreamEvents;
+  } catch {
+    // A throwing getter counts as "not set": every event is reported (and guarded).
+  }
   return {
+    ...(wantsStreamEvents === undefined ? {} : { wantsStreamEvents }),
     onRequestAttempt: guard(telemetry.onRequestAttempt),
     onStreamEvent: guard(telemetry.onStreamEvent),
     onWebSocketConnect: guard(telemetry.onWebSocketConnect),

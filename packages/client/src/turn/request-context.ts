@@ -39,6 +39,8 @@ export class RequestContext {
   /** Their fingerprint, for the continuation check. */
   readonly fieldsFingerprint: string;
   readonly #queue: EventQueue<ResponseEvent>;
+  /** Whether the telemetry wants `onStreamEvent` (read once; the no-op does not). */
+  readonly #reportEvents: boolean;
   #streaming = false;
   #lastEventAt = 0;
 
@@ -57,6 +59,7 @@ export class RequestContext {
     this.prompt = prompt;
     this.turn = turn;
     this.telemetry = telemetry;
+    this.#reportEvents = telemetry.wantsStreamEvents !== false;
     this.#queue = queue;
     this.signal = signal;
     this.options = options;
@@ -76,13 +79,15 @@ export class RequestContext {
     this.#lastEventAt = this.services.clock.now();
   }
 
-  /** Decodes one payload and reports it; an undecodable payload is a retryable `decode_failed`. */
+  /** Decodes one payload and reports it (unless the telemetry does not want events); an undecodable payload is a retryable `decode_failed`. */
   decode(text: string, transport: TransportKind): StreamEvent {
     const decoded = decodeEvent(text);
-    const now = this.services.clock.now();
     if (!decoded.ok) {
       throw new ModelwireError(ErrorCode.DecodeFailed, `undecodable ${transport} event (${decoded.error.reason}): ${decoded.error.message}`, { retryable: true });
     }
+    // Nobody listening: no clock read, no record, no call per event.
+    if (!this.#reportEvents) return decoded.event;
+    const now = this.services.clock.now();
     const kind = decoded.event.type === 'unknown' ? decoded.event.originalType : decoded.event.type;
     this.telemetry.onStreamEvent({ transport, kind, durationMs: now - this.#lastEventAt });
     this.#lastEventAt = now;
