@@ -79,21 +79,48 @@ function applies(fault: SoakFault, target: FaultTarget): boolean {
   return true;
 }
 
-/** A fault rule injecting a random applicable fault into `rate` of the targets, with counters. */
+/** The conversation a handshake or request belongs to (`session_id` header, `prompt_cache_key`). */
+function conversationOf(target: FaultTarget): string | undefined {
+  if (target.phase === 'handshake') {
+    const header = target.headers['session_id'];
+    return typeof header === 'string' ? header : undefined;
+  }
+  const key = (target.body as { prompt_cache_key?: unknown } | undefined)?.prompt_cache_key;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** Targets of one conversation after a 401 during which no other 401 is injected into it. */
+const UNAUTHORIZED_SPACING = 16;
+
+/**
+ * A fault rule injecting a random applicable fault into `rate` of the targets, with counters.
+ *
+ * A 401 is not injected into a conversation within {@link UNAUTHORIZED_SPACING} targets of the
+ * previous one: the client refreshes its token once per request, and a second 401 among the
+ * attempts of one request is, by design, a fatal `unauthorized`. The mix tests the refresh, not
+ * that rule (the fault matrix does).
+ */
 export function createFaultInjector(rate: number, random: () => number): { rule: FaultRule; injected: Map<string, number>; targets: { handshakes: number; requests: number } } {
   const injected = new Map<string, number>();
   const targets = { handshakes: 0, requests: 0 };
+  /** Per conversation: targets seen since its last 401 fault. */
+  const sinceUnauthorized = new Map<string, number>();
   const rule: FaultRule = (target) => {
     if (target.phase === 'handshake') targets.handshakes += 1;
     else targets.requests += 1;
+    const conversation = conversationOf(target);
+    const since = conversation === undefined ? undefined : sinceUnauthorized.get(conversation);
+    const after401 = since !== undefined && since < UNAUTHORIZED_SPACING;
+    if (conversation !== undefined && since !== undefined) sinceUnauthorized.set(conversation, since + 1);
     if (random() >= rate) return undefined;
-    const candidates = SOAK_FAULTS.filter((fault) => applies(fault, target));
+    const candidates = SOAK_FAULTS.filter((fault) => applies(fault, target) && !(after401 && fault.fault.kind === 'unauthorized-until-token-changes'));
     const total = candidates.reduce((sum, fault) => sum + fault.weight, 0);
     let pick = random() * total;
     for (const candidate of candidates) {
       pick -= candidate.weight;
       if (pick < 0) {
         injected.set(candidate.name, (injected.get(candidate.name) ?? 0) + 1);
+        if (conversation !== undefined && candidate.fault.kind === 'unauthorized-until-token-changes') sinceUnauthorized.set(conversation, 0);
         return candidate.fault;
       }
     }

@@ -4,7 +4,8 @@
 //
 //   node tools/bench/src/soak.ts [--sessions N] [--turns N] [--fault-rate R] [--seed N] [--http-share R] [--server-process]
 //
-// Reported: turns completed and failed (failures must carry one of the injected fatal codes),
+// Reported: turns completed and failed (a failure must carry one of the injected fatal codes or
+// be a retryable error after every retry: several faults in a row on one request),
 // stream retries, extra requests, fallbacks to HTTP, lost and duplicated history items (must be
 // 0), tool runs that do not match committed calls (must be 0), sticky-routing violations (must
 // be 0), server connections and process handles open after close (must be 0), and RSS growth.
@@ -47,7 +48,12 @@ export interface SoakReport {
   readonly turnsCompleted: number;
   /** Failed turns by error code. */
   readonly turnsFailed: Readonly<Record<string, number>>;
-  /** Failed turns whose code is not one of the injected fatal faults' (must be 0). */
+  /**
+   * Failed turns that ran out of retries: a retryable error after every retry of both budgets
+   * (several faults in a row on one request). Expected at high fault rates, rare at 10 %.
+   */
+  readonly budgetExhausted: number;
+  /** Failed turns that neither carry an injected fatal fault's code nor ran out of retries (must be 0). */
   readonly unexpectedFailures: number;
   readonly unexpectedFailureSamples: readonly string[];
   /** `retrying` events: streams the turn loop sent again. */
@@ -175,6 +181,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   const failed: Record<string, number> = {};
   const unexpectedSamples: string[] = [];
   let unexpectedFailures = 0;
+  let budgetExhausted = 0;
   let turnsCompleted = 0;
   let streamRetries = 0;
   let fallbacks = 0;
@@ -236,7 +243,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
           } catch (error) {
             const code = String((error as { code?: unknown }).code ?? (error as Error).name);
             failed[code] = (failed[code] ?? 0) + 1;
-            if (!EXPECTED_FATAL_CODES.has(code)) {
+            if ((error as { retryable?: unknown }).retryable === true) {
+              budgetExhausted += 1;
+            } else if (!EXPECTED_FATAL_CODES.has(code)) {
               unexpectedFailures += 1;
               if (unexpectedSamples.length < 5) unexpectedSamples.push(`${code}: ${(error as Error).message}`);
             }
@@ -282,6 +291,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
     turnsPlanned: sessionCount * turns,
     turnsCompleted,
     turnsFailed: failed,
+    budgetExhausted,
     unexpectedFailures,
     unexpectedFailureSamples: unexpectedSamples,
     streamRetries,
@@ -323,7 +333,7 @@ export function formatSoakReport(report: SoakReport): string[] {
   return [
     `Soak: ${report.sessions} concurrent sessions × ${report.turnsPlanned / report.sessions} tool-loop turns, ${report.faultsTotal} faults injected into ${report.faultTargets.handshakes} handshakes + ${report.faultTargets.requests} requests (node ${process.version}, ${(report.wallMs / 1000).toFixed(1)} s, server ${report.serverInChildProcess ? 'in a child process' : 'in the same process'})`,
     `  turns completed        ${report.turnsCompleted} / ${report.turnsPlanned}`,
-    `  turns failed           ${failedTotal} ${JSON.stringify(report.turnsFailed)} (unexpected: ${report.unexpectedFailures}${report.unexpectedFailureSamples.length > 0 ? `: ${report.unexpectedFailureSamples.join('; ')}` : ''})`,
+    `  turns failed           ${failedTotal} ${JSON.stringify(report.turnsFailed)} (out of retries: ${report.budgetExhausted}; unexpected: ${report.unexpectedFailures}${report.unexpectedFailureSamples.length > 0 ? `: ${report.unexpectedFailureSamples.join('; ')}` : ''})`,
     `  stream retries         ${report.streamRetries}`,
     `  requests               ${report.requests} (${report.extraRequests} beyond the completed ones), ${report.handshakes} handshakes`,
     `  fallbacks to HTTP      ${report.fallbacks}`,
