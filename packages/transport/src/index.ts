@@ -43,4 +43,4 @@ export { compressZstd, type RequestCompression } from './http/request-compressio
 
 // WebSocket
 export { connectWebSocket, type ConnectWebSocketOptions, type WebSocketFactory } from './ws/connect-websocket.js';
-export { WebSocketConnection, type ReceiveOptions, type SendOptions, type WebSocketConnectionSettings } from './ws/websocket-connection.js';
+export { WebSocketConnection, type PingOptions, type ReceiveOptions, type SendOptions, type WebSocketConnectionSettings } from './ws/websocket-connection.js';

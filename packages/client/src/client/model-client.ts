@@ -76,11 +76,19 @@ export interface ModelClientOptions {
   /** How long a ping waits for its pong, in milliseconds. Default 10 000. */
   readonly pongTimeoutMs?: number;
   /**
-   * For connectors whose sockets offer an on-demand ping: ping-check a socket idle for longer
-   * than this before reusing it, in milliseconds. `0` checks before every reuse. Default 30 000.
+   * Ping-check a socket idle for longer than this before a request reuses it, in
+   * milliseconds (measured with `clock`); a socket whose pong does not arrive within
+   * `pongTimeoutMs` is closed and the request opens a new one, without using its retry budget.
+   * `0` checks before every reuse. Default {@link DEFAULT_HEALTH_CHECK_AFTER_IDLE_MS} (10 s):
+   * a socket used within the last seconds is trusted, a longer silence may hide a dead peer
+   * that the keep-alive pings have not caught yet. Applies to connectors whose sockets offer
+   * `ping` (the default one does).
    */
   readonly healthCheckAfterIdleMs?: number;
 }
+
+/** Default idle time after which a socket is ping-checked before reuse: 10 seconds. */
+export const DEFAULT_HEALTH_CHECK_AFTER_IDLE_MS = 10_000;
 
 /** Default age at which a socket is rotated: 55 minutes (the provider's limit is 60). */
 export const DEFAULT_MAX_CONNECTION_AGE_MS = 55 * 60 * 1000;
@@ -147,7 +155,7 @@ export class ModelClient implements AsyncDisposable {
     };
     this.#socket = new SessionSocket(connect, {
       maxAgeMs: options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS,
-      healthCheckAfterIdleMs: options.healthCheckAfterIdleMs ?? 30_000,
+      healthCheckAfterIdleMs: options.healthCheckAfterIdleMs ?? DEFAULT_HEALTH_CHECK_AFTER_IDLE_MS,
       pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
     });
     // Fallback drops the socket and, with it, all continuation state.

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 import type { ResponseItem } from '../types/prompt.js';
+import { createTransportWebSocketConnector } from '../wire/transport-websocket.js';
+import type { WireSocketConnector } from '../wire/wire-types.js';
 
 let setup: LoopbackSetup | undefined;
 afterEach(async () => {
@@ -45,6 +47,76 @@ describe('socket reuse and health', () => {
     expect(telemetry.connects.map((connect) => connect.reused)).toEqual([false]);
     expect(telemetry.decisions.at(-1)).toMatchObject({ mode: 'full', reason: 'new_connection' });
     expect(telemetry.attempts.filter((attempt) => attempt.error !== null)).toEqual([]);
+  });
+
+  it('pings a socket idle past the threshold before reuse: a half-open one is replaced and the turn succeeds on a new socket', async () => {
+    const clock = manualClock();
+    // Keep-alive pings far apart: only the on-demand check can find the dead peer. A short idle
+    // timeout makes a reuse of the dead socket fail quickly instead of hanging.
+    setup = await startLoopback({ clock, pingIntervalMs: 600_000, pongTimeoutMs: 100, healthCheckAfterIdleMs: 10_000, providerOverrides: { streamIdleTimeoutMs: 2_000 } });
+    const history: ResponseItem[] = [userMessage('one')];
+    const turn = setup.client.newTurn();
+    const first = await turn.stream(prompt(history), turnContext()).result;
+    history.push(...first.output, userMessage('two'));
+    // The next response completes, then that socket goes half-open (TCP up, nothing answered).
+    setup.server.faults.next({ kind: 'half-open', afterEvents: 100_000 }, { on: 'websocket' });
+    const second = await turn.stream(prompt(history), turnContext()).result;
+    history.push(...second.output, userMessage('three'));
+    clock.advance(10_001);
+    const telemetry = new RecordingTelemetry();
+    const third = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    expect(third.transport).toBe('websocket');
+    expect(third.incremental).toBe(false);
+    expect(setup.server.recording.counters.handshakes).toBe(2);
+    expect(telemetry.connects).toEqual([expect.objectContaining({ reused: false, error: null })]);
+    expect(telemetry.attempts).toEqual([expect.objectContaining({ attempt: 1, error: null })]);
+    expect(telemetry.decisions.at(-1)).toMatchObject({ mode: 'full', reason: 'new_connection' });
+  });
+
+  it('reuses a healthy socket that was idle past the threshold (ping answered, one handshake)', async () => {
+    const clock = manualClock();
+    // The default connector, with its on-demand pings counted.
+    const base = createTransportWebSocketConnector({ pingIntervalMs: 600_000, pongTimeoutMs: 1_000 });
+    const pings: string[] = [];
+    const webSocketConnector: WireSocketConnector = async (url, options) => {
+      const socket = await base(url, options);
+      return {
+        get upgradeHeaders() {
+          return socket.upgradeHeaders;
+        },
+        get isOpen() {
+          return socket.isOpen;
+        },
+        send: (text) => socket.send(text),
+        listen: (onFrame, onClose) => socket.listen(onFrame, onClose),
+        close: (code, reason) => socket.close(code, reason),
+        ...(socket.ping === undefined
+          ? {}
+          : {
+              ping: async (timeoutMs: number, signal?: AbortSignal) => {
+                await socket.ping?.(timeoutMs, signal);
+                pings.push('pong');
+              },
+            }),
+      };
+    };
+    setup = await startLoopback({ clock, webSocketConnector, pongTimeoutMs: 1_000, healthCheckAfterIdleMs: 10_000 });
+    const history: ResponseItem[] = [userMessage('one')];
+    const turn = setup.client.newTurn();
+    const telemetry = new RecordingTelemetry();
+    const first = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    history.push(...first.output, userMessage('two'));
+    clock.advance(5_000);
+    const second = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    history.push(...second.output, userMessage('three'));
+    // Used 5 s ago: trusted without a ping.
+    expect(pings).toEqual([]);
+    clock.advance(60_000);
+    const third = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
+    expect(pings).toEqual(['pong']);
+    expect(third.incremental).toBe(true);
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.connects.map((connect) => connect.reused)).toEqual([false, true, true]);
   });
 
   it('rotates the socket before the age limit, between requests, and sends in full on the new one', async () => {

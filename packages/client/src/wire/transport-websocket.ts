@@ -18,7 +18,7 @@ export interface WebSocketKeepAliveOptions {
  * A {@link WireSocket} over the transport package's `WebSocketConnection`: one reader loop
  * hands every text frame to the listener, and the connection's failure (or its close) to the
  * close listener. Liveness (ping/pong) is the transport's; `isOpen` turns false as soon as a
- * pong is missed.
+ * pong is missed, and `ping` offers the on-demand check made before an idle socket is reused.
  */
 class TransportWireSocket implements WireSocket {
   readonly #connection: WebSocketConnection;
@@ -51,6 +51,11 @@ class TransportWireSocket implements WireSocket {
         onClose(ModelwireError.isInstance(error) ? error : new ConnectionClosedError({ cause: error }));
       }
     })();
+  }
+
+  ping(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    // On a missed pong the transport fails the connection (`PongTimeoutError`) and terminates it.
+    return this.#connection.ping({ timeoutMs, ...(signal === undefined ? {} : { signal }) });
   }
 
   close(code?: number, reason?: string): Promise<void> {

@@ -10,7 +10,7 @@ export interface SocketHealthOptions {
   readonly maxAgeMs: number;
   /**
    * A socket idle for longer than this is ping-checked before it is reused, in milliseconds.
-   * `0` checks before every reuse. Default 30 000.
+   * `0` checks before every reuse. Default 10 000 (`DEFAULT_HEALTH_CHECK_AFTER_IDLE_MS`).
    */
   readonly healthCheckAfterIdleMs: number;
   /** How long a health-check ping waits for its pong, in milliseconds. Default 5 000. */

@@ -252,3 +252,67 @@ describe('connectWebSocket: failures after open', () => {
     expect(await serverClose).toBe(1003);
   });
 });
+
+describe('WebSocketConnection.ping: on-demand liveness check', () => {
+  it('resolves when the pong arrives and leaves the connection open', async () => {
+    const serverSide = server.nextConnection();
+    const connection = await connect();
+    const { socket } = await serverSide;
+    const received = new Promise<string>((resolve) => socket.once('message', (data: Buffer) => resolve(data.toString('utf8'))));
+    await connection.ping({ timeoutMs: 1_000 });
+    await Promise.all([connection.ping(), connection.ping({ timeoutMs: 2_000 })]);
+    expect(connection.isOpen).toBe(true);
+    // Still usable for frames afterwards.
+    await connection.send({ type: 'after-ping' });
+    expect(JSON.parse(await received)).toEqual({ type: 'after-ping' });
+  });
+
+  it('on a half-open socket (peer never answers pings) rejects with PongTimeoutError and closes the connection', async () => {
+    const silentServer = await startWsServer({ autoPong: false });
+    cleanups.push(() => silentServer.close());
+    const serverSide = silentServer.nextConnection();
+    const connection = await connect({ pongTimeoutMs: 60_000 }, silentServer.url);
+    const { socket } = await serverSide;
+    const serverClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const error = await connection.ping({ timeoutMs: 80 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PongTimeoutError);
+    expect(error).toMatchObject({ code: 'pong_timeout', timeoutMs: 80, retryable: true });
+    expect(connection.isOpen).toBe(false);
+    expect(connection.closeError).toBe(error);
+    await serverClosed;
+    // A reader sees the same error, and a later ping or send fails at once.
+    const { error: readError } = await readAll(connection);
+    expect(readError).toBe(error);
+    await expect(connection.ping()).rejects.toBe(error);
+    await expect(connection.send('x')).rejects.toBe(error);
+  });
+
+  it('an aborted ping rejects with AbortError and the connection stays open', async () => {
+    const silentServer = await startWsServer({ autoPong: false });
+    cleanups.push(() => silentServer.close());
+    const connection = await connect({}, silentServer.url);
+    const controller = new AbortController();
+    const pending = connection.ping({ timeoutMs: 5_000, signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+    expect(connection.isOpen).toBe(true);
+    await expect(connection.ping({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('a ping pending when the connection closes rejects (ClosedError after our close, the close error after the peer closed)', async () => {
+    const silentServer = await startWsServer({ autoPong: false });
+    cleanups.push(() => silentServer.close());
+    const ours = await connect({}, silentServer.url);
+    const pendingOurs = ours.ping({ timeoutMs: 5_000 }).catch((caught: unknown) => caught);
+    await ours.close();
+    expect(await pendingOurs).toBeInstanceOf(ClosedError);
+
+    const serverSide = silentServer.nextConnection();
+    const theirs = await connect({}, silentServer.url);
+    const { socket } = await serverSide;
+    const pendingTheirs = theirs.ping({ timeoutMs: 5_000 }).catch((caught: unknown) => caught);
+    socket.close(1001, 'going away');
+    expect(await pendingTheirs).toMatchObject({ code: 'connection_closed', closeCode: 1001 });
+    expect(theirs.isOpen).toBe(false);
+  });
+});

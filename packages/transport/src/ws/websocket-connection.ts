@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { toAbortError } from '../abort/abort-helpers.js';
 import { ClosedError } from '../errors/closed-error.js';
+import { ErrorCode } from '../errors/error-codes.js';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { IdleTimeoutError, PongTimeoutError } from '../errors/connection-errors.js';
-import type { ModelwireError } from '../errors/modelwire-error.js';
+import { ModelwireError } from '../errors/modelwire-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
 import { FrameQueue } from './frame-queue.js';
@@ -26,6 +27,20 @@ export interface SendOptions {
   /** Rejects with `AbortError` if aborted before the frame was handed to the socket. */
   signal?: AbortSignal;
 }
+
+/** Options of {@link WebSocketConnection.ping}. */
+export interface PingOptions {
+  /**
+   * How long to wait for the pong, in milliseconds. Default: the connection's `pongTimeoutMs`,
+   * or 10 000 when keep-alive pongs are not timed.
+   */
+  timeoutMs?: number;
+  /** Stops waiting: the ping rejects with `AbortError` and the connection stays open. */
+  signal?: AbortSignal;
+}
+
+/** Default wait of an on-demand {@link WebSocketConnection.ping} without a configured pong timeout. */
+const DEFAULT_PING_TIMEOUT_MS = 10_000;
 
 /** Liveness and buffering settings, resolved by `connectWebSocket`. */
 export interface WebSocketConnectionSettings {
@@ -69,6 +84,8 @@ export class WebSocketConnection implements AsyncDisposable {
   #closeError: ModelwireError | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Waiters of on-demand pings; any pong settles all of them. */
+  readonly #pongWaiters = new Set<{ resolve: () => void; reject: (error: unknown) => void }>();
 
   /** @internal Use `connectWebSocket`; the socket must already be open. */
   constructor(socket: WebSocket, upgrade: IncomingMessage | undefined, openedAt: number, settings: WebSocketConnectionSettings) {
@@ -89,7 +106,7 @@ export class WebSocketConnection implements AsyncDisposable {
       resume: () => socket.resume(),
     });
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
-    socket.on('pong', () => this.#clearPongTimer());
+    socket.on('pong', () => this.#onPong());
     socket.on('error', (error: Error) => this.#onError(error));
     socket.on('close', (code: number, reason: Buffer) => this.#onClose(code, reason));
     if (settings.pingIntervalMs !== null) {
@@ -189,6 +206,58 @@ export class WebSocketConnection implements AsyncDisposable {
     await this.#closed;
   }
 
+  /**
+   * On-demand liveness check (for example before reusing an idle connection): sends a ping and
+   * resolves when a pong arrives. When no pong arrives within `timeoutMs` the connection is
+   * considered dead: it fails with `PongTimeoutError` (its `closeError`; `isOpen` turns false,
+   * the socket is terminated) and the ping rejects with that error.
+   *
+   * @throws the `closeError` (or `ClosedError`) when the connection is not open or closes
+   *   meanwhile; `AbortError` (the connection stays open); a `busy` error while frames are
+   *   buffered unread and the socket is paused for backpressure (a paused socket cannot see
+   *   its pong: read the frames first).
+   */
+  ping(options: PingOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(toAbortError(signal.reason));
+    if (!this.#isOpen) return Promise.reject(this.#closeError ?? new ClosedError('the WebSocket connection'));
+    if (this.#queue.paused) return Promise.reject(new ModelwireError(ErrorCode.Busy, 'the connection is paused with unread frames; read them before pinging'));
+    const timeoutMs = options.timeoutMs ?? this.#settings.pongTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+    return new Promise<void>((resolve, reject) => {
+      const settle = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#pongWaiters.delete(waiter);
+      };
+      const waiter = {
+        resolve: () => {
+          settle();
+          resolve();
+        },
+        reject: (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      };
+      const onAbort = (): void => waiter.reject(toAbortError(signal?.reason));
+      const timer = setTimeout(() => {
+        const error = new PongTimeoutError(timeoutMs);
+        this.#fail(error);
+        this.#socket.terminate();
+        // #fail rejected every waiter with the close error; this one too, unless it had already failed.
+        waiter.reject(this.#closeError ?? error);
+      }, timeoutMs);
+      this.#pongWaiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        this.#socket.ping();
+      } catch (error) {
+        this.#fail(new ConnectionClosedError({ cause: error }));
+        waiter.reject(this.#closeError ?? new ConnectionClosedError({ cause: error }));
+      }
+    });
+  }
+
   /** Same as {@link close} with 1000, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
@@ -255,6 +324,11 @@ export class WebSocketConnection implements AsyncDisposable {
     }
   }
 
+  #onPong(): void {
+    this.#clearPongTimer();
+    for (const waiter of [...this.#pongWaiters]) waiter.resolve();
+  }
+
   #clearPongTimer(): void {
     if (this.#pongTimer === undefined) return;
     clearTimeout(this.#pongTimer);
@@ -271,6 +345,8 @@ export class WebSocketConnection implements AsyncDisposable {
   #markClosed(error: ModelwireError | undefined): void {
     this.#isOpen = false;
     this.#stopTimers();
+    const pingError = error ?? new ClosedError('the WebSocket connection');
+    for (const waiter of [...this.#pongWaiters]) waiter.reject(pingError);
     if (error === undefined) this.#queue.end();
     else this.#queue.fail(error);
   }
