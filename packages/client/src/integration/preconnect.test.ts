@@ -63,4 +63,31 @@ describe('pre-connect and warm-up', () => {
     expect(await setup.client.newTurn().prewarm(prompt([]), turnContext())).toBeNull();
     expect(setup.server.recording.requests).toHaveLength(0);
   });
+
+  it('prewarm resolves null when the upgrade of its own socket is refused with 426 (the session is HTTP from then on)', async () => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'refuse-upgrade', status: 426 });
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    expect(await turn.prewarm(prompt([userMessage('hi')]), turnContext({}, telemetry))).toBeNull();
+    expect(setup.client.usesWebSocket).toBe(false);
+    expect(telemetry.fallbacks).toEqual([{ from: 'responses_websocket', to: 'responses_http', reason: 'upgrade_required' }]);
+    expect(telemetry.boundaries).toEqual(['start:responses', 'end:responses:completed']);
+    // Nothing went out over HTTP for the warm-up; the next request of the turn uses HTTP.
+    expect(setup.server.recording.requests).toHaveLength(0);
+    const result = await turn.stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(await turn.prewarm(prompt([userMessage('hi')]), turnContext())).toBeNull();
+  });
+
+  it('prewarm resolves null when its WebSocket request budget runs out and the session moves to HTTP', async () => {
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 1 } });
+    const refuse = setup.server.faults.use((target) => (target.phase === 'handshake' ? { kind: 'refuse-upgrade', status: 503, headers: { 'retry-after-ms': '1' } } : undefined));
+    const telemetry = new RecordingTelemetry();
+    expect(await setup.client.newTurn().prewarm(prompt([userMessage('hi')]), turnContext({}, telemetry))).toBeNull();
+    refuse();
+    expect(setup.client.usesWebSocket).toBe(false);
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toHaveLength(1);
+    expect(setup.server.recording.requests).toHaveLength(0);
+  });
 });

@@ -6,6 +6,7 @@ import type { Prompt } from '../types/prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { EventQueue } from './event-queue.js';
 import { RequestContext } from './request-context.js';
+import { WarmUpSkipped } from './request-errors.js';
 import { RequestRun } from './request-run.js';
 import { ResponseStream, type CompletedResponse } from './response-stream.js';
 import { StickyRoutingToken } from './sticky-routing-token.js';
@@ -62,13 +63,20 @@ export class ModelClientSession implements AsyncDisposable {
    * Warm-up: sends the prompt with `generate: false` over the WebSocket so the server prepares
    * instructions, tools and input; the response id becomes the base of the next request, which
    * then sends only new items. Resolves with that id, or `null` when the session uses HTTP (no
-   * warm-up there).
+   * warm-up there), also when it switched to HTTP during this warm-up (a 426 on the upgrade,
+   * or the WebSocket request budget running out): the request is then reported as completed
+   * without a response id.
    */
   async prewarm(prompt: Prompt, turnContext: TurnContext, options: StreamOptions = {}): Promise<string | null> {
     if (!this.#services.webSocketsEnabled || this.#services.fallback.isActive) return null;
     const stream = this.#start(prompt, turnContext, options, false);
-    const result = await stream.result;
-    return result.responseId;
+    try {
+      const result = await stream.result;
+      return result.responseId;
+    } catch (error) {
+      if (error instanceof WarmUpSkipped) return null;
+      throw error;
+    }
   }
 
   /**
@@ -124,6 +132,12 @@ export class ModelClientSession implements AsyncDisposable {
       },
       (error: unknown) => {
         finish();
+        if (error instanceof WarmUpSkipped) {
+          // Not a failure: the session is on HTTP now and a warm-up has nothing to do there.
+          telemetry.onRequestEnd?.({ endpoint: 'responses', outcome: 'completed', error: null, responseId: null });
+          queue.end();
+          throw error;
+        }
         telemetry.onRequestEnd?.({
           endpoint: 'responses',
           outcome: combined.signal.aborted ? 'aborted' : 'failed',

@@ -13,6 +13,17 @@ export class FallbackTrigger extends Error {
   }
 }
 
+/**
+ * Ends a warm-up without a request: the session uses HTTP (or has just switched to it, for
+ * example on a 426 during the warm-up's own upgrade), and HTTP has no warm-up. `prewarm`
+ * answers it with `null`.
+ */
+export class WarmUpSkipped extends Error {
+  constructor() {
+    super('no warm-up over HTTP');
+  }
+}
+
 /** A response the server itself ended with a failure (the socket stays clean). */
 export class ResponseEndedError extends Error {
   readonly failure: ModelwireError;

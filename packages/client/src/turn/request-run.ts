@@ -2,7 +2,7 @@ import { ErrorCode, HttpStatusError, ModelwireError, delay, toAbortError } from 
 import { attemptHttp } from '../http/http-attempt.js';
 import { attemptWebSocket } from '../ws/websocket-attempt.js';
 import type { RequestContext } from './request-context.js';
-import { FallbackTrigger } from './request-errors.js';
+import { FallbackTrigger, WarmUpSkipped } from './request-errors.js';
 import { decideRetry } from './retry-policy.js';
 import type { CompletedResponse } from './response-stream.js';
 
@@ -27,7 +27,8 @@ export class RequestRun {
     let connectionLimitRetried = false;
     for (;;) {
       const useWebSocket = services.webSocketsEnabled && !services.fallback.isActive;
-      if (!useWebSocket && !context.options.generate) throw new ModelwireError(ErrorCode.InvalidArgument, 'a warm-up needs the WebSocket transport');
+      // A warm-up exists only on the WebSocket; once the session is on HTTP there is nothing to do.
+      if (!useWebSocket && !context.options.generate) throw new WarmUpSkipped();
       const attemptStarted = services.clock.now();
       const report = (error: unknown, willRetry: boolean): void =>
         telemetry.onRequestAttempt({

@@ -141,12 +141,8 @@ export class Session implements AsyncDisposable {
       this.#withContext(settings, controller.signal, async (context) => {
         const turn = this.services.client.newTurn();
         try {
+          // `null` also when the session switched to HTTP during the warm-up (426, budget spent).
           return await turn.prewarm({ ...promptSettings(this.#config, this.services.tools), input: this.services.history.items }, context, { signal: controller.signal });
-        } catch (error) {
-          // The client rejects (`invalid_argument`) instead of answering `null` when the
-          // session switched to HTTP during the warm-up (426): there is nothing to warm then.
-          if (!controller.signal.aborted && !this.services.client.usesWebSocket) return null;
-          throw error;
         } finally {
           await turn.close();
         }
