@@ -1,4 +1,4 @@
-import { ContextWindowExceededError } from '@modelwire/protocol';
+import { ContextWindowExceededError, StreamIncompleteError } from '@modelwire/protocol';
 import type { Fault, FaultTarget } from '@modelwire/client/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, shellTool, startSession, streamedText, TurnTelemetryLog, type SessionSetup } from '../__fixtures__/session-fixtures.js';
@@ -95,6 +95,29 @@ describe('stream retries', () => {
     expect(session.history.map((item) => item.type)).toEqual(['message', 'reasoning', 'function_call', 'function_call_output']);
     // The session goes on.
     expect((await session.submit('still there?').result).finalMessage).toBe('You said: still there?');
+  });
+
+  it.each([
+    ['websocket', 'max_output_tokens'],
+    ['http', 'max_output_tokens'],
+    ['websocket', 'content_filter'],
+  ] as const)('over %s, response.incomplete (%s) ends the turn with a typed error: not re-streamed, nothing partial committed', async (transport, reason) => {
+    setup = await startSession({ webSocket: transport === 'websocket' }, { answerChars: 40 });
+    const { session, server } = setup;
+    server.faults.use(onRequests([0], { kind: 'incomplete', reason, afterEvents: CUT_MID_ANSWER }));
+    const handle = session.submit('hello there');
+    const { events } = await collect(handle);
+    const last = events.at(-1);
+    expect(last?.type).toBe('turn_failed');
+    const error = last?.type === 'turn_failed' ? last.error : undefined;
+    expect(error).toBeInstanceOf(StreamIncompleteError);
+    expect(error).toMatchObject({ code: 'response_incomplete', retryable: false });
+    await expect(handle.result).rejects.toBe(error);
+    expect(retrying(events)).toEqual([]);
+    expect(server.recording.requests).toHaveLength(1);
+    expect(server.recording.requests[0]?.transport).toBe(transport);
+    // Only the user's message; the truncated reasoning and text are not committed.
+    expect(session.history.map((item) => item.type)).toEqual(['message']);
   });
 
   it('switches to HTTP when the WebSocket budget is exhausted mid-turn, once, and stays there with the sticky token', async () => {

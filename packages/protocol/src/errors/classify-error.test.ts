@@ -160,8 +160,10 @@ describe('usage limit reached', () => {
 
 describe('incomplete and cut streams', () => {
   it.each([
-    ['max_output_tokens', true],
+    ['max_output_tokens', false],
     ['content_filter', false],
+    ['unknown', true],
+    ['server_interrupted', true],
   ])('response.incomplete (%s)', (reason, retryable) => {
     expect(classifyIncompleteResponse({ response: { id: 'r', incomplete_details: { reason } } })).toMatchObject({ kind: 'stream_incomplete', source: 'response_incomplete', reason, retryable });
   });

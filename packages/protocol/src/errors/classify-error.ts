@@ -180,9 +180,16 @@ export function classifyFailedResponse(event: Pick<ResponseFailedEvent, 'respons
 }
 
 /**
+ * `response.incomplete` reasons that the same request would meet again: the output limit
+ * (`max_output_tokens`) and the content filter (`content_filter`). Resending only truncates
+ * again, so they are not retryable.
+ */
+const FINAL_INCOMPLETE_REASONS: ReadonlySet<string> = new Set(['max_output_tokens', 'content_filter']);
+
+/**
  * Classifies a `response.incomplete` event: always `stream_incomplete`, with
- * `incomplete_details.reason` as `reason` (and `code`). Retryable except for `content_filter`,
- * which would be cut again.
+ * `incomplete_details.reason` as `reason` (and `code`). Not retryable for `max_output_tokens`
+ * and `content_filter` (a resend would be cut the same way); retryable for any other reason.
  */
 export function classifyIncompleteResponse(event: Pick<ResponseIncompleteEvent, 'response'>, options: ClassifyOptions = {}): ErrorClassification {
   const reason = stringOrUndefined(event.response.incomplete_details?.reason) ?? 'unknown';
@@ -192,7 +199,7 @@ export function classifyIncompleteResponse(event: Pick<ResponseIncompleteEvent, 
     source: 'response_incomplete',
     reason,
     code: reason,
-    retryable: reason !== 'content_filter',
+    retryable: !FINAL_INCOMPLETE_REASONS.has(reason),
     message: `response incomplete: ${reason}`,
     ...(requestId !== undefined ? { requestId } : {}),
   };
