@@ -39,7 +39,7 @@ describe('session-wide fallback to HTTP', () => {
     refuse();
     expect(result.transport).toBe('http');
     expect(setup.server.recording.counters.handshakes).toBe(2);
-    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['retries_exhausted']);
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['request_retries_exhausted']);
     expect(telemetry.attempts.map((attempt) => [attempt.transport, attempt.attempt, attempt.willRetry])).toEqual([
       ['websocket', 1, true],
       ['websocket', 2, false],
@@ -62,9 +62,13 @@ describe('session-wide fallback to HTTP', () => {
     const turn = setup.client.newTurn();
     await turn.stream(prompt([userMessage('hi')]), turnContext()).result;
     expect(setup.client.usesWebSocket).toBe(true);
-    expect(turn.trySwitchToHttpFallback()).toBe(true);
-    expect(setup.client.newTurn().trySwitchToHttpFallback()).toBe(false);
+    const telemetry = new RecordingTelemetry();
+    expect(turn.trySwitchToHttpFallback(telemetry)).toBe(true);
+    expect(setup.client.newTurn().trySwitchToHttpFallback(telemetry)).toBe(false);
     expect(setup.client.usesWebSocket).toBe(false);
+    // The turn loop's budget, told apart from the client's own request-phase budget.
+    expect(setup.client.fallbackReason).toBe('stream_retries_exhausted');
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['stream_retries_exhausted']);
     await waitFor(() => setup?.server.recording.connections.every((connection) => connection.transport !== 'websocket' || connection.closedAt !== undefined) ?? false);
   });
 });

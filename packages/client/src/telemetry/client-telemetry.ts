@@ -77,8 +77,24 @@ export type ContinuationDecisionRecord =
       readonly totalItems: number;
     };
 
-/** Why the session switched from WebSocket to HTTP. */
-export type FallbackReason = 'upgrade_required' | 'retries_exhausted' | 'message_too_big' | 'requested';
+/**
+ * Why the session switched from WebSocket to HTTP.
+ * - `upgrade_required`: the upgrade was refused with 426.
+ * - `request_retries_exhausted`: the client's request-phase retry budget ran out on the WebSocket.
+ * - `stream_retries_exhausted`: the turn loop's stream retry budget ran out on the WebSocket
+ *   (`ModelClientSession.trySwitchToHttpFallback`).
+ * - `message_too_big`: the socket was closed with 1009 for a request.
+ * - `requested`: the application asked for it.
+ * - `retries_exhausted`: no longer reported (kept so that existing consumers still type-check);
+ *   it meant either of the two budgets above.
+ */
+export type FallbackReason =
+  | 'upgrade_required'
+  | 'request_retries_exhausted'
+  | 'stream_retries_exhausted'
+  | 'message_too_big'
+  | 'requested'
+  | 'retries_exhausted';
 
 /** The session-wide switch to HTTP; reported exactly once per session. */
 export interface TransportFallbackRecord {

@@ -82,11 +82,12 @@ export class ModelClientSession implements AsyncDisposable {
   /**
    * Switches the whole session to HTTP (for the turn loop, when its stream retry budget ran out
    * on the WebSocket). Returns `true` when this call flipped the session-wide flag, `false` when
-   * it was already flipped or the session never used WebSockets. Reported once to telemetry.
+   * it was already flipped or the session never used WebSockets. Reported once to telemetry,
+   * with the reason `stream_retries_exhausted`.
    */
   trySwitchToHttpFallback(telemetry?: ClientTelemetry): boolean {
     if (!this.#services.webSocketsEnabled) return false;
-    return this.#services.fallback.activate('retries_exhausted', safeTelemetry(telemetry ?? this.#lastTelemetry));
+    return this.#services.fallback.activate('stream_retries_exhausted', safeTelemetry(telemetry ?? this.#lastTelemetry));
   }
 
   /** Ends the turn: aborts a running request. The session's socket stays with the client. */

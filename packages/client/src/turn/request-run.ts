@@ -75,7 +75,7 @@ export class RequestRun {
           const retryable = ModelwireError.isInstance(error) && error.retryable;
           if (useWebSocket && retryable && retries >= budget) {
             // WebSocket budget exhausted: the session switches to HTTP, with a fresh budget.
-            services.fallback.activate('retries_exhausted', telemetry);
+            services.fallback.activate('request_retries_exhausted', telemetry);
             retries = 0;
             continue;
           }

@@ -32,6 +32,8 @@ export function shellTool(calls: string[] = [], run?: (command: string, signal: 
 export class TurnTelemetryLog {
   readonly scopes: TurnTelemetryScope[] = [];
   readonly fallbacks: string[] = [];
+  /** `onStreamRetry` reports: the turn id, attempt, delay and the error code. */
+  readonly streamRetries: { turnId: string; attempt: number; delayMs: number; code: string | null }[] = [];
   readonly attempts: { turnId: string; transport: string; error: string | null }[] = [];
   /** `end` calls: the turn id and the error code (`null` when it ended normally). */
   readonly ends: { turnId: string; error: string | null }[] = [];
@@ -46,6 +48,8 @@ export class TurnTelemetryLog {
       onContinuationDecision: () => undefined,
       onTransportFallback: (record) => this.fallbacks.push(`${scope.turnId}:${record.reason}`),
       onTokenUsage: () => undefined,
+      onStreamRetry: (record) =>
+        this.streamRetries.push({ turnId: scope.turnId, attempt: record.attempt, delayMs: record.delayMs, code: record.error === null ? null : String((record.error as { code?: unknown }).code) }),
     };
   };
 }

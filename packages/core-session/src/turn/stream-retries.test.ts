@@ -26,7 +26,8 @@ const CUT_MID_ANSWER = 33;
 
 describe('stream retries', () => {
   it('discards the partial output of a cut WebSocket stream and streams the answer again', async () => {
-    setup = await startSession({}, { answerChars: 40 });
+    const telemetry = new TurnTelemetryLog();
+    setup = await startSession({ telemetry: telemetry.factory }, { answerChars: 40 });
     const { session, server } = setup;
     server.faults.use(onRequests([0], { kind: 'close', afterEvents: CUT_MID_ANSWER }));
     const handle = session.submit('hello there');
@@ -35,6 +36,8 @@ describe('stream retries', () => {
     const [retry] = retrying(events);
     expect(retrying(events)).toHaveLength(1);
     expect(retry).toMatchObject({ attempt: 1, max: 5, discardedItems: 1, code: 'connection_closed' });
+    // Reported to the turn's telemetry too, with the same delay.
+    expect(telemetry.streamRetries).toEqual([{ turnId: handle.turnId, attempt: 1, delayMs: retry?.delayMs, code: 'connection_closed' }]);
     // The deltas of the failed attempt were forwarded before the failure; the full answer follows the retry.
     const retryIndex = events.indexOf(retry as SessionEvent);
     expect(streamedText(events.slice(retryIndex))).toBe(result.finalMessage);
@@ -129,7 +132,13 @@ describe('stream retries', () => {
     const { events } = await collect(first);
     const result = await first.result;
     expect(events.filter((event) => event.type === 'retrying' || event.type === 'transport_fallback').map((event) => event.type)).toEqual(['retrying', 'transport_fallback']);
-    expect(events.find((event) => event.type === 'transport_fallback')).toMatchObject({ reason: 'retries_exhausted', turnId: first.turnId });
+    expect(events.find((event) => event.type === 'transport_fallback')).toMatchObject({ reason: 'stream_retries_exhausted', turnId: first.turnId });
+    // One re-stream after a backoff on the WebSocket, one at once over HTTP after the switch.
+    const backoff = retrying(events)[0]?.delayMs;
+    expect(telemetry.streamRetries).toEqual([
+      { turnId: first.turnId, attempt: 1, delayMs: backoff, code: 'connection_closed' },
+      { turnId: first.turnId, attempt: 2, delayMs: 0, code: 'connection_closed' },
+    ]);
     expect(result.finalMessage).toMatch(/^shell returned:/);
     expect(session.history.map((item) => item.type)).toEqual(['message', 'reasoning', 'function_call', 'function_call_output', 'reasoning', 'message']);
     expect(session.services.client.usesWebSocket).toBe(false);
@@ -145,6 +154,7 @@ describe('stream retries', () => {
     // The HTTP request of the first turn replays the token the WebSocket response issued.
     expect(requests[3]?.headers['x-codex-turn-state']).toEqual(expect.any(String));
     expect(server.recording.stickyViolations).toEqual([]);
-    expect(telemetry.fallbacks).toEqual([`${first.turnId}:retries_exhausted`]);
+    expect(telemetry.fallbacks).toEqual([`${first.turnId}:stream_retries_exhausted`]);
+    expect(telemetry.streamRetries).toHaveLength(2);
   });
 });

@@ -32,13 +32,25 @@ export interface StreamRequest {
  * history), a `retrying` event is emitted, and after the server's delay hint (capped) or the
  * backoff the request is sent again. The budget is the provider's `streamMaxRetries` per
  * request and transport: when the WebSocket exhausts it, the session switches to HTTP through
- * the client and HTTP starts with a fresh budget. A fatal error, an exhausted HTTP budget or an
- * abort rejects with the typed error.
+ * the client (fallback reason `stream_retries_exhausted`) and HTTP starts with a fresh budget.
+ * Every re-stream (after a backoff, or at once after that switch) is reported first to the
+ * turn's telemetry with `onStreamRetry` (attempt counted per request, across transports). A
+ * fatal error, an exhausted HTTP budget or an abort rejects with the typed error.
  */
 export async function streamWithRetries(request: StreamRequest): Promise<CompletedResponse> {
   const { services, turn, prompt, context, turnId, signal, emit } = request;
   const max = services.client.provider.streamMaxRetries;
   let retries = 0;
+  /** Re-streams of this request so far, across transports (the `attempt` of `onStreamRetry`). */
+  let restreams = 0;
+  const reportRetry = (error: ModelwireError, delayMs: number): void => {
+    restreams += 1;
+    try {
+      context.telemetry.onStreamRetry?.({ attempt: restreams, delayMs, error });
+    } catch {
+      // Telemetry must not affect the turn.
+    }
+  };
   for (;;) {
     let finishedItems = 0;
     const onWebSocket = services.client.usesWebSocket;
@@ -64,6 +76,8 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
         if (services.client.usesWebSocket && turn.trySwitchToHttpFallback(context.telemetry)) {
           reportFallback(services, turnId, emit);
           retries = 0;
+          // Re-streamed at once, over HTTP.
+          reportRetry(error, 0);
           continue;
         }
         throw error;
@@ -71,6 +85,7 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
       retries += 1;
       const delayMs = retryDelayMs(error, retries, request.backoff);
       emit({ type: 'retrying', turnId, attempt: retries, max, reason: error.message, code: error.code, delayMs, discardedItems: finishedItems });
+      reportRetry(error, delayMs);
       await delay(delayMs, signal);
     } finally {
       reportFallback(services, turnId, emit);
