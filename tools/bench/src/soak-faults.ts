@@ -46,7 +46,7 @@ export const SOAK_FAULTS: readonly SoakFault[] = [
   { name: 'idle stall', on: 'request', weight: 1, fault: { kind: 'stall', afterEvents: 5 } },
   { name: 'malformed JSON', on: 'request', weight: 2, fault: { kind: 'malformed-json', afterEvents: 5 } },
   { name: 'end without terminal event', on: 'request', weight: 1, fault: { kind: 'end-without-terminal', afterEvents: 5 } },
-  { name: 'response.incomplete', on: 'request', weight: 1, fault: { kind: 'incomplete', afterEvents: 5 } },
+  { name: 'response.incomplete (fatal)', on: 'request', weight: 0.3, fault: { kind: 'incomplete', afterEvents: 5 }, fatalCode: 'response_incomplete' },
   { name: 'response.failed server_error', on: 'request', weight: 1, fault: { kind: 'failed', afterEvents: 5 } },
   { name: 'rate_limit_exceeded (nested)', on: 'request', weight: 2, fault: { kind: 'error', code: 'rate_limit_exceeded', afterEvents: 3, message: 'Rate limit reached. Please try again in 30ms.' } },
   { name: 'server_is_overloaded (flat)', on: 'request', weight: 1, fault: { kind: 'error', code: 'server_is_overloaded', shape: 'flat', afterEvents: 3 } },

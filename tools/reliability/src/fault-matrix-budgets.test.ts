@@ -19,7 +19,7 @@ const cells: FaultCell[] = [
     transport: 'websocket',
     provider: { streamMaxRetries: 2 },
     inject: (server) => server.faults.use((target) => (target.phase === 'request' && target.transport === 'websocket' ? { kind: 'close', afterEvents: 6, code: 1011 } : undefined)),
-    expect: { status: 'completed', retries: 2, fallback: 'retries_exhausted', requests: 4, historyTypes: BASIC },
+    expect: { status: 'completed', retries: 2, fallback: 'stream_retries_exhausted', requests: 4, historyTypes: BASIC },
     verify: (context) => {
       expect(context.server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'websocket', 'websocket', 'http']);
       expect(context.session.services.client.usesWebSocket).toBe(false);
@@ -107,7 +107,7 @@ cells.push(
     session: { prewarm: true },
     inject: (server) => server.faults.use((target) => (target.phase === 'request' && isWarmUp(target.body) ? { kind: 'close', afterEvents: 0, code: 1011 } : undefined)),
     // The switch happened before the turn; the turn reports it.
-    expect: { status: 'completed', retries: 0, fallback: 'retries_exhausted', historyTypes: BASIC },
+    expect: { status: 'completed', retries: 0, fallback: 'request_retries_exhausted', historyTypes: BASIC },
     verify: (context) => {
       // 1 + requestMaxRetries warm-up attempts, then the turn over HTTP.
       expect(context.server.recording.requests.map((request) => [request.transport, isWarmUp(request.body)])).toEqual([

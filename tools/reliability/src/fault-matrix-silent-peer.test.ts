@@ -94,7 +94,7 @@ describe('fault matrix: silent peers', () => {
     });
     const outcome = await runTurn(session.submit('hello'));
     expect(outcome.status).toBe('failed');
-    expect(outcome.fallback).toBe('retries_exhausted');
+    expect(outcome.fallback).toBe('request_retries_exhausted');
     expect(outcome.error).toMatchObject({ code: 'idle_timeout', retryable: true });
     expect(session.history.map((item) => item.type)).toEqual(['message']);
     await session.close();

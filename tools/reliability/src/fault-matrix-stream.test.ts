@@ -100,16 +100,16 @@ cells.push(
     expect: { status: 'failed', errorCode: 'payload_too_large', errorName: 'PayloadTooLargeError', retries: 0, requests: 1, historyTypes: ['message'] },
   },
   {
-    name: 'response.incomplete (max_output_tokens) discards the truncated output and is retried',
+    name: 'response.incomplete (max_output_tokens) is a typed error, not retried (a resend is truncated again), nothing committed',
     transport: 'websocket',
     inject: (server) => onRequests(server, [0], { kind: 'incomplete', afterEvents: 4 }),
-    expect: { status: 'completed', retries: 1, requests: 2, historyTypes: BASIC },
+    expect: { status: 'failed', errorCode: 'response_incomplete', errorName: 'StreamIncompleteError', retries: 0, requests: 1, historyTypes: ['message'] },
   },
   {
-    name: 'response.incomplete (max_output_tokens) discards the truncated output and is retried',
+    name: 'response.incomplete (max_output_tokens) is a typed error, not retried (a resend is truncated again), nothing committed',
     transport: 'http',
     inject: (server) => onRequests(server, [0], { kind: 'incomplete', afterEvents: 4 }),
-    expect: { status: 'completed', retries: 1, requests: 2, historyTypes: BASIC },
+    expect: { status: 'failed', errorCode: 'response_incomplete', errorName: 'StreamIncompleteError', retries: 0, requests: 1, historyTypes: ['message'] },
   },
   {
     name: 'response.incomplete (content_filter) is a typed error, not retried, nothing committed',
