@@ -19,6 +19,7 @@ describe('with an SDK registered globally (no tracer or meter passed)', () => {
     expect(metrics.setGlobalMeterProvider(harness.meterProvider)).toBe(true);
     const telemetry = createSessionTelemetry({ conversationId: 'conv-g', sessionSource: { kind: 'ide' }, originator: 'modelwire' });
     const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-g' });
+    expect(turn.wantsStreamEvents).toBe(true);
     turn.onContinuationDecision({ mode: 'full', reason: 'http_transport', sentItems: 1, totalItems: 1 });
     turn.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt: 1, status: 200, durationMs: 3, error: null, willRetry: false });
     turn.onStreamEvent({ transport: 'http', kind: 'response.completed', durationMs: 2 });

@@ -9,7 +9,10 @@ describe('with no OpenTelemetry SDK registered', () => {
     const telemetry = createSessionTelemetry({ conversationId: 'conv-1', sessionSource: { kind: 'exec' }, originator: 'modelwire', recordPrompts: true });
     const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
     expect(turn.span.isRecording()).toBe(false);
+    // Nothing listens: the client is told to skip its per-event clock read and record.
+    expect(turn.wantsStreamEvents).toBe(false);
     const client = safeTelemetry(turn);
+    expect(client.wantsStreamEvents).toBe(false);
     client.onRequestStart?.({ endpoint: 'responses' });
     client.onWebSocketConnect({ durationMs: 3, reused: false, error: null });
     client.onContinuationDecision({ mode: 'full', reason: 'new_connection', sentItems: 1, totalItems: 1 });

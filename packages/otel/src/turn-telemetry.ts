@@ -70,6 +70,15 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     this.#tracker = new RequestTracker(shared, tracing ? this.#context : null, this.#model);
   }
 
+  /**
+   * Whether per-event reports are worth making: `false` with no SDK (neither tracing nor
+   * metrics), so that the client skips its clock read and record per stream event. Fixed for
+   * the turn's lifetime.
+   */
+  get wantsStreamEvents(): boolean {
+    return this.#timed;
+  }
+
   /** The wall clock, or 0 when nothing uses time (no tracing, no metrics). */
   #now(): number {
     return this.#timed ? this.#shared.clock() : 0;

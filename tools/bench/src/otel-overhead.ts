@@ -102,20 +102,24 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
   const withTelemetry = (session: SessionTelemetry | null) => (): void => {
     const turn = session?.forTurn({ model: 'gpt-5.1-codex', turnId: 'turn-bench' });
     const telemetry: ClientTelemetry = safeTelemetry(turn ?? noopClientTelemetry);
-    let lastEventAt = systemClock.now();
+    // As the client does: read once per request whether per-event reports are wanted.
+    const perEvent = telemetry.wantsStreamEvents !== false;
+    let lastEventAt = perEvent ? systemClock.now() : 0;
     let first = true;
     for (const text of texts) {
       const decoded = decodeEvent(text);
       if (!decoded.ok) continue;
-      const now = systemClock.now();
       if (decoded.event.type === 'response.created') {
         telemetry.onWebSocketConnect({ durationMs: first ? 12 : 0, reused: !first, error: null });
         telemetry.onContinuationDecision(first ? { mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } : { mode: 'incremental', sentItems: 1, totalItems: 9 });
         telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
         first = false;
       }
-      telemetry.onStreamEvent({ transport: 'websocket', kind: decoded.event.type, durationMs: now - lastEventAt });
-      lastEventAt = now;
+      if (perEvent) {
+        const now = systemClock.now();
+        telemetry.onStreamEvent({ transport: 'websocket', kind: decoded.event.type, durationMs: now - lastEventAt });
+        lastEventAt = now;
+      }
       for (const event of mapStreamEvent(decoded.event)) {
         if (event.type === 'completed' && event.usage !== undefined) telemetry.onTokenUsage({ ...event.usage, model: 'gpt-5.1-codex', responseId: event.responseId });
         sink ^= event.type.length;
@@ -134,18 +138,21 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
   const reportsOnly = (session: SessionTelemetry | null) => (): void => {
     const turn = session?.forTurn({ model: 'gpt-5.1-codex', turnId: 'turn-bench' });
     const telemetry: ClientTelemetry = safeTelemetry(turn ?? noopClientTelemetry);
-    let lastEventAt = systemClock.now();
+    const perEvent = telemetry.wantsStreamEvents !== false;
+    let lastEventAt = perEvent ? systemClock.now() : 0;
     let first = true;
     for (const kind of kinds) {
-      const now = systemClock.now();
       if (kind === 'response.created') {
         telemetry.onWebSocketConnect({ durationMs: first ? 12 : 0, reused: !first, error: null });
         telemetry.onContinuationDecision(first ? { mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } : { mode: 'incremental', sentItems: 1, totalItems: 9 });
         telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
         first = false;
       }
-      telemetry.onStreamEvent({ transport: 'websocket', kind, durationMs: now - lastEventAt });
-      lastEventAt = now;
+      if (perEvent) {
+        const now = systemClock.now();
+        telemetry.onStreamEvent({ transport: 'websocket', kind, durationMs: now - lastEventAt });
+        lastEventAt = now;
+      }
       if (kind === 'response.completed') telemetry.onTokenUsage({ ...usage, model: 'gpt-5.1-codex', responseId: 'resp_bench' });
     }
     turn?.end();
