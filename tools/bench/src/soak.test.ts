@@ -5,7 +5,7 @@ import { formatSoakReport, runSoak } from './soak.ts';
 
 describe('soak (CI size)', () => {
   it('loses nothing, duplicates nothing and leaves nothing open under random faults', async () => {
-    const report = await runSoak({ sessions: 6, turns: 3, faultRate: 0.3, seed: 7, timeoutMs: 500 });
+    const report = await runSoak({ sessions: 6, turns: 3, faultRate: 0.3, seed: 7, timeoutMs: 1_500 });
     const lines = formatSoakReport(report).join('\n');
     expect(report.faultsTotal, lines).toBeGreaterThan(0);
     expect(report.turnsCompleted + Object.values(report.turnsFailed).reduce((sum, count) => sum + count, 0)).toBe(18);

@@ -2,7 +2,7 @@
 // server while a share of all handshakes and requests hit a random fault (see soak-faults.ts).
 // Every session is a full `@modelwire/core-session` session with pre-connect, telemetry-free.
 //
-//   node tools/bench/src/soak.ts [--sessions N] [--turns N] [--fault-rate R] [--seed N] [--http-share R] [--server-process]
+//   node tools/bench/src/soak.ts [--sessions N] [--turns N] [--fault-rate R] [--seed N] [--http-share R] [--timeout-ms N] [--server-process]
 //
 // Reported: turns completed and failed (a failure must carry one of the injected fatal codes or
 // be a retryable error after every retry: several faults in a row on one request),
@@ -367,6 +367,7 @@ async function main(): Promise<void> {
     ...(numberArgument(args, '--fault-rate') === undefined ? {} : { faultRate: numberArgument(args, '--fault-rate') as number }),
     ...(numberArgument(args, '--seed') === undefined ? {} : { seed: numberArgument(args, '--seed') as number }),
     ...(numberArgument(args, '--http-share') === undefined ? {} : { httpShare: numberArgument(args, '--http-share') as number }),
+    ...(numberArgument(args, '--timeout-ms') === undefined ? {} : { timeoutMs: numberArgument(args, '--timeout-ms') as number }),
     serverInChildProcess: args.includes('--server-process'),
   });
   console.log(`\n${formatSoakReport(report).join('\n')}`);
