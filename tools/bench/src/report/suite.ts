@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ScaleBenchResult } from '../scale.ts';
+import type { SoakReport } from '../soak.ts';
 import type { Measurement } from '../shared/measure.ts';
 import type { ChartData, Headline, Profile, ReportRow, ReportSection } from './report-types.ts';
 
@@ -29,6 +30,20 @@ function runScaleInChild(sessions: number, requestsPerTurn: number): ScaleBenchR
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
   if (child.status !== 0 || !line.startsWith('{')) throw new Error(`scale.ts exited with ${child.status ?? child.signal}: ${child.stderr.trim().slice(-500)}`);
   return JSON.parse(line) as ScaleBenchResult;
+}
+
+/**
+ * Calls `exportName(options)` of a benchmark module in a child Node process (with a real
+ * `--expose-gc`) and returns its JSON result: memory figures then belong to that benchmark
+ * alone, not to the benchmarks that ran before it in this process.
+ */
+function runExportInChild<T>(modulePath: string, exportName: string, options: unknown): T {
+  const url = new URL(modulePath, import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(url)}); const r = await m[${JSON.stringify(exportName)}](${JSON.stringify(options)}); process.stdout.write('\\n' + JSON.stringify(r) + '\\n');`;
+  const child = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '--eval', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`${exportName} in a child process exited with ${child.status ?? child.signal}: ${child.stderr.trim().slice(-500)}`);
+  return JSON.parse(line) as T;
 }
 
 const pick = <T>(profile: Profile, sizes: Record<Profile, T>): T => sizes[profile];
@@ -263,14 +278,13 @@ export const SUITE: readonly SuiteEntry[] = [
     title: 'Soak: concurrent sessions under random faults',
     description: 'Concurrent core-session sessions run tool-loop turns against one loopback server while a share of all handshakes and requests hit a random fault (seeded); part of the sessions start on HTTP. No anchor: these are invariants that must hold under faults. Full and quick runs put the server in a child process, so the memory figures are the client\'s alone.',
     async run(profile) {
-      const { runSoak } = await import('../soak.ts');
-      const report = await runSoak(
-        pick(profile, {
-          full: { serverInChildProcess: true },
-          quick: { sessions: 40, turns: 5, serverInChildProcess: true },
-          tiny: { sessions: 4, turns: 2, faultRate: 0.3, seed: 7, timeoutMs: 500 },
-        }),
-      );
+      const size = pick(profile, {
+        full: { serverInChildProcess: true },
+        quick: { sessions: 40, turns: 5, serverInChildProcess: true },
+        tiny: { sessions: 4, turns: 2, faultRate: 0.3, seed: 7, timeoutMs: 500 },
+      });
+      // Full and quick runs in a process of their own, like scale; the tiny profile in-process (tests).
+      const report = profile === 'tiny' ? await (await import('../soak.ts')).runSoak(size) : runExportInChild<SoakReport>('../soak.ts', 'runSoak', size);
       const failed = Object.values(report.turnsFailed).reduce((sum, value) => sum + value, 0);
       const zero = (label: string, value: number, detail = ''): Headline => ({ label, value: `${value}${detail}`, target: '0', met: value === 0 });
       return {
