@@ -98,7 +98,8 @@ function latencyPanel(box: Box, contenders: NonNullable<ChartData['firstEventLat
     const high = axis.scale(Math.max(...contender.roundsMs));
     parts.push(`<line x1="${centre.toFixed(1)}" y1="${low.toFixed(1)}" x2="${centre.toFixed(1)}" y2="${high.toFixed(1)}" stroke="${COLOURS.axis}" stroke-width="1.5"/>`);
     for (const y of [low, high]) parts.push(`<line x1="${(centre - 8).toFixed(1)}" y1="${y.toFixed(1)}" x2="${(centre + 8).toFixed(1)}" y2="${y.toFixed(1)}" stroke="${COLOURS.axis}" stroke-width="1.5"/>`);
-    parts.push(text(centre, top - 6, `${value.toFixed(1)} ms`, { anchor: 'middle', size: 11, weight: 'bold' }));
+    // Above the bar and its whisker, so that the label never crosses either.
+    parts.push(text(centre, Math.min(top, high) - 6, `${value.toFixed(1)} ms`, { anchor: 'middle', size: 11, weight: 'bold' }));
     const words = contender.name.replace(/\s*\(.*\)$/, '');
     const detail = /\((.*)\)$/.exec(contender.name)?.[1];
     parts.push(text(centre, box.y + box.height + 16, words, { anchor: 'middle', size: 11 }));
