@@ -23,6 +23,7 @@ import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { generateResponsesStream } from './shared/responses-stream.ts';
+import { numberArgument } from './shared/cli.ts';
 
 /** Options of {@link runOtelOverheadBench}. */
 export interface OtelOverheadBenchOptions {
@@ -216,13 +217,6 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
   };
 }
 
-function numberArgument(args: readonly string[], name: string): number | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -10,6 +10,7 @@
 import { STREAM_EVENT_SCHEMAS, decodeEvent, mapStreamEvent } from '@modelwire/protocol';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { generateResponsesStream } from './shared/responses-stream.ts';
+import { numberArgument } from './shared/cli.ts';
 
 /** Options of {@link runProtocolDecodeBench}. */
 export interface ProtocolDecodeBenchOptions {
@@ -88,13 +89,6 @@ export async function runProtocolDecodeBench(options: ProtocolDecodeBenchOptions
   return { eventCount: texts.length, measurements, ratio: measured && anchor ? measured.medianMs / anchor.medianMs : Number.NaN, decodedOk };
 }
 
-function numberArgument(args: readonly string[], name: string): number | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

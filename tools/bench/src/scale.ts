@@ -15,6 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { staticTokenAuth } from '@modelwire/client';
 import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/client/testing';
 import { createSession, type Session } from '@modelwire/core-session';
+import { numberArgument } from './shared/cli.ts';
 
 /** Options of {@link runScaleBench}. */
 export interface ScaleBenchOptions {
@@ -183,13 +184,6 @@ export async function runScaleBench(options: ScaleBenchOptions = {}): Promise<Sc
   }
 }
 
-function numberArgument(args: readonly string[], name: string): number | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

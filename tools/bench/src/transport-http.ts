@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpClient } from '@modelwire/transport';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { generateResponsesStream, toSseText } from './shared/responses-stream.ts';
+import { numberArgument } from './shared/cli.ts';
 
 /** Options of {@link runHttpBench}. */
 export interface HttpBenchOptions {
@@ -108,13 +109,6 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
   }
 }
 
-function numberArgument(args: readonly string[], name: string): number | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

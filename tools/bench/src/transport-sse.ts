@@ -13,6 +13,7 @@ import { SseDecoder, decodeSseStream } from '@modelwire/transport';
 import { Stream } from 'openai/core/streaming';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { chunkBytes, generateResponsesStream, toSseText } from './shared/responses-stream.ts';
+import { numberArgument } from './shared/cli.ts';
 
 /** Options of {@link runSseBench}. */
 export interface SseBenchOptions {
@@ -136,13 +137,6 @@ function readableOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
   });
 }
 
-function numberArgument(args: readonly string[], name: string): number | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { connectWebSocket } from '@modelwire/transport';
 import WebSocket, { WebSocketServer } from 'ws';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { generateResponsesStream } from './shared/responses-stream.ts';
+import { numberArgument } from './shared/cli.ts';
 
 /** Options of {@link runWsBench}. */
 export interface WsBenchOptions {
@@ -104,13 +105,6 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
   }
 }
 
-function numberArgument(args: readonly string[], name: string): number | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
