@@ -130,4 +130,56 @@ describe('incremental continuation: every "otherwise full" case', () => {
     expect(telemetry.attempts.filter((attempt) => attempt.error !== null)).toEqual([]);
     expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'previous_response_not_found' });
   });
+
+  it.each([
+    // The loopback server sends `codex.rate_limits` and `response.metadata` before the counted events.
+    ['response.created', 1],
+    ['response.created and response.in_progress', 2],
+  ])('resends in full once, transparently, on previous_response_not_found after the rate limits, the metadata and %s (no output yet)', async (_label, afterEvents) => {
+    setup = await startLoopback();
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    setup.server.faults.next({ kind: 'error', code: 'previous_response_not_found', afterEvents }, { on: 'websocket' });
+    history.push(userMessage('two'));
+    const stream = turn.stream(prompt(history), turnContext({}, telemetry));
+    const events = await drain(stream);
+    const result = await stream.result;
+    expect(events.filter((event) => event.type === 'failed')).toHaveLength(0);
+    // What the first response forwarded is not forwarded again by the resent one.
+    expect(events.filter((event) => event.type === 'created')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'rate_limits')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'output_item_done').map((event) => event.type)).toHaveLength(result.output.length);
+    expect(events.at(-1)).toMatchObject({ type: 'completed', responseId: result.responseId });
+    expect(result.incremental).toBe(false);
+    const bodies = setup.server.recording.requests.map((request) => request.body as Record<string, unknown>);
+    expect(bodies).toHaveLength(3);
+    expect(bodies[1]?.['previous_response_id']).toBeDefined();
+    expect(bodies[2]?.['previous_response_id']).toBeUndefined();
+    expect(bodies[2]?.['input']).toEqual(history);
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.attempts.filter((attempt) => attempt.error !== null)).toEqual([]);
+  });
+
+  it('fails with previous_response_not_found once output reached the caller', async () => {
+    setup = await startLoopback();
+    const telemetry = new RecordingTelemetry();
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [];
+    await exchange(turn, history, telemetry, 'one');
+    setup.server.faults.next({ kind: 'error', code: 'previous_response_not_found', afterEvents: 3 }, { on: 'websocket' });
+    history.push(userMessage('two'));
+    const stream = turn.stream(prompt(history), turnContext({}, telemetry));
+    const events: string[] = [];
+    const error = await (async () => {
+      for await (const event of stream) events.push(event.type);
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(events).toContain('output_item_added');
+    expect(error).toMatchObject({ code: 'previous_response_not_found' });
+    expect(setup.server.recording.requests).toHaveLength(2);
+  });
 });

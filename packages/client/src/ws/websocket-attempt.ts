@@ -1,4 +1,4 @@
-import { errorFromClassification, mapStreamEvent } from '@modelwire/protocol';
+import { errorFromClassification, mapStreamEvent, type ResponseEvent } from '@modelwire/protocol';
 import { ConnectionClosedError, ErrorCode, HttpStatusError } from '@modelwire/transport';
 import type { ContinuationDecision } from '../continuation/continuation-tracker.js';
 import { buildPerRequestValues, RequestHeader } from '../request/request-headers.js';
@@ -13,10 +13,18 @@ import type { ResponsesConnection } from './responses-connection.js';
 type WebSocketOutcome = { readonly kind: 'completed'; readonly result: CompletedResponse } | { readonly kind: 'resend_full' };
 
 /**
+ * Events that carry no response output: a response that ended after only these produced
+ * nothing, so resending its request cannot duplicate anything the caller saw.
+ */
+const NO_OUTPUT_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['created', 'rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included']);
+
+/**
  * One attempt over the session's WebSocket: borrow the socket, decide full vs incremental,
  * send one `response.create`, read to the terminal event, give the socket back. A
- * `previous_response_not_found` before any event is answered by one full resend on the same
- * socket, inside this attempt.
+ * `previous_response_not_found` before any output (only `response.created`, rate limits or
+ * metadata so far) is answered by one full resend on the same socket, inside this attempt;
+ * the resent response's `created` and any event equal to one already forwarded are not
+ * forwarded again, so the caller sees one stream.
  */
 export async function attemptWebSocket(context: RequestContext, attempt: number): Promise<CompletedResponse> {
   const { services, telemetry } = context;
@@ -36,12 +44,14 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
   connection.beginResponse();
   try {
     let forced: FullRequestReason | null = null;
+    /** Keys of the no-output events forwarded by the response that ended for a resend. */
+    const forwarded = new Set<string>();
     for (;;) {
       const decision: ContinuationDecision =
         forced === null ? connection.tracker.decide({ fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input }) : { mode: 'full', reason: forced };
       sendCreate(context, connection, decision);
       telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt, status: null, durationMs: services.clock.now() - started, error: null, willRetry: false });
-      const outcome = await readResponse(context, connection, decision);
+      const outcome = await readResponse(context, connection, decision, forwarded);
       if (outcome.kind === 'completed') return outcome.result;
       forced = 'previous_response_not_found';
     }
@@ -86,15 +96,23 @@ function sendCreate(context: RequestContext, connection: ResponsesConnection, de
   connection.send(JSON.stringify(message));
 }
 
-async function readResponse(context: RequestContext, connection: ResponsesConnection, decision: ContinuationDecision): Promise<WebSocketOutcome> {
+/**
+ * Reads one response to its terminal event. `forwarded` collects the keys of the no-output
+ * events handed to the caller; on the full resend after `previous_response_not_found` those
+ * are skipped.
+ */
+async function readResponse(context: RequestContext, connection: ResponsesConnection, decision: ContinuationDecision, forwarded: Set<string>): Promise<WebSocketOutcome> {
   const output: ResponseItem[] = [];
+  const resend = decision.mode === 'full' && decision.reason === 'previous_response_not_found';
+  /** Whether an output event (item or delta) of this response reached the caller. */
+  let producedOutput = false;
   const idleTimeoutMs = context.services.provider.streamIdleTimeoutMs;
   for (;;) {
     const frame = await connection.nextFrame(context.signal, idleTimeoutMs);
     const event = context.decode(frame, 'websocket');
     for (const item of mapStreamEvent(event, { headers: connection.upgradeHeaders })) {
       if (item.type === 'failed') {
-        if (item.error.kind === 'previous_response_not_found' && decision.mode === 'incremental' && !context.streaming) {
+        if (item.error.kind === 'previous_response_not_found' && decision.mode === 'incremental' && !producedOutput) {
           return { kind: 'resend_full' };
         }
         throw new ResponseEndedError(errorFromClassification(item.error));
@@ -107,6 +125,13 @@ async function readResponse(context: RequestContext, connection: ResponsesConnec
         connection.tracker.complete(item.responseId);
         connection.endResponse();
         return { kind: 'completed', result: context.complete(item.responseId, item.usage, output, 'websocket', decision.mode === 'incremental') };
+      }
+      if (NO_OUTPUT_EVENT_TYPES.has(item.type)) {
+        const key = item.type === 'created' ? 'created' : JSON.stringify(item);
+        if (resend && forwarded.has(key)) continue;
+        if (!resend) forwarded.add(key);
+      } else {
+        producedOutput = true;
       }
       context.emit(item);
     }
