@@ -157,4 +157,52 @@ describe('stream retries', () => {
     expect(telemetry.fallbacks).toEqual([`${first.turnId}:stream_retries_exhausted`]);
     expect(telemetry.streamRetries).toHaveLength(2);
   });
+
+  it('streams the answer again over HTTP when the WebSocket closes with 1009 after output began, committing nothing partial', async () => {
+    const telemetry = new TurnTelemetryLog();
+    setup = await startSession({ telemetry: telemetry.factory }, { answerChars: 40 });
+    const { session, server } = setup;
+    server.faults.use(onRequests([0], { kind: 'close', afterEvents: CUT_MID_ANSWER, code: 1009 }));
+    const handle = session.submit('hello there');
+    const { events, types } = await collect(handle);
+    const result = await handle.result;
+    expect(types.filter((type) => !type.endsWith('_delta'))).toEqual(['turn_started', 'transport_fallback', 'turn_completed']);
+    expect(events.find((event) => event.type === 'transport_fallback')).toMatchObject({ reason: 'message_too_big', turnId: handle.turnId });
+    // The deltas of the cut attempt came before the fallback; the whole answer streams again after it.
+    const fallbackIndex = types.indexOf('transport_fallback');
+    expect(streamedText(events.slice(0, fallbackIndex)).length).toBeGreaterThan(0);
+    expect(streamedText(events.slice(fallbackIndex))).toBe(result.finalMessage);
+    // Re-streamed at once over HTTP (no backoff), reported to the turn's telemetry.
+    expect(telemetry.streamRetries).toEqual([{ turnId: handle.turnId, attempt: 1, delayMs: 0, code: 'connection_closed' }]);
+    expect(telemetry.fallbacks).toEqual([`${handle.turnId}:message_too_big`]);
+    // Committed once: the cut reasoning and text are not in the history.
+    expect(session.history.map((item) => item.type)).toEqual(['message', 'reasoning', 'message']);
+    expect(result.items).toEqual(session.history);
+    expect(server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'http']);
+    expect((server.recording.requests[1]?.body as { previous_response_id?: string }).previous_response_id).toBeUndefined();
+    expect(server.recording.stickyViolations).toEqual([]);
+
+    // The session stays on HTTP; the next turn reports no second fallback.
+    const next = session.submit('again');
+    const later = await collect(next);
+    await next.result;
+    expect(later.types).not.toContain('transport_fallback');
+    expect(server.recording.requests.at(-1)?.transport).toBe('http');
+  });
+
+  it('fails a request over HTTP with its own fatal error after a 426 switch, without re-streaming it', async () => {
+    setup = await startSession({}, { answerChars: 40 });
+    const { session, server } = setup;
+    server.faults.next({ kind: 'refuse-upgrade', status: 426 });
+    server.faults.use(onRequests([0], { kind: 'error', code: 'context_length_exceeded' }));
+    const handle = session.submit('hello there');
+    const { types } = await collect(handle);
+    const error = await handle.result.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(types).toEqual(['turn_started', 'transport_fallback', 'turn_failed']);
+    expect(error).toBeInstanceOf(ContextWindowExceededError);
+    expect(server.recording.requests.map((request) => request.transport)).toEqual(['http']);
+  });
 });

@@ -1,6 +1,6 @@
 import type { CompletedResponse, ModelClientSession, Prompt, TurnContext } from '@modelwire/client';
 import { ResponseError, type ResponseEvent } from '@modelwire/protocol';
-import { computeBackoffMs, delay, ModelwireError, toAbortError, type BackoffOptions } from '@modelwire/transport';
+import { computeBackoffMs, delay, ErrorCode, ModelwireError, toAbortError, type BackoffOptions, type ConnectionClosedError } from '@modelwire/transport';
 import type { SessionEvent } from '../events/session-event.js';
 import type { SessionServices } from '../services/session-services.js';
 
@@ -33,7 +33,9 @@ export interface StreamRequest {
  * backoff the request is sent again. The budget is the provider's `streamMaxRetries` per
  * request and transport: when the WebSocket exhausts it, the session switches to HTTP through
  * the client (fallback reason `stream_retries_exhausted`) and HTTP starts with a fresh budget.
- * Every re-stream (after a backoff, or at once after that switch) is reported first to the
+ * A WebSocket close that itself switches the session to HTTP (1009) after output began is
+ * re-streamed at once over HTTP with a fresh budget too, whatever its own `retryable` says.
+ * Every re-stream (after a backoff, or at once after a switch) is reported first to the
  * turn's telemetry with `onStreamRetry` (attempt counted per request, across transports). A
  * fatal error, an exhausted HTTP budget or an abort rejects with the typed error.
  */
@@ -68,10 +70,19 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
     } catch (error) {
       if (signal.aborted) throw toAbortError(signal.reason);
       reportFallback(services, turnId, emit);
+      const switchedToHttp = onWebSocket && !services.client.usesWebSocket;
+      if (switchedToHttp && isFallbackCause(error)) {
+        // The failure itself moved the session to HTTP (a WebSocket closed with 1009 after
+        // output began): whatever it is, HTTP is a different path. The partial output is
+        // dropped and the request streams again at once over HTTP, with a fresh budget.
+        retries = 0;
+        reportRetry(error, 0);
+        continue;
+      }
       if (!isRetryable(error)) throw error;
       // The client switched to HTTP during this attempt (426, its own exhausted request
       // retries): HTTP starts with a fresh stream budget too.
-      if (onWebSocket && !services.client.usesWebSocket) retries = 0;
+      if (switchedToHttp) retries = 0;
       if (retries >= max) {
         if (services.client.usesWebSocket && turn.trySwitchToHttpFallback(context.telemetry)) {
           reportFallback(services, turnId, emit);
@@ -112,6 +123,17 @@ function forward(event: ResponseEvent, turnId: string, emit: (event: SessionEven
 function reportFallback(services: SessionServices, turnId: string, emit: (event: SessionEvent) => void): void {
   const reason = services.takeFallbackReport();
   if (reason !== null) emit({ type: 'transport_fallback', turnId, reason });
+}
+
+/**
+ * Whether a failure is the WebSocket close that switches the session to HTTP (close code 1009,
+ * "message too big"). Before output began the client goes on over HTTP itself; after, the
+ * failure reaches this loop. A failure of the HTTP request that follows a switch inside the
+ * same attempt (426, exhausted request retries) is not one: it keeps its own verdict.
+ */
+function isFallbackCause(error: unknown): error is ModelwireError {
+  // By brand and code, not `instanceof`: the error may come from another copy of the package.
+  return ModelwireError.isInstance(error) && error.code === ErrorCode.ConnectionClosed && (error as Partial<ConnectionClosedError>).closeCode === 1009;
 }
 
 function isRetryable(error: unknown): error is ModelwireError {
