@@ -3,6 +3,7 @@
 // Errors
 export { ErrorCode } from './errors/error-codes.js';
 export { ModelwireError, type ModelwireErrorOptions } from './errors/modelwire-error.js';
+export { redactError } from './errors/redact-error.js';
 export { HttpStatusError, MAX_ERROR_BODY_BYTES, type HttpStatusErrorOptions } from './errors/http-status-error.js';
 export { ConnectError, ConnectTimeoutError, IdleTimeoutError, PongTimeoutError, type ConnectionErrorOptions } from './errors/connection-errors.js';
 export { ConnectionClosedError, closeKindOf, type CloseKind, type ConnectionClosedErrorOptions } from './errors/connection-closed-error.js';

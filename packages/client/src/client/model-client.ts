@@ -1,4 +1,4 @@
-import { ClosedError, systemClock, type Clock } from '@modelwire/transport';
+import { ClosedError, redactError, systemClock, type Clock } from '@modelwire/transport';
 import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
 import type { FallbackReason } from '../telemetry/client-telemetry.js';
 import { ModelClientSession } from '../turn/model-client-session.js';
@@ -19,6 +19,8 @@ import { TransportFallback } from './transport-fallback.js';
 
 /** The default `originator` header value. */
 export const DEFAULT_ORIGINATOR = 'modelwire';
+/** How many credential values (tokens, refreshed ones included) a client remembers to scrub from errors. */
+const MAX_REMEMBERED_SECRETS = 32;
 /** The package version sent in the default `User-Agent`. */
 export const CLIENT_VERSION = '0.0.0';
 
@@ -112,6 +114,12 @@ export class ModelClient implements AsyncDisposable {
   readonly #http: WireHttp;
   readonly #lifetime = new AbortController();
   readonly #services: SessionServices;
+  /**
+   * Every credential value this client has sent (bearer tokens, refreshed ones included, and
+   * the auth provider's extra header values), newest last, at most {@link MAX_REMEMBERED_SECRETS}:
+   * a server may echo any of them in an error, and they are scrubbed from every error surfaced.
+   */
+  readonly #sentSecrets = new Set<string>();
   readonly #sessionSource: SessionSource;
   #closed: Promise<void> | null = null;
 
@@ -178,6 +186,7 @@ export class ModelClient implements AsyncDisposable {
       lifetime: this.#lifetime.signal,
       authHeaders: (signal) => this.#authHeaders(signal),
       refreshAuth: async (signal) => (this.#auth.refresh === undefined ? false : this.#auth.refresh(signal)),
+      redactSecrets: (error) => redactError(error, [...this.#sentSecrets]),
     };
   }
 
@@ -264,7 +273,21 @@ export class ModelClient implements AsyncDisposable {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
     if (token !== null && token.length > 0) headers.authorization = `Bearer ${token}`;
+    this.#rememberSecrets(token === null ? Object.values(extra) : [token, ...Object.values(extra)]);
     return headers;
+  }
+
+  #rememberSecrets(values: readonly string[]): void {
+    for (const value of values) {
+      if (value.length === 0) continue;
+      // Re-inserting moves a value to the end, so the oldest one is evicted first.
+      this.#sentSecrets.delete(value);
+      this.#sentSecrets.add(value);
+    }
+    for (const oldest of this.#sentSecrets) {
+      if (this.#sentSecrets.size <= MAX_REMEMBERED_SECRETS) break;
+      this.#sentSecrets.delete(oldest);
+    }
   }
 }
 

@@ -36,4 +36,11 @@ export interface SessionServices {
   authHeaders(signal: AbortSignal): Promise<Record<string, string>>;
   /** Calls `auth.refresh()`; `false` when there is none or nothing changed. */
   refreshAuth(signal: AbortSignal): Promise<boolean>;
+  /**
+   * `error` with every credential value the session has sent (tokens, refreshed ones, extra
+   * auth header values) removed from its message, stack, fields and cause chain (a copy; the
+   * same error when none occurs). Applied to every failure before it reaches telemetry or the
+   * caller, since servers echo keys in error bodies.
+   */
+  redactSecrets<T>(error: T): T;
 }

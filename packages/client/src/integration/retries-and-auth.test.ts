@@ -43,7 +43,7 @@ describe('request-phase retries', () => {
   it('honours x-should-retry in both directions', async () => {
     setup = await startLoopback(http);
     setup.server.faults.next({ kind: 'http-status', status: 500, headers: { 'x-should-retry': 'false' } });
-    await expect(setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result).rejects.toMatchObject({ status: 500 });
+    await expect(setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result).rejects.toMatchObject({ status: 500, retryable: false });
     expect(setup.server.recording.requests).toHaveLength(1);
     setup.server.faults.next({ kind: 'http-status', status: 400, headers: { 'x-should-retry': 'true', 'retry-after-ms': '1' } });
     await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result;

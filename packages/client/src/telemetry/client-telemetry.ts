@@ -218,9 +218,17 @@ export const noopClientTelemetry: ClientTelemetry = Object.freeze({
  * Wraps a telemetry handle so that an implementation that throws never breaks a request.
  * Used internally on every report. {@link noopClientTelemetry} cannot throw and is returned
  * unchanged; `wantsStreamEvents` is carried over.
+ *
+ * @param redact Applied to the `error` of every record before it is reported (the client
+ *   scrubs the credentials it sent from them); by default errors are passed as they are.
  */
-export function safeTelemetry(telemetry: ClientTelemetry): ClientTelemetry {
+export function safeTelemetry(telemetry: ClientTelemetry, redact?: <E>(error: E) => E): ClientTelemetry {
   if (telemetry === noopClientTelemetry) return telemetry;
+  const scrub =
+    <T extends { readonly error: Error | null }>(report: (record: T) => void) =>
+    (record: T): void => {
+      report.call(telemetry, redact === undefined || record.error === null ? record : { ...record, error: redact(record.error) });
+    };
   const guard =
     <T>(report: (record: T) => void) =>
     (record: T): void => {
@@ -238,14 +246,14 @@ export function safeTelemetry(telemetry: ClientTelemetry): ClientTelemetry {
   }
   return {
     ...(wantsStreamEvents === undefined ? {} : { wantsStreamEvents }),
-    onRequestAttempt: guard(telemetry.onRequestAttempt),
+    onRequestAttempt: guard(scrub(telemetry.onRequestAttempt)),
     onStreamEvent: guard(telemetry.onStreamEvent),
-    onWebSocketConnect: guard(telemetry.onWebSocketConnect),
+    onWebSocketConnect: guard(scrub(telemetry.onWebSocketConnect)),
     onContinuationDecision: guard(telemetry.onContinuationDecision),
     onTransportFallback: guard(telemetry.onTransportFallback),
     onTokenUsage: guard(telemetry.onTokenUsage),
     ...(telemetry.onRequestStart === undefined ? {} : { onRequestStart: guard(telemetry.onRequestStart) }),
-    ...(telemetry.onRequestEnd === undefined ? {} : { onRequestEnd: guard(telemetry.onRequestEnd) }),
-    ...(telemetry.onStreamRetry === undefined ? {} : { onStreamRetry: guard(telemetry.onStreamRetry) }),
+    ...(telemetry.onRequestEnd === undefined ? {} : { onRequestEnd: guard(scrub(telemetry.onRequestEnd)) }),
+    ...(telemetry.onStreamRetry === undefined ? {} : { onStreamRetry: guard(scrub(telemetry.onStreamRetry)) }),
   };
 }

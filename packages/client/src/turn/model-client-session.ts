@@ -104,7 +104,7 @@ export class ModelClientSession implements AsyncDisposable {
   #start(prompt: Prompt, turnContext: TurnContext, options: StreamOptions, generate: boolean): ResponseStream {
     if (this.#closed || this.#services.lifetime.aborted) throw new ModelwireError(ErrorCode.Closed, 'the turn or its client is closed');
     if (this.#active !== null) throw new ModelwireError(ErrorCode.Busy, 'a request of this turn is still running; wait for it or abort it first');
-    const telemetry = safeTelemetry(turnContext.telemetry);
+    const telemetry = safeTelemetry(turnContext.telemetry, this.#services.redactSecrets);
     this.#lastTelemetry = turnContext.telemetry;
     const controller = new AbortController();
     const combined = combineSignals(controller.signal, options.signal, this.#services.lifetime);
@@ -131,8 +131,10 @@ export class ModelClientSession implements AsyncDisposable {
         queue.end();
         return completed;
       },
-      (error: unknown) => {
+      (failure: unknown) => {
         finish();
+        // Every failure already passed the request run's scrubbing; this covers anything else.
+        const error = this.#services.redactSecrets(failure);
         if (error instanceof WarmUpSkipped) {
           // Not a failure: the session is on HTTP now and a warm-up has nothing to do there.
           telemetry.onRequestEnd?.({ endpoint: 'responses', outcome: 'completed', error: null, responseId: null });

@@ -42,8 +42,11 @@ export class RequestRun {
         });
       try {
         return useWebSocket ? await attemptWebSocket(context, retries + 1) : await attemptHttp(context, retries + 1);
-      } catch (caught) {
+      } catch (thrown) {
         if (signal.aborted) throw toAbortError(signal.reason);
+        // A server may echo the credentials it was sent in an error: scrub them before the
+        // failure reaches telemetry or the caller.
+        const caught = thrown instanceof FallbackTrigger ? new FallbackTrigger(thrown.reason, services.redactSecrets(thrown.failure)) : services.redactSecrets(thrown);
         if (caught instanceof FallbackTrigger) {
           // The switch is session-wide even when this stream already produced output; that
           // output is not replayed here (the caller re-streams, over HTTP from now on).

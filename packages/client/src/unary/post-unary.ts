@@ -14,7 +14,7 @@ export const UNARY_TIMEOUT_MS = 600_000;
  * metadata, request-phase retries and one auth refresh after a 401. Returns the parsed body.
  */
 export async function postUnary(services: SessionServices, endpoint: string, payload: unknown, turn: TurnContext, signal: AbortSignal | undefined): Promise<unknown> {
-  const telemetry = safeTelemetry(turn.telemetry);
+  const telemetry = safeTelemetry(turn.telemetry, services.redactSecrets);
   const combined = combineSignals(signal, services.lifetime);
   telemetry.onRequestStart?.({ endpoint });
   try {
@@ -61,10 +61,12 @@ async function postWithRetries(
       return response.body;
     } catch (caught) {
       if (signal.aborted) throw toAbortError(signal.reason);
-      const error =
+      // A server may echo the credentials it was sent in an error: scrub them first.
+      const error = services.redactSecrets(
         caught instanceof HttpStatusError
           ? errorFromClassification(classifyHttpError({ status: caught.status, body: caught.body, headers: caught.headers }), { cause: caught })
-          : caught;
+          : caught,
+      );
       const status = caught instanceof HttpStatusError ? caught.status : null;
       const report = (willRetry: boolean): void =>
         telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status, durationMs: services.clock.now() - started, error: error instanceof Error ? error : null, willRetry });

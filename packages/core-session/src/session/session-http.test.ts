@@ -37,3 +37,42 @@ describe('a session over HTTP/SSE', () => {
     expect(last.input).toHaveLength(session.history.length - 2);
   });
 });
+
+describe('x-should-retry from the server, one level up', () => {
+  it('a 500 with x-should-retry: false fails the turn after exactly one request, not retryable', async () => {
+    setup = await startSession({ webSocket: false });
+    const { session, server } = setup;
+    server.faults.next({ kind: 'http-status', status: 500, headers: { 'x-should-retry': 'false' } });
+    const handle = session.submit('hello');
+    const failure = handle.result.catch((error: unknown) => error);
+    const events = await collect(handle);
+    expect(milestones(events.events)).toEqual(['turn_started', 'turn_failed']);
+    expect(await failure).toMatchObject({ status: 500, retryable: false });
+    expect(server.recording.requests).toHaveLength(1);
+    // The session goes on.
+    expect((await session.submit('again').result).finalMessage).toEqual(expect.any(String));
+    expect(server.recording.requests).toHaveLength(2);
+  });
+});
+
+describe('a key echoed by the server', () => {
+  it('is in neither the turn_failed event nor the rejected result', async () => {
+    const key = 'mwkey-session-8d2c4f6a0e1b3957';
+    setup = await startSession({ webSocket: false, auth: { getToken: () => key } });
+    const { session, server } = setup;
+    server.faults.next({ kind: 'http-status', status: 401, body: JSON.stringify({ error: { code: 'invalid_api_key', message: `Incorrect API key provided: ${key}.` } }) });
+    const handle = session.submit('hello');
+    const failure = handle.result.then(
+      () => new Error('the turn completed'),
+      (error: unknown) => error as Error,
+    );
+    const events = await collect(handle);
+    const failed = events.events.find((event) => event.type === 'turn_failed');
+    const error = await failure;
+    expect(failed?.type === 'turn_failed' ? failed.error : undefined).toBe(error);
+    expect(error).toMatchObject({ code: 'unauthorized' });
+    expect(error.message).toBe('unauthorized (HTTP 401) [invalid_api_key]: Incorrect API key provided: [redacted].');
+    const seen = [error.message, String(error), error.stack ?? '', JSON.stringify(error), JSON.stringify((error as unknown as { toJSON(): unknown }).toJSON()), String(error.cause), JSON.stringify(error.cause)];
+    for (const text of seen) expect(text).not.toContain(key);
+  });
+});

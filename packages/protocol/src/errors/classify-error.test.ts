@@ -122,6 +122,36 @@ describe('error classification by status (no recognised code)', () => {
   it('honours x-should-retry and retry-after headers', () => {
     expect(classifyHttpError({ status: 400, body: '', headers: { 'x-should-retry': 'true' } })).toMatchObject({ kind: 'retryable', retryable: true });
     expect(classifyHttpError({ status: 500, body: '', headers: { 'x-should-retry': 'false' } })).toMatchObject({ kind: 'retryable', retryable: false });
+  });
+
+  const serverError = JSON.stringify({ error: { type: 'server_error', code: 'server_error', message: 'The server had an error.' } });
+  const invalidPrompt = JSON.stringify({ error: { type: 'invalid_request_error', code: 'invalid_prompt', message: 'Bad prompt.' } });
+  const overloaded = JSON.stringify({ error: { type: 'server_error', code: 'server_is_overloaded', message: 'Overloaded.' } });
+  it.each([
+    { status: 500, body: '', header: undefined, kind: 'retryable', retryable: true },
+    { status: 500, body: '', header: 'false', kind: 'retryable', retryable: false },
+    { status: 500, body: serverError, header: undefined, kind: 'retryable', retryable: true },
+    { status: 500, body: serverError, header: 'false', kind: 'retryable', retryable: false },
+    { status: 500, body: serverError, header: ' FALSE ', kind: 'retryable', retryable: false },
+    { status: 500, body: serverError, header: 'true', kind: 'retryable', retryable: true },
+    { status: 503, body: overloaded, header: 'false', kind: 'server_overloaded', retryable: false },
+    { status: 429, body: '', header: 'false', kind: 'retryable', retryable: false },
+    { status: 400, body: '', header: undefined, kind: 'invalid_request', retryable: false },
+    { status: 400, body: '', header: 'true', kind: 'retryable', retryable: true },
+    { status: 400, body: invalidPrompt, header: 'true', kind: 'retryable', retryable: true },
+    { status: 400, body: invalidPrompt, header: 'maybe', kind: 'invalid_request', retryable: false },
+    { status: 500, body: serverError, header: 'maybe', kind: 'retryable', retryable: true },
+  ])('x-should-retry $header on $status $body: $kind, retryable $retryable', ({ status, body, header, kind, retryable }) => {
+    const headers = header === undefined ? {} : { 'x-should-retry': header };
+    expect(classifyHttpError({ status, body, headers })).toMatchObject({ kind, retryable });
+  });
+
+  it('x-should-retry in the headers of an error event decides too', () => {
+    const event = ErrorEventSchema.parse({ type: 'error', status: 500, error: { type: 'server_error', code: 'server_error', message: 'boom', headers: { 'x-should-retry': 'false' } } });
+    expect(classifyErrorEvent(event)).toMatchObject({ kind: 'retryable', retryable: false });
+  });
+
+  it('honours retry-after headers', () => {
     expect(classifyHttpError({ status: 429, body: '', headers: { 'retry-after-ms': '250', 'retry-after': '9' } }).delayMs).toBe(250);
     expect(classifyHttpError({ status: 503, body: '', headers: new Headers({ 'Retry-After': '2' }) }).delayMs).toBe(2000);
   });

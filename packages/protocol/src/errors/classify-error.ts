@@ -88,15 +88,16 @@ function classify(input: ClassifyInput): ErrorClassification {
   let kind: ErrorKind = byCode ?? kindFromStatus(status) ?? (type === 'invalid_request_error' ? 'invalid_request' : input.fallback);
   let retryable = RETRYABLE_BY_KIND[kind];
 
-  // The server's explicit opinion wins for the generic, status-derived kinds.
-  if (byCode === undefined && headers !== undefined && (kind === 'retryable' || kind === 'invalid_request')) {
-    const shouldRetry = readHeader(headers, HeaderName.ShouldRetry)?.trim().toLowerCase();
-    if (shouldRetry === 'true') {
-      kind = 'retryable';
-      retryable = true;
-    } else if (shouldRetry === 'false') {
-      retryable = false;
-    }
+  // The server's explicit opinion (`x-should-retry`) wins over the status and the code, so the
+  // error carries the same verdict as the client's own retry decision (which reads the header
+  // too) and no layer above retries what the server said not to. A request refused as invalid
+  // that the server says to retry is a transient failure.
+  const shouldRetry = headers === undefined ? undefined : readHeader(headers, HeaderName.ShouldRetry)?.trim().toLowerCase();
+  if (shouldRetry === 'true') {
+    if (kind === 'invalid_request') kind = 'retryable';
+    retryable = true;
+  } else if (shouldRetry === 'false') {
+    retryable = false;
   }
 
   const message = stringOrUndefined(details.message) ?? '';
