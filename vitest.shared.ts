@@ -14,7 +14,6 @@ export function workspaceVitestOptions(projectName: string, projectRoot: string)
   return {
     root: projectRoot,
     cacheDir: join(workspaceRoot, 'node_modules', '.vite', projectName),
-    resolve: { conditions: ['@modelwire/source', 'node', 'import', 'default'] },
     ssr: { resolve: { conditions: ['@modelwire/source', 'node', 'import', 'default'] } },
     test: {
       name: projectName,
