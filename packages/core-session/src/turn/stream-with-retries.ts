@@ -70,28 +70,24 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
     } catch (error) {
       if (signal.aborted) throw toAbortError(signal.reason);
       reportFallback(services, turnId, emit);
+      // The client switched to HTTP during this attempt (1009, 426, its own exhausted request
+      // retries): HTTP starts with a fresh stream budget.
       const switchedToHttp = onWebSocket && !services.client.usesWebSocket;
+      if (switchedToHttp) retries = 0;
       if (switchedToHttp && isFallbackCause(error)) {
         // The failure itself moved the session to HTTP (a WebSocket closed with 1009 after
         // output began): whatever it is, HTTP is a different path. The partial output is
-        // dropped and the request streams again at once over HTTP, with a fresh budget.
-        retries = 0;
+        // dropped and the request streams again at once over HTTP.
         reportRetry(error, 0);
         continue;
       }
       if (!isRetryable(error)) throw error;
-      // The client switched to HTTP during this attempt (426, its own exhausted request
-      // retries): HTTP starts with a fresh stream budget too.
-      if (switchedToHttp) retries = 0;
       if (retries >= max) {
-        if (services.client.usesWebSocket && turn.trySwitchToHttpFallback(context.telemetry)) {
-          reportFallback(services, turnId, emit);
-          retries = 0;
-          // Re-streamed at once, over HTTP.
-          reportRetry(error, 0);
-          continue;
-        }
-        throw error;
+        if (!services.client.usesWebSocket || !turn.trySwitchToHttpFallback(context.telemetry)) throw error;
+        // Re-streamed at once over HTTP, with a fresh budget (the `finally` reports the switch).
+        retries = 0;
+        reportRetry(error, 0);
+        continue;
       }
       retries += 1;
       const delayMs = retryDelayMs(error, retries, request.backoff);
