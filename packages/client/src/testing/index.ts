@@ -42,3 +42,4 @@ export {
 export { ScriptQueue } from './server-core.js';
 export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ResponsesErrorCode } from './error-payloads.js';
 export type { JsonObject, ResponsesRequestBody } from './request-body.js';
+export { activeResources, settledLeaks } from './open-handles.js';

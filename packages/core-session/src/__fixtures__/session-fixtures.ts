@@ -139,24 +139,5 @@ export function scriptedResponse(id: string, items: readonly Record<string, unkn
   return { events };
 }
 
-/** Counts process handles by type (sockets, timers, servers). */
-export function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
-}
-
-/** Handle types that grew compared with `baseline`, after letting closing handles go. */
-export async function leakedResources(baseline: Map<string, number>): Promise<string[]> {
-  let leaks: string[] = [];
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    leaks = [];
-    for (const [type, count] of activeResources()) {
-      const before = baseline.get(type) ?? 0;
-      if (count > before) leaks.push(`${type} +${count - before}`);
-    }
-    if (leaks.length === 0) return leaks;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return leaks;
-}
+/** Open-handle detection, shared with the client package's own leak tests. */
+export { activeResources, settledLeaks as leakedResources } from '@modelwire/client/testing';

@@ -1,11 +1,17 @@
-/** Active resources of this process counted by type (`process.getActiveResourcesInfo()`). */
+/**
+ * Active resources of this process counted by type (`process.getActiveResourcesInfo()`): sockets,
+ * timers, servers. Take one as a baseline before a test and pass it to {@link settledLeaks} after.
+ */
 export function activeResources(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
   return counts;
 }
 
-/** Types whose count grew over `baseline`, after letting asynchronous closes settle (≈1 s at most). */
+/**
+ * Resource types whose count grew over `baseline` (as `"<type> +<n>"`), after letting asynchronous
+ * closes settle (≈1 s at most). An empty array means nothing leaked.
+ */
 export async function settledLeaks(baseline: Map<string, number>): Promise<string[]> {
   let leaks: string[] = [];
   for (let attempt = 0; attempt < 50; attempt += 1) {
