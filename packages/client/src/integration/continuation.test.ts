@@ -22,13 +22,20 @@ function lastDecision(telemetry: RecordingTelemetry): ContinuationDecisionRecord
   return telemetry.decisions.at(-1);
 }
 
+/** Starts a loopback client, opens a turn and runs a first completed exchange ('one'). */
+async function afterFirstExchange(...options: Parameters<typeof startLoopback>) {
+  const started = await startLoopback(...options);
+  setup = started;
+  const telemetry = new RecordingTelemetry();
+  const turn = started.client.newTurn();
+  const history: ResponseItem[] = [];
+  await exchange(turn, history, telemetry, 'one');
+  return { server: started.server, telemetry, turn, history };
+}
+
 describe('incremental continuation: every "otherwise full" case', () => {
   it('is full when a non-input field changed', async () => {
-    setup = await startLoopback();
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
+    const { telemetry, turn, history } = await afterFirstExchange();
     await exchange(turn, history, telemetry, 'two', { instructions: 'different instructions' });
     expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'request_changed' });
     await exchange(turn, history, telemetry, 'three', { instructions: 'different instructions' });
@@ -36,23 +43,15 @@ describe('incremental continuation: every "otherwise full" case', () => {
   });
 
   it('is full when the input does not extend the previous input plus output', async () => {
-    setup = await startLoopback();
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
+    const { server, telemetry, turn } = await afterFirstExchange();
     const rewritten = [userMessage('something else'), userMessage('next')];
     await turn.stream(prompt(rewritten), turnContext({}, telemetry)).result;
     expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'input_not_extended', sentItems: 2 });
-    expect((setup.server.recording.requests[1]?.body as Record<string, unknown>)['previous_response_id']).toBeUndefined();
+    expect((server.recording.requests[1]?.body as Record<string, unknown>)['previous_response_id']).toBeUndefined();
   });
 
   it('is full after a stream that was not read to its end (aborted), on a new socket', async () => {
-    setup = await startLoopback({}, { tokenDelayMs: 5, answerChars: 60 });
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
+    const { server, telemetry, turn, history } = await afterFirstExchange({}, { tokenDelayMs: 5, answerChars: 60 });
     history.push(userMessage('two'));
     const stream = turn.stream(prompt(history), turnContext({}, telemetry));
     for await (const event of stream) {
@@ -62,16 +61,12 @@ describe('incremental continuation: every "otherwise full" case', () => {
     history.push(userMessage('three'));
     await turn.stream(prompt(history), turnContext({}, telemetry)).result;
     expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'new_connection' });
-    expect(setup.server.recording.counters.handshakes).toBe(2);
+    expect(server.recording.counters.handshakes).toBe(2);
   });
 
   it('is full on a new socket after the server closed the old one between requests', async () => {
-    setup = await startLoopback();
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
-    setup.server.faults.next({ kind: 'close', afterEvents: 0, code: 1001 }, { on: 'websocket' });
+    const { server, telemetry, turn, history } = await afterFirstExchange();
+    server.faults.next({ kind: 'close', afterEvents: 0, code: 1001 }, { on: 'websocket' });
     await exchange(turn, history, telemetry, 'two');
     // The incremental attempt was cut before any event; the retry went out on a new socket, in full.
     expect(telemetry.decisions.map((decision) => decision.mode)).toEqual(['full', 'incremental', 'full']);
@@ -81,39 +76,27 @@ describe('incremental continuation: every "otherwise full" case', () => {
   });
 
   it('is full after a response that ended in an error', async () => {
-    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 0 } });
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
-    setup.server.faults.next({ kind: 'failed', code: 'server_error' }, { on: 'websocket' });
+    const { server, telemetry, turn, history } = await afterFirstExchange({ providerOverrides: { requestMaxRetries: 0 } });
+    server.faults.next({ kind: 'failed', code: 'server_error' }, { on: 'websocket' });
     history.push(userMessage('two'));
     const failed = turn.stream(prompt(history), turnContext({}, telemetry));
     await expect(drain(failed)).rejects.toMatchObject({ kind: 'retryable', retryable: true });
     await turn.stream(prompt(history), turnContext({}, telemetry)).result;
     expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'previous_not_completed' });
-    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(server.recording.counters.handshakes).toBe(1);
   });
 
   it('is full (over HTTP) after the fallback', async () => {
-    setup = await startLoopback();
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
+    const { server, telemetry, turn, history } = await afterFirstExchange();
     expect(turn.trySwitchToHttpFallback(telemetry)).toBe(true);
     await exchange(turn, history, telemetry, 'two');
     expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'http_transport' });
-    expect(setup.server.recording.requests.at(-1)?.transport).toBe('http');
+    expect(server.recording.requests.at(-1)?.transport).toBe('http');
   });
 
   it('resends in full once, transparently, on previous_response_not_found', async () => {
-    setup = await startLoopback();
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
-    setup.server.faults.next({ kind: 'error', code: 'previous_response_not_found' }, { on: 'websocket' });
+    const { server, telemetry, turn, history } = await afterFirstExchange();
+    server.faults.next({ kind: 'error', code: 'previous_response_not_found' }, { on: 'websocket' });
     history.push(userMessage('two'));
     const stream = turn.stream(prompt(history), turnContext({}, telemetry));
     const events = await drain(stream);
@@ -121,12 +104,12 @@ describe('incremental continuation: every "otherwise full" case', () => {
     expect(events.filter((event) => event.type === 'failed')).toHaveLength(0);
     const result = await stream.result;
     expect(result.incremental).toBe(false);
-    const bodies = setup.server.recording.requests.map((request) => request.body as Record<string, unknown>);
+    const bodies = server.recording.requests.map((request) => request.body as Record<string, unknown>);
     expect(bodies).toHaveLength(3);
     expect(bodies[1]?.['previous_response_id']).toBeDefined();
     expect(bodies[2]?.['previous_response_id']).toBeUndefined();
     expect(bodies[2]?.['input']).toEqual(history);
-    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(server.recording.counters.handshakes).toBe(1);
     expect(telemetry.attempts.filter((attempt) => attempt.error !== null)).toEqual([]);
     expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'previous_response_not_found' });
   });
@@ -136,12 +119,8 @@ describe('incremental continuation: every "otherwise full" case', () => {
     ['response.created', 1],
     ['response.created and response.in_progress', 2],
   ])('resends in full once, transparently, on previous_response_not_found after the rate limits, the metadata and %s (no output yet)', async (_label, afterEvents) => {
-    setup = await startLoopback();
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
-    setup.server.faults.next({ kind: 'error', code: 'previous_response_not_found', afterEvents }, { on: 'websocket' });
+    const { server, telemetry, turn, history } = await afterFirstExchange();
+    server.faults.next({ kind: 'error', code: 'previous_response_not_found', afterEvents }, { on: 'websocket' });
     history.push(userMessage('two'));
     const stream = turn.stream(prompt(history), turnContext({}, telemetry));
     const events = await drain(stream);
@@ -153,22 +132,18 @@ describe('incremental continuation: every "otherwise full" case', () => {
     expect(events.filter((event) => event.type === 'output_item_done').map((event) => event.type)).toHaveLength(result.output.length);
     expect(events.at(-1)).toMatchObject({ type: 'completed', responseId: result.responseId });
     expect(result.incremental).toBe(false);
-    const bodies = setup.server.recording.requests.map((request) => request.body as Record<string, unknown>);
+    const bodies = server.recording.requests.map((request) => request.body as Record<string, unknown>);
     expect(bodies).toHaveLength(3);
     expect(bodies[1]?.['previous_response_id']).toBeDefined();
     expect(bodies[2]?.['previous_response_id']).toBeUndefined();
     expect(bodies[2]?.['input']).toEqual(history);
-    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(server.recording.counters.handshakes).toBe(1);
     expect(telemetry.attempts.filter((attempt) => attempt.error !== null)).toEqual([]);
   });
 
   it('fails with previous_response_not_found once output reached the caller', async () => {
-    setup = await startLoopback();
-    const telemetry = new RecordingTelemetry();
-    const turn = setup.client.newTurn();
-    const history: ResponseItem[] = [];
-    await exchange(turn, history, telemetry, 'one');
-    setup.server.faults.next({ kind: 'error', code: 'previous_response_not_found', afterEvents: 3 }, { on: 'websocket' });
+    const { server, telemetry, turn, history } = await afterFirstExchange();
+    server.faults.next({ kind: 'error', code: 'previous_response_not_found', afterEvents: 3 }, { on: 'websocket' });
     history.push(userMessage('two'));
     const stream = turn.stream(prompt(history), turnContext({}, telemetry));
     const events: string[] = [];
@@ -180,6 +155,6 @@ describe('incremental continuation: every "otherwise full" case', () => {
     );
     expect(events).toContain('output_item_added');
     expect(error).toMatchObject({ code: 'previous_response_not_found' });
-    expect(setup.server.recording.requests).toHaveLength(2);
+    expect(server.recording.requests).toHaveLength(2);
   });
 });
