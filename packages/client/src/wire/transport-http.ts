@@ -1,6 +1,6 @@
-import { HttpClient, type HttpStreamResponse } from '@modelwire/transport';
+import { HttpClient, type HttpStreamResponse, type PostOptions } from '@modelwire/transport';
 import type { ResolvedProvider } from '../types/provider.js';
-import type { WireHttp } from './wire-types.js';
+import type { WireHttp, WirePostOptions } from './wire-types.js';
 
 async function* dataOf(response: HttpStreamResponse): AsyncGenerator<string, void, undefined> {
   try {
@@ -8,6 +8,11 @@ async function* dataOf(response: HttpStreamResponse): AsyncGenerator<string, voi
   } finally {
     response.cancel();
   }
+}
+
+/** The transport options both POST kinds share (their timeouts differ in name only). */
+function postOptions(options: WirePostOptions): PostOptions {
+  return { headers: options.headers, body: options.body, signal: options.signal, compression: options.compress ? 'zstd' : 'none' };
 }
 
 /**
@@ -18,23 +23,11 @@ export function createTransportHttp(provider: ResolvedProvider): WireHttp {
   const client = new HttpClient({ connectTimeoutMs: provider.connectTimeoutMs, idleTimeoutMs: provider.streamIdleTimeoutMs });
   return {
     async postStream(url, options) {
-      const response = await client.postStream(url, {
-        headers: options.headers,
-        body: options.body,
-        signal: options.signal,
-        compression: options.compress ? 'zstd' : 'none',
-        idleTimeoutMs: options.idleTimeoutMs,
-      });
+      const response = await client.postStream(url, { ...postOptions(options), idleTimeoutMs: options.idleTimeoutMs });
       return { status: response.status, headers: response.headers, events: dataOf(response) };
     },
     async postJson(url, options) {
-      const response = await client.postJson(url, {
-        headers: options.headers,
-        body: options.body,
-        signal: options.signal,
-        compression: options.compress ? 'zstd' : 'none',
-        timeoutMs: options.idleTimeoutMs,
-      });
+      const response = await client.postJson(url, { ...postOptions(options), timeoutMs: options.idleTimeoutMs });
       return { status: response.status, headers: response.headers, body: response.body };
     },
     close: () => client.close(),
