@@ -5,7 +5,7 @@
 //   npm run bench [-- --quick] [-- --only id,id]
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensurePackagesBuilt } from './report/ensure-built.ts';
+import { ensurePackagesBuilt } from '@modelwire/checks/ensure-built';
 import { SUITE } from './report/suite.ts';
 
 const BENCH_ROOT = fileURLToPath(new URL('../', import.meta.url));

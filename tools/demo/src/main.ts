@@ -1,7 +1,7 @@
 // `npm start`: the demo agent session. Parses the flags (bad ones: message on stderr, exit 2),
 // builds the packages if needed, then runs the session (loopback unless OPENAI_API_KEY is set).
 import { HELP_TEXT, parseDemoOptions, UsageError, type DemoOptions } from './cli-options.ts';
-import { ensurePackagesBuilt } from './ensure-built.ts';
+import { ensurePackagesBuilt } from '@modelwire/checks/ensure-built';
 import { WEBSOCKET_ONLY_FAULTS } from './fault-catalog.ts';
 
 function usage(message: string): never {
