@@ -74,17 +74,18 @@ export class Session implements AsyncDisposable {
     const channel = new EventChannel<SessionEvent>();
     const emit = (event: SessionEvent): void => channel.push(event);
     const result = this.#enqueue(signal, async (controller): Promise<TurnResult> => {
-      let context: TurnContext | undefined;
       try {
-        context = buildTurnContext(settings, this.services.telemetry, turnId);
-        const turnResult = await runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit });
-        endTurnTelemetry(context.telemetry);
+        const turnResult = await this.#withContext(
+          settings,
+          controller.signal,
+          (context) => runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit }),
+          turnId,
+        );
         emit({ type: 'turn_completed', turnId, result: turnResult });
         return turnResult;
-      } catch (caught) {
-        const error = failureOf(caught, controller.signal);
-        if (context !== undefined) endTurnTelemetry(context.telemetry, error);
-        emit({ type: 'turn_failed', turnId, error });
+      } catch (error) {
+        // `#withContext` already made it the typed failure and ended the turn's telemetry.
+        emit({ type: 'turn_failed', turnId, error: error as Error });
         throw error;
       } finally {
         channel.close();
@@ -191,13 +192,14 @@ export class Session implements AsyncDisposable {
   }
 
   /**
-   * Runs a call outside a turn with a `TurnContext` of its own (fresh turn id, its own
-   * telemetry handle, ended afterwards) and reports failures as typed errors.
+   * Runs a turn, or a call outside a turn, with a `TurnContext` of its own (its turn id, fresh
+   * by default, and its own telemetry handle, ended afterwards) and reports failures as typed
+   * errors.
    */
-  async #withContext<T>(settings: TurnSettings, signal: AbortSignal, call: (context: TurnContext) => Promise<T>): Promise<T> {
+  async #withContext<T>(settings: TurnSettings, signal: AbortSignal, call: (context: TurnContext) => Promise<T>, turnId?: string): Promise<T> {
     let context: TurnContext | undefined;
     try {
-      context = buildTurnContext(settings, this.services.telemetry);
+      context = buildTurnContext(settings, this.services.telemetry, turnId);
       const value = await call(context);
       endTurnTelemetry(context.telemetry);
       return value;
