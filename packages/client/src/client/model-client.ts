@@ -169,6 +169,8 @@ export class ModelClient implements AsyncDisposable {
     // Fallback drops the socket and, with it, all continuation state.
     this.#fallback.onActivate(() => this.#socket.drop());
     const random = options.random ?? Math.random;
+    const webSocketsEnabled = this.#provider.supportsWebSockets && (options.enableWebSockets ?? true);
+    const fallback = this.#fallback;
     this.#services = {
       provider: this.#provider,
       conversationId: options.conversationId,
@@ -179,10 +181,12 @@ export class ModelClient implements AsyncDisposable {
       http: this.#http,
       clock,
       random,
-      webSocketsEnabled: this.#provider.supportsWebSockets && (options.enableWebSockets ?? true),
+      webSocketsEnabled,
+      get usesWebSocket() {
+        return webSocketsEnabled && !fallback.isActive;
+      },
       compressRequests: options.enableRequestCompression ?? false,
       responsesUrl: `${this.#provider.baseUrl}/responses`,
-      baseUrl: this.#provider.baseUrl,
       lifetime: this.#lifetime.signal,
       authHeaders: (signal) => this.#authHeaders(signal),
       refreshAuth: async (signal) => (this.#auth.refresh === undefined ? false : this.#auth.refresh(signal)),
@@ -215,7 +219,7 @@ export class ModelClient implements AsyncDisposable {
 
   /** Whether requests currently go over the WebSocket. */
   get usesWebSocket(): boolean {
-    return this.#services.webSocketsEnabled && !this.#fallback.isActive;
+    return this.#services.usesWebSocket;
   }
 
   /**

@@ -24,12 +24,12 @@ export interface SessionServices {
   readonly random: () => number;
   /** Provider supports WebSockets and the session enabled them (the fallback is separate). */
   readonly webSocketsEnabled: boolean;
+  /** Whether requests currently go over the WebSocket: enabled, and no fallback to HTTP yet. */
+  readonly usesWebSocket: boolean;
   /** Whether HTTP request bodies may be zstd-compressed. */
   readonly compressRequests: boolean;
   /** `{base}/responses` over HTTP. */
   readonly responsesUrl: string;
-  /** Base URL for unary endpoints (`{base}`). */
-  readonly baseUrl: string;
   /** Aborted when the client closes; every request listens to it. */
   readonly lifetime: AbortSignal;
   /** `Authorization` (when a token exists) plus the auth provider's extra headers. */

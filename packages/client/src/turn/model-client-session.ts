@@ -68,7 +68,7 @@ export class ModelClientSession implements AsyncDisposable {
    * without a response id.
    */
   async prewarm(prompt: Prompt, turnContext: TurnContext, options: StreamOptions = {}): Promise<string | null> {
-    if (!this.#services.webSocketsEnabled || this.#services.fallback.isActive) return null;
+    if (!this.#services.usesWebSocket) return null;
     const stream = this.#start(prompt, turnContext, options, false);
     try {
       const result = await stream.result;

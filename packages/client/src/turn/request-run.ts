@@ -26,7 +26,7 @@ export class RequestRun {
     let refreshed = false;
     let connectionLimitRetried = false;
     for (;;) {
-      const useWebSocket = services.webSocketsEnabled && !services.fallback.isActive;
+      const useWebSocket = services.usesWebSocket;
       // A warm-up exists only on the WebSocket; once the session is on HTTP there is nothing to do.
       if (!useWebSocket && !context.options.generate) throw new WarmUpSkipped();
       const attemptStarted = services.clock.now();

@@ -50,7 +50,7 @@ async function postWithRetries(
         accept: 'application/json',
         [RequestHeader.TurnMetadata]: turnMetadataJson(turn),
       };
-      const response = await services.http.postJson(`${services.baseUrl}/${endpoint}`, {
+      const response = await services.http.postJson(`${services.provider.baseUrl}/${endpoint}`, {
         headers,
         body: text,
         compress: services.compressRequests,
