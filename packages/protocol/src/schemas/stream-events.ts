@@ -35,15 +35,22 @@ export const OutputItemAddedEventSchema = outputItemEvent('response.output_item.
 /** `response.output_item.done`: the final form of an item. */
 export const OutputItemDoneEventSchema = outputItemEvent('response.output_item.done');
 
+// The content, summary and tool-input events all locate a piece of an output item; they differ
+// only in their index field and payload (a `part`, or a text field under `key` plus padding).
+function itemPieceEvent<T extends string, S extends z.ZodRawShape>(type: T, fields: S) {
+  return z.looseObject({ type: z.literal(type), sequence_number: sequenceNumber, item_id: z.string(), output_index: z.number(), ...fields });
+}
+const partField = { part: z.looseObject({ type: z.string() }) };
+function textFields<K extends string>(key: K) {
+  return {
+    ...({ [key]: z.string() } as Record<K, z.ZodString>),
+    /** Random padding against length side channels; ignore. */
+    obfuscation: z.string().optional(),
+  };
+}
+
 function contentPartEvent<T extends string>(type: T) {
-  return z.looseObject({
-    type: z.literal(type),
-    sequence_number: sequenceNumber,
-    item_id: z.string(),
-    output_index: z.number(),
-    content_index: z.number(),
-    part: z.looseObject({ type: z.string() }),
-  });
+  return itemPieceEvent(type, { content_index: z.number(), ...partField });
 }
 /** `response.content_part.added`. */
 export const ContentPartAddedEventSchema = contentPartEvent('response.content_part.added');
@@ -51,16 +58,7 @@ export const ContentPartAddedEventSchema = contentPartEvent('response.content_pa
 export const ContentPartDoneEventSchema = contentPartEvent('response.content_part.done');
 
 function contentTextEvent<T extends string, K extends string>(type: T, key: K) {
-  return z.looseObject({
-    type: z.literal(type),
-    sequence_number: sequenceNumber,
-    item_id: z.string(),
-    output_index: z.number(),
-    content_index: z.number(),
-    ...({ [key]: z.string() } as Record<K, z.ZodString>),
-    /** Random padding against length side channels; ignore. */
-    obfuscation: z.string().optional(),
-  });
+  return itemPieceEvent(type, { content_index: z.number(), ...textFields(key) });
 }
 /** `response.output_text.delta`: a piece of assistant text (`delta`). */
 export const OutputTextDeltaEventSchema = contentTextEvent('response.output_text.delta', 'delta');
@@ -76,14 +74,7 @@ export const ReasoningTextDeltaEventSchema = contentTextEvent('response.reasonin
 export const ReasoningTextDoneEventSchema = contentTextEvent('response.reasoning_text.done', 'text');
 
 function summaryPartEvent<T extends string>(type: T) {
-  return z.looseObject({
-    type: z.literal(type),
-    sequence_number: sequenceNumber,
-    item_id: z.string(),
-    output_index: z.number(),
-    summary_index: z.number(),
-    part: z.looseObject({ type: z.string() }),
-  });
+  return itemPieceEvent(type, { summary_index: z.number(), ...partField });
 }
 /** `response.reasoning_summary_part.added`: a new reasoning summary section starts. */
 export const ReasoningSummaryPartAddedEventSchema = summaryPartEvent('response.reasoning_summary_part.added');
@@ -91,15 +82,7 @@ export const ReasoningSummaryPartAddedEventSchema = summaryPartEvent('response.r
 export const ReasoningSummaryPartDoneEventSchema = summaryPartEvent('response.reasoning_summary_part.done');
 
 function summaryTextEvent<T extends string, K extends string>(type: T, key: K) {
-  return z.looseObject({
-    type: z.literal(type),
-    sequence_number: sequenceNumber,
-    item_id: z.string(),
-    output_index: z.number(),
-    summary_index: z.number(),
-    ...({ [key]: z.string() } as Record<K, z.ZodString>),
-    obfuscation: z.string().optional(),
-  });
+  return itemPieceEvent(type, { summary_index: z.number(), ...textFields(key) });
 }
 /** `response.reasoning_summary_text.delta`: a piece of a reasoning summary. */
 export const ReasoningSummaryTextDeltaEventSchema = summaryTextEvent('response.reasoning_summary_text.delta', 'delta');
@@ -107,14 +90,7 @@ export const ReasoningSummaryTextDeltaEventSchema = summaryTextEvent('response.r
 export const ReasoningSummaryTextDoneEventSchema = summaryTextEvent('response.reasoning_summary_text.done', 'text');
 
 function toolInputEvent<T extends string, K extends string>(type: T, key: K) {
-  return z.looseObject({
-    type: z.literal(type),
-    sequence_number: sequenceNumber,
-    item_id: z.string(),
-    output_index: z.number(),
-    ...({ [key]: z.string() } as Record<K, z.ZodString>),
-    obfuscation: z.string().optional(),
-  });
+  return itemPieceEvent(type, textFields(key));
 }
 /** `response.function_call_arguments.delta`: a piece of a function call's JSON arguments. */
 export const FunctionCallArgumentsDeltaEventSchema = toolInputEvent('response.function_call_arguments.delta', 'delta');
