@@ -1,7 +1,4 @@
-import { REDACTED } from '../security/redact.js';
-
-/** Literal secrets shorter than this are ignored (as in `redactText`): they would match ordinary text. */
-const MIN_SECRET_LENGTH = 4;
+import { MIN_SECRET_LENGTH, redactLiteralSecrets } from '../security/redact.js';
 /** How deep nested fields, causes and error lists are searched. */
 const MAX_DEPTH = 8;
 
@@ -27,12 +24,6 @@ export function redactError<T>(error: T, secrets: readonly string[]): T {
   return redactValue(error, literals, 0, new Set()) as T;
 }
 
-function redactString(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-  return result;
-}
-
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -40,7 +31,7 @@ function isPlainObject(value: object): boolean {
 
 /** The redacted value, or `value` itself when nothing in it changed. */
 function redactValue(value: unknown, secrets: readonly string[], depth: number, seen: Set<object>): unknown {
-  if (typeof value === 'string') return redactString(value, secrets);
+  if (typeof value === 'string') return redactLiteralSecrets(value, secrets);
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || seen.has(value)) return value;
   seen.add(value);
   try {
@@ -83,7 +74,7 @@ function redactErrorObject(error: Error, secrets: readonly string[], depth: numb
   // V8 keeps `stack` behind an own accessor bound to the original object: read it here and
   // store the redacted text as plain data on the copy.
   const stack = error.stack;
-  const redactedStack = typeof stack === 'string' ? redactString(stack, secrets) : stack;
+  const redactedStack = typeof stack === 'string' ? redactLiteralSecrets(stack, secrets) : stack;
   const descriptors = redactedDescriptors(error, secrets, depth, seen);
   if (descriptors === undefined && redactedStack === stack) return error;
   const copy = Object.create(Object.getPrototypeOf(error) as object | null, descriptors ?? Object.getOwnPropertyDescriptors(error)) as Error;

@@ -18,11 +18,20 @@ export function isSecretHeaderName(name: string): boolean {
  * replaced wherever they appear.
  */
 export function redactText(text: string, extraSecrets: readonly string[] = []): string {
-  let result = text.replace(SECRET_TEXT_PATTERN, (match, scheme: string | undefined) =>
+  const result = text.replace(SECRET_TEXT_PATTERN, (match, scheme: string | undefined) =>
     scheme ? `${scheme} ${REDACTED}` : REDACTED,
   );
-  for (const secret of extraSecrets) {
-    if (secret.length >= 4) result = result.split(secret).join(REDACTED);
+  return redactLiteralSecrets(result, extraSecrets);
+}
+
+/** Literal secrets shorter than this are ignored: they would match ordinary text. */
+export const MIN_SECRET_LENGTH = 4;
+
+/** Replaces every occurrence of each literal secret (of at least {@link MIN_SECRET_LENGTH} characters) in `text`. */
+export function redactLiteralSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH && result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
   return result;
 }
