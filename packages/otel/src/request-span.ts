@@ -92,7 +92,8 @@ export class RequestSpan {
     const shared = this.#shared;
     const sanitizer = shared.sanitizer;
     const span = this.span;
-    const errorType = error === null ? null : errorTypeOf(error);
+    // Redacted once, for the span and the metrics alike.
+    const errorType = error === null ? null : sanitizer.text(errorTypeOf(error));
     if (span.isRecording()) {
       const attributes: Attributes = {
         [Attr.attempt]: this.attempt,
@@ -110,9 +111,9 @@ export class RequestSpan {
         attributes[Attr.continuationTotalItems] = decision.totalItems;
       }
       if (this.responseId !== null) attributes[Attr.responseId] = sanitizer.text(this.responseId);
-      if (error !== null && errorType !== null) {
-        attributes[Attr.errorType] = sanitizer.text(errorType);
-        attributes[Attr.errorCode] = sanitizer.text(errorType);
+      if (errorType !== null) {
+        attributes[Attr.errorType] = errorType;
+        attributes[Attr.errorCode] = errorType;
       }
       span.setAttributes(attributes);
       if (outcome === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: error === null ? 'failed' : sanitizer.text(error.message) });
@@ -136,7 +137,7 @@ export class RequestSpan {
     };
     if (this.transport !== null) metricAttributes[Attr.transport] = this.transport;
     if (this.status !== null) metricAttributes[Attr.httpStatusCode] = this.status;
-    if (errorType !== null) metricAttributes[Attr.errorType] = sanitizer.text(errorType);
+    if (errorType !== null) metricAttributes[Attr.errorType] = errorType;
     else if (outcome !== 'completed') metricAttributes[Attr.errorType] = outcome === 'aborted' ? 'aborted' : '_OTHER';
     const instruments = shared.instruments;
     instruments.requests.add(1, metricAttributes);
