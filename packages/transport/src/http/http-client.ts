@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { combineSignals, throwIfAborted, toAbortError } from '../abort/abort-helpers.js';
+import { combineSignals, throwIfAborted, toAbortError, type CombinedSignal } from '../abort/abort-helpers.js';
 import { ClosedError } from '../errors/closed-error.js';
 import { IdleTimeoutError } from '../errors/connection-errors.js';
 import { ErrorCode } from '../errors/error-codes.js';
@@ -180,7 +180,7 @@ export class HttpClient implements AsyncDisposable {
   async postStream(url: string | URL, options: PostStreamOptions): Promise<HttpStreamResponse> {
     const idleTimeoutMs = options.idleTimeoutMs === undefined ? this.#idleTimeoutMs : options.idleTimeoutMs;
     const headers = { accept: 'text/event-stream', ...this.#headersFor(options.headers) };
-    const { status, responseHeaders, body } = await this.#send(url, options, headers, idleTimeoutMs, 'headers');
+    const { status, responseHeaders, body } = await this.#send(url, options, headers, idleTimeoutMs);
     let cancelled = false;
     const cancel = (reason?: unknown): void => {
       if (cancelled) return;
@@ -224,11 +224,9 @@ export class HttpClient implements AsyncDisposable {
   async postJson(url: string | URL, options: PostJsonOptions): Promise<HttpJsonResponse> {
     const timeoutMs = options.timeoutMs === undefined ? this.#requestTimeoutMs : options.timeoutMs;
     const headers = { accept: 'application/json', ...this.#headersFor(options.headers) };
-    const deadline = new AbortController();
-    const timer = timeoutMs === null ? undefined : setTimeout(() => deadline.abort(new IdleTimeoutError(timeoutMs)), timeoutMs);
-    const combined = combineSignals(options.signal, deadline.signal);
+    const combined = signalWithDeadline(options.signal, timeoutMs, (ms) => new IdleTimeoutError(ms));
     try {
-      const { status, responseHeaders, body } = await this.#send(url, { ...options, signal: combined.signal }, headers, null, 'headers');
+      const { status, responseHeaders, body } = await this.#send(url, { ...options, signal: combined.signal }, headers, null);
       const text = await readBody(body, options.maxResponseBytes ?? DEFAULTS.maxResponseBytes, combined.signal, false);
       // Let undici return the connection to the pool before the caller can send the next request.
       await new Promise((resolve) => setImmediate(resolve));
@@ -244,7 +242,6 @@ export class HttpClient implements AsyncDisposable {
     } catch (error) {
       throw mapUndiciError(error, { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs: timeoutMs });
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
       combined.dispose();
     }
   }
@@ -275,7 +272,6 @@ export class HttpClient implements AsyncDisposable {
     options: PostOptions,
     headers: Record<string, string>,
     headersTimeoutMs: number | null,
-    phase: 'headers',
   ): Promise<{ status: number; responseHeaders: Record<string, string>; body: BodyReadable }> {
     if (this.#closed) throw new ClosedError('the HTTP client');
     throwIfAborted(options.signal);
@@ -289,10 +285,7 @@ export class HttpClient implements AsyncDisposable {
       payload = await compressZstd(payload);
       headers['content-encoding'] = 'zstd';
     }
-    const headersDeadline = new AbortController();
-    const timer =
-      headersTimeoutMs === null ? undefined : setTimeout(() => headersDeadline.abort(new IdleTimeoutError(headersTimeoutMs, { phase })), headersTimeoutMs);
-    const combined = combineSignals(options.signal, headersDeadline.signal);
+    const combined = signalWithDeadline(options.signal, headersTimeoutMs, (ms) => new IdleTimeoutError(ms, { phase: 'headers' }));
     let response: Dispatcher.ResponseData;
     try {
       response = await this.#dispatcher.request({
@@ -307,27 +300,34 @@ export class HttpClient implements AsyncDisposable {
       if (combined.signal.aborted) throw toAbortError(combined.signal.reason);
       throw mapUndiciError(error, { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs: headersTimeoutMs });
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
       combined.dispose();
     }
     const responseHeaders = flattenHeaders(response.headers);
     if (response.statusCode < 200 || response.statusCode > 299) {
       // One byte beyond the cap lets HttpStatusError see (and flag) the truncation. A stalled
       // error body gets the headers timeout (or 30 s) before the status is reported without it.
-      const bodyDeadline = new AbortController();
-      const bodyTimer = setTimeout(() => bodyDeadline.abort(new IdleTimeoutError(headersTimeoutMs ?? 30_000)), headersTimeoutMs ?? 30_000);
-      const bodySignal = combineSignals(options.signal, bodyDeadline.signal);
+      const bodyTimeoutMs = headersTimeoutMs ?? 30_000;
+      const bodySignal = signalWithDeadline(options.signal, bodyTimeoutMs, (ms) => new IdleTimeoutError(ms));
       const body = await readBody(response.body, MAX_ERROR_BODY_BYTES + 1, bodySignal.signal, true)
         .catch(() => '')
-        .finally(() => {
-          clearTimeout(bodyTimer);
-          bodySignal.dispose();
-        });
+        .finally(() => bodySignal.dispose());
       throwIfAborted(options.signal);
       throw new HttpStatusError({ status: response.statusCode, headers: responseHeaders, body, context: `POST ${describeUrl(target)}` });
     }
     return { status: response.statusCode, responseHeaders, body: response.body };
   }
+}
+
+/** `signal` combined with a deadline that aborts with `timeoutError(ms)` after `ms` (never when `null`); `dispose` clears both. */
+function signalWithDeadline(signal: AbortSignal | undefined, ms: number | null, timeoutError: (ms: number) => Error): CombinedSignal {
+  const deadline = new AbortController();
+  const timer = ms === null ? undefined : setTimeout(() => deadline.abort(timeoutError(ms)), ms);
+  const combined = combineSignals(signal, deadline.signal);
+  const dispose = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    combined.dispose();
+  };
+  return { signal: combined.signal, dispose, [Symbol.dispose]: dispose };
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
