@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createSession } from '@modelwire/core-session';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MATRIX_MODEL } from './harness/loopback-session.ts';
-import { activeResources, leakedResources } from './harness/open-handles.ts';
+import { activeResources, leakedResources, type ResourceCounts } from './harness/open-handles.ts';
 import { runTurn } from './harness/turn-outcome.ts';
 
 /** A server that accepts TCP connections and stays silent; counts them and their closing. */
@@ -49,6 +49,16 @@ afterEach(async () => {
   silent = undefined;
 });
 
+/** Every socket the client opened is destroyed, and the server saw each of them go; nothing leaked. */
+async function expectEverySocketClosed(baseline: ResourceCounts): Promise<void> {
+  expect(clientSockets.length).toBeGreaterThan(0);
+  expect(clientSockets.filter((socket) => !socket.destroyed)).toEqual([]);
+  await expect.poll(() => silent?.sockets.size, { timeout: 2_000, interval: 10 }).toBe(0);
+  await silent?.close();
+  silent = undefined;
+  expect(await leakedResources(baseline)).toEqual([]);
+}
+
 describe('fault matrix: silent peers', () => {
   it('http: response headers that never come end in a typed idle_timeout after both budgets; no socket stays open', async () => {
     const baseline = activeResources();
@@ -70,13 +80,7 @@ describe('fault matrix: silent peers', () => {
     expect(silent.accepted).toBe(4);
     expect(session.history.map((item) => item.type)).toEqual(['message']);
     await session.close();
-    // Every socket the client opened is destroyed, and the server saw each of them go.
-    expect(clientSockets.length).toBeGreaterThan(0);
-    expect(clientSockets.filter((socket) => !socket.destroyed)).toEqual([]);
-    await expect.poll(() => silent?.sockets.size, { timeout: 2_000, interval: 10 }).toBe(0);
-    await silent.close();
-    silent = undefined;
-    expect(await leakedResources(baseline)).toEqual([]);
+    await expectEverySocketClosed(baseline);
   }, 30_000);
 
   it('websocket: an upgrade that is never answered ends in connect timeouts, then the session falls back to HTTP, which times out too', async () => {
@@ -98,12 +102,6 @@ describe('fault matrix: silent peers', () => {
     expect(outcome.error).toMatchObject({ code: 'idle_timeout', retryable: true });
     expect(session.history.map((item) => item.type)).toEqual(['message']);
     await session.close();
-    // Every socket the client opened is destroyed, and the server saw each of them go.
-    expect(clientSockets.length).toBeGreaterThan(0);
-    expect(clientSockets.filter((socket) => !socket.destroyed)).toEqual([]);
-    await expect.poll(() => silent?.sockets.size, { timeout: 2_000, interval: 10 }).toBe(0);
-    await silent.close();
-    silent = undefined;
-    expect(await leakedResources(baseline)).toEqual([]);
+    await expectEverySocketClosed(baseline);
   }, 30_000);
 });

@@ -106,11 +106,25 @@ interface Capture {
   accountHeaderSent?: number;
 }
 
+type Exporters = { spans: InMemorySpanExporter; reader: ManualMetricReader; tracerProvider: TracerProvider; meterProvider: MeterProvider };
+
+/** In-memory span and metric exporters behind fresh providers. */
+function createExporters(): Exporters {
+  const spans = new InMemorySpanExporter();
+  const reader = new ManualMetricReader();
+  return {
+    spans,
+    reader,
+    tracerProvider: new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }),
+    meterProvider: new MeterProvider({ readers: [reader] }),
+  };
+}
+
 async function runScenario(
   scenario: Scenario,
   transport: TransportChoice,
   capture: Capture,
-  exporters: { spans: InMemorySpanExporter; reader: ManualMetricReader; tracerProvider: TracerProvider; meterProvider: MeterProvider },
+  exporters: Exporters,
   telemetrySecrets: readonly string[] = [],
 ): Promise<void> {
   const telemetry = createSessionTelemetry({
@@ -181,14 +195,8 @@ describe('secrets', () => {
 
   it('the API key appears in no error, session event, span, metric, log record or console line through every fault', async () => {
     const baseline = activeResources();
-    const spans = new InMemorySpanExporter();
-    const reader = new ManualMetricReader();
-    const exporters = {
-      spans,
-      reader,
-      tracerProvider: new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }),
-      meterProvider: new MeterProvider({ readers: [reader] }),
-    };
+    const exporters = createExporters();
+    const { spans, reader } = exporters;
     const capture: Capture = { texts: [], logRecords: [] };
     let runs = 0;
     for (const scenario of SCENARIOS) {
@@ -224,14 +232,8 @@ describe('secrets', () => {
 
   async function scanEchoes(telemetrySecrets: readonly string[]): Promise<void> {
     const baseline = activeResources();
-    const spans = new InMemorySpanExporter();
-    const reader = new ManualMetricReader();
-    const exporters = {
-      spans,
-      reader,
-      tracerProvider: new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }),
-      meterProvider: new MeterProvider({ readers: [reader] }),
-    };
+    const exporters = createExporters();
+    const { spans } = exporters;
     const capture: Capture = { texts: [], logRecords: [] };
     for (const scenario of ECHOES) for (const transport of scenario.transports) await runScenario(scenario, transport, capture, exporters, telemetrySecrets);
     const finished = spans.getFinishedSpans();
