@@ -10,12 +10,11 @@
 // violations), wall time of the concurrent turns, peak RSS, and heap and RSS per idle session
 // (pre-connected, before the turn). The loopback server lives in the same process, so the
 // per-session figures include the server's side of each socket. Imports the built packages.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { staticTokenAuth } from '@modelwire/client';
 import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/client/testing';
 import { createSession, type Session } from '@modelwire/core-session';
 import { numberArgument } from './shared/cli.ts';
+import { garbageCollector } from './shared/measure.ts';
 
 /** Options of {@link runScaleBench}. */
 export interface ScaleBenchOptions {
@@ -89,17 +88,6 @@ function toolLoopModel(requestsPerTurn: number): (request: ModelRequest) => Scri
       ],
     };
   };
-}
-
-/** A `gc()` function when one can be obtained (Node's `--expose-gc`, set at run time). */
-function garbageCollector(): (() => void) | null {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Runs the benchmark (prints nothing). */

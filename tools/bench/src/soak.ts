@@ -12,11 +12,10 @@
 // The loopback server runs in the same process (or, with --server-process, in a child process so
 // that the memory figures are the client's alone); its recording is emptied after every round.
 // Imports the built packages (`nx run-many -t build`); vitest resolves them to source.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { ResponseItem } from '@modelwire/client';
 import { createSession, type Session, type ToolDefinition } from '@modelwire/core-session';
 import { checkHistory } from './soak-history.ts';
+import { garbageCollector } from './shared/measure.ts';
 import { EXPECTED_FATAL_CODES, seededRandom } from './soak-faults.ts';
 import { startChildProcessSoakServer, startInProcessSoakServer, type SoakServerSummary } from './soak-server.ts';
 
@@ -106,17 +105,6 @@ interface SoakSession {
   readonly inputs: string[];
   readonly completedItems: ResponseItem[][];
   toolRuns: number;
-}
-
-/** A `gc()` function when one can be obtained (Node's `--expose-gc`, set at run time). */
-function garbageCollector(): (() => void) | null {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : null;
-  } catch {
-    return null;
-  }
 }
 
 function handleCounts(): Map<string, number> {

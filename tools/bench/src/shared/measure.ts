@@ -1,5 +1,7 @@
 // Measurement helpers shared by the benchmarks: several rounds, medians, and ratios against
 // anchors measured in the same run.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** The result of timing one contender over several rounds. */
 export interface Measurement {
@@ -57,5 +59,16 @@ export function printComparison(title: string, measurements: readonly Measuremen
     const ratio = anchor ? (m.medianMs / anchor.medianMs).toFixed(2) : 'n/a';
     const rate = unitsPerRound ? `  ${Math.round((unitsPerRound.count / m.medianMs) * 1000).toLocaleString('en-US')} ${unitsPerRound.unit}/s` : '';
     console.log(`  ${m.name.padEnd(40)} median ${m.medianMs.toFixed(1).padStart(9)} ms  (${m.minMs.toFixed(1)}–${m.maxMs.toFixed(1)})  ${ratio}× ${anchorName}${rate}`);
+  }
+}
+
+/** A `gc()` function when one can be obtained (Node's `--expose-gc`, set at run time). */
+export function garbageCollector(): (() => void) | null {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
   }
 }
