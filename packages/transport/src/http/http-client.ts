@@ -6,6 +6,7 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
 import { ModelwireError } from '../errors/modelwire-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
+import { flattenHeaders } from '../retry/header-lookup.js';
 import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
 import { decodeSseStream } from '../sse/decode-sse-stream.js';
 import type { SseEvent } from '../sse/sse-decoder.js';
@@ -341,15 +342,6 @@ function encodeBody(body: unknown, headers: Record<string, string>): Uint8Array 
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return body;
   return Buffer.from(JSON.stringify(body) ?? 'null', 'utf8');
-}
-
-function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    result[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
-  }
-  return result;
 }
 
 /** Origin and path only: a query string may carry a secret. */

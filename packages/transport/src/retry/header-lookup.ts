@@ -22,3 +22,13 @@ export function getHeader(headers: HeaderSource, name: string): string | undefin
   if (value === undefined) return undefined;
   return typeof value === 'string' ? value : value.join(', ');
 }
+
+/** Flattens response headers (undici, node:http) to lower-case names with single string values; repeated values are joined with `, `. */
+export function flattenHeaders(headers: HeaderRecord): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    result[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return result;
+}

@@ -5,9 +5,10 @@ import { ConnectError, ConnectTimeoutError } from '../errors/connection-errors.j
 import { ErrorCode } from '../errors/error-codes.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
 import { ModelwireError } from '../errors/modelwire-error.js';
+import { flattenHeaders } from '../retry/header-lookup.js';
 import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { flattenHeaders, WebSocketConnection } from './websocket-connection.js';
+import { WebSocketConnection } from './websocket-connection.js';
 
 /** Creates the `ws` client socket; inject one to wrap, instrument or fake the socket. */
 export type WebSocketFactory = (url: string, options: ClientOptions) => WebSocket;

@@ -8,6 +8,7 @@ import { IdleTimeoutError, PongTimeoutError } from '../errors/connection-errors.
 import { ModelwireError } from '../errors/modelwire-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
+import { flattenHeaders } from '../retry/header-lookup.js';
 import { FrameQueue } from './frame-queue.js';
 
 /** Options of one read from a {@link WebSocketConnection}. */
@@ -362,14 +363,4 @@ function rawDataToText(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
-}
-
-/** Flattens node:http response headers to lower-case single strings. */
-export function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
 }
