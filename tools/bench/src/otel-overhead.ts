@@ -99,6 +99,13 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     responses = count;
   };
 
+  /** The reports the client makes when a response starts; `first` on a new connection. */
+  const reportRequestStart = (telemetry: ClientTelemetry, first: boolean): void => {
+    telemetry.onWebSocketConnect({ durationMs: first ? 12 : 0, reused: !first, error: null });
+    telemetry.onContinuationDecision(first ? { mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } : { mode: 'incremental', sentItems: 1, totalItems: 9 });
+    telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
+  };
+
   /** The client's per-event and per-request reports, as `request-run.ts` makes them. */
   const withTelemetry = (session: SessionTelemetry | null) => (): void => {
     const turn = session?.forTurn({ model: 'gpt-5.1-codex', turnId: 'turn-bench' });
@@ -111,9 +118,7 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
       const decoded = decodeEvent(text);
       if (!decoded.ok) continue;
       if (decoded.event.type === 'response.created') {
-        telemetry.onWebSocketConnect({ durationMs: first ? 12 : 0, reused: !first, error: null });
-        telemetry.onContinuationDecision(first ? { mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } : { mode: 'incremental', sentItems: 1, totalItems: 9 });
-        telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
+        reportRequestStart(telemetry, first);
         first = false;
       }
       if (perEvent) {
@@ -128,7 +133,6 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     }
     turn?.end();
   };
-  const runWithSdk = withTelemetry(withSdk);
 
   /** The same reports over event kinds decoded beforehand: the reporting cost alone. */
   const kinds = texts.map((text) => {
@@ -144,9 +148,7 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     let first = true;
     for (const kind of kinds) {
       if (kind === 'response.created') {
-        telemetry.onWebSocketConnect({ durationMs: first ? 12 : 0, reused: !first, error: null });
-        telemetry.onContinuationDecision(first ? { mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } : { mode: 'incremental', sentItems: 1, totalItems: 9 });
-        telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
+        reportRequestStart(telemetry, first);
         first = false;
       }
       if (perEvent) {
@@ -158,20 +160,19 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     }
     turn?.end();
   };
-  const reportsWithSdk = reportsOnly(withSdk);
+
+  /** Empties the span exporter before each round, so that it holds one round's spans. */
+  const resettingSpans = (run: () => void) => (): void => {
+    spanExporter.reset();
+    run();
+  };
 
   const measurements = await measureInterleaved(
     [
       { name: NO_TELEMETRY, run: decodeOnly },
       { name: CLIENT_NOOP, run: withTelemetry(null) },
       { name: TELEMETRY_NO_SDK, run: withTelemetry(noSdk) },
-      {
-        name: TELEMETRY_WITH_SDK,
-        run: () => {
-          spanExporter.reset();
-          runWithSdk();
-        },
-      },
+      { name: TELEMETRY_WITH_SDK, run: resettingSpans(withTelemetry(withSdk)) },
     ],
     options.rounds ?? 15,
     options.warmupRounds ?? 3,
@@ -181,13 +182,7 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     [
       { name: CLIENT_NOOP, run: reportsOnly(null) },
       { name: TELEMETRY_NO_SDK, run: reportsOnly(noSdk) },
-      {
-        name: TELEMETRY_WITH_SDK,
-        run: () => {
-          spanExporter.reset();
-          reportsWithSdk();
-        },
-      },
+      { name: TELEMETRY_WITH_SDK, run: resettingSpans(reportsOnly(withSdk)) },
     ],
     options.rounds ?? 15,
     options.warmupRounds ?? 3,
