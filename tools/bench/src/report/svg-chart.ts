@@ -2,6 +2,7 @@
 // each request uploads over a long tool loop, full resend against continuation; on the right
 // the first-event latency of a turn with a warm socket, with pre-connect and without, as
 // medians with min–max whiskers.
+import { median } from '../shared/measure.ts';
 import type { ChartData } from './report-types.ts';
 
 const WIDTH = 980;
@@ -72,13 +73,6 @@ function bytesPanel(box: Box, series: NonNullable<ChartData['bytesPerRequest']>)
   parts.push(`<rect x="${box.x + 12}" y="${legendY + 9}" width="14" height="4" fill="${COLOURS.continuation}"/>`);
   parts.push(text(box.x + 32, legendY + 15, `continuation, WebSocket (${total(series.continuation).toFixed(0)} KiB in all)`, { size: 12 }));
   return parts;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function latencyPanel(box: Box, contenders: NonNullable<ChartData['firstEventLatency']>): string[] {
