@@ -2,23 +2,40 @@
 //
 // Layer order is enforced by the workspace rule `modelwire/layer-imports`
 // (tools/checks/src/eslint-layer-rule.mjs): a package may import only packages of a lower
-// layer (transport < protocol < client < otel < session), read from `nx.tags`. It stands in
-// for `@nx/enforce-module-boundaries`, whose published versions lag the workspace's Nx 23.3
-// and would install a second copy of Nx.
+// layer, read from `nx.tags`:
+//
+//   errors < transport < client < otel < session
+//   errors < protocol  < client
+//   errors < protocol  < testing (imported only by test files and their fixtures)
+//
+// `protocol` is pure (zod, no network library), so it depends on `errors`, not `transport`.
+// `testing` (the loopback server) is a dev dependency of the packages whose tests use it; the
+// rule lets only `*.test.ts` and `__fixtures__/` files import it.
+// It stands in for `@nx/enforce-module-boundaries`, whose published versions lag the
+// workspace's Nx 23.3 and would install a second copy of Nx.
 import tseslint from 'typescript-eslint';
 import { modelwireEslintPlugin } from './tools/checks/src/eslint-layer-rule.mjs';
 
+const testOnly = ['layer:testing'];
 export const layerConstraints = [
-  { sourceTag: 'layer:transport', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'layer:protocol', onlyDependOnLibsWithTags: ['layer:transport'] },
-  { sourceTag: 'layer:client', onlyDependOnLibsWithTags: ['layer:transport', 'layer:protocol'] },
+  { sourceTag: 'layer:errors', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'layer:transport', onlyDependOnLibsWithTags: ['layer:errors'] },
+  { sourceTag: 'layer:protocol', onlyDependOnLibsWithTags: ['layer:errors'] },
+  { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:errors', 'layer:protocol'] },
+  {
+    sourceTag: 'layer:client',
+    onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol'],
+    testOnlyDependOnLibsWithTags: testOnly,
+  },
   {
     sourceTag: 'layer:otel',
-    onlyDependOnLibsWithTags: ['layer:transport', 'layer:protocol', 'layer:client'],
+    onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client'],
+    testOnlyDependOnLibsWithTags: testOnly,
   },
   {
     sourceTag: 'layer:session',
-    onlyDependOnLibsWithTags: ['layer:transport', 'layer:protocol', 'layer:client', 'layer:otel'],
+    onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client', 'layer:otel'],
+    testOnlyDependOnLibsWithTags: testOnly,
   },
   { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['*'] },
 ];

@@ -1,4 +1,4 @@
-import { redactText } from '../security/redact.js';
+import { redactText } from './redact.js';
 import type { ErrorCode } from './error-codes.js';
 
 const BRAND = Symbol.for('@modelwire/error');

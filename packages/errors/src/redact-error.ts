@@ -1,4 +1,4 @@
-import { MIN_SECRET_LENGTH, redactLiteralSecrets } from '../security/redact.js';
+import { MIN_SECRET_LENGTH, redactLiteralSecrets } from './redact.js';
 /** How deep nested fields, causes and error lists are searched. */
 const MAX_DEPTH = 8;
 

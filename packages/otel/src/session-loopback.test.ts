@@ -1,5 +1,5 @@
 import { ModelClient, staticTokenAuth, type CompletedResponse, type ModelClientSession, type Prompt, type ResponseItem, type TurnContext } from '@modelwire/client';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OtelHarness, parentIdOf } from './__fixtures__/otel-harness.js';

@@ -1,9 +1,21 @@
 // The public API of @modelwire/transport. Every export is listed by name.
 
-// Errors
-export { ErrorCode } from './errors/error-codes.js';
-export { ModelwireError, type ModelwireErrorOptions } from './errors/modelwire-error.js';
-export { redactError } from './errors/redact-error.js';
+// Errors (the base, the code table and redaction come from @modelwire/errors and are
+// re-exported so that a user of this package imports every error from one place)
+export {
+  ClosedError,
+  ErrorCode,
+  InvalidArgumentError,
+  ModelwireError,
+  REDACTED,
+  isSecretHeaderName,
+  redactError,
+  redactHeaders,
+  redactText,
+  type HeaderRecord,
+  type InvalidArgumentIssue,
+  type ModelwireErrorOptions,
+} from '@modelwire/errors';
 export { HttpStatusError, MAX_ERROR_BODY_BYTES, type HttpStatusErrorOptions } from './errors/http-status-error.js';
 export { ConnectError, ConnectTimeoutError, IdleTimeoutError, PongTimeoutError, type ConnectionErrorOptions } from './errors/connection-errors.js';
 export { ConnectionClosedError, closeKindOf, type CloseKind, type ConnectionClosedErrorOptions } from './errors/connection-closed-error.js';
@@ -12,11 +24,9 @@ export { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 export { InsecureTransportError } from './errors/insecure-transport-error.js';
 export { InvalidHeaderError } from './errors/invalid-header-error.js';
 export { ProtocolViolationError } from './errors/protocol-violation-error.js';
-export { StreamIncompleteError } from './errors/stream-incomplete-error.js';
-export { ClosedError } from './errors/closed-error.js';
+export { IncompleteEventError } from './errors/incomplete-event-error.js';
 
 // Security
-export { REDACTED, isSecretHeaderName, redactHeaders, redactText, type HeaderRecord } from './security/redact.js';
 export { assertSecureTransport, carriesCredentials, isLoopbackHost, validateHeaders, type RequestHeaders } from './security/transport-security.js';
 
 // Abort, retry and time helpers

@@ -9,7 +9,7 @@
 //
 // Goal: pre-connected ≤ 1.05× warm socket. Build the client first (`nx build @modelwire/client`).
 import { ModelClient, noopClientTelemetry, type Prompt, type TurnContext } from '@modelwire/client';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { median, printComparison, type Measurement } from './shared/measure.ts';
 
 export const WARM = 'warm socket (reused)';

@@ -8,7 +8,7 @@
 //
 // Goal: continuation uploads ≥ 20× fewer bytes. Build the client first (`nx build @modelwire/client`).
 import { ModelClient, noopClientTelemetry, type ResponseItem, type TurnContext } from '@modelwire/client';
-import { startResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer } from '@modelwire/testing';
 
 /** Options of {@link runUploadBytesBench}. */
 export interface UploadBytesBenchOptions {

@@ -11,7 +11,7 @@
 // (pre-connected, before the turn). The loopback server lives in the same process, so the
 // per-session figures include the server's side of each socket. Imports the built packages.
 import { staticTokenAuth } from '@modelwire/client';
-import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/client/testing';
+import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/testing';
 import { createSession, type Session } from '@modelwire/core-session';
 import { numberArgument } from './shared/cli.ts';
 import { garbageCollector } from './shared/measure.ts';

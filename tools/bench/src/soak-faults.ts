@@ -2,7 +2,7 @@
 // at random (seeded) for a share of handshakes and requests. Each fault is one the client must
 // absorb (retry, reconnect, resend, fall back) except the few marked fatal, which must end
 // their turn with the listed typed error code.
-import type { Fault, FaultRule, FaultTarget } from '@modelwire/client/testing';
+import type { Fault, FaultRule, FaultTarget } from '@modelwire/testing';
 
 /** One kind of fault in the mix. */
 export interface SoakFault {

@@ -3,7 +3,7 @@
 // the child: it starts the server and answers `harvest` and `close` messages over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { createFaultInjector, seededRandom } from './soak-faults.ts';
 
 /** What the server recorded since the previous harvest (the recording is then emptied). */

@@ -1,6 +1,8 @@
 // ESLint rule `modelwire/layer-imports`: a workspace project may import another workspace
 // project only when the target's `nx.tags` satisfy the importer's layer constraint (see
-// `layerConstraints` in eslint.config.mjs). Relative imports may not leave their project.
+// `layerConstraints` in eslint.config.mjs). A constraint's `testOnlyDependOnLibsWithTags` are
+// allowed in test files (`*.test.ts`) and `__fixtures__/` only. Relative imports may not leave
+// their project.
 //
 // Projects and tags are read from the `package.json` of every workspace folder, the same
 // source Nx reads `nx.tags` from, so the lint and the Nx project graph agree.
@@ -45,13 +47,19 @@ function projectOfSpecifier(specifier) {
   return projects().find((project) => specifier === project.name || specifier.startsWith(`${project.name}/`));
 }
 
-function allowedTags(constraints, sourceTags) {
+/** Test files and their fixtures, which may also import `testOnlyDependOnLibsWithTags`. */
+function isTestFile(filePath) {
+  return /\.test\.[cm]?[jt]s$/.test(filePath) || filePath.split(/[\\/]/).includes('__fixtures__');
+}
+
+function allowedTags(constraints, sourceTags, testFile) {
   const allowed = new Set();
   let constrained = false;
   for (const constraint of constraints) {
     if (sourceTags.includes(constraint.sourceTag)) {
       constrained = true;
       for (const tag of constraint.onlyDependOnLibsWithTags) allowed.add(tag);
+      if (testFile) for (const tag of constraint.testOnlyDependOnLibsWithTags ?? []) allowed.add(tag);
     }
   }
   return constrained ? allowed : null;
@@ -97,7 +105,7 @@ const layerImports = {
         context.report({ node, messageId: 'selfImport', data: { target: specifier } });
         return;
       }
-      const allowed = allowedTags(constraints, source.tags);
+      const allowed = allowedTags(constraints, source.tags, isTestFile(context.filename));
       if (allowed === null) {
         context.report({ node, messageId: 'untagged', data: { source: source.name } });
         return;

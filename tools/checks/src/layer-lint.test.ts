@@ -36,8 +36,21 @@ describe('layer lint', () => {
       ),
     ).toEqual([]);
     expect(
-      await layerMessages('packages/protocol/src/probe.ts', "import { a } from '@modelwire/transport';\nexport const c = a;\n"),
+      await layerMessages('packages/protocol/src/probe.ts', "import { a } from '@modelwire/errors';\nexport const c = a;\n"),
     ).toEqual([]);
+  });
+
+  it('keeps protocol pure: it may not import transport (the network layer)', async () => {
+    const messages = await layerMessages('packages/protocol/src/probe.ts', "import { a } from '@modelwire/transport';\nexport const c = a;\n");
+    expect(messages).toHaveLength(1);
+  });
+
+  it('lets only test files and fixtures import the testing package', async () => {
+    const code = "import { startResponsesServer } from '@modelwire/testing';\nexport const s = startResponsesServer;\n";
+    expect(await layerMessages('packages/client/src/probe.ts', code)).toHaveLength(1);
+    expect(await layerMessages('packages/client/src/probe.test.ts', code)).toEqual([]);
+    expect(await layerMessages('packages/core-session/src/__fixtures__/probe.ts', code)).toEqual([]);
+    expect(await layerMessages('packages/errors/src/probe.test.ts', code)).toHaveLength(1);
   });
 
   it('rejects a relative import that leaves the project', async () => {

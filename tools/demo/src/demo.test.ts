@@ -3,7 +3,7 @@
 // provider), and bad flags. The packages are built by the test target's dependencies.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));

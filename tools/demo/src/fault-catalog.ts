@@ -1,7 +1,7 @@
 // The loopback faults the demo can inject (`--fault <name>`), each applied once: handshake
 // faults to the first WebSocket handshake (the pre-connect), request faults to the first tool
 // follow-up request (the second request of the first turn), so recovery happens mid-turn.
-import type { Fault, FaultRule } from '@modelwire/client/testing';
+import type { Fault, FaultRule } from '@modelwire/testing';
 
 /** Names accepted by `--fault`. */
 export const FAULT_NAMES = [

@@ -3,7 +3,7 @@
 // (or the first file) found in the listing, then answers from what the tools returned; any
 // other prompt gets a direct answer. It also records every response's effective input and
 // output so the summary can price a full resend of each request.
-import type { JsonObject, ModelRequest, ScriptedModel, ScriptedResponse } from '@modelwire/client/testing';
+import type { JsonObject, ModelRequest, ScriptedModel, ScriptedResponse } from '@modelwire/testing';
 
 type Item = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // then the summary. Imported by main.ts after the packages are built.
 import { fileURLToPath } from 'node:url';
 import { createTransportWebSocketConnector, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { createSession, type SessionEvent } from '@modelwire/core-session';
 import type { DemoOptions } from './cli-options.ts';
 import { FAULT_DESCRIPTIONS, faultRule } from './fault-catalog.ts';

@@ -1,6 +1,6 @@
 // Builds the summary rows: from the loopback server's recording (what really crossed the
 // wire), or, against a real provider, from client telemetry plus the WebSocket wire meter.
-import type { Recording } from '@modelwire/client/testing';
+import type { Recording } from '@modelwire/testing';
 import type { ResponseChain } from './loopback-model.ts';
 import type { SummaryRow } from './summary.ts';
 import type { RequestReport } from './telemetry-recorder.ts';

@@ -1,7 +1,7 @@
 // Fault matrix, budgets, warm-up and unary calls: retry budgets running out on each transport and in
 // each phase, a refused upgrade without a way to refresh, a cut on an incremental follow-up,
 // and faults on compaction and memory-trace summaries (which leave the history as it was).
-import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/client/testing';
+import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
 import { runCell, submitAndRun, type FaultCell } from './harness/fault-cell.ts';
 

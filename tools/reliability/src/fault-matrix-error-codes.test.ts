@@ -1,6 +1,6 @@
 // Fault matrix, every error code of the Responses API (PROTOCOL §2) in both error shapes
 // (nested as observed, flat as in the published spec), over both transports.
-import type { ErrorShape, FaultTarget } from '@modelwire/client/testing';
+import type { ErrorShape, FaultTarget } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
 import { runCell, submitAndRun, type CellExpectation, type FaultCell } from './harness/fault-cell.ts';
 

@@ -1,6 +1,6 @@
 // Regression cells for behaviour the fault matrix once found broken: each is the reproduction
 // recorded when the gap was found, now asserting the designed behaviour.
-import { startResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer } from '@modelwire/testing';
 import { createSession } from '@modelwire/core-session';
 import { describe, expect, it } from 'vitest';
 

@@ -1,7 +1,7 @@
 // Fault matrix, stream phase: connections cut before and after the first event, stalls,
 // malformed, binary and oversized frames, truncated responses, streams without a terminal
 // event, the connection age limit and half-open sockets, on both transports.
-import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/client/testing';
+import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
 import { runCell, submitAndRun, type FaultCell } from './harness/fault-cell.ts';
 import { runTurn, type TurnOutcome } from './harness/turn-outcome.ts';

@@ -3,7 +3,7 @@
 // duplicated, reordered, fields replaced by anything, unknown and junk events inserted). The
 // turn must complete or fail with a typed Modelwire error, never throw anything else, never
 // commit a partial or cut message, never lose a user input, and leave nothing open.
-import { startResponsesServer, type JsonObject } from '@modelwire/client/testing';
+import { startResponsesServer, type JsonObject } from '@modelwire/testing';
 import { createSession } from '@modelwire/core-session';
 import { ModelwireError } from '@modelwire/transport';
 import fc from 'fast-check';

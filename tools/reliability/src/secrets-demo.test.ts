@@ -4,7 +4,7 @@
 // Uses the built packages (the test target builds its dependencies first).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startResponsesServer, type Fault, type FaultMatch } from '@modelwire/client/testing';
+import { startResponsesServer, type Fault, type FaultMatch } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
 import { textsContaining } from './harness/secret-scan.ts';
 

@@ -4,7 +4,7 @@
 // point and log record is captured; the key must appear in none. Credentials to a non-loopback
 // plaintext host are refused before any socket is opened.
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { Fault, FaultMatch } from '@modelwire/client/testing';
+import type { Fault, FaultMatch } from '@modelwire/testing';
 import { createSession, type SessionEvent } from '@modelwire/core-session';
 import { createSessionTelemetry, type TelemetryLogRecord } from '@modelwire/otel';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';

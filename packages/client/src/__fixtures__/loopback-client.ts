@@ -8,7 +8,7 @@ import type {
   TransportFallbackRecord,
   WebSocketConnectRecord,
 } from '../telemetry/client-telemetry.js';
-import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '../testing/index.js';
+import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import type { ResponseStream } from '../turn/response-stream.js';
 import type { AuthProvider } from '../types/auth-provider.js';
 

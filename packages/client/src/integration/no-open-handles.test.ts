@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeResources, settledLeaks } from '../testing/open-handles.js';
+import { activeResources, settledLeaks } from '@modelwire/testing';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { startLoopback } from '../__fixtures__/loopback-client.js';
 

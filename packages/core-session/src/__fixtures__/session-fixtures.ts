@@ -1,7 +1,7 @@
 // Shared test helpers: a loopback server with a session pointed at it, event collection,
 // recording telemetry and open-handle detection.
 import type { ModelInfo, ResponseItem } from '@modelwire/client';
-import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import type { SessionEvent } from '../events/session-event.js';
 import { createSession } from '../session/create-session.js';
 import type { CreateSessionOptions } from '../session/session-options.js';
@@ -140,4 +140,4 @@ export function scriptedResponse(id: string, items: readonly Record<string, unkn
 }
 
 /** Open-handle detection, shared with the client package's own leak tests. */
-export { activeResources, settledLeaks as leakedResources } from '@modelwire/client/testing';
+export { activeResources, settledLeaks as leakedResources } from '@modelwire/testing';

@@ -1,5 +1,5 @@
 import { ModelClient } from '@modelwire/client';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationHistory } from '../history/conversation-history.js';
 import { ToolRegistry } from '../tools/tool-registry.js';

@@ -1,4 +1,4 @@
-import { startResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
 import { activeResources, collect, leakedResources, shellTool, TEST_MODEL } from '../__fixtures__/session-fixtures.js';
 import { TurnInterruptedError } from '../errors/turn-interrupted-error.js';

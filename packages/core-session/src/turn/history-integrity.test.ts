@@ -1,4 +1,4 @@
-import type { Fault } from '@modelwire/client/testing';
+import type { Fault } from '@modelwire/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shellTool, startSession } from '../__fixtures__/session-fixtures.js';

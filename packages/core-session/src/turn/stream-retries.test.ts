@@ -1,5 +1,5 @@
 import { ContextWindowExceededError, StreamIncompleteError } from '@modelwire/protocol';
-import type { Fault, FaultTarget } from '@modelwire/client/testing';
+import type { Fault, FaultTarget } from '@modelwire/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, shellTool, startSession, streamedText, TurnTelemetryLog, type SessionSetup } from '../__fixtures__/session-fixtures.js';
 import type { SessionEvent } from '../events/session-event.js';

@@ -1,4 +1,4 @@
-import { redactText } from '@modelwire/transport';
+import { redactText } from '@modelwire/errors';
 import type { z } from 'zod';
 import { STREAM_EVENT_SCHEMAS, UNKNOWN_EVENT_TYPE, type KnownStreamEvent, type StreamEvent, type UnknownStreamEvent } from '../schemas/stream-events.js';
 import { KNOWN_CONTENT_TYPES, KNOWN_ITEM_TYPES, UnknownContentFallbackSchema, UnknownItemFallbackSchema } from '../schemas/response-item.js';

@@ -1,4 +1,4 @@
-import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 import { describe, expect, it } from 'vitest';
 import { classifyErrorEvent, classifyFailedResponse, classifyHttpError, classifyIncompleteResponse, classifyStreamEnd } from './classify-error.js';
 import type { ErrorClassification } from './error-classification.js';

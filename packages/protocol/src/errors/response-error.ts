@@ -1,4 +1,4 @@
-import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 import type { RateLimitSnapshot } from '../rate-limits/rate-limit-snapshot.js';
 import type { ErrorClassification, ErrorKind } from './error-classification.js';
 

@@ -1,5 +1,5 @@
 import { AbortError } from '../errors/abort-error.js';
-import { ModelwireError } from '../errors/modelwire-error.js';
+import { ModelwireError } from '@modelwire/errors';
 
 /**
  * Converts an abort `reason` into the error to throw. A Modelwire error given as the reason

@@ -1,5 +1,4 @@
-import { ErrorCode } from './error-codes.js';
-import { ModelwireError } from './modelwire-error.js';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 
 /**
  * The caller aborted the operation through its `AbortSignal`. Never retryable: the caller

@@ -1,5 +1,4 @@
-import { ErrorCode } from './error-codes.js';
-import { ModelwireError } from './modelwire-error.js';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 
 /** Options shared by the connection errors. */
 export interface ConnectionErrorOptions {

@@ -1,6 +1,4 @@
-import { redactHeaders, redactText, type HeaderRecord } from '../security/redact.js';
-import { ErrorCode } from './error-codes.js';
-import { ModelwireError } from './modelwire-error.js';
+import { ErrorCode, type HeaderRecord, ModelwireError, redactHeaders, redactText } from '@modelwire/errors';
 
 /** How many bytes of an error response body are kept: 64 KiB. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;

@@ -1,5 +1,4 @@
-import { ErrorCode } from './error-codes.js';
-import { ModelwireError } from './modelwire-error.js';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 
 /**
  * Credentials would have been sent in plaintext (`http:` or `ws:`) to a host that is not

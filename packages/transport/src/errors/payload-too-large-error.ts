@@ -1,5 +1,4 @@
-import { ErrorCode } from './error-codes.js';
-import { ModelwireError } from './modelwire-error.js';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 
 /**
  * One event, frame or body exceeded its size bound (an SSE event above the decoder's limit, a

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError } from './abort-error.js';
-import { ClosedError } from './closed-error.js';
+import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { ConnectionClosedError, closeKindOf } from './connection-closed-error.js';
 import { ConnectError, ConnectTimeoutError, IdleTimeoutError, PongTimeoutError } from './connection-errors.js';
-import { ErrorCode } from './error-codes.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from './http-status-error.js';
 import { InsecureTransportError } from './insecure-transport-error.js';
 import { InvalidHeaderError } from './invalid-header-error.js';
-import { ModelwireError } from './modelwire-error.js';
 import { PayloadTooLargeError } from './payload-too-large-error.js';
 import { ProtocolViolationError } from './protocol-violation-error.js';
-import { StreamIncompleteError } from './stream-incomplete-error.js';
+import { IncompleteEventError } from './incomplete-event-error.js';
 
 describe('HttpStatusError', () => {
   it('keeps status, request id and redacted headers; retryable by status', () => {
@@ -64,7 +62,7 @@ describe('connection errors', () => {
     expect(new PayloadTooLargeError('sse_event', 10).retryable).toBe(false);
     expect(new InsecureTransportError('http:', 'example.com').retryable).toBe(false);
     expect(new ProtocolViolationError('binary frame').retryable).toBe(false);
-    expect(new StreamIncompleteError(3).retryable).toBe(true);
+    expect(new IncompleteEventError(3).retryable).toBe(true);
     expect(new ClosedError('client').code).toBe(ErrorCode.Closed);
   });
 

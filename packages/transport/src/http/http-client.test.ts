@@ -4,14 +4,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { activeResources, settledLeaks, type ResourceCounts } from '../__fixtures__/open-handles.js';
 import { startHttpServer, writeInPieces, type Handler, type HttpTestServer } from '../__fixtures__/http-test-server.js';
 import { AbortError } from '../errors/abort-error.js';
-import { ClosedError } from '../errors/closed-error.js';
+import { ClosedError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { ConnectError, IdleTimeoutError } from '../errors/connection-errors.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
 import { InsecureTransportError } from '../errors/insecure-transport-error.js';
 import { InvalidHeaderError } from '../errors/invalid-header-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
-import { StreamIncompleteError } from '../errors/stream-incomplete-error.js';
+import { IncompleteEventError } from '../errors/incomplete-event-error.js';
 import type { SseEvent } from '../sse/sse-decoder.js';
 import { HttpClient } from './http-client.js';
 
@@ -215,7 +215,7 @@ describe('HttpClient.postStream', () => {
     expect(await server.waitForNoOpenSockets()).toBe(true);
   });
 
-  it('reports a body cut inside an event as StreamIncompleteError, and a reset socket as ConnectionClosedError', async () => {
+  it('reports a body cut inside an event as IncompleteEventError, and a reset socket as ConnectionClosedError', async () => {
     const client = newClient();
     handler = (_request, response) => {
       response.writeHead(200, SSE_HEADERS);
@@ -227,7 +227,7 @@ describe('HttpClient.postStream', () => {
       for await (const event of cut.events) seen.push(event.data);
     })().catch((e: unknown) => e);
     expect(seen).toEqual(['{"a":1}']);
-    expect(error).toBeInstanceOf(StreamIncompleteError);
+    expect(error).toBeInstanceOf(IncompleteEventError);
 
     handler = (_request, response) => {
       response.writeHead(200, SSE_HEADERS);

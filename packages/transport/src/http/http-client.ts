@@ -1,10 +1,8 @@
 import { Agent, type Dispatcher } from 'undici';
 import { combineSignals, throwIfAborted, toAbortError, type CombinedSignal } from '../abort/abort-helpers.js';
-import { ClosedError } from '../errors/closed-error.js';
+import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { IdleTimeoutError } from '../errors/connection-errors.js';
-import { ErrorCode } from '../errors/error-codes.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
-import { ModelwireError } from '../errors/modelwire-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
@@ -93,7 +91,7 @@ export interface HttpStreamResponse extends AsyncDisposable {
   /**
    * The server-sent events of the body, in order. Iterate it once. Ends normally when the body
    * ends after a complete event; throws `IdleTimeoutError`, `AbortError`,
-   * `PayloadTooLargeError`, `StreamIncompleteError` or `ConnectionClosedError` otherwise.
+   * `PayloadTooLargeError`, `IncompleteEventError` or `ConnectionClosedError` otherwise.
    * Leaving the loop early releases the connection.
    */
   readonly events: AsyncIterable<SseEvent>;

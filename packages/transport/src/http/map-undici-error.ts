@@ -1,9 +1,7 @@
 import { toAbortError } from '../abort/abort-helpers.js';
-import { ClosedError } from '../errors/closed-error.js';
+import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { ConnectError, ConnectTimeoutError, IdleTimeoutError } from '../errors/connection-errors.js';
-import { ErrorCode } from '../errors/error-codes.js';
-import { ModelwireError } from '../errors/modelwire-error.js';
 
 /** Socket error codes that mean "the connection could not be made" (nothing was sent). */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN']);

@@ -1,4 +1,4 @@
-import type { HeaderRecord } from '../security/redact.js';
+import type { HeaderRecord } from '@modelwire/errors';
 
 /** Response headers in any of the shapes Modelwire meets: a fetch `Headers`, or a plain record (undici, node:http). */
 export type HeaderSource = Headers | HeaderRecord;

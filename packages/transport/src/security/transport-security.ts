@@ -1,6 +1,6 @@
 import { InsecureTransportError } from '../errors/insecure-transport-error.js';
 import { InvalidHeaderError } from '../errors/invalid-header-error.js';
-import { isSecretHeaderName } from './redact.js';
+import { isSecretHeaderName } from '@modelwire/errors';
 
 /** Request headers as the transport accepts them: names to single values (`undefined` = omitted). */
 export type RequestHeaders = Readonly<Record<string, string | undefined>>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../errors/abort-error.js';
 import { IdleTimeoutError } from '../errors/connection-errors.js';
-import { StreamIncompleteError } from '../errors/stream-incomplete-error.js';
+import { IncompleteEventError } from '../errors/incomplete-event-error.js';
 import { decodeSseStream } from './decode-sse-stream.js';
 
 const encoder = new TextEncoder();
@@ -66,7 +66,7 @@ describe('decodeSseStream', () => {
       for await (const event of decodeSseStream(source(['data: a\n\nda', 'ta: b\n']))) data.push(event.data);
     })().catch((e: unknown) => e);
     expect(data).toEqual(['a']);
-    expect(error).toBeInstanceOf(StreamIncompleteError);
+    expect(error).toBeInstanceOf(IncompleteEventError);
   });
 
   it('cancels the source when the consumer stops early', async () => {

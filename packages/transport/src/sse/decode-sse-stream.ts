@@ -25,7 +25,7 @@ export interface DecodeSseStreamOptions extends SseDecoderOptions {
  * into server-sent events, with the idle timeout, abort, size bound and end-of-stream
  * detection of {@link SseDecoder}.
  *
- * @throws IdleTimeoutError, AbortError, PayloadTooLargeError or StreamIncompleteError from
+ * @throws IdleTimeoutError, AbortError, PayloadTooLargeError or IncompleteEventError from
  *   the iteration; errors of the source pass through.
  */
 export async function* decodeSseStream(source: AsyncIterable<Uint8Array>, options: DecodeSseStreamOptions = {}): AsyncGenerator<SseEvent, void, undefined> {

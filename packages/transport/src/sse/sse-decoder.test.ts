@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
-import { StreamIncompleteError } from '../errors/stream-incomplete-error.js';
+import { IncompleteEventError } from '../errors/incomplete-event-error.js';
 import { SseDecoder, type SseEvent } from './sse-decoder.js';
 
 const encoder = new TextEncoder();
@@ -125,7 +125,7 @@ describe('SseDecoder bounds and end of stream', () => {
     const events: SseEvent[] = [];
     const decoder = new SseDecoder((event) => events.push(event));
     decoder.push(encoder.encode(text));
-    expect(() => decoder.end()).toThrow(StreamIncompleteError);
+    expect(() => decoder.end()).toThrow(IncompleteEventError);
     expect(events.map((e) => e.data)).toEqual(['{"a":1}']);
   });
 

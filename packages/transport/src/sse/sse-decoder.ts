@@ -1,6 +1,6 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
-import { StreamIncompleteError } from '../errors/stream-incomplete-error.js';
+import { IncompleteEventError } from '../errors/incomplete-event-error.js';
 
 /** One dispatched server-sent event. */
 export interface SseEvent {
@@ -39,7 +39,7 @@ export interface SseDecoderOptions {
  * - streaming UTF-8 decoding (`TextDecoder` in stream mode), so a multi-byte character split
  *   across chunks decodes correctly;
  * - a bound on the size of one event ({@link SseDecoderOptions.maxEventSize});
- * - end-of-stream detection: {@link SseDecoder.end} throws {@link StreamIncompleteError}
+ * - end-of-stream detection: {@link SseDecoder.end} throws {@link IncompleteEventError}
  *   when the stream stopped inside an event, instead of dropping it silently.
  *
  * `eventsource-parser`'s `reset({consume: true})` cannot serve for that last part: it parses
@@ -116,7 +116,7 @@ export class SseDecoder {
   /**
    * Declares the end of the stream.
    *
-   * @throws StreamIncompleteError when the stream ended inside an event (data was received but
+   * @throws IncompleteEventError when the stream ended inside an event (data was received but
    *   the blank line that dispatches it never came). The partial event is not delivered.
    */
   end(): void {
@@ -125,7 +125,7 @@ export class SseDecoder {
     this.#finished = true;
     this.#ending = true;
     this.#feed('\n\n');
-    if (this.#cutEvent) throw new StreamIncompleteError(this.eventsDelivered);
+    if (this.#cutEvent) throw new IncompleteEventError(this.eventsDelivered);
   }
 
   #feed(text: string): void {

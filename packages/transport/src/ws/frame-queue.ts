@@ -1,5 +1,4 @@
-import { ModelwireError } from '../errors/modelwire-error.js';
-import { ErrorCode } from '../errors/error-codes.js';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 
 /** Hooks through which {@link FrameQueue} asks its producer to stop and restart. */
 export interface FrameQueueFlowControl {

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { activeResources, settledLeaks, type ResourceCounts } from '../__fixtures__/open-handles.js';
 import { refuseUpgrade, startUpgradeServer, startWsServer, type WsTestServer } from '../__fixtures__/ws-test-server.js';
 import { AbortError } from '../errors/abort-error.js';
-import { ClosedError } from '../errors/closed-error.js';
+import { ClosedError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { ConnectError, ConnectTimeoutError, IdleTimeoutError, PongTimeoutError } from '../errors/connection-errors.js';
 import { HttpStatusError } from '../errors/http-status-error.js';

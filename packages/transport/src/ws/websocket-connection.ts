@@ -1,11 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { toAbortError } from '../abort/abort-helpers.js';
-import { ClosedError } from '../errors/closed-error.js';
-import { ErrorCode } from '../errors/error-codes.js';
+import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { IdleTimeoutError, PongTimeoutError } from '../errors/connection-errors.js';
-import { ModelwireError } from '../errors/modelwire-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
 import { flattenHeaders } from '../retry/header-lookup.js';

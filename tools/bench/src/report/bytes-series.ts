@@ -3,7 +3,7 @@
 // continuation) and over HTTP (every request resends the whole input). The server records the
 // bytes of every request it received.
 import { staticTokenAuth } from '@modelwire/client';
-import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/client/testing';
+import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/testing';
 import { createSession } from '@modelwire/core-session';
 
 /** Options of {@link runBytesSeries}. */

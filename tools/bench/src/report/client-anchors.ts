@@ -10,7 +10,7 @@
 import OpenAI from 'openai';
 import { ResponsesWS } from 'openai/resources/responses/ws';
 import { ModelClient, noopClientTelemetry, type Prompt, type TurnContext } from '@modelwire/client';
-import { startResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer } from '@modelwire/testing';
 import { measureInterleaved, type Measurement } from '../shared/measure.ts';
 
 /** Options of {@link runClientAnchorsBench}. */

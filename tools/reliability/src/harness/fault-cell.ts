@@ -1,5 +1,5 @@
 import type { AuthProvider, Provider } from '@modelwire/client';
-import type { ResponsesServer, ResponsesServerOptions } from '@modelwire/client/testing';
+import type { ResponsesServer, ResponsesServerOptions } from '@modelwire/testing';
 import type { CreateSessionOptions, Session } from '@modelwire/core-session';
 import { expect } from 'vitest';
 import { historyProblems } from './history-check.ts';

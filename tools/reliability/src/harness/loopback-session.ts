@@ -1,5 +1,5 @@
 import type { AuthProvider, ModelInfo, Provider } from '@modelwire/client';
-import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import { createSession, type CreateSessionOptions, type Session, type TurnTelemetryFactory } from '@modelwire/core-session';
 
 /** A reasoning model with a known context window. */

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionClosedError } from './connection-closed-error.js';
-import { ErrorCode } from './error-codes.js';
+import { ErrorCode, ModelwireError, redactError } from '@modelwire/errors';
 import { HttpStatusError } from './http-status-error.js';
-import { ModelwireError } from './modelwire-error.js';
-import { redactError } from './redact-error.js';
 
 const KEY = 'mwkey-transport-5f1e0c9a7b3d';
 

@@ -1,5 +1,4 @@
-import { ErrorCode } from './error-codes.js';
-import { ModelwireError } from './modelwire-error.js';
+import { ErrorCode, ModelwireError } from '@modelwire/errors';
 
 /**
  * A stream ended in the middle of an event: the bytes of a started SSE event arrived but the
@@ -7,7 +6,7 @@ import { ModelwireError } from './modelwire-error.js';
  * reported with this error instead of being silently dropped. Retryable (the connection was
  * cut; the layer above knows whether output already began).
  */
-export class StreamIncompleteError extends ModelwireError {
+export class IncompleteEventError extends ModelwireError {
   /** How many complete events were delivered before the cut. */
   readonly eventsDelivered: number;
 
