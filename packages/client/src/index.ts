@@ -19,7 +19,8 @@ export type { ResponseEvent, ResponseUsage } from '@modelwire/protocol';
 // Values passed in
 export { staticTokenAuth, type AuthProvider } from './types/auth-provider.js';
 export type { ModelInfo } from './types/model-info.js';
-export type { OutputSchema, Prompt, ResponseItem, ToolSpec } from './types/prompt.js';
+export type { EasyInputMessage, OutputSchema, Prompt, ResponseInputItem, ResponseItem, ToolSpec } from './types/prompt.js';
+export { modelInfoFor, registerModel, turnContextFor, type TurnContextDefaults } from './types/known-models.js';
 export {
   DEFAULT_REQUEST_MAX_RETRIES,
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
@@ -31,6 +32,44 @@ export {
 } from './types/provider.js';
 export { subagentHeaderValue, type SessionSource, type SubagentLabel } from './types/session-source.js';
 export type { ReasoningEffort, ReasoningSummary, TurnContext, TurnMetadata, Verbosity } from './types/turn-context.js';
+
+// Errors: every class a caller of this package can meet, importable from here
+export {
+  AbortError,
+  AlreadyConsumedError,
+  BusyError,
+  ClosedError,
+  ConnectError,
+  ConnectTimeoutError,
+  ConnectionClosedError,
+  ErrorCode,
+  HttpStatusError,
+  IdleTimeoutError,
+  IncompleteEventError,
+  InsecureTransportError,
+  InvalidArgumentError,
+  InvalidHeaderError,
+  MissingCredentialsError,
+  ModelwireError,
+  PayloadTooLargeError,
+  PongTimeoutError,
+  ProtocolViolationError,
+  type InvalidArgumentIssue,
+} from '@modelwire/transport';
+export {
+  ConnectionLimitReachedError,
+  ContextWindowExceededError,
+  InvalidRequestError,
+  PreviousResponseNotFoundError,
+  QuotaExceededError,
+  ResponseError,
+  RetryableResponseError,
+  ServerOverloadedError,
+  StreamIncompleteError,
+  UnauthorizedError,
+  UsageLimitReachedError,
+  UsageNotIncludedError,
+} from '@modelwire/protocol';
 
 // Telemetry
 export { noopClientTelemetry, safeTelemetry } from './telemetry/client-telemetry.js';

@@ -67,6 +67,10 @@ export const ErrorCode = {
   Busy: 'busy',
   /** Invalid arguments passed by the caller. */
   InvalidArgument: 'invalid_argument',
+  /** A one-shot object was used twice (a response stream iterated a second time). */
+  AlreadyConsumed: 'already_consumed',
+  /** A request needs credentials but the auth provider returned none. */
+  MissingCredentials: 'missing_credentials',
 } as const;
 
 /** A stable Modelwire error code (the values of {@link ErrorCode}). */

@@ -4,6 +4,7 @@
 // of one family, with one code table.
 
 export { ClosedError } from './closed-error.js';
+export { AlreadyConsumedError, BusyError, MissingCredentialsError } from './usage-errors.js';
 export { ErrorCode } from './error-codes.js';
 export { ModelwireError, type ModelwireErrorOptions } from './modelwire-error.js';
 export { InvalidArgumentError, type InvalidArgumentIssue } from './invalid-argument-error.js';

@@ -3,9 +3,12 @@
 // Errors (the base, the code table and redaction come from @modelwire/errors and are
 // re-exported so that a user of this package imports every error from one place)
 export {
+  AlreadyConsumedError,
+  BusyError,
   ClosedError,
   ErrorCode,
   InvalidArgumentError,
+  MissingCredentialsError,
   ModelwireError,
   REDACTED,
   isSecretHeaderName,

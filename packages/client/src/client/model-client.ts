@@ -1,4 +1,5 @@
-import { ClosedError, redactError, systemClock, type Clock } from '@modelwire/transport';
+import { ClosedError, MissingCredentialsError, redactError, systemClock, type Clock } from '@modelwire/transport';
+import { ClientOptionsArgumentSchema, validateArgument } from '../validation/validate-arguments.js';
 import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
 import type { FallbackReason } from '../telemetry/client-telemetry.js';
 import { ModelClientSession } from '../turn/model-client-session.js';
@@ -32,7 +33,7 @@ export interface ModelClientOptions {
   /** The provider: base URL, WebSocket support, retry budgets, timeouts, extra headers. */
   readonly provider: Provider;
   /** Source of bearer tokens, with an optional `refresh()` used once after a 401. */
-  readonly auth: AuthProvider;
+  readonly auth: AuthProvider | 'none';
   /** The conversation id: `session_id` header and `prompt_cache_key`. */
   readonly conversationId: string;
   /** Who runs the session; a sub-agent sends `x-openai-subagent` on every request. */
@@ -107,7 +108,7 @@ export const DEFAULT_MAX_CONNECTION_AGE_MS = 55 * 60 * 1000;
  */
 export class ModelClient implements AsyncDisposable {
   readonly #provider: ResolvedProvider;
-  readonly #auth: AuthProvider;
+  readonly #auth: AuthProvider | 'none';
   readonly #headers: SessionHeaders;
   readonly #fallback = new TransportFallback();
   readonly #socket: SessionSocket;
@@ -124,12 +125,7 @@ export class ModelClient implements AsyncDisposable {
   #closed: Promise<void> | null = null;
 
   constructor(options: ModelClientOptions) {
-    if (typeof options.conversationId !== 'string' || options.conversationId.length === 0) {
-      throw new TypeError('conversationId must be a non-empty string');
-    }
-    if (options.sessionSource.kind === 'subagent' && options.sessionSource.label.length === 0) {
-      throw new TypeError('sessionSource.label must be a non-empty string');
-    }
+    validateArgument(ClientOptionsArgumentSchema, '', options);
     this.#provider = resolveProvider(options.provider);
     this.#auth = options.auth;
     this.#sessionSource = options.sessionSource;
@@ -148,6 +144,7 @@ export class ModelClient implements AsyncDisposable {
     this.#http = options.http ?? createTransportHttp(this.#provider);
     const connector = options.webSocketConnector ??
       createTransportWebSocketConnector({
+        allowInsecure: this.#provider.allowInsecure,
         ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
         ...(options.pongTimeoutMs === undefined ? {} : { pongTimeoutMs: options.pongTimeoutMs }),
       });
@@ -189,7 +186,7 @@ export class ModelClient implements AsyncDisposable {
       responsesUrl: `${this.#provider.baseUrl}/responses`,
       lifetime: this.#lifetime.signal,
       authHeaders: (signal) => this.#authHeaders(signal),
-      refreshAuth: async (signal) => (this.#auth.refresh === undefined ? false : this.#auth.refresh(signal)),
+      refreshAuth: async (signal) => (this.#auth === 'none' || this.#auth.refresh === undefined ? false : this.#auth.refresh(signal)),
       redactSecrets: (error) => redactError(error, [...this.#sentSecrets]),
     };
   }
@@ -273,11 +270,15 @@ export class ModelClient implements AsyncDisposable {
   }
 
   async #authHeaders(signal: AbortSignal): Promise<Record<string, string>> {
+    if (this.#auth === 'none') return {};
     const [token, extra] = await Promise.all([this.#auth.getToken(signal), this.#auth.getHeaders?.(signal) ?? {}]);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
-    if (token !== null && token.length > 0) headers.authorization = `Bearer ${token}`;
-    this.#rememberSecrets(token === null ? Object.values(extra) : [token, ...Object.values(extra)]);
+    if (typeof token === 'string' && token.length > 0) headers.authorization = `Bearer ${token}`;
+    // A provider that yields nothing is a mistake, not a request for an anonymous call:
+    // `auth: 'none'` says that explicitly.
+    if (Object.keys(headers).length === 0) throw new MissingCredentialsError();
+    this.#rememberSecrets(typeof token === 'string' ? [token, ...Object.values(extra)] : Object.values(extra));
     return headers;
   }
 

@@ -1,3 +1,4 @@
+import { AlreadyConsumedError } from '@modelwire/errors';
 /**
  * A single-consumer async queue: the producer pushes values, ends it, or fails it; the
  * consumer iterates. Values pushed before the consumer arrives are buffered, so the request
@@ -72,7 +73,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    if (this.#iterating) throw new TypeError('a response stream can be iterated only once');
+    if (this.#iterating) throw new AlreadyConsumedError('a response stream');
     this.#iterating = true;
     return {
       next: () => this.#next(),

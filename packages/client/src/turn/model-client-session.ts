@@ -1,8 +1,9 @@
 import type { ResponseEvent } from '@modelwire/protocol';
-import { ErrorCode, ModelwireError, combineSignals } from '@modelwire/transport';
+import { BusyError, ClosedError, combineSignals } from '@modelwire/transport';
 import type { SessionServices } from '../client/session-services.js';
 import { noopClientTelemetry, safeTelemetry, type ClientTelemetry } from '../telemetry/client-telemetry.js';
 import type { Prompt } from '../types/prompt.js';
+import { resolvePrompt } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { EventQueue } from './event-queue.js';
 import { RequestContext } from './request-context.js';
@@ -52,8 +53,10 @@ export class ModelClientSession implements AsyncDisposable {
    * WebSocket retry budget is exhausted. A failure after the first event is thrown to the
    * caller (the turn loop decides whether to re-stream).
    *
-   * @throws ModelwireError with code `busy` when a request of this turn is still running, and
-   *   `closed` when the turn or the client was closed.
+   * @throws BusyError (`busy`) when a request of this turn is still running, ClosedError
+   *   (`closed`) when the turn or the client was closed, InvalidArgumentError
+   *   (`invalid_argument`, with field paths) for an invalid prompt or turn context; all before
+   *   any I/O.
    */
   stream(prompt: Prompt, turnContext: TurnContext, options: StreamOptions = {}): ResponseStream {
     return this.#start(prompt, turnContext, options, true);
@@ -101,9 +104,10 @@ export class ModelClientSession implements AsyncDisposable {
     return this.close();
   }
 
-  #start(prompt: Prompt, turnContext: TurnContext, options: StreamOptions, generate: boolean): ResponseStream {
-    if (this.#closed || this.#services.lifetime.aborted) throw new ModelwireError(ErrorCode.Closed, 'the turn or its client is closed');
-    if (this.#active !== null) throw new ModelwireError(ErrorCode.Busy, 'a request of this turn is still running; wait for it or abort it first');
+  #start(input: Prompt, turnContext: TurnContext, options: StreamOptions, generate: boolean): ResponseStream {
+    if (this.#closed || this.#services.lifetime.aborted) throw new ClosedError(this.#closed ? 'the turn' : 'the model client');
+    if (this.#active !== null) throw new BusyError('a request of this turn is still running; wait for it or abort it first');
+    const prompt = resolvePrompt(input, turnContext);
     const telemetry = safeTelemetry(turnContext.telemetry, this.#services.redactSecrets);
     this.#lastTelemetry = turnContext.telemetry;
     const controller = new AbortController();

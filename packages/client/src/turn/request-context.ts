@@ -5,7 +5,8 @@ import { fingerprintRequestFields } from '../continuation/continuation-tracker.j
 import { buildRequestFields, type RequestFields } from '../request/request-fields.js';
 import { turnMetadataJson } from '../request/request-headers.js';
 import type { ClientTelemetry, TransportKind } from '../telemetry/client-telemetry.js';
-import type { Prompt, ResponseItem } from '../types/prompt.js';
+import type { ResolvedPrompt, ResponseItem } from '../types/prompt.js';
+import { outputTextOf } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import type { EventQueue } from './event-queue.js';
 import type { CompletedResponse } from './response-stream.js';
@@ -29,7 +30,7 @@ export interface RunOptions {
 export class RequestContext {
   readonly services: SessionServices;
   readonly sticky: StickyRoutingToken;
-  readonly prompt: Prompt;
+  readonly prompt: ResolvedPrompt;
   readonly turn: TurnContext;
   readonly telemetry: ClientTelemetry;
   readonly signal: AbortSignal;
@@ -47,7 +48,7 @@ export class RequestContext {
   constructor(
     services: SessionServices,
     sticky: StickyRoutingToken,
-    prompt: Prompt,
+    prompt: ResolvedPrompt,
     turn: TurnContext,
     telemetry: ClientTelemetry,
     queue: EventQueue<ResponseEvent>,
@@ -110,6 +111,6 @@ export class RequestContext {
   complete(responseId: string, usage: ResponseUsage | undefined, output: readonly ResponseItem[], transport: TransportKind, incremental: boolean): CompletedResponse {
     if (usage !== undefined) this.telemetry.onTokenUsage({ ...usage, model: this.turn.model.slug, responseId });
     this.#queue.push({ type: 'completed', responseId, usage });
-    return { responseId, output, usage, transport, incremental };
+    return { responseId, output, outputText: outputTextOf(output), usage, transport, incremental };
   }
 }

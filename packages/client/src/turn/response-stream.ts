@@ -9,6 +9,11 @@ export interface CompletedResponse {
   readonly responseId: string;
   /** The final output items (`response.output_item.done`), in order: what to commit to history. */
   readonly output: readonly ResponseItem[];
+  /**
+   * The text of the assistant messages in `output` (their `output_text` parts, concatenated in
+   * order); `''` when the response produced none (only tool calls, say).
+   */
+  readonly outputText: string;
   /** Token usage; `undefined` when the server sent none. */
   readonly usage: ResponseUsage | undefined;
   /** Which wire path carried the response. */

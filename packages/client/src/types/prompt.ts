@@ -12,6 +12,21 @@ export interface ResponseItem {
   readonly [field: string]: unknown;
 }
 
+/**
+ * The API's easy input message: `{ role, content }` with `content` a string or content parts,
+ * `type` optional. `assistant` is allowed (earlier answers given back as history).
+ */
+export interface EasyInputMessage {
+  readonly type?: 'message';
+  readonly role: 'user' | 'assistant' | 'system' | 'developer';
+  readonly content: string | readonly { readonly type: string; readonly [field: string]: unknown }[];
+  /** Assistant message phase, when known. */
+  readonly phase?: 'commentary' | 'final_answer' | null;
+}
+
+/** What `Prompt.input` accepts: any item, or an easy input message. */
+export type ResponseInputItem = ResponseItem | EasyInputMessage;
+
 /** A tool definition as sent in `tools` (function, custom, web_search, local_shell, …). */
 export interface ToolSpec {
   /** The tool type, e.g. `"function"`. */
@@ -39,9 +54,10 @@ export interface Prompt {
   /**
    * The full input: the committed history followed by the new items. Passing the same array
    * extended by `push` (append-only) or a new array both work; extending the same array lets
-   * the continuation check skip the already-fingerprinted prefix entirely.
+   * the continuation check skip the already-fingerprinted prefix entirely. A string is one
+   * user message, as the API reads it.
    */
-  readonly input: readonly ResponseItem[];
+  readonly input: string | readonly ResponseInputItem[];
   /** System instructions; sent on every request (they are never inherited). */
   readonly instructions: string;
   /** Tool definitions. An empty array sends `tools: []`. */
@@ -57,4 +73,9 @@ export interface Prompt {
    * least 1000. `undefined` sends nothing.
    */
   readonly compactThreshold?: number;
+}
+
+/** A prompt whose input is an item array (what the client works with after validation). */
+export interface ResolvedPrompt extends Omit<Prompt, 'input'> {
+  readonly input: readonly ResponseItem[];
 }

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '@modelwire/errors';
+import { ProviderArgumentSchema, validateArgument } from '../validation/validate-arguments.js';
 /**
  * A model provider that speaks the OpenAI Responses API: where it lives, what it supports and
  * how patient the client is with it.
@@ -51,6 +53,12 @@ export interface Provider {
    * {@link AuthProvider}, not here.
    */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Send credentials over plain `http:`/`ws:` to a host that is not loopback. Default `false`:
+   * such a request is refused with an `insecure_transport` error before anything is sent
+   * (loopback hosts are always allowed). Set it only for a trusted network you control.
+   */
+  readonly allowInsecure?: boolean;
 }
 
 /** A {@link Provider} with every default filled in; what the client actually uses. */
@@ -64,6 +72,8 @@ export interface ResolvedProvider {
   readonly websocketConnectTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** See {@link Provider.allowInsecure}. */
+  readonly allowInsecure: boolean;
 }
 
 /** Default request-phase retries (PROTOCOL §4, Codex). */
@@ -77,25 +87,19 @@ export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 15_000;
 
 function nonNegativeInteger(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`provider.${field} must be a non-negative integer`);
+  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError({ path: `provider.${field}`, message: 'must be a non-negative integer' });
   return value;
 }
 
 function positiveNumber(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`provider.${field} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError({ path: `provider.${field}`, message: 'must be a positive number' });
   return value;
 }
 
 /** Fills in the defaults of a {@link Provider} and validates its numbers and base URL. */
 export function resolveProvider(provider: Provider): ResolvedProvider {
-  let url: URL;
-  try {
-    url = new URL(provider.baseUrl);
-  } catch (error) {
-    throw new TypeError('provider.baseUrl is not a valid URL', { cause: error });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('provider.baseUrl must use http or https');
+  validateArgument(ProviderArgumentSchema, 'provider', provider);
   return {
     name: provider.name ?? 'openai',
     baseUrl: provider.baseUrl.replace(/\/+$/, ''),
@@ -106,5 +110,6 @@ export function resolveProvider(provider: Provider): ResolvedProvider {
     websocketConnectTimeoutMs: positiveNumber(provider.websocketConnectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'websocketConnectTimeoutMs'),
     connectTimeoutMs: positiveNumber(provider.connectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
     headers: { ...(provider.headers ?? {}) },
+    allowInsecure: provider.allowInsecure ?? false,
   };
 }

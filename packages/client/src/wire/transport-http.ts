@@ -20,7 +20,7 @@ function postOptions(options: WirePostOptions): PostOptions {
  * with keep-alive for the whole session), with the provider's connect and idle timeouts.
  */
 export function createTransportHttp(provider: ResolvedProvider): WireHttp {
-  const client = new HttpClient({ connectTimeoutMs: provider.connectTimeoutMs, idleTimeoutMs: provider.streamIdleTimeoutMs });
+  const client = new HttpClient({ connectTimeoutMs: provider.connectTimeoutMs, idleTimeoutMs: provider.streamIdleTimeoutMs, allowInsecure: provider.allowInsecure });
   return {
     async postStream(url, options) {
       const response = await client.postStream(url, { ...postOptions(options), idleTimeoutMs: options.idleTimeoutMs });

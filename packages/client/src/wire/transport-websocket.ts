@@ -12,6 +12,8 @@ export interface WebSocketKeepAliveOptions {
   readonly pongTimeoutMs?: number;
   /** Largest incoming frame, in bytes. Default 16 MiB (the transport's default). */
   readonly maxPayloadBytes?: number;
+  /** Send credentials over plain `ws:` to a host that is not loopback (`Provider.allowInsecure`). Default `false`. */
+  readonly allowInsecure?: boolean;
 }
 
 /**
@@ -73,6 +75,7 @@ export function createTransportWebSocketConnector(options: WebSocketKeepAliveOpt
       pingIntervalMs: options.pingIntervalMs ?? 30_000,
       pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
       ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
+      ...(options.allowInsecure === undefined ? {} : { allowInsecure: options.allowInsecure }),
     });
     return new TransportWireSocket(connection);
   };

@@ -11,7 +11,7 @@ export class InsecureTransportError extends ModelwireError {
   readonly host: string;
 
   constructor(protocol: string, host: string) {
-    super(ErrorCode.InsecureTransport, `refusing to send credentials over ${protocol} to non-loopback host ${host}; use https:/wss: or pass allowInsecure: true`, {
+    super(ErrorCode.InsecureTransport, `refusing to send credentials over ${protocol} to non-loopback host ${host}; use https:/wss:, or set allowInsecure: true on the provider (ModelClient) or the HttpClient/connectWebSocket options`, {
       retryable: false,
     });
     this.protocol = protocol;

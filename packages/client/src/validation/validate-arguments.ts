@@ -1,0 +1,134 @@
+// Validation of what a caller passes in (client options, provider, turn context, prompt), at
+// the public boundary and before any I/O. A failure is an `InvalidArgumentError` listing every
+// problem with its field path (`provider.baseUrl`, `prompt.input[2].role`), never a TypeError
+// from deep inside the client. Values are never quoted in messages (they may hold secrets).
+import { InvalidArgumentError, type InvalidArgumentIssue } from '@modelwire/errors';
+import { z } from 'zod';
+
+const nonEmpty = z.string().min(1, 'must be a non-empty string');
+const positive = z.number().finite().positive('must be a positive number');
+const nonNegativeInteger = z.number().int('must be an integer').nonnegative('must not be negative');
+const functionValue = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
+
+const baseUrl = z.string().superRefine((value, context) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') context.addIssue({ code: 'custom', message: 'must use http or https' });
+});
+
+/** `Provider`. */
+export const ProviderArgumentSchema = z.object({
+  name: nonEmpty.optional(),
+  baseUrl,
+  supportsWebSockets: z.boolean().optional(),
+  requestMaxRetries: nonNegativeInteger.optional(),
+  streamMaxRetries: nonNegativeInteger.optional(),
+  streamIdleTimeoutMs: positive.optional(),
+  websocketConnectTimeoutMs: positive.optional(),
+  connectTimeoutMs: positive.optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  allowInsecure: z.boolean().optional(),
+});
+
+const AuthArgumentSchema = z.union([
+  z.literal('none'),
+  z.looseObject({ getToken: functionValue, refresh: functionValue.optional(), getHeaders: functionValue.optional() }),
+], { error: 'must be "none" or an object with a getToken() function' });
+
+const SessionSourceArgumentSchema = z.union([
+  z.object({ kind: z.enum(['cli', 'ide', 'exec', 'mcp', 'unknown']) }),
+  z.object({ kind: z.literal('subagent'), label: nonEmpty }),
+], { error: 'must be { kind: "cli" | "ide" | "exec" | "mcp" | "unknown" } or { kind: "subagent", label }' });
+
+/** `ModelClientOptions` (the injected seams are checked to be objects or functions only). */
+export const ClientOptionsArgumentSchema = z.looseObject({
+  provider: ProviderArgumentSchema,
+  auth: AuthArgumentSchema,
+  conversationId: nonEmpty,
+  sessionSource: SessionSourceArgumentSchema,
+  verbosity: z.enum(['low', 'medium', 'high']).optional(),
+  betaFeatures: z.array(nonEmpty).optional(),
+  enableWebSockets: z.boolean().optional(),
+  enableRequestCompression: z.boolean().optional(),
+  includeTimingMetrics: z.boolean().optional(),
+  originator: nonEmpty.optional(),
+  userAgent: nonEmpty.optional(),
+  random: functionValue.optional(),
+  maxConnectionAgeMs: positive.optional(),
+  pingIntervalMs: positive.nullable().optional(),
+  pongTimeoutMs: positive.nullable().optional(),
+  healthCheckAfterIdleMs: z.number().finite().nonnegative().optional(),
+});
+
+/** `ModelInfo`. */
+export const ModelInfoArgumentSchema = z.object({
+  slug: nonEmpty,
+  supportsReasoning: z.boolean(),
+  supportsVerbosity: z.boolean(),
+  contextWindow: z.number().int().positive().nullable(),
+});
+
+/** `TurnContext` (the telemetry handle is checked to be an object). */
+export const TurnContextArgumentSchema = z.looseObject({
+  model: ModelInfoArgumentSchema,
+  reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).nullable(),
+  reasoningSummary: z.enum(['auto', 'concise', 'detailed', 'none']),
+  verbosity: z.enum(['low', 'medium', 'high']).nullable().optional(),
+  webSearchEligible: z.boolean().optional(),
+  turnMetadata: z.looseObject({ turn_id: nonEmpty }),
+  serviceTier: nonEmpty.optional(),
+  telemetry: z.custom<object>((value) => typeof value === 'object' && value !== null, 'must be a ClientTelemetry object'),
+});
+
+const jsonObject = z.record(z.string(), z.unknown());
+/** One input item: a message (the easy form without `type` included) or any item with a string `type`. */
+export const InputItemArgumentSchema = z.union([
+  z.looseObject({
+    type: z.literal('message').optional(),
+    role: z.enum(['user', 'assistant', 'system', 'developer'], { error: 'must be "user", "assistant", "system" or "developer"' }),
+    content: z.union([z.string(), z.array(z.looseObject({ type: nonEmpty }))], { error: 'must be a string or an array of content parts' }),
+  }),
+  z.looseObject({ type: nonEmpty.refine((type) => type !== 'message', 'a message needs a role and content') }),
+], { error: 'must be an item object with a string type, or a message with role and content' });
+
+/** `Prompt`. */
+export const PromptArgumentSchema = z.looseObject({
+  input: z.union([z.string(), z.array(InputItemArgumentSchema)], { error: 'must be a string or an array of items' }),
+  instructions: z.string(),
+  tools: z.array(z.looseObject({ type: nonEmpty })),
+  parallelToolCalls: z.boolean(),
+  toolChoice: z.union([z.string(), jsonObject]).optional(),
+  outputSchema: z
+    .object({ name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$'), schema: jsonObject, strict: z.boolean().optional() })
+    .nullable()
+    .optional(),
+  compactThreshold: z.number().int('must be an integer').min(1000, 'must be at least 1000').optional(),
+  options: z.looseObject({}).optional(),
+});
+
+function pathOf(root: string, path: readonly PropertyKey[]): string {
+  let text = root;
+  for (const key of path) text += typeof key === 'number' ? `[${key}]` : text === '' ? String(key) : `.${String(key)}`;
+  return text;
+}
+
+/** Converts zod issues into the issues of an {@link InvalidArgumentError}, with paths from `root`. */
+export function issuesOf(root: string, error: z.ZodError): InvalidArgumentIssue[] {
+  return error.issues.map((issue) => ({ path: pathOf(root, issue.path), message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message }));
+}
+
+/**
+ * Checks `value` against `schema` and returns it unchanged (typed as `T`).
+ * @throws InvalidArgumentError with every problem and its path (starting at `root`).
+ */
+export function validateArgument<T>(schema: z.ZodType, root: string, value: T): T {
+  if (value === null || value === undefined) throw new InvalidArgumentError({ path: root, message: 'is required' });
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidArgumentError(issuesOf(root, result.error));
+  return value;
+}
