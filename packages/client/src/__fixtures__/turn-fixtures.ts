@@ -26,6 +26,6 @@ export function assistantMessage(text: string): ResponseItem {
 
 export const TOOLS = [{ type: 'function', name: 'shell', description: 'run', parameters: { type: 'object', properties: {} }, strict: false }] as const;
 
-export function prompt(input: readonly ResponseItem[], overrides: Partial<Prompt> = {}): Prompt {
+export function prompt(input: Prompt['input'], overrides: Partial<Prompt> = {}): Prompt {
   return { input, instructions: 'be brief', tools: TOOLS, parallelToolCalls: false, ...overrides };
 }

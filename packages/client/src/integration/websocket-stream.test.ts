@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 import type { ResponseItem } from '../types/prompt.js';
+import { AlreadyConsumedError, ClosedError, InvalidArgumentError, MissingCredentialsError } from '@modelwire/errors';
+import { registerModel, turnContextFor } from '../types/known-models.js';
 
 let setup: LoopbackSetup | undefined;
 afterEach(async () => {
@@ -50,19 +52,78 @@ describe('ModelClientSession over the WebSocket', () => {
 
 
 describe('argument checks', () => {
-  it('rejects bad per-turn values before touching the socket, and bad session values at construction', async () => {
+  it('rejects bad per-turn values before touching the socket, and bad session values at construction, with field paths', async () => {
     setup = await startLoopback();
     const turn = setup.client.newTurn();
-    expect(() => turn.stream(prompt([userMessage('hi')]), turnContext({ turnMetadata: { turn_id: '' } }))).toThrow(TypeError);
-    expect(() => turn.stream(prompt([userMessage('hi')], { compactThreshold: 5 }), turnContext())).toThrow(RangeError);
+    const path = (run: () => unknown): string | undefined => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        return (error as InvalidArgumentError).path;
+      }
+      return undefined;
+    };
+    expect(path(() => turn.stream(prompt([userMessage('hi')]), turnContext({ turnMetadata: { turn_id: '' } })))).toBe('turnContext.turnMetadata.turn_id');
+    expect(path(() => turn.stream(prompt([userMessage('hi')], { compactThreshold: 5 }), turnContext()))).toBe('prompt.compactThreshold');
+    expect(path(() => turn.stream(prompt([userMessage('hi'), { role: 'robot', content: 'x' } as never]), turnContext()))).toBe('prompt.input[1]');
+    expect(path(() => turn.stream(prompt(undefined as never), turnContext()))).toBe('prompt.input');
+    expect(path(() => turn.stream(prompt([userMessage('hi')]), { ...turnContext(), model: undefined as never }))).toBe('turnContext.model');
     expect(setup.server.recording.counters.handshakes).toBe(0);
     const result = await turn.stream(prompt([userMessage('hi')]), turnContext()).result;
     expect(result.transport).toBe('websocket');
     const { ModelClient } = await import('../client/model-client.js');
-    const base = { provider: { baseUrl: setup.server.url }, auth: { getToken: () => null }, conversationId: 'c' } as const;
-    expect(() => new ModelClient({ ...base, sessionSource: { kind: 'subagent', label: '' } })).toThrow(TypeError);
-    expect(() => new ModelClient({ ...base, conversationId: '', sessionSource: { kind: 'cli' } })).toThrow(TypeError);
-    expect(() => new ModelClient({ ...base, provider: { baseUrl: 'ftp://x' }, sessionSource: { kind: 'cli' } })).toThrow(TypeError);
-    expect(() => new ModelClient({ ...base, provider: { baseUrl: setup!.server.url, requestMaxRetries: -1 }, sessionSource: { kind: 'cli' } })).toThrow(RangeError);
+    const base = { provider: { baseUrl: setup.server.url }, auth: 'none', conversationId: 'c' } as const;
+    expect(path(() => new ModelClient({ ...base, sessionSource: { kind: 'subagent', label: '' } }))).toBe('sessionSource.label');
+    expect(path(() => new ModelClient({ ...base, conversationId: '', sessionSource: { kind: 'cli' } }))).toBe('conversationId');
+    expect(path(() => new ModelClient({ ...base, provider: { baseUrl: 'ftp://x' }, sessionSource: { kind: 'cli' } }))).toBe('provider.baseUrl');
+    expect(path(() => new ModelClient({ ...base, provider: { baseUrl: setup!.server.url, requestMaxRetries: -1 }, sessionSource: { kind: 'cli' } }))).toBe('provider.requestMaxRetries');
+    expect(path(() => new ModelClient({ ...base, auth: {} as never, sessionSource: { kind: 'cli' } }))).toBe('auth');
+    expect(path(() => new ModelClient(undefined as never))).toBe('');
+  });
+
+  it('accepts a string input and easy input messages, and reports outputText', async () => {
+    setup = await startLoopback();
+    const turn = setup.client.newTurn();
+    const first = await turn.stream(prompt('hello there' as never), turnContext()).result;
+    expect(first.outputText).toBe('You said: hello there');
+    const history = [{ role: 'user', content: 'hello there' } as const, ...first.output, { role: 'user', content: 'again' } as const];
+    const second = await turn.stream(prompt(history as never), turnContext()).result;
+    expect(second.outputText).toBe('You said: again');
+    const sent = setup.server.recording.requests.map((request) => request.body['input']);
+    expect(sent[0]).toEqual([{ type: 'message', role: 'user', content: 'hello there' }]);
+  });
+
+  it('throws a typed error on a second iteration of a stream and on a closed turn', async () => {
+    setup = await startLoopback();
+    const turn = setup.client.newTurn();
+    const stream = turn.stream(prompt([userMessage('hi')]), turnContext());
+    await drain(stream);
+    expect(() => stream[Symbol.asyncIterator]()).toThrow(AlreadyConsumedError);
+    await turn.close();
+    expect(() => turn.stream(prompt([userMessage('hi')]), turnContext())).toThrow(ClosedError);
+  });
+
+  it('refuses to send a request when the auth provider yields no credentials, unless auth is none', async () => {
+    setup = await startLoopback();
+    const { ModelClient } = await import('../client/model-client.js');
+    const base = { provider: { baseUrl: setup.server.url }, conversationId: 'c', sessionSource: { kind: 'cli' } } as const;
+    await using anonymousByMistake = new ModelClient({ ...base, auth: { getToken: () => null } });
+    const refused = anonymousByMistake.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result;
+    await expect(refused).rejects.toBeInstanceOf(MissingCredentialsError);
+    expect(setup.server.recording.requests).toHaveLength(0);
+    await using open = new ModelClient({ ...base, auth: 'none' });
+    const result = await open.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result;
+    expect(result.outputText).toBe('You said: hi');
+    expect(setup.server.recording.requests[0]?.headers['authorization']).toBeUndefined();
+  });
+
+  it('builds a turn context from a known slug or a ModelInfo', () => {
+    const known = turnContextFor('gpt-4.1');
+    expect(known.model).toEqual({ slug: 'gpt-4.1', supportsReasoning: false, supportsVerbosity: false, contextWindow: 1_047_576 });
+    expect(known.turnMetadata.turn_id).not.toBe(turnContextFor('gpt-4.1').turnMetadata.turn_id);
+    expect(() => turnContextFor('no-such-model')).toThrow(InvalidArgumentError);
+    registerModel({ slug: 'my-model', supportsReasoning: true, supportsVerbosity: false, contextWindow: null });
+    expect(turnContextFor('my-model', { reasoningEffort: 'high' }).reasoningEffort).toBe('high');
   });
 });

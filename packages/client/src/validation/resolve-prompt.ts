@@ -19,15 +19,13 @@ export function resolvePrompt(prompt: Prompt, turnContext: TurnContext): Resolve
   validateArgument(TurnContextArgumentSchema, 'turnContext', turnContext);
   if (prompt === null || typeof prompt !== 'object') validateArgument(PromptArgumentSchema, 'prompt', prompt);
   const input = prompt.input;
-  const unseen = Array.isArray(input) ? input.filter((item) => typeof item !== 'object' || item === null || !validatedItems.has(item)) : [];
-  if (unseen.length === (Array.isArray(input) ? input.length : 0)) validateArgument(PromptArgumentSchema, 'prompt', prompt);
-  else {
-    // Validate the settings and only the new items, reporting their real index.
-    validateArgument(PromptArgumentSchema, 'prompt', { ...prompt, input: [] });
-    for (const item of unseen) {
-      const index = (input as readonly unknown[]).indexOf(item);
-      validateArgument(InputItemArgumentSchema, `prompt.input[${index}]`, item);
-    }
+  // The settings first (with the items left out), then each item not validated before, so
+  // that a bad item is reported with its own index.
+  validateArgument(PromptArgumentSchema, 'prompt', { ...prompt, input: Array.isArray(input) ? [] : input });
+  if (Array.isArray(input)) {
+    (input as readonly unknown[]).forEach((item, index) => {
+      if (typeof item !== 'object' || item === null || !validatedItems.has(item)) validateArgument(InputItemArgumentSchema, `prompt.input[${index}]`, item);
+    });
   }
   if (typeof input === 'string') return { ...prompt, input: [{ type: 'message', role: 'user', content: input }] };
   for (const item of input) validatedItems.add(item);
