@@ -8,7 +8,7 @@ export interface SessionServicesValues {
   /** The session's model client, created once for the session. The services own it and close it. */
   readonly client: ModelClient;
   /** The auth provider the client uses (kept for tools and consumers that need the same credentials). */
-  readonly auth: AuthProvider;
+  readonly auth: AuthProvider | 'none';
   /** Per-turn telemetry factory. Default: no telemetry. */
   readonly telemetry?: TurnTelemetryFactory;
   /** The session's tools. Default: an empty registry. */
@@ -34,7 +34,7 @@ export class SessionServices implements AsyncDisposable {
   /** The session-scoped model client. */
   readonly client: ModelClient;
   /** The auth provider shared with the client. */
-  readonly auth: AuthProvider;
+  readonly auth: AuthProvider | 'none';
   /** Creates each turn's telemetry handle. */
   readonly telemetry: TurnTelemetryFactory;
   /** The tools and their handlers. */

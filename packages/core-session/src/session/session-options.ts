@@ -28,7 +28,7 @@ export interface CreateSessionOptions {
   /** The Responses provider (base URL, WebSocket support, retry budgets, timeouts). */
   readonly provider: Provider;
   /** Bearer tokens for every request and handshake. */
-  readonly auth: AuthProvider;
+  readonly auth: AuthProvider | 'none';
   /** The conversation id (`session_id` header, `prompt_cache_key`). Default: a random UUID. */
   readonly conversationId?: string;
   /** Who runs the session (a sub-agent sends `x-openai-subagent`). Default `{ kind: 'exec' }`. */
