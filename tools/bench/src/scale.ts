@@ -10,7 +10,6 @@
 // violations), wall time of the concurrent turns, peak RSS, and heap and RSS per idle session
 // (pre-connected, before the turn). The loopback server lives in the same process, so the
 // per-session figures include the server's side of each socket. Imports the built packages.
-import { staticTokenAuth } from '@modelwire/client';
 import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/testing';
 import { createSession, type Session } from '@modelwire/core-session';
 import { numberArgument } from './shared/cli.ts';
@@ -115,7 +114,7 @@ export async function runScaleBench(options: ScaleBenchOptions = {}): Promise<Sc
       sessions.push(
         createSession({
           provider: { name: 'loopback', baseUrl: server.url, supportsWebSockets: true },
-          auth: staticTokenAuth(null),
+          auth: 'none',
           model: { slug: 'gpt-loopback', supportsReasoning: false, supportsVerbosity: false, contextWindow: 128_000 },
           instructions: 'You are one of many agents. Call the step tool until the work is done.',
           tools: [TOOL],

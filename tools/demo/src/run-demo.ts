@@ -61,7 +61,7 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     const meter = new WireMeter();
     const session = createSession({
       provider,
-      auth: staticTokenAuth(real ? apiKey : null),
+      auth: real ? staticTokenAuth(apiKey) : 'none',
       model,
       instructions: INSTRUCTIONS,
       tools: repositoryTools(REPOSITORY_ROOT),

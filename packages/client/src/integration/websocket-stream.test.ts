@@ -90,7 +90,7 @@ describe('argument checks', () => {
     const history = [{ role: 'user', content: 'hello there' } as const, ...first.output, { role: 'user', content: 'again' } as const];
     const second = await turn.stream(prompt(history as never), turnContext()).result;
     expect(second.outputText).toBe('You said: again');
-    const sent = setup.server.recording.requests.map((request) => request.body['input']);
+    const sent = setup.server.recording.requests.map((request) => (request.body as { input?: unknown }).input);
     expect(sent[0]).toEqual([{ type: 'message', role: 'user', content: 'hello there' }]);
   });
 

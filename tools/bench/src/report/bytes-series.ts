@@ -2,7 +2,6 @@
 // `@modelwire/core-session` against the loopback server: over the WebSocket (incremental
 // continuation) and over HTTP (every request resends the whole input). The server records the
 // bytes of every request it received.
-import { staticTokenAuth } from '@modelwire/client';
 import { startResponsesServer, type JsonObject, type ModelRequest, type ScriptedResponse } from '@modelwire/testing';
 import { createSession } from '@modelwire/core-session';
 
@@ -46,7 +45,7 @@ async function loop(webSocket: boolean, requests: number, toolOutputChars: numbe
   const filler = 'The quick loopback fox reads one more part of a long file and reports it. ';
   const session = createSession({
     provider: { name: 'loopback', baseUrl: server.url, supportsWebSockets: webSocket },
-    auth: staticTokenAuth(null),
+    auth: 'none',
     model: { slug: 'gpt-loopback', supportsReasoning: false, supportsVerbosity: false, contextWindow: 1_000_000 },
     instructions: 'You are a coding agent. Read the file part by part with read_chunk.',
     autoCompaction: { enabled: false },
