@@ -126,12 +126,12 @@ describe('README examples in a fresh strict project', () => {
     const result = run(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`, '--pretty', 'false'], project, 300_000);
     expect(readmeLocations(result.output)).toBe('');
     expect(result.status).toBe(0);
-  });
+  }, 300_000);
 
   const runnable = examples.filter((example) => example.runnable);
   it.each(runnable.map((example): [string, ReadmeExample] => [`${example.readme}:${example.line}`, example]))('runs %s', (_, example) => {
     const compiled = join(project, 'out-nodenext', example.fileName.replace(/\.ts$/, '.js'));
     const result = run(process.execPath, [compiled], project, 60_000);
     expect(result.status).toBe(0);
-  });
+  }, 90_000);
 });
