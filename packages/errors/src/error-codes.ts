@@ -33,6 +33,8 @@ export const ErrorCode = {
   StreamIncomplete: 'stream_incomplete',
   /** The object was closed; no new operation can start on it. */
   Closed: 'closed',
+  /** The HTTP proxy refused to open a tunnel (`CONNECT`) or to forward the request. */
+  ProxyRefused: 'proxy_refused',
 
   // --- protocol: the Responses API's own failures ---
   /** A payload could not be decoded (invalid JSON, wrong shape). */

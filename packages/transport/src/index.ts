@@ -28,6 +28,7 @@ export { InsecureTransportError } from './errors/insecure-transport-error.js';
 export { InvalidHeaderError } from './errors/invalid-header-error.js';
 export { ProtocolViolationError } from './errors/protocol-violation-error.js';
 export { IncompleteEventError } from './errors/incomplete-event-error.js';
+export { ProxyRefusedError, type ProxyRefusedErrorOptions } from './errors/proxy-refused-error.js';
 
 // Security
 export { assertSecureTransport, carriesCredentials, isLoopbackHost, validateHeaders, type RequestHeaders } from './security/transport-security.js';
@@ -42,6 +43,12 @@ export { systemClock, type Clock } from './time/clock.js';
 // Server-sent events
 export { DEFAULT_MAX_EVENT_SIZE, SseDecoder, type SseDecoderOptions, type SseEvent } from './sse/sse-decoder.js';
 export { decodeSseStream, type DecodeSseStreamOptions } from './sse/decode-sse-stream.js';
+
+// Network policy: proxies and trusted certificates, one for both transports
+export { NetworkPolicy, type Environment, type NetworkPolicyOptions, type ProxyEndpoint, type ProxyRoute } from './network/network-policy.js';
+export { openTunnel, type OpenTunnelOptions } from './network/open-tunnel.js';
+export { probeTcp, probeTls, probeTunnel, systemLookup, type HostLookup, type ProbeOptions, type TlsProbeResult } from './network/connection-probes.js';
+export type { CertificateInput } from './network/trusted-certificates.js';
 
 // HTTP
 export {

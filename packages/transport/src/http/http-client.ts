@@ -1,15 +1,17 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { combineSignals, throwIfAborted, toAbortError, type CombinedSignal } from '../abort/abort-helpers.js';
 import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { IdleTimeoutError } from '../errors/connection-errors.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
+import type { NetworkPolicy } from '../network/network-policy.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
 import { decodeSseStream } from '../sse/decode-sse-stream.js';
 import type { SseEvent } from '../sse/sse-decoder.js';
 import { mapUndiciError } from './map-undici-error.js';
 import { compressZstd, type RequestCompression } from './request-compression.js';
+import { SessionDispatchers } from './session-dispatchers.js';
 
 /** Options of {@link HttpClient}. Every value holds for the client's whole (session) lifetime. */
 export interface HttpClientOptions {
@@ -19,6 +21,13 @@ export interface HttpClientOptions {
    * `Agent` built from the options below and destroyed by `close()`.
    */
   dispatcher?: Dispatcher;
+  /**
+   * The session's proxy and TLS policy (shared with its WebSocket): which targets go through
+   * which proxy (undici's `ProxyAgent`: `CONNECT` for `https:` targets, forwarding for
+   * `http:`), and the CA list for every TLS connection. Ignored when `dispatcher` is given.
+   * Default: direct, with Node's default trust store.
+   */
+  network?: NetworkPolicy;
   /** Maximum connections per origin in the private agent. Default 16. */
   connections?: number;
   /**
@@ -133,8 +142,8 @@ type BodyReadable = Dispatcher.ResponseData['body'];
  * request's credentials never reach the redirect target.
  */
 export class HttpClient implements AsyncDisposable {
-  readonly #dispatcher: Dispatcher;
-  readonly #ownsDispatcher: boolean;
+  readonly #dispatcher: Dispatcher | undefined;
+  readonly #dispatchers: SessionDispatchers | undefined;
   readonly #connectTimeoutMs: number;
   readonly #idleTimeoutMs: number | null;
   readonly #requestTimeoutMs: number | null;
@@ -150,16 +159,14 @@ export class HttpClient implements AsyncDisposable {
     this.#allowInsecure = options.allowInsecure ?? false;
     if (options.dispatcher !== undefined) {
       this.#dispatcher = options.dispatcher;
-      this.#ownsDispatcher = false;
+      this.#dispatchers = undefined;
     } else {
-      this.#dispatcher = new Agent({
+      this.#dispatcher = undefined;
+      this.#dispatchers = new SessionDispatchers(options.network, {
         connections: options.connections ?? DEFAULTS.connections,
-        keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs,
-        connect: { timeout: this.#connectTimeoutMs },
-        headersTimeout: 0,
-        bodyTimeout: 0,
+        keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs,
+        connectTimeoutMs: this.#connectTimeoutMs,
       });
-      this.#ownsDispatcher = true;
     }
   }
 
@@ -253,7 +260,7 @@ export class HttpClient implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#ownsDispatcher) await this.#dispatcher.destroy();
+    await this.#dispatchers?.destroy();
   }
 
   /** Same as {@link HttpClient.close}, for `await using`. */
@@ -285,9 +292,13 @@ export class HttpClient implements AsyncDisposable {
       headers['content-encoding'] = 'zstd';
     }
     const combined = signalWithDeadline(options.signal, headersTimeoutMs, (ms) => new IdleTimeoutError(ms, { phase: 'headers' }));
+    const route = this.#dispatchers?.route(target);
+    const dispatcher = route?.dispatcher ?? this.#dispatcher;
+    if (dispatcher === undefined) throw new ClosedError('the HTTP client');
+    const proxy = route?.proxy?.address ?? null;
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.#dispatcher.request({
+      response = await dispatcher.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: 'POST',
@@ -297,7 +308,7 @@ export class HttpClient implements AsyncDisposable {
       });
     } catch (error) {
       if (combined.signal.aborted) throw toAbortError(combined.signal.reason);
-      throw mapUndiciError(error, { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs: headersTimeoutMs });
+      throw mapUndiciError(error, { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs: headersTimeoutMs, proxy, target });
     } finally {
       combined.dispose();
     }

@@ -2,6 +2,7 @@ import { toAbortError } from '../abort/abort-helpers.js';
 import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { ConnectError, ConnectTimeoutError, IdleTimeoutError } from '../errors/connection-errors.js';
+import { ProxyRefusedError } from '../errors/proxy-refused-error.js';
 
 /** Socket error codes that mean "the connection could not be made" (nothing was sent). */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN']);
@@ -12,7 +13,14 @@ export interface UndiciErrorContext {
   connectTimeoutMs: number;
   /** The idle timeout in force, in milliseconds, or `null`. */
   idleTimeoutMs: number | null;
+  /** `host:port` of the proxy the request went through, if any (never its credentials). */
+  proxy?: string | null;
+  /** The request's URL (for naming the tunnel target). */
+  target?: URL;
 }
+
+/** undici's messages when a proxy answers `CONNECT` with a non-200 status, or a forwarded request with 407. */
+const PROXY_REFUSED = /^Proxy (?:response|Authentication Required) \((\d{3})\)/;
 
 /**
  * Maps whatever undici or the socket threw to a Modelwire error. Modelwire errors pass
@@ -23,6 +31,12 @@ export function mapUndiciError(error: unknown, context: UndiciErrorContext): Mod
   if (ModelwireError.isInstance(error)) return error;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const name = error instanceof Error ? error.name : '';
+  const refused = error instanceof Error ? PROXY_REFUSED.exec(error.message) : null;
+  if (refused?.[1] !== undefined && context.proxy != null) {
+    const target = context.target === undefined ? '(unknown)' : `${context.target.hostname}:${context.target.port || (context.target.protocol === 'https:' ? '443' : '80')}`;
+    return new ProxyRefusedError({ status: Number(refused[1]), proxy: context.proxy, target, cause: error });
+  }
+  const via = context.proxy == null ? '' : ` through proxy ${context.proxy}`;
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_ABORT' || code === 'ABORT_ERR') return toAbortError(error);
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
@@ -45,6 +59,6 @@ export function mapUndiciError(error: unknown, context: UndiciErrorContext): Mod
       break;
   }
   const causeCode = typeof error === 'object' && error !== null ? ((error as { cause?: { code?: unknown } }).cause?.code ?? code) : code;
-  if (typeof causeCode === 'string' && CONNECT_CODES.has(causeCode)) return new ConnectError(`could not connect (${causeCode})`, { cause: error });
-  return new ConnectError(`request failed${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error });
+  if (typeof causeCode === 'string' && CONNECT_CODES.has(causeCode)) return new ConnectError(`could not connect${via} (${causeCode})`, { cause: error });
+  return new ConnectError(`request failed${via}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error });
 }

@@ -1,9 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import WebSocket, { type ClientOptions } from 'ws';
 import { toAbortError } from '../abort/abort-helpers.js';
 import { ConnectError, ConnectTimeoutError } from '../errors/connection-errors.js';
 import { ErrorCode, ModelwireError } from '@modelwire/errors';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
+import type { NetworkPolicy } from '../network/network-policy.js';
+import { openTunnel } from '../network/open-tunnel.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -40,6 +43,14 @@ export interface ConnectWebSocketOptions {
   perMessageDeflate?: boolean;
   /** Allows credentials over plain `ws:` to hosts that are not loopback. Default `false` (`InsecureTransportError`). */
   allowInsecure?: boolean;
+  /**
+   * The session's proxy and TLS policy (shared with its `HttpClient`). When it names a proxy
+   * for this URL, the socket goes through an HTTP `CONNECT` tunnel (TLS to the proxy for an
+   * `https://` proxy, then TLS to the target for `wss:`), within the same connect timeout and
+   * abort as a direct connection; its CA list applies to every TLS hop. Default: direct, with
+   * Node's default trust store.
+   */
+  network?: NetworkPolicy;
   /** Clock for `openedAt`. Default the system clock. */
   clock?: Clock;
   /** Creates the socket. Default `new WebSocket(url, options)` from `ws`. */
@@ -82,20 +93,50 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
   const clock = options.clock ?? systemClock;
   const create: WebSocketFactory = options.createWebSocket ?? ((address, clientOptions) => new WebSocket(address, clientOptions));
+  // One deadline for every step: the proxy tunnel (when there is one), TLS and the upgrade.
+  const attempt = new AbortController();
+  const timer = setTimeout(() => attempt.abort(new ConnectTimeoutError(connectTimeoutMs)), connectTimeoutMs);
+  const onCallerAbort = (): void => attempt.abort(toAbortError(signal?.reason));
+  signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const stopDeadline = (): void => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onCallerAbort);
+  };
+  const ca = options.network?.ca;
+  let tunnel: Socket | undefined;
+  const proxy = options.network?.proxyFor(target) ?? null;
+  if (proxy !== null) {
+    try {
+      tunnel = await openTunnel({
+        proxy,
+        host: target.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(target.port || (target.protocol === 'wss:' ? 443 : 80)),
+        signal: attempt.signal,
+        tls: target.protocol === 'wss:',
+        ca,
+      });
+    } catch (error) {
+      stopDeadline();
+      throw error;
+    }
+  }
+  const established = tunnel;
   const socket = create(target.href, {
     headers,
     maxPayload: maxPayloadBytes,
     followRedirects: false,
     perMessageDeflate: options.perMessageDeflate ?? false,
     autoPong: true,
+    ...(ca === undefined ? {} : { ca: [...ca] }),
+    ...(established === undefined ? {} : { createConnection: () => established }),
   });
 
   return new Promise<WebSocketConnection>((resolve, reject) => {
     let settled = false;
     let upgrade: IncomingMessage | undefined;
     const cleanup = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stopDeadline();
+      attempt.signal.removeEventListener('abort', onDeadline);
       socket.off('upgrade', onUpgrade);
       socket.off('open', onOpen);
       socket.off('unexpected-response', onUnexpectedResponse);
@@ -110,7 +151,7 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
       if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
       reject(error);
     };
-    const onAbort = (): void => fail(toAbortError(signal?.reason));
+    const onDeadline = (): void => fail(attempt.signal.reason as ModelwireError);
     const onUpgrade = (response: IncomingMessage): void => {
       upgrade = response;
     };
@@ -146,10 +187,14 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     const onError = (error: Error): void => {
       const code = (error as { code?: unknown }).code;
       const known = typeof code === 'string' && CONNECT_ERROR_CODES.has(code);
-      fail(new ConnectError(`could not open WebSocket to ${target.origin}${known ? ` (${code})` : ''}`, { cause: error }));
+      const via = proxy === null ? '' : ` through proxy ${proxy.address}`;
+      fail(new ConnectError(`could not open WebSocket to ${target.origin}${via}${known ? ` (${code})` : ''}`, { cause: error }));
     };
-    const timer = setTimeout(() => fail(new ConnectTimeoutError(connectTimeoutMs)), connectTimeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (attempt.signal.aborted) {
+      onDeadline();
+      return;
+    }
+    attempt.signal.addEventListener('abort', onDeadline, { once: true });
     socket.on('upgrade', onUpgrade);
     socket.on('open', onOpen);
     socket.on('unexpected-response', onUnexpectedResponse);
