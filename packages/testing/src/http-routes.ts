@@ -8,6 +8,7 @@ import { buildHttpErrorBody, codeForStatus } from './error-payloads.js';
 import type { Endpoint, Fault } from './faults.js';
 import type { RecordedRequest } from './recording.js';
 import { bearerToken, headerValue, isRecord, readResponsesBody, type JsonObject } from './request-body.js';
+import { refuseRequestByRules } from './provider-rules.js';
 import { actionsFor, isCompleted } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type ServerCore } from './server-core.js';
 import { formatSseEvent, formatSseRaw, SseWriter } from './sse-writer.js';
@@ -97,6 +98,13 @@ export class HttpRoutes {
       receivedAt: Date.now(),
       lane: undefined,
     });
+    const previousId = isRecord(body) ? body['previous_response_id'] : undefined;
+    const stored = typeof previousId === 'string' && core.storedResponses.has(previousId);
+    const refusal = refuseRequestByRules(core.options.providerRules, 'http', url.pathname, request.headers, body, { stored });
+    if (refusal !== undefined) {
+      sendError(response, refusal.status, refusal.code, refusal.message);
+      return;
+    }
     const fault = core.takeFault(
       { phase: 'request', transport: 'http', endpoint, connectionId, requestIndex: recorded.index, body },
       bearerToken(request.headers),

@@ -40,6 +40,7 @@ export {
   type StickyViolation,
 } from './recording.js';
 export { ScriptQueue } from './server-core.js';
+export { LOOPBACK_PROVIDER_RULES, type ProviderRules } from './provider-rules.js';
 export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ResponsesErrorCode } from './error-payloads.js';
 export type { JsonObject, ResponsesRequestBody } from './request-body.js';
 export { activeResources, settledLeaks } from './open-handles.js';

@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { buildHttpErrorBody, codeForStatus } from './error-payloads.js';
 import { FaultController } from './faults.js';
 import { HttpRoutes } from './http-routes.js';
+import { refuseUpgradeByRules } from './provider-rules.js';
 import { Recording, type RecordedConnection } from './recording.js';
 import { bearerToken } from './request-body.js';
 import { ScriptQueue, ServerCore } from './server-core.js';
@@ -105,6 +106,12 @@ export async function startResponsesServer(options: ResponsesServerOptions = {})
     if (!path.endsWith('/responses')) {
       finish(404);
       refuseUpgrade(socket, 404, {}, buildHttpErrorBody('not_found', `No WebSocket endpoint at ${path}.`));
+      return;
+    }
+    const refusal = refuseUpgradeByRules(core.options.providerRules, path, headers);
+    if (refusal !== undefined) {
+      finish(refusal.status);
+      refuseUpgrade(socket, refusal.status, {}, buildHttpErrorBody(refusal.code, refusal.message));
       return;
     }
     if (fault === 'unauthorized') {

@@ -1,6 +1,7 @@
 /**
  * Options of the loopback Responses server and the types of its scripted mode.
  */
+import type { ProviderRules } from './provider-rules.js';
 import type { JsonObject, ResponsesRequestBody } from './request-body.js';
 
 /** What a model (default or scripted) is asked to answer. */
@@ -76,6 +77,12 @@ export interface ResponsesServerOptions {
   readonly rateLimits?: Partial<RateLimitSnapshot>;
   /** `x-models-etag` response header. Default `"loopback-models-1"`. */
   readonly modelsEtag?: string;
+  /**
+   * Behave like a given provider: path prefix, credential header, WebSocket mode or not, and
+   * the request shapes it refuses (`LOOPBACK_PROVIDER_RULES` has one set per client preset).
+   * Default `{}`: OpenAI's shapes, credentials not checked.
+   */
+  readonly providerRules?: ProviderRules;
 }
 
 /** The options with defaults applied. */
@@ -91,6 +98,7 @@ export interface ResolvedOptions {
   readonly maxPayloadBytes: number;
   readonly rateLimits: RateLimitSnapshot;
   readonly modelsEtag: string;
+  readonly providerRules: ProviderRules;
 }
 
 export function resolveOptions(options: ResponsesServerOptions, now: number): ResolvedOptions {
@@ -115,5 +123,6 @@ export function resolveOptions(options: ResponsesServerOptions, now: number): Re
       ...options.rateLimits,
     },
     modelsEtag: options.modelsEtag ?? '"loopback-models-1"',
+    providerRules: options.providerRules ?? {},
   };
 }

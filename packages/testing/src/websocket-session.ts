@@ -6,6 +6,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { buildErrorEvent, codeForStatus, type ErrorEventSpec } from './error-payloads.js';
 import type { Fault } from './faults.js';
+import { refuseRequestByRules } from './provider-rules.js';
 import type { RecordedEvent, RecordedRequest } from './recording.js';
 import { headerValue, isRecord, readResponsesBody, type JsonObject, type ResponsesRequestBody } from './request-body.js';
 import { actionsFor, isCompleted } from './response-actions.js';
@@ -82,6 +83,8 @@ export class WebSocketSession {
     }
     const body = readResponsesBody(frame, 'websocket');
     if (typeof body === 'string') return void this.#sendError(recorded, { code: 'invalid_request', message: body });
+    const refusal = refuseRequestByRules(this.#core.options.providerRules, 'websocket', undefined, this.#headers, body);
+    if (refusal !== undefined) return void this.#sendError(recorded, refusal, body);
     const fault = this.#core.takeFault(
       { phase: 'request', transport: 'websocket', endpoint: 'responses', connectionId: this.connectionId, requestIndex: recorded.index, body },
       headerValue(this.#headers, 'authorization')?.replace(/^Bearer\s+/i, ''),
