@@ -30,6 +30,15 @@ export {
   type Provider,
   type ResolvedProvider,
 } from './types/provider.js';
+export {
+  ProviderPresetError,
+  providerFromPreset,
+  providerPresets,
+  type ProviderPreset,
+  type ProviderPresetId,
+  type ProviderPresetOptions,
+} from './presets/provider-presets.js';
+export { networkPolicyFor } from './client/network-for-provider.js';
 export { subagentHeaderValue, type SessionSource, type SubagentLabel } from './types/session-source.js';
 export type { ReasoningEffort, ReasoningSummary, TurnContext, TurnMetadata, Verbosity } from './types/turn-context.js';
 
@@ -89,6 +98,11 @@ export type {
   TransportKind,
   WebSocketConnectRecord,
 } from './telemetry/client-telemetry.js';
+
+// The doctor: checks the network path to a provider (also the `modelwire-doctor` bin)
+export { formatDoctorReport, type DoctorCheck, type DoctorCheckId, type DoctorReport, type DoctorStatus } from './doctor/doctor-report.js';
+export { runDoctor, type DoctorOptions } from './doctor/run-doctor.js';
+export { DOCTOR_HELP, DoctorUsageError, parseDoctorArguments, runDoctorCli, type DoctorOutput } from './doctor/doctor-cli.js';
 
 // Wire seams (tests, instrumentation)
 export type {

@@ -38,6 +38,10 @@ Without OPENAI_API_KEY the session talks to an embedded loopback Responses serve
 network). With OPENAI_API_KEY set it talks to the real provider (OPENAI_BASE_URL, default
 https://api.openai.com/v1).
 
+\`npm start -- doctor [options]\` checks the network path instead (DNS, TCP, proxy, TLS, the
+WebSocket upgrade, one HTTP request): the embedded loopback server without OPENAI_API_KEY,
+the real provider with it; \`npm start -- doctor --help\` lists its options.
+
 Options:
   --http             use HTTP/SSE only (no WebSocket, no pre-connect); use it when
                      OPENAI_BASE_URL points at a server without Responses WebSocket mode

@@ -2,6 +2,10 @@
 // tools, a fault, the real-provider path (against a loopback server standing in for the
 // provider), and bad flags. The packages are built by the test target's dependencies.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createProxy } from 'proxy';
 import { fileURLToPath } from 'node:url';
 import { startResponsesServer } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
@@ -112,6 +116,71 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--fault <name>');
     expect(run.stdout).toContain('previous-response-evicted');
+  });
+});
+
+/** A real HTTP proxy on loopback that records CONNECT targets and can refuse them with 403. */
+async function startProxy(refuse: boolean): Promise<{ url: string; connects: string[]; forwarded: string[]; close(): Promise<void> }> {
+  const server = createServer();
+  createProxy(server);
+  const tunnel = server.listeners('connect')[0] as (request: IncomingMessage, socket: Socket, head: Buffer) => void;
+  server.removeAllListeners('connect');
+  const connects: string[] = [];
+  const forwarded: string[] = [];
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    connects.push(request.url ?? '');
+    if (refuse) socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+    else tunnel.call(server, request, socket, head);
+  });
+  server.prependListener('request', (request: IncomingMessage) => forwarded.push(request.url ?? ''));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connects,
+    forwarded,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('npm start behind an HTTP proxy (HTTP_PROXY)', { timeout: 60_000 }, () => {
+  it('pre-connects the WebSocket through CONNECT and completes over it', async () => {
+    const proxy = await startProxy(false);
+    try {
+      const run = await runDemo(['--prompt', 'What is this repository?'], { HTTP_PROXY: proxy.url, NO_PROXY: '' });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(proxy.connects).toHaveLength(1);
+      const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+      expect(summary).toMatch(/^1\s+1\s+WebSocket\s+pre-connected #1\s+full\b/m);
+      expect(summary).toContain('fallbacks         none');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('completes over HTTP through the proxy when it refuses the WebSocket tunnel', async () => {
+    const proxy = await startProxy(true);
+    try {
+      const run = await runDemo(['--prompt', 'What is this repository?'], { HTTP_PROXY: proxy.url, NO_PROXY: '' });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(proxy.connects.length).toBeGreaterThanOrEqual(1);
+      expect(proxy.forwarded.length).toBeGreaterThanOrEqual(1);
+      const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+      expect(summary).toMatch(/^1\s+1\s+HTTP\b/m);
+      expect(summary).toContain('fallbacks         to HTTP (websocket_blocked_by_proxy)');
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

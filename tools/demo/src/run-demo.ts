@@ -2,7 +2,7 @@
 // turns whose tool calls list and read files of this repository, streamed to the terminal,
 // then the summary. Imported by main.ts after the packages are built.
 import { fileURLToPath } from 'node:url';
-import { createTransportWebSocketConnector, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
+import { createTransportWebSocketConnector, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { createSession, type SessionEvent } from '@modelwire/core-session';
 import type { DemoOptions } from './cli-options.ts';
@@ -67,7 +67,8 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
       tools: repositoryTools(REPOSITORY_ROOT),
       reasoningEffort: real ? 'low' : null,
       telemetry: (scope) => recorder.forTurn(scope.turnId),
-      client: { webSocketConnector: meter.wrap(createTransportWebSocketConnector()), originator: 'modelwire-demo' },
+      // The metered connector keeps the session's proxy and CA policy (HTTPS_PROXY, NO_PROXY …).
+      client: { webSocketConnector: meter.wrap(createTransportWebSocketConnector({ network: networkPolicyFor(resolveProvider(provider), env) })), originator: 'modelwire-demo' },
       sessionSource: { kind: 'cli' },
     });
     let exitCode = 0;

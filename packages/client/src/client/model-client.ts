@@ -1,4 +1,4 @@
-import { ClosedError, MissingCredentialsError, redactError, systemClock, type Clock } from '@modelwire/transport';
+import { ClosedError, MissingCredentialsError, redactError, systemClock, type Clock, type Environment } from '@modelwire/transport';
 import { ClientOptionsArgumentSchema, validateArgument } from '../validation/validate-arguments.js';
 import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
 import type { FallbackReason } from '../telemetry/client-telemetry.js';
@@ -15,6 +15,8 @@ import type { WireHttp, WireSocketConnector } from '../wire/wire-types.js';
 import { createTransportWebSocketConnector } from '../wire/transport-websocket.js';
 import { ResponsesConnection } from '../ws/responses-connection.js';
 import { SessionSocket } from '../ws/session-socket.js';
+import { credentialHeaders } from './credential-headers.js';
+import { networkPolicyFor } from './network-for-provider.js';
 import type { SessionServices } from './session-services.js';
 import { TransportFallback } from './transport-fallback.js';
 
@@ -65,6 +67,12 @@ export interface ModelClientOptions {
    * with the keep-alive settings below.
    */
   readonly webSocketConnector?: WireSocketConnector;
+  /**
+   * The environment read for the proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, lower-case
+   * too) when the provider sets no `proxy`, and for `NODE_EXTRA_CA_CERTS`. Read once, at
+   * construction. Default `process.env`.
+   */
+  readonly environment?: Environment;
   /** Time source for socket age, idle and durations. Default the system clock. */
   readonly clock?: Clock;
   /** Randomness for backoff jitter, in [0, 1). Default `Math.random`. */
@@ -141,14 +149,19 @@ export class ModelClient implements AsyncDisposable {
       },
       options.includeTimingMetrics ?? false,
     );
-    this.#http = options.http ?? createTransportHttp(this.#provider);
+    // One proxy and TLS policy for both transports, so the WebSocket takes HTTP's network path.
+    const network = networkPolicyFor(this.#provider, options.environment ?? process.env);
+    this.#http = options.http ?? createTransportHttp(this.#provider, network);
     const connector = options.webSocketConnector ??
       createTransportWebSocketConnector({
+        network,
         allowInsecure: this.#provider.allowInsecure,
         ...(options.pingIntervalMs === undefined ? {} : { pingIntervalMs: options.pingIntervalMs }),
         ...(options.pongTimeoutMs === undefined ? {} : { pongTimeoutMs: options.pongTimeoutMs }),
       });
     const websocketUrl = `${this.#provider.baseUrl.replace(/^http/, 'ws')}/responses`;
+    // An injected connector is assumed to follow the same proxy settings (the demo's wraps the default one).
+    const webSocketProxy = network.proxyFor(websocketUrl)?.address ?? null;
     const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
       const started = clock.now();
       const socket = await connector(websocketUrl, {
@@ -179,6 +192,7 @@ export class ModelClient implements AsyncDisposable {
       clock,
       random,
       webSocketsEnabled,
+      webSocketProxy,
       get usesWebSocket() {
         return webSocketsEnabled && !fallback.isActive;
       },
@@ -272,9 +286,7 @@ export class ModelClient implements AsyncDisposable {
   async #authHeaders(signal: AbortSignal): Promise<Record<string, string>> {
     if (this.#auth === 'none') return {};
     const [token, extra] = await Promise.all([this.#auth.getToken(signal), this.#auth.getHeaders?.(signal) ?? {}]);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
-    if (typeof token === 'string' && token.length > 0) headers.authorization = `Bearer ${token}`;
+    const headers = credentialHeaders(this.#provider.authHeader, token, extra);
     // A provider that yields nothing is a mistake, not a request for an anonymous call:
     // `auth: 'none'` says that explicitly.
     if (Object.keys(headers).length === 0) throw new MissingCredentialsError();

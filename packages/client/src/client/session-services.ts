@@ -26,6 +26,8 @@ export interface SessionServices {
   readonly webSocketsEnabled: boolean;
   /** Whether requests currently go over the WebSocket: enabled, and no fallback to HTTP yet. */
   readonly usesWebSocket: boolean;
+  /** `host:port` of the proxy the provider's settings route the WebSocket through, or `null` for a direct connection. */
+  readonly webSocketProxy: string | null;
   /** Whether HTTP request bodies may be zstd-compressed. */
   readonly compressRequests: boolean;
   /** `{base}/responses` over HTTP. */

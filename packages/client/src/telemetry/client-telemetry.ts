@@ -48,6 +48,7 @@ export interface WebSocketConnectRecord {
  * - `input_not_extended`: the new input does not start with the previous input plus the server's output.
  * - `previous_response_not_found`: the server no longer knew the previous response; resent in full once.
  * - `http_transport`: the request goes over HTTP, which has no continuation with `store:false`.
+ * - `continuation_unsupported`: the provider cannot continue responses (`supportsContinuation: false`).
  */
 export type FullRequestReason =
   | 'no_previous_response'
@@ -56,7 +57,8 @@ export type FullRequestReason =
   | 'request_changed'
   | 'input_not_extended'
   | 'previous_response_not_found'
-  | 'http_transport';
+  | 'http_transport'
+  | 'continuation_unsupported';
 
 /** The continuation decision of one request. */
 export type ContinuationDecisionRecord =
@@ -84,6 +86,9 @@ export type ContinuationDecisionRecord =
  * - `stream_retries_exhausted`: the turn loop's stream retry budget ran out on the WebSocket
  *   (`ModelClientSession.trySwitchToHttpFallback`).
  * - `message_too_big`: the socket was closed with 1009 for a request.
+ * - `websocket_blocked_by_proxy`: the session's proxy refused the WebSocket's tunnel
+ *   (`CONNECT`), or the upgrade sent through it was answered with a status other than 101,
+ *   401 or 429.
  * - `requested`: the application asked for it.
  * - `retries_exhausted`: no longer reported (kept so that existing consumers still type-check);
  *   it meant either of the two budgets above.
@@ -93,6 +98,7 @@ export type FallbackReason =
   | 'request_retries_exhausted'
   | 'stream_retries_exhausted'
   | 'message_too_big'
+  | 'websocket_blocked_by_proxy'
   | 'requested'
   | 'retries_exhausted';
 

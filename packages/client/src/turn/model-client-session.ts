@@ -68,10 +68,11 @@ export class ModelClientSession implements AsyncDisposable {
    * then sends only new items. Resolves with that id, or `null` when the session uses HTTP (no
    * warm-up there), also when it switched to HTTP during this warm-up (a 426 on the upgrade,
    * or the WebSocket request budget running out): the request is then reported as completed
-   * without a response id.
+   * without a response id. Also `null`, without a request, for a provider that cannot continue
+   * responses (`supportsContinuation: false`): a warm-up would serve nothing there.
    */
   async prewarm(prompt: Prompt, turnContext: TurnContext, options: StreamOptions = {}): Promise<string | null> {
-    if (!this.#services.usesWebSocket) return null;
+    if (!this.#services.usesWebSocket || !this.#services.provider.supportsContinuation) return null;
     const stream = this.#start(prompt, turnContext, options, false);
     try {
       const result = await stream.result;

@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from '@modelwire/errors';
+import type { CertificateInput } from '@modelwire/transport';
 import { ProviderArgumentSchema, validateArgument } from '../validation/validate-arguments.js';
+
 /**
  * A model provider that speaks the OpenAI Responses API: where it lives, what it supports and
  * how patient the client is with it.
@@ -21,6 +23,39 @@ export interface Provider {
    * `false`, the session uses HTTP/SSE from the start. Default `false`.
    */
   readonly supportsWebSockets?: boolean;
+  /**
+   * Whether a WebSocket request may continue the socket's previous response
+   * (`previous_response_id` plus only the new items). When `false`, every request carries the
+   * whole input, and `prewarm` does nothing (a warm-up only serves continuation). HTTP never
+   * continues (the client always sends `store: false`). Default `true`.
+   */
+  readonly supportsContinuation?: boolean;
+  /**
+   * Whether `instructions` may travel together with `previous_response_id`. When `false`,
+   * incremental requests leave `instructions` out (the provider keeps them from the response
+   * being continued); full requests always carry them. Default `true`.
+   */
+  readonly instructionsWithPreviousResponse?: boolean;
+  /**
+   * How the credential from the `AuthProvider` is sent: `'bearer'` as `Authorization: Bearer
+   * <token>`, `'api-key'` as `api-key: <token>` (Azure OpenAI key authentication). Default
+   * `'bearer'`.
+   */
+  readonly authHeader?: 'bearer' | 'api-key';
+  /**
+   * The proxy for HTTP and the WebSocket alike: `http://[user:password@]host:port` or
+   * `https://…`. `false` connects directly whatever the environment says. Default: the
+   * environment's `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (lower-case too). Credentials
+   * never appear in errors, logs or telemetry.
+   */
+  readonly proxy?: string | false;
+  /** Hosts reached without the proxy, in `NO_PROXY` syntax. Default: the environment's `NO_PROXY`. */
+  readonly noProxy?: string;
+  /**
+   * Extra trusted CA certificates (PEM) for both transports, added to Node's default store
+   * (`NODE_EXTRA_CA_CERTS` keeps working). Default none.
+   */
+  readonly ca?: CertificateInput;
   /**
    * Retries of the request phase (before the first event arrived): transport failures,
    * 408/409/429/5xx, one extra attempt after an auth refresh. Default `4`. `0` disables retries.
@@ -66,6 +101,12 @@ export interface ResolvedProvider {
   readonly name: string;
   readonly baseUrl: string;
   readonly supportsWebSockets: boolean;
+  readonly supportsContinuation: boolean;
+  readonly instructionsWithPreviousResponse: boolean;
+  readonly authHeader: 'bearer' | 'api-key';
+  readonly proxy: string | false | undefined;
+  readonly noProxy: string | undefined;
+  readonly ca: CertificateInput | undefined;
   readonly requestMaxRetries: number;
   readonly streamMaxRetries: number;
   readonly streamIdleTimeoutMs: number;
@@ -104,6 +145,12 @@ export function resolveProvider(provider: Provider): ResolvedProvider {
     name: provider.name ?? 'openai',
     baseUrl: provider.baseUrl.replace(/\/+$/, ''),
     supportsWebSockets: provider.supportsWebSockets ?? false,
+    supportsContinuation: provider.supportsContinuation ?? true,
+    instructionsWithPreviousResponse: provider.instructionsWithPreviousResponse ?? true,
+    authHeader: provider.authHeader ?? 'bearer',
+    proxy: provider.proxy,
+    noProxy: provider.noProxy,
+    ca: provider.ca,
     requestMaxRetries: nonNegativeInteger(provider.requestMaxRetries, DEFAULT_REQUEST_MAX_RETRIES, 'requestMaxRetries'),
     streamMaxRetries: nonNegativeInteger(provider.streamMaxRetries, DEFAULT_STREAM_MAX_RETRIES, 'streamMaxRetries'),
     streamIdleTimeoutMs: positiveNumber(provider.streamIdleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS, 'streamIdleTimeoutMs'),

@@ -33,6 +33,14 @@ export const ProviderArgumentSchema = z.object({
   connectTimeoutMs: positive.optional(),
   headers: z.record(z.string(), z.string()).optional(),
   allowInsecure: z.boolean().optional(),
+  supportsContinuation: z.boolean().optional(),
+  instructionsWithPreviousResponse: z.boolean().optional(),
+  authHeader: z.enum(['bearer', 'api-key']).optional(),
+  proxy: z.union([nonEmpty, z.literal(false)], { error: 'must be a proxy URL or false' }).optional(),
+  noProxy: z.string().optional(),
+  ca: z
+    .union([z.string(), z.instanceof(Uint8Array), z.array(z.union([z.string(), z.instanceof(Uint8Array)]))], { error: 'must be PEM text, bytes, or a list of them' })
+    .optional(),
 });
 
 const AuthArgumentSchema = z.union([

@@ -1,4 +1,4 @@
-import { HttpClient, type HttpStreamResponse, type PostOptions } from '@modelwire/transport';
+import { HttpClient, type HttpStreamResponse, type NetworkPolicy, type PostOptions } from '@modelwire/transport';
 import type { ResolvedProvider } from '../types/provider.js';
 import type { WireHttp, WirePostOptions } from './wire-types.js';
 
@@ -17,10 +17,16 @@ function postOptions(options: WirePostOptions): PostOptions {
 
 /**
  * The default HTTP side: the transport package's session-scoped `HttpClient` (one undici pool
- * with keep-alive for the whole session), with the provider's connect and idle timeouts.
+ * with keep-alive for the whole session), with the provider's connect and idle timeouts and
+ * the session's proxy and TLS policy.
  */
-export function createTransportHttp(provider: ResolvedProvider): WireHttp {
-  const client = new HttpClient({ connectTimeoutMs: provider.connectTimeoutMs, idleTimeoutMs: provider.streamIdleTimeoutMs, allowInsecure: provider.allowInsecure });
+export function createTransportHttp(provider: ResolvedProvider, network?: NetworkPolicy): WireHttp {
+  const client = new HttpClient({
+    connectTimeoutMs: provider.connectTimeoutMs,
+    idleTimeoutMs: provider.streamIdleTimeoutMs,
+    allowInsecure: provider.allowInsecure,
+    ...(network === undefined ? {} : { network }),
+  });
   return {
     async postStream(url, options) {
       const response = await client.postStream(url, { ...postOptions(options), idleTimeoutMs: options.idleTimeoutMs });

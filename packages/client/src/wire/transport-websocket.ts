@@ -1,4 +1,4 @@
-import { ClosedError, ConnectionClosedError, ModelwireError, connectWebSocket, type WebSocketConnection } from '@modelwire/transport';
+import { ClosedError, ConnectionClosedError, ModelwireError, connectWebSocket, type NetworkPolicy, type WebSocketConnection } from '@modelwire/transport';
 import type { WireSocket, WireSocketConnector } from './wire-types.js';
 
 /** Keep-alive settings of {@link createTransportWebSocketConnector}. */
@@ -12,6 +12,8 @@ export interface WebSocketKeepAliveOptions {
   readonly pongTimeoutMs?: number;
   /** Largest incoming frame, in bytes. Default 16 MiB (the transport's default). */
   readonly maxPayloadBytes?: number;
+  /** The session's proxy and TLS policy (shared with HTTP). Default: direct, Node's default trust store. */
+  readonly network?: NetworkPolicy;
   /** Send credentials over plain `ws:` to a host that is not loopback (`Provider.allowInsecure`). Default `false`. */
   readonly allowInsecure?: boolean;
 }
@@ -75,6 +77,7 @@ export function createTransportWebSocketConnector(options: WebSocketKeepAliveOpt
       pingIntervalMs: options.pingIntervalMs ?? 30_000,
       pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
       ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
+      ...(options.network === undefined ? {} : { network: options.network }),
       ...(options.allowInsecure === undefined ? {} : { allowInsecure: options.allowInsecure }),
     });
     return new TransportWireSocket(connection);

@@ -1,6 +1,8 @@
 import { errorFromClassification, mapStreamEvent, type ResponseEvent } from '@modelwire/protocol';
 import { ConnectionClosedError, ErrorCode, HttpStatusError } from '@modelwire/transport';
 import type { ContinuationDecision } from '../continuation/continuation-tracker.js';
+import { decideContinuation, fieldsToSend } from '../request/provider-capabilities.js';
+import { isRefusedByProxy } from '../request/proxy-refusal.js';
 import { buildPerRequestValues, RequestHeader } from '../request/request-headers.js';
 import type { FullRequestReason } from '../telemetry/client-telemetry.js';
 import type { RequestContext } from '../turn/request-context.js';
@@ -35,6 +37,7 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
   } catch (error) {
     telemetry.onWebSocketConnect({ durationMs: services.clock.now() - started, reused: false, error: error instanceof Error ? error : null });
     if (error instanceof HttpStatusError && error.status === 426) throw new FallbackTrigger('upgrade_required', error);
+    if (isRefusedByProxy(error, services.webSocketProxy !== null)) throw new FallbackTrigger('websocket_blocked_by_proxy', error);
     throw toResponseErrorIfHttp(error);
   }
   const { connection, reused } = acquired;
@@ -48,7 +51,9 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
     const forwarded = new Set<string>();
     for (;;) {
       const decision: ContinuationDecision =
-        forced === null ? connection.tracker.decide({ fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input }) : { mode: 'full', reason: forced };
+        forced === null
+          ? decideContinuation(services.provider, connection.tracker, { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input })
+          : { mode: 'full', reason: forced };
       sendCreate(context, connection, decision);
       telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt, status: null, durationMs: services.clock.now() - started, error: null, willRetry: false });
       const outcome = await readResponse(context, connection, decision, forwarded);
@@ -80,7 +85,7 @@ function sendCreate(context: RequestContext, connection: ResponsesConnection, de
   const input = decision.mode === 'incremental' ? decision.delta : prompt.input;
   const message: Record<string, unknown> = {
     type: 'response.create',
-    ...context.fields,
+    ...fieldsToSend(context.services.provider, context.fields, decision),
     input,
     ...(decision.mode === 'incremental' ? { previous_response_id: decision.previousResponseId } : {}),
     client_metadata: buildPerRequestValues(context.turn, context.sticky.value),
