@@ -80,6 +80,19 @@ describe('argument checks', () => {
     expect(path(() => new ModelClient({ ...base, provider: { baseUrl: setup!.server.url, requestMaxRetries: -1 }, sessionSource: { kind: 'cli' } }))).toBe('provider.requestMaxRetries');
     expect(path(() => new ModelClient({ ...base, auth: {} as never, sessionSource: { kind: 'cli' } }))).toBe('auth');
     expect(path(() => new ModelClient(undefined as never))).toBe('');
+    // A value of the wrong type is reported as such; only an absent one is "required".
+    const issues = (run: () => unknown): readonly { path: string; message: string }[] => {
+      try {
+        run();
+      } catch (error) {
+        return (error as InvalidArgumentError).issues;
+      }
+      return [];
+    };
+    expect(issues(() => new ModelClient({ ...base, provider: { baseUrl: setup!.server.url, supportsWebSockets: 'yes' as never }, sessionSource: { kind: 'cli' } }))).toEqual([
+      { path: 'provider.supportsWebSockets', message: 'Invalid input: expected boolean, received string' },
+    ]);
+    expect(issues(() => new ModelClient({ ...base, conversationId: undefined as never, sessionSource: { kind: 'cli' } }))).toEqual([{ path: 'conversationId', message: 'is required' }]);
   });
 
   it('accepts a string input and easy input messages, and reports outputText', async () => {

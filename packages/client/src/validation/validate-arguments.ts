@@ -136,7 +136,7 @@ export function issuesOf(root: string, error: z.ZodError): InvalidArgumentIssue[
  */
 export function validateArgument<T>(schema: z.ZodType, root: string, value: T): T {
   if (value === null || value === undefined) throw new InvalidArgumentError({ path: root, message: 'is required' });
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw new InvalidArgumentError(issuesOf(root, result.error));
   return value;
 }
