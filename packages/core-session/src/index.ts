@@ -30,18 +30,31 @@ export { MAX_STREAM_RETRY_DELAY_MS } from './turn/stream-with-retries.js';
 export { ABORTED_TOOL_OUTPUT } from './turn/run-tool-calls.js';
 
 // Tools
-export { LOCAL_SHELL_TOOL_NAME, ToolRegistry } from './tools/tool-registry.js';
-export type {
-  CustomToolDefinition,
-  FunctionToolDefinition,
-  LocalShellAction,
-  LocalShellToolDefinition,
-  ToolCallContext,
-  ToolDefinition,
-  ToolResult,
+export { ToolRegistry } from './tools/tool-registry.js';
+export { LOCAL_SHELL_TOOL_NAME, MAX_TOOL_NAME_LENGTH, TOOL_NAME_PATTERN } from './tools/validate-tool-definition.js';
+export {
+  functionTool,
+  type CustomToolDefinition,
+  type FunctionToolDefinition,
+  type FunctionToolOptions,
+  type JsonSchemaObject,
+  type LocalShellAction,
+  type LocalShellToolDefinition,
+  type ToolArguments,
+  type ToolCallContext,
+  type ToolDefinition,
 } from './tools/tool-definition.js';
+export type {
+  StandardJsonSchemaConverter,
+  StandardSchema,
+  StandardSchemaIssue,
+  StandardSchemaOutput,
+  StandardSchemaProps,
+  StandardSchemaResult,
+} from './tools/standard-schema.js';
+export type { ToolCallOutcome, ToolOutput, ToolOutputContent, ToolOutputFile, ToolOutputImage, ToolOutputText, ToolResult } from './tools/tool-output.js';
 export { toolCallsOf, toolOutputItem, type ToolCall } from './tools/tool-call.js';
-export { DEFAULT_TOOL_TIMEOUT_MS, runToolCall, type RunToolCallOptions, type ToolCallOutcome } from './tools/run-tool-call.js';
+export { DEFAULT_TOOL_TIMEOUT_MS, runToolCall, type RunToolCallOptions } from './tools/run-tool-call.js';
 
 // Compaction
 export { compactHistory, type CompactHistoryRequest, type CompactionResult } from './compaction/compact-history.js';

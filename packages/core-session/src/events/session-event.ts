@@ -1,4 +1,5 @@
 import type { TurnResult } from '../turn/turn-result.js';
+import type { ToolOutputContent } from '../tools/tool-output.js';
 
 /** What kind of tool call a model made (the output item type that carried it). */
 export type ToolCallKind = 'function' | 'custom' | 'local_shell';
@@ -41,14 +42,20 @@ export type SessionEvent =
       /** The call's raw input: JSON arguments, custom tool input, or the shell action as JSON. */
       readonly input: string;
     }
-  /** A tool call finished; `output` is what the model will see. */
+  /** A tool call finished; `output` (and `content`, for content outputs) is what the model will see. */
   | {
       readonly type: 'tool_call_finished';
       readonly turnId: string;
       readonly callId: string;
       readonly name: string;
       readonly kind: ToolCallKind;
+      /**
+       * The output as text: the text itself, or for content parts their text with `[image]` and
+       * `[file <name>]` in place of images and files.
+       */
       readonly output: string;
+      /** The content parts the model gets, when the handler returned parts instead of text. */
+      readonly content?: readonly ToolOutputContent[];
       /**
        * `false` when the handler threw, timed out, was aborted, the arguments were invalid or
        * the tool is unknown (the output then explains the failure to the model).

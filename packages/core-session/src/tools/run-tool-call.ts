@@ -1,18 +1,15 @@
 import { redactText, toAbortError } from '@modelwire/transport';
-import type { LocalShellAction, ToolCallContext, ToolDefinition, ToolResult } from './tool-definition.js';
+import { isStandardSchema, issuePathText, type StandardSchema } from './standard-schema.js';
+import type { LocalShellAction, ToolCallContext, ToolDefinition } from './tool-definition.js';
 import type { ToolCall } from './tool-call.js';
+import { toolOutcomeOf, type ToolCallOutcome } from './tool-output.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 /** Default limit of one tool call, in milliseconds (10 minutes). */
 export const DEFAULT_TOOL_TIMEOUT_MS = 600_000;
 
-/** What one tool call produced for the model. */
-export interface ToolCallOutcome {
-  /** The text the model sees. */
-  readonly output: string;
-  /** `false` for handler errors, timeouts, invalid input and unknown tools. */
-  readonly success: boolean;
-}
+/** Most schema issues listed in an "invalid input" output. */
+const MAX_LISTED_ISSUES = 10;
 
 /** Options of {@link runToolCall}. */
 export interface RunToolCallOptions {
@@ -24,11 +21,15 @@ export interface RunToolCallOptions {
   readonly defaultTimeoutMs: number;
 }
 
+/** The input of a call could not be handed to its handler; the message is for the model. */
+class InvalidToolInput extends Error {}
+
 /**
- * Runs one tool call through its registered handler and turns every outcome into text for the
- * model: handler errors, timeouts, invalid JSON arguments and unknown tools become failure
- * outputs, never exceptions. Only an abort of the turn itself rejects (with the abort error);
- * the turn does not wait for a handler that ignores its signal.
+ * Runs one tool call through its registered handler and turns every outcome into an output for
+ * the model: handler errors, timeouts, invalid JSON arguments, arguments the tool's schema
+ * rejects, invalid results and unknown tools become failure outputs, never exceptions. Only an
+ * abort of the turn itself rejects (with the abort error); the turn does not wait for a handler
+ * that ignores its signal.
  */
 export async function runToolCall(call: ToolCall, registry: ToolRegistry, options: RunToolCallOptions): Promise<ToolCallOutcome> {
   if (options.signal.aborted) throw toAbortError(options.signal.reason);
@@ -36,12 +37,6 @@ export async function runToolCall(call: ToolCall, registry: ToolRegistry, option
   if (tool === undefined) {
     const available = registry.names.length === 0 ? 'none' : registry.names.join(', ');
     return { output: `unknown tool ${JSON.stringify(call.name)} (${call.kind}): no handler is registered for it. Available tools: ${available}.`, success: false };
-  }
-  let invoke: (context: ToolCallContext) => ToolResult | Promise<ToolResult>;
-  try {
-    invoke = bindHandler(tool, call);
-  } catch (error) {
-    return { output: `invalid input for tool ${JSON.stringify(call.name)}: ${describe(error)}`, success: false };
   }
   const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
   const controller = new AbortController();
@@ -61,8 +56,9 @@ export async function runToolCall(call: ToolCall, registry: ToolRegistry, option
   });
   const ran = (async (): Promise<ToolCallOutcome> => {
     try {
-      return normalise(await invoke(context));
+      return toolOutcomeOf(await invoke(tool, call, context), call.name);
     } catch (error) {
+      if (error instanceof InvalidToolInput) return { output: `invalid input for tool ${JSON.stringify(call.name)}: ${redactText(error.message)}`, success: false };
       return { output: `tool ${JSON.stringify(call.name)} failed: ${describe(error)}`, success: false };
     }
   })();
@@ -77,26 +73,49 @@ export async function runToolCall(call: ToolCall, registry: ToolRegistry, option
   }
 }
 
-function bindHandler(tool: ToolDefinition, call: ToolCall): (context: ToolCallContext) => ToolResult | Promise<ToolResult> {
+/** Reads the call's input for `tool` (parsing and validating it) and runs the handler. */
+async function invoke(tool: ToolDefinition, call: ToolCall, context: ToolCallContext): Promise<unknown> {
   switch (tool.kind) {
     case 'function': {
-      const args: unknown = call.input.trim() === '' ? {} : JSON.parse(call.input);
-      return (context) => tool.handler(args, context);
+      let args: unknown;
+      try {
+        args = call.input.trim() === '' ? {} : JSON.parse(call.input);
+      } catch (error) {
+        throw new InvalidToolInput(`the arguments are not valid JSON (${describe(error)})`);
+      }
+      if (isStandardSchema(tool.parameters)) args = await validateArguments(tool.parameters, args);
+      return tool.handler(args, context);
     }
     case 'custom':
-      return (context) => tool.handler(call.input, context);
+      return tool.handler(call.input, context);
     case 'local_shell': {
-      const action = JSON.parse(call.input) as LocalShellAction | null;
-      if (action === null || typeof action !== 'object' || !Array.isArray(action.command)) throw new TypeError('the call has no exec action with a command array');
-      return (context) => tool.handler(action, context);
+      let action: LocalShellAction | null;
+      try {
+        action = JSON.parse(call.input) as LocalShellAction | null;
+      } catch {
+        action = null;
+      }
+      if (action === null || typeof action !== 'object' || !Array.isArray(action.command)) throw new InvalidToolInput('the call has no exec action with a command array');
+      return tool.handler(action, context);
     }
   }
 }
 
-function normalise(result: ToolResult): ToolCallOutcome {
-  if (typeof result === 'string') return { output: result, success: true };
-  if (result !== null && typeof result === 'object' && typeof result.output === 'string') return { output: result.output, success: result.success ?? true };
-  return { output: JSON.stringify(result) ?? String(result), success: true };
+/** The schema's output for `args`; a rejection lists the problems for the model. */
+async function validateArguments(schema: StandardSchema, args: unknown): Promise<unknown> {
+  let result;
+  try {
+    result = await schema['~standard'].validate(args);
+  } catch (error) {
+    throw new InvalidToolInput(`the arguments could not be validated (${describe(error)})`);
+  }
+  if (result.issues === undefined) return result.value;
+  const listed = result.issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
+    const path = issuePathText(issue.path);
+    return path === '' ? issue.message : `${path}: ${issue.message}`;
+  });
+  if (result.issues.length > MAX_LISTED_ISSUES) listed.push(`and ${result.issues.length - MAX_LISTED_ISSUES} more`);
+  throw new InvalidToolInput(`the arguments do not match the tool's schema: ${listed.join('; ')}. Call the tool again with valid arguments.`);
 }
 
 function describe(error: unknown): string {

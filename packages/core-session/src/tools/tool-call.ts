@@ -1,6 +1,7 @@
 import type { ResponseItem } from '@modelwire/client';
 import type { ToolCallKind } from '../events/session-event.js';
-import { LOCAL_SHELL_TOOL_NAME } from './tool-registry.js';
+import type { ToolOutput } from './tool-output.js';
+import { LOCAL_SHELL_TOOL_NAME } from './validate-tool-definition.js';
 
 /** One tool call found in a response's output. */
 export interface ToolCall {
@@ -41,9 +42,13 @@ export function toolCallsOf(items: readonly ResponseItem[]): ToolCall[] {
 }
 
 /**
- * The output item answering `call`: `custom_tool_call_output` for custom tools,
- * `function_call_output` for function and local shell calls.
+ * The output item answering `call` (the one place tool output items are built):
+ * `custom_tool_call_output` for custom tools, `function_call_output` for function and local
+ * shell calls. `output` is text or content parts (`input_text`, `input_image`, `input_file`),
+ * both accepted by the API for either item; an empty part list is sent as `""`.
  */
-export function toolOutputItem(call: ToolCall, output: string): ResponseItem {
-  return { type: call.kind === 'custom' ? 'custom_tool_call_output' : 'function_call_output', call_id: call.callId, output };
+export function toolOutputItem(call: ToolCall, output: ToolOutput): ResponseItem {
+  const sent = typeof output === 'string' || output.length > 0 ? output : '';
+  if (call.kind === 'custom') return { type: 'custom_tool_call_output', call_id: call.callId, output: sent };
+  return { type: 'function_call_output', call_id: call.callId, output: sent };
 }

@@ -3,7 +3,8 @@ import { toAbortError } from '@modelwire/transport';
 import type { SessionEvent } from '../events/session-event.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { toolOutputItem, type ToolCall } from '../tools/tool-call.js';
-import { runToolCall, type ToolCallOutcome } from '../tools/run-tool-call.js';
+import { runToolCall } from '../tools/run-tool-call.js';
+import { toolOutputText, type ToolCallOutcome } from '../tools/tool-output.js';
 
 /** The message a call gets when its turn was stopped before the handler finished. */
 export const ABORTED_TOOL_OUTPUT = 'aborted: the turn was interrupted before the tool finished';
@@ -33,7 +34,8 @@ export async function runToolCalls(request: ToolCallsRequest): Promise<void> {
   const run = async (call: ToolCall): Promise<ToolCallOutcome> => {
     emit({ type: 'tool_call_started', turnId, callId: call.callId, name: call.name, kind: call.kind, input: call.input });
     const outcome = await runToolCall(call, request.tools, { turnId, signal: request.signal, defaultTimeoutMs: request.defaultTimeoutMs });
-    emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output: outcome.output, success: outcome.success });
+    const content = typeof outcome.output === 'string' ? {} : { content: outcome.output };
+    emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output: toolOutputText(outcome.output), ...content, success: outcome.success });
     return outcome;
   };
   let settled: PromiseSettledResult<ToolCallOutcome>[];
