@@ -21,7 +21,44 @@ export { ConversationHistory } from './history/conversation-history.js';
 // Events and results
 export type { CompactionTrigger, SessionEvent, SessionEventType, ToolCallKind } from './events/session-event.js';
 export { addUsage, lastAssistantText, ZERO_USAGE, type TurnResult } from './turn/turn-result.js';
+
+// Errors: every class a session user can meet, importable from here (the client's, re-exported
+// as the same classes, and the session's own)
 export { TurnInterruptedError } from './errors/turn-interrupted-error.js';
+export {
+  AbortError,
+  AlreadyConsumedError,
+  BusyError,
+  ClosedError,
+  ConnectError,
+  ConnectionClosedError,
+  ConnectionLimitReachedError,
+  ConnectTimeoutError,
+  ContextWindowExceededError,
+  ErrorCode,
+  HttpStatusError,
+  IdleTimeoutError,
+  IncompleteEventError,
+  InsecureTransportError,
+  InvalidArgumentError,
+  InvalidHeaderError,
+  InvalidRequestError,
+  MissingCredentialsError,
+  ModelwireError,
+  PayloadTooLargeError,
+  PongTimeoutError,
+  PreviousResponseNotFoundError,
+  ProtocolViolationError,
+  QuotaExceededError,
+  ResponseError,
+  RetryableResponseError,
+  ServerOverloadedError,
+  StreamIncompleteError,
+  UnauthorizedError,
+  UsageLimitReachedError,
+  UsageNotIncludedError,
+  type InvalidArgumentIssue,
+} from '@modelwire/client';
 
 // Turns
 export { buildTurnContext } from './turn/build-turn-context.js';

@@ -1,4 +1,4 @@
-import { redactText } from '@modelwire/transport';
+import { InvalidArgumentError, redactText } from '@modelwire/transport';
 
 /** Default cap on string attribute values, in UTF-16 code units. */
 export const DEFAULT_MAX_ATTRIBUTE_LENGTH = 1024;
@@ -20,7 +20,7 @@ export class AttributeSanitizer {
    * @param secrets Literal secrets (the session's API key, for example) replaced wherever they appear.
    */
   constructor(maxLength: number, secrets: readonly string[]) {
-    if (!Number.isInteger(maxLength) || maxLength < 16) throw new RangeError('maxAttributeLength must be an integer ≥ 16');
+    if (!Number.isInteger(maxLength) || maxLength < 16) throw new InvalidArgumentError({ path: 'maxAttributeLength', message: 'must be an integer ≥ 16' });
     this.#maxLength = maxLength;
     this.#secrets = secrets.filter((secret) => typeof secret === 'string' && secret.length > 0);
   }

@@ -11,3 +11,6 @@ export {
 export { Severity, type TelemetryLogRecord, type TelemetryLogger } from './telemetry-logger.js';
 export { TurnTelemetry, type TurnEndOptions } from './turn-telemetry.js';
 export type { SpanOutcome } from './request-span.js';
+
+// Errors: what creating telemetry can throw, and the base every Modelwire error shares
+export { ErrorCode, InvalidArgumentError, ModelwireError, type InvalidArgumentIssue } from '@modelwire/client';

@@ -1,6 +1,8 @@
+import * as client from '@modelwire/client';
 import { safeTelemetry } from '@modelwire/client';
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
+import * as publicEntry from './index.js';
 import { createSessionTelemetry } from './session-telemetry.js';
 
 describe('with no OpenTelemetry SDK registered', () => {
@@ -64,7 +66,23 @@ describe('with no OpenTelemetry SDK registered', () => {
   });
 
   it('rejects options that cannot work', () => {
-    expect(() => createSessionTelemetry({ conversationId: '', sessionSource: { kind: 'cli' }, originator: 'x' })).toThrow(TypeError);
-    expect(() => createSessionTelemetry({ conversationId: 'c', sessionSource: { kind: 'cli' }, originator: 'x', maxAttributeLength: 3 })).toThrow(RangeError);
+    // The error class is importable from this package, and it is the one every Modelwire package throws.
+    expect(publicEntry.InvalidArgumentError).toBe(client.InvalidArgumentError);
+    expect(publicEntry.ModelwireError).toBe(client.ModelwireError);
+    expect(publicEntry.ErrorCode).toBe(client.ErrorCode);
+    const thrown = (run: () => unknown): unknown => {
+      try {
+        run();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const emptyId = thrown(() => createSessionTelemetry({ conversationId: '', sessionSource: { kind: 'cli' }, originator: 'x' }));
+    expect(emptyId).toBeInstanceOf(publicEntry.InvalidArgumentError);
+    expect(emptyId).toMatchObject({ code: 'invalid_argument', path: 'conversationId' });
+    const shortCap = thrown(() => createSessionTelemetry({ conversationId: 'c', sessionSource: { kind: 'cli' }, originator: 'x', maxAttributeLength: 3 }));
+    expect(shortCap).toBeInstanceOf(publicEntry.InvalidArgumentError);
+    expect(shortCap).toMatchObject({ path: 'maxAttributeLength' });
   });
 });

@@ -1,4 +1,4 @@
-import type { SessionSource, TransportFallbackRecord, TransportKind } from '@modelwire/client';
+import { InvalidArgumentError, type SessionSource, type TransportFallbackRecord, type TransportKind } from '@modelwire/client';
 import { context, createNoopMeter, INVALID_SPAN_CONTEXT, metrics, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
 import { Attr, EventName, MetricName } from './attribute-names.js';
 import { AttributeSanitizer, DEFAULT_MAX_ATTRIBUTE_LENGTH } from './attribute-sanitizer.js';
@@ -118,7 +118,7 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
   /** @internal Use {@link createSessionTelemetry}. */
   constructor(options: SessionTelemetryOptions) {
     if (typeof options.conversationId !== 'string' || options.conversationId.length === 0) {
-      throw new TypeError('conversationId must be a non-empty string');
+      throw new InvalidArgumentError({ path: 'conversationId', message: 'must be a non-empty string' });
     }
     const sanitizer = new AttributeSanitizer(options.maxAttributeLength ?? DEFAULT_MAX_ATTRIBUTE_LENGTH, options.secrets ?? []);
     const provider = sanitizer.text(options.providerName ?? 'openai');
@@ -228,6 +228,9 @@ function wallClock(): () => number {
 /**
  * Creates the session-level telemetry. With no OpenTelemetry SDK registered (and no tracer or
  * meter passed) every span and instrument is the API's no-op and reports cost next to nothing.
+ *
+ * @throws InvalidArgumentError (exported here) for an empty `conversationId` or a
+ *   `maxAttributeLength` below 16.
  */
 export function createSessionTelemetry(options: SessionTelemetryOptions): SessionTelemetry {
   return new SessionTelemetry(options);

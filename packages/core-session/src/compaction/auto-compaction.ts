@@ -1,5 +1,5 @@
 import type { ResponseUsage } from '@modelwire/protocol';
-import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import { InvalidArgumentError } from '@modelwire/transport';
 
 /** Automatic compaction settings (session-scoped). */
 export interface AutoCompactionOptions {
@@ -28,7 +28,7 @@ export interface ResolvedAutoCompaction {
 export function resolveAutoCompaction(options: AutoCompactionOptions | undefined): ResolvedAutoCompaction {
   const fraction = options?.fraction ?? DEFAULT_AUTO_COMPACT_FRACTION;
   if (!Number.isFinite(fraction) || fraction <= 0 || fraction > 1) {
-    throw new ModelwireError(ErrorCode.InvalidArgument, 'autoCompaction.fraction must be in (0, 1]');
+    throw new InvalidArgumentError({ path: 'autoCompaction.fraction', message: 'must be a number in (0, 1]' });
   }
   return { enabled: options?.enabled ?? true, fraction };
 }

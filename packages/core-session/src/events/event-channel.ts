@@ -1,3 +1,5 @@
+import { AlreadyConsumedError } from '@modelwire/transport';
+
 /**
  * A single-consumer async channel: the producer pushes values and closes it; the consumer
  * iterates once. Values pushed before the consumer arrives are buffered (a turn runs whether
@@ -56,7 +58,7 @@ export class EventChannel<T> implements AsyncIterable<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    if (this.#iterated) throw new TypeError('the events of a turn can be iterated only once');
+    if (this.#iterated) throw new AlreadyConsumedError('the events of a turn');
     this.#iterated = true;
     return {
       next: () => this.#next(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ModelClient } from '@modelwire/client';
-import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import { InvalidArgumentError } from '@modelwire/transport';
 import { resolveAutoCompaction } from '../compaction/auto-compaction.js';
 import { ConversationHistory } from '../history/conversation-history.js';
 import { SessionServices } from '../services/session-services.js';
@@ -16,13 +16,14 @@ import { Session } from './session.js';
  * pre-connect starts right here, before any turn exists; the services around it; and the
  * default turn settings.
  *
- * @throws ModelwireError `invalid_argument` for invalid numbers; the client's own validation
- *   errors for an invalid provider.
+ * @throws InvalidArgumentError (with the field path) for an invalid `toolTimeoutMs`,
+ *   `autoCompaction` or tool definition (`tools[2].name`), and the client's own validation
+ *   errors for an invalid provider or client option; all before any I/O.
  */
 export function createSession(options: CreateSessionOptions): Session {
   const autoCompaction = resolveAutoCompaction(options.autoCompaction);
   const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-  if (!Number.isFinite(toolTimeoutMs) || toolTimeoutMs <= 0) throw new ModelwireError(ErrorCode.InvalidArgument, 'toolTimeoutMs must be a positive number');
+  if (!Number.isFinite(toolTimeoutMs) || toolTimeoutMs <= 0) throw new InvalidArgumentError({ path: 'toolTimeoutMs', message: 'must be a positive number of milliseconds' });
   const tools = options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
   const client = new ModelClient({
     ...options.client,

@@ -26,7 +26,10 @@ export class TurnHandle implements AsyncIterable<SessionEvent> {
     result.catch(() => undefined);
   }
 
-  /** The turn's events, in order. */
+  /**
+   * The turn's events, in order.
+   * @throws AlreadyConsumedError when the events were iterated before.
+   */
   [Symbol.asyncIterator](): AsyncIterator<SessionEvent> {
     return this.#channel[Symbol.asyncIterator]();
   }
