@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@modelwire/transport';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createSession } from '../session/create-session.js';
@@ -45,6 +46,23 @@ describe('tool definitions are validated where they are registered', () => {
     expect(issuesOf(() => new ToolRegistry().register({ kind: 'custom', name: 'apply patch', handler }))).toEqual([
       'tool.name: must match ^[a-zA-Z0-9_-]+$ (letters, digits, _ and -, at least one)',
     ]);
+  });
+
+  it('accepts exactly the names the API accepts (property)', () => {
+    const nameCharacter = fc.constantFrom(...'abcXYZ019_-'.split(''), ' ', '.', '/', 'é', '\n', ':');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: nameCharacter, maxLength: 70 }), fc.string({ maxLength: 70 })), (name) => {
+        const valid = /^[a-zA-Z0-9_-]+$/.test(name) && name.length <= 64;
+        let accepted = true;
+        try {
+          new ToolRegistry([{ kind: 'function', name, parameters: objectSchema, handler }]);
+        } catch (error) {
+          accepted = !(error instanceof InvalidArgumentError);
+        }
+        expect(accepted).toBe(valid);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects duplicate names, in one list and against the registry, and registers nothing then', () => {
