@@ -63,6 +63,7 @@ export {
   PayloadTooLargeError,
   PongTimeoutError,
   ProtocolViolationError,
+  ProxyRefusedError,
   type InvalidArgumentIssue,
 } from '@modelwire/transport';
 export {

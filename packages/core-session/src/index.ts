@@ -49,6 +49,8 @@ export {
   PongTimeoutError,
   PreviousResponseNotFoundError,
   ProtocolViolationError,
+  ProviderPresetError,
+  ProxyRefusedError,
   QuotaExceededError,
   ResponseError,
   RetryableResponseError,
