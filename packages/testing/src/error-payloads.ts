@@ -113,6 +113,8 @@ export interface ErrorEventSpec {
   readonly status?: number | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly shape?: ErrorShape | undefined;
+  /** The offending parameter (`input[0].role`), or `null`. Default `null`. */
+  readonly param?: string | null | undefined;
 }
 
 function infoFor(code: string): ErrorCodeInfo {
@@ -136,7 +138,7 @@ export function buildErrorEvent(spec: ErrorEventSpec, includeStatus: boolean): R
     type: spec.type ?? info.type,
     code: spec.code,
     message: spec.message ?? info.message,
-    param: null,
+    param: spec.param ?? null,
     ...(spec.headers ? { headers: { ...spec.headers } } : {}),
   };
   if ((spec.shape ?? 'nested') === 'flat') {
@@ -146,10 +148,15 @@ export function buildErrorEvent(spec: ErrorEventSpec, includeStatus: boolean): R
   return includeStatus ? { type: 'error', status, error: body } : { type: 'error', error: body };
 }
 
-/** The JSON body of an HTTP error response: `{"error": {type, code, message, param}}`. */
+/** The JSON body of an HTTP error response: `{"error": {message, type, param, code}}`. */
 export function buildHttpErrorBody(code: string, message?: string): string {
   const info = infoFor(code);
-  return JSON.stringify({ error: { type: info.type, code, message: message ?? info.message, param: null } });
+  return JSON.stringify({ error: { message: message ?? info.message, type: info.type, param: null, code } });
+}
+
+/** The JSON body of an HTTP error response from a complete error object (any `code`, `null` included). */
+export function apiErrorBody(error: { readonly message: string; readonly type: string; readonly param: string | null; readonly code: string | null }): string {
+  return JSON.stringify({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
 }
 
 /** The usual error code for an HTTP status, used for default error bodies. */

@@ -84,13 +84,18 @@ describe('POST /v1/responses', () => {
     expect(text).toContain('a.txt b.txt');
   });
 
-  it('continues with previous_response_id only for stored responses', async () => {
+  it('continues with previous_response_id only for stored responses (store defaults to true, as on the API)', async () => {
     const target = await start();
-    const first = parseSse(await (await post(target, '/responses', request('one', { store: true }))).text());
-    const id = (first.at(-1)?.json as { response: { id: string } }).response.id;
-    const continued = await post(target, '/responses', { model: 'gpt-test', stream: true, previous_response_id: id, input: [userMessage('two')] });
-    expect(continued.status).toBe(200);
-    await continued.text();
+    const completedId = async (extra: Record<string, unknown>): Promise<string> =>
+      (parseSse(await (await post(target, '/responses', request('one', extra))).text()).at(-1)?.json as { response: { id: string } }).response.id;
+    for (const id of [await completedId({ store: true }), await completedId({})]) {
+      const continued = await post(target, '/responses', { model: 'gpt-test', stream: true, previous_response_id: id, input: [userMessage('two')] });
+      expect(continued.status).toBe(200);
+      await continued.text();
+    }
+    const unstored = await post(target, '/responses', { model: 'gpt-test', previous_response_id: await completedId({ store: false }), input: [] });
+    expect(unstored.status).toBe(400);
+    expect(await unstored.json()).toMatchObject({ error: { code: 'previous_response_not_found', param: 'previous_response_id' } });
     const unknown = await post(target, '/responses', { model: 'gpt-test', stream: true, previous_response_id: 'resp_nope', input: [] });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('previous_response_not_found');
@@ -104,17 +109,13 @@ describe('POST /v1/responses', () => {
     expect(body.output).toHaveLength(1);
   });
 
-  it('rejects requests the protocol schema refuses', async () => {
-    const target = await start();
-    const response = await post(target, '/responses', { stream: true, input: [] });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('model');
-  });
-
-  it('rejects bodies that are not JSON', async () => {
+  it('rejects bodies that are not JSON with the API error shape', async () => {
     const target = await start();
     const response = await post(target, '/responses', '{nope');
     expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: Record<string, unknown> };
+    expect(Object.keys(body.error)).toEqual(['message', 'type', 'param', 'code']);
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', param: null, code: null });
     expect(target.recording.requests[0]?.body).toBeUndefined();
   });
 });

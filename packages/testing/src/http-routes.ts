@@ -4,19 +4,22 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
-import { buildHttpErrorBody, codeForStatus } from './error-payloads.js';
+import { apiErrorBody, buildHttpErrorBody, codeForStatus } from './error-payloads.js';
 import type { Endpoint, Fault } from './faults.js';
 import type { RecordedRequest } from './recording.js';
-import { bearerToken, headerValue, isRecord, readResponsesBody, type JsonObject } from './request-body.js';
+import { bearerToken, headerValue, isRecord, type JsonObject } from './request-body.js';
+import { basePathOf, unknownUrlError } from './routes.js';
+import { validateResponsesRequest } from './request-validation.js';
 import { refuseRequestByRules } from './provider-rules.js';
 import { actionsFor, isCompleted } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type ServerCore } from './server-core.js';
 import { formatSseEvent, formatSseRaw, SseWriter } from './sse-writer.js';
 
-function endpointOf(pathname: string): Endpoint | undefined {
-  if (pathname.endsWith('/responses/compact')) return 'compact';
-  if (pathname.endsWith('/memories/trace_summarize')) return 'trace_summarize';
-  if (pathname.endsWith('/responses')) return 'responses';
+/** The endpoint at `pathname` under the server's base path (`/v1`, or the provider's `pathPrefix`). */
+function endpointOf(pathname: string, basePath: string): Endpoint | undefined {
+  if (pathname === `${basePath}/responses/compact`) return 'compact';
+  if (pathname === `${basePath}/memories/trace_summarize`) return 'trace_summarize';
+  if (pathname === `${basePath}/responses`) return 'responses';
   return undefined;
 }
 
@@ -69,10 +72,10 @@ export class HttpRoutes {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const core = this.#core;
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const endpoint = endpointOf(url.pathname);
+    const endpoint = endpointOf(url.pathname, basePathOf(core.options.providerRules));
     if (request.method !== 'POST' || endpoint === undefined) {
       request.resume();
-      sendError(response, 404, 'not_found', `No route for ${request.method ?? ''} ${url.pathname}.`);
+      sendJson(response, 404, apiErrorBody(unknownUrlError(request.method ?? 'GET', url.pathname)));
       return;
     }
     const raw = await readBody(request);
@@ -124,7 +127,8 @@ export class HttpRoutes {
       return;
     }
     if (body === undefined) {
-      sendError(response, 400, 'invalid_json', 'The request body is not valid JSON.');
+      const message = 'We could not parse the JSON body of your request: the API expects a JSON payload, and what was sent was not valid JSON.';
+      sendJson(response, 400, apiErrorBody({ message, type: 'invalid_request_error', param: null, code: null }));
       return;
     }
     if (endpoint === 'compact') return this.#compact(response, body);
@@ -167,15 +171,17 @@ export class HttpRoutes {
     fault: Fault | undefined,
   ): Promise<void> {
     const core = this.#core;
-    const body = readResponsesBody(rawBody);
-    if (typeof body === 'string') {
-      sendError(response, 400, 'invalid_request', body);
+    const validated = validateResponsesRequest(rawBody, 'http');
+    if (!validated.ok) {
+      sendJson(response, validated.rejection.status, apiErrorBody(validated.rejection.error));
       return;
     }
+    const body = validated.body;
     const previousId = body.previous_response_id;
     const cached = previousId === undefined ? undefined : core.storedResponses.get(previousId);
     if (previousId !== undefined && cached === undefined) {
-      sendError(response, 400, 'previous_response_not_found', `Previous response with id '${previousId}' not found.`);
+      const message = `Previous response with id '${previousId}' not found.`;
+      sendJson(response, 400, apiErrorBody({ message, type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' }));
       return;
     }
     const turnState = core.sticky.observe(
@@ -193,7 +199,7 @@ export class HttpRoutes {
     );
     recorded.responseId = plan.responseId;
     const remember = (): void => {
-      if (body.store === true) core.storedResponses.set(plan.responseId, { responseId: plan.responseId, input, output: plan.output });
+      if (body.store !== false) core.storedResponses.set(plan.responseId, { responseId: plan.responseId, input, output: plan.output });
     };
     const requestId = core.newId('req');
     const headers: Record<string, string> = {

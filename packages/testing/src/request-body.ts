@@ -1,10 +1,7 @@
 /**
- * Readers for request bodies: Responses requests are checked against the `@modelwire/protocol`
- * schemas (loose objects: unknown fields pass and are recorded unchanged); the server then reads
- * only the fields it needs.
+ * Readers for request bodies and headers: the fields the server reads from a Responses request
+ * (validated by `request-validation.ts`), message text, and credentials.
  */
-
-import { CreateResponseRequestSchema, ResponseCreateMessageSchema } from '@modelwire/protocol';
 
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -26,41 +23,6 @@ export interface ResponsesRequestBody extends JsonObject {
 
 export function isRecord(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Reads a body (HTTP) or a `response.create` frame (WebSocket) as a Responses request, or
- * returns the reason it cannot be one. A string `input` is accepted as one user message (as
- * the service does); the result is then checked against the `@modelwire/protocol` schema.
- */
-export function readResponsesBody(value: unknown, transport: 'http' | 'websocket' = 'http'): ResponsesRequestBody | string {
-  const lenient = readLenient(value);
-  if (typeof lenient === 'string') return lenient;
-  const schema = transport === 'http' ? CreateResponseRequestSchema : ResponseCreateMessageSchema;
-  const parsed = schema.safeParse(lenient);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `Invalid request: ${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unknown problem'}.`;
-  }
-  return lenient;
-}
-
-function readLenient(value: unknown): ResponsesRequestBody | string {
-  if (!isRecord(value)) return 'The request body must be a JSON object.';
-  if (value['input'] !== undefined && !Array.isArray(value['input']) && typeof value['input'] !== 'string') {
-    return 'input must be an array of items or a string.';
-  }
-  if (value['tools'] !== undefined && !Array.isArray(value['tools'])) return 'tools must be an array.';
-  if (value['previous_response_id'] !== undefined && typeof value['previous_response_id'] !== 'string') {
-    return 'previous_response_id must be a string.';
-  }
-  if (value['stream_id'] !== undefined && (typeof value['stream_id'] !== 'string' || !/^[A-Za-z0-9_.-]{1,256}$/.test(value['stream_id']))) {
-    return 'stream_id must be 1-256 characters of A-Za-z0-9_.-';
-  }
-  if (typeof value['input'] === 'string') {
-    return { ...value, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: value['input'] }] }] };
-  }
-  return value as ResponsesRequestBody;
 }
 
 /** The concatenated text of a message item's content (string or parts). */

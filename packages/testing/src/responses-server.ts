@@ -6,12 +6,13 @@ import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { buildHttpErrorBody, codeForStatus } from './error-payloads.js';
+import { apiErrorBody, buildHttpErrorBody, codeForStatus } from './error-payloads.js';
 import { FaultController } from './faults.js';
 import { HttpRoutes } from './http-routes.js';
 import { refuseUpgradeByRules } from './provider-rules.js';
 import { Recording, type RecordedConnection } from './recording.js';
 import { bearerToken } from './request-body.js';
+import { basePathOf, unknownUrlError } from './routes.js';
 import { ScriptQueue, ServerCore } from './server-core.js';
 import { resolveOptions, type ResolvedOptions, type ResponsesServerOptions } from './server-options.js';
 import { StickyRouting } from './sticky-routing.js';
@@ -103,9 +104,9 @@ export async function startResponsesServer(options: ResponsesServerOptions = {})
     };
     const fault = core.takeFault({ phase: 'handshake', connectionId, headers }, bearerToken(headers));
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (!path.endsWith('/responses')) {
+    if (path !== `${basePathOf(core.options.providerRules)}/responses`) {
       finish(404);
-      refuseUpgrade(socket, 404, {}, buildHttpErrorBody('not_found', `No WebSocket endpoint at ${path}.`));
+      refuseUpgrade(socket, 404, {}, apiErrorBody(unknownUrlError(request.method ?? 'GET', path)));
       return;
     }
     const refusal = refuseUpgradeByRules(core.options.providerRules, path, headers);

@@ -8,7 +8,8 @@ import { buildErrorEvent, codeForStatus, type ErrorEventSpec } from './error-pay
 import type { Fault } from './faults.js';
 import { refuseRequestByRules } from './provider-rules.js';
 import type { RecordedEvent, RecordedRequest } from './recording.js';
-import { headerValue, isRecord, readResponsesBody, type JsonObject, type ResponsesRequestBody } from './request-body.js';
+import { headerValue, isRecord, type JsonObject, type ResponsesRequestBody } from './request-body.js';
+import { validateResponsesRequest } from './request-validation.js';
 import { actionsFor, isCompleted } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type CachedResponse, type ServerCore } from './server-core.js';
 
@@ -81,8 +82,12 @@ export class WebSocketSession {
       const type = isRecord(frame) ? String(frame['type']) : typeof frame;
       return void this.#sendError(recorded, { code: 'unknown_event_type', message: `Unsupported client event ${type}.` });
     }
-    const body = readResponsesBody(frame, 'websocket');
-    if (typeof body === 'string') return void this.#sendError(recorded, { code: 'invalid_request', message: body });
+    const validated = validateResponsesRequest(frame, 'websocket');
+    if (!validated.ok) {
+      const { status, error } = validated.rejection;
+      return void this.#sendError(recorded, { code: error.code ?? 'invalid_request', message: error.message, param: error.param, status, type: error.type });
+    }
+    const body = validated.body;
     const refusal = refuseRequestByRules(this.#core.options.providerRules, 'websocket', undefined, this.#headers, body);
     if (refusal !== undefined) return void this.#sendError(recorded, refusal, body);
     const fault = this.#core.takeFault(
