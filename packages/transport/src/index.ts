@@ -31,7 +31,19 @@ export { IncompleteEventError } from './errors/incomplete-event-error.js';
 export { ProxyRefusedError, type ProxyRefusedErrorOptions } from './errors/proxy-refused-error.js';
 
 // Security
-export { assertSecureTransport, carriesCredentials, isLoopbackHost, validateHeaders, type RequestHeaders } from './security/transport-security.js';
+export {
+  assertSecureTransport,
+  carriesCredentials,
+  isLocalhostName,
+  isLoopbackAddress,
+  isLoopbackHost,
+  resolvePlaintextTarget,
+  systemHostResolver,
+  validateHeaders,
+  type HostResolver,
+  type PlaintextTargetOptions,
+  type RequestHeaders,
+} from './security/transport-security.js';
 
 // Abort, retry and time helpers
 export { combineSignals, delay, isAbortError, throwIfAborted, toAbortError, type CombinedSignal } from './abort/abort-helpers.js';

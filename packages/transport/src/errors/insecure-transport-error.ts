@@ -10,8 +10,13 @@ export class InsecureTransportError extends ModelwireError {
   /** The host name the credentials would have gone to. */
   readonly host: string;
 
-  constructor(protocol: string, host: string) {
-    super(ErrorCode.InsecureTransport, `refusing to send credentials over ${protocol} to non-loopback host ${host}; use https:/wss:, or set allowInsecure: true on the provider (ModelClient) or the HttpClient/connectWebSocket options`, {
+  /**
+   * @param reason why a `localhost` name did not count as loopback (it resolved elsewhere, or
+   *   a proxy would resolve it); omitted for other hosts.
+   */
+  constructor(protocol: string, host: string, reason?: string) {
+    const why = reason === undefined ? '' : ` (${reason})`;
+    super(ErrorCode.InsecureTransport, `refusing to send credentials over ${protocol} to non-loopback host ${host}${why}; use https:/wss:, or set allowInsecure: true on the provider (ModelClient) or the HttpClient/connectWebSocket options`, {
       retryable: false,
     });
     this.protocol = protocol;

@@ -6,7 +6,7 @@ import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-err
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import type { NetworkPolicy } from '../network/network-policy.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
-import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
+import { resolvePlaintextTarget, validateHeaders, type HostResolver, type RequestHeaders } from '../security/transport-security.js';
 import { decodeSseStream } from '../sse/decode-sse-stream.js';
 import type { SseEvent } from '../sse/sse-decoder.js';
 import { mapUndiciError } from './map-undici-error.js';
@@ -55,9 +55,14 @@ export interface HttpClientOptions {
   headers?: RequestHeaders;
   /**
    * Allows credentials over plain `http:` to hosts that are not loopback. Default `false`:
-   * such a request fails with `InsecureTransportError` before anything is sent.
+   * such a request fails with `InsecureTransportError` before anything is sent. Loopback is a
+   * literal loopback address, or a `localhost` / `*.localhost` name every resolved address of
+   * which is loopback, on a direct connection (not through a proxy or an injected
+   * `dispatcher`); the connection then goes to exactly those addresses.
    */
   allowInsecure?: boolean;
+  /** Resolves `localhost` names for the plaintext rule. Default the system resolver (`dns.lookup`). */
+  resolveHost?: HostResolver;
 }
 
 /** Options of one request. */
@@ -73,6 +78,11 @@ export interface PostOptions {
   signal?: AbortSignal;
   /** Request body compression. Default `'none'`. */
   compression?: RequestCompression;
+  /**
+   * Names of headers in this request that carry credentials although their names do not say
+   * so (an auth provider's extra headers): the plaintext rule treats them like `authorization`.
+   */
+  credentialHeaders?: readonly string[];
 }
 
 /** Options of {@link HttpClient.postStream}. */
@@ -149,6 +159,7 @@ export class HttpClient implements AsyncDisposable {
   readonly #requestTimeoutMs: number | null;
   readonly #headers: Record<string, string>;
   readonly #allowInsecure: boolean;
+  readonly #resolveHost: HostResolver | undefined;
   #closed = false;
 
   constructor(options: HttpClientOptions = {}) {
@@ -157,6 +168,7 @@ export class HttpClient implements AsyncDisposable {
     this.#requestTimeoutMs = options.requestTimeoutMs === undefined ? DEFAULTS.requestTimeoutMs : options.requestTimeoutMs;
     this.#headers = lowerCaseKeys(validateHeaders(options.headers));
     this.#allowInsecure = options.allowInsecure ?? false;
+    this.#resolveHost = options.resolveHost;
     if (options.dispatcher !== undefined) {
       this.#dispatcher = options.dispatcher;
       this.#dispatchers = undefined;
@@ -285,14 +297,22 @@ export class HttpClient implements AsyncDisposable {
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       throw new ModelwireError(ErrorCode.InvalidArgument, `unsupported URL scheme ${target.protocol}`);
     }
-    assertSecureTransport(target, headers, this.#allowInsecure);
+    const route = this.#dispatchers?.route(target);
+    // A `localhost` name counts as loopback only on a direct connection pinned to its checked addresses.
+    const pinned = await resolvePlaintextTarget(target, headers, {
+      allowInsecure: this.#allowInsecure,
+      credentialHeaders: options.credentialHeaders,
+      canPin: route !== undefined && route.proxy === null,
+      resolveHost: this.#resolveHost,
+    });
+    if (pinned !== undefined) this.#dispatchers?.pin(target.hostname, pinned);
+    throwIfAborted(options.signal);
     let payload = encodeBody(options.body, headers);
     if (options.compression === 'zstd') {
       payload = await compressZstd(payload);
       headers['content-encoding'] = 'zstd';
     }
     const combined = signalWithDeadline(options.signal, headersTimeoutMs, (ms) => new IdleTimeoutError(ms, { phase: 'headers' }));
-    const route = this.#dispatchers?.route(target);
     const dispatcher = route?.dispatcher ?? this.#dispatcher;
     if (dispatcher === undefined) throw new ClosedError('the HTTP client');
     const proxy = route?.proxy?.address ?? null;

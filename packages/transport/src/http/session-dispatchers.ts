@@ -1,5 +1,7 @@
+import type { LookupAddress } from 'node:dns';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import type { NetworkPolicy, ProxyEndpoint } from '../network/network-policy.js';
+import { pinnedLookup } from '../security/transport-security.js';
 
 /** Pool settings shared by the direct and the proxied dispatchers. */
 export interface PoolSettings {
@@ -22,6 +24,8 @@ export class SessionDispatchers {
   readonly #settings: PoolSettings;
   readonly #direct: Agent;
   readonly #proxied = new Map<string, ProxyAgent>();
+  /** Addresses direct connections to a `localhost` name must use (checked by the plaintext rule). */
+  readonly #pins = new Map<string, readonly LookupAddress[]>();
 
   constructor(policy: NetworkPolicy | undefined, settings: PoolSettings) {
     this.#policy = policy;
@@ -29,8 +33,20 @@ export class SessionDispatchers {
     const ca = policy?.ca;
     this.#direct = new Agent({
       ...this.#poolOptions(),
-      connect: { timeout: settings.connectTimeoutMs, ...(ca === undefined ? {} : { ca: [...ca] }) },
+      connect: {
+        timeout: settings.connectTimeoutMs,
+        lookup: pinnedLookup((hostname) => this.#pins.get(hostname)),
+        ...(ca === undefined ? {} : { ca: [...ca] }),
+      },
     });
+  }
+
+  /**
+   * Makes direct connections to `hostname` go to `addresses` (and nowhere else) from now on:
+   * the addresses the plaintext rule resolved and found loopback.
+   */
+  pin(hostname: string, addresses: readonly LookupAddress[]): void {
+    this.#pins.set(hostname.toLowerCase(), addresses);
   }
 
   /** The dispatcher for `target` and the proxy it goes through (`null`: direct). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InsecureTransportError } from '../errors/insecure-transport-error.js';
 import { InvalidHeaderError } from '../errors/invalid-header-error.js';
-import { assertSecureTransport, isLoopbackHost, validateHeaders } from './transport-security.js';
+import { assertSecureTransport, isLocalhostName, isLoopbackAddress, isLoopbackHost, validateHeaders } from './transport-security.js';
 
 describe('isLoopbackHost', () => {
   it.each(['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.255.0.9', '[::1]', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('%s is loopback', (host) => {
@@ -18,6 +18,14 @@ describe('assertSecureTransport', () => {
     expect(() => assertSecureTransport(new URL('http://api.example.com/v1'), auth, false)).toThrow(InsecureTransportError);
     expect(() => assertSecureTransport(new URL('ws://api.example.com/v1'), { 'x-api-key': 'k' }, false)).toThrow(InsecureTransportError);
     expect(() => assertSecureTransport(new URL('http://user:pw@api.example.com/'), {}, false)).toThrow(InsecureTransportError);
+  });
+  it('counts headers named as credentials, in any case, and never exempts a localhost name it cannot resolve', () => {
+    const tenant = { 'x-tenant-key-id': 't' };
+    expect(() => assertSecureTransport(new URL('http://api.example.com/v1'), tenant, false)).not.toThrow();
+    expect(() => assertSecureTransport(new URL('http://api.example.com/v1'), tenant, false, ['X-Tenant-Key-Id'])).toThrow(InsecureTransportError);
+    expect(() => assertSecureTransport(new URL('http://models.localhost:8080/v1'), auth, false)).toThrow(InsecureTransportError);
+    expect(isLocalhostName('Models.LOCALHOST.')).toBe(true);
+    expect(isLoopbackAddress('models.localhost')).toBe(false);
   });
   it('allows https, loopback, no credentials, or an explicit opt-out', () => {
     expect(() => assertSecureTransport(new URL('https://api.example.com/v1'), auth, false)).not.toThrow();

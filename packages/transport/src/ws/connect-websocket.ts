@@ -8,7 +8,7 @@ import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-err
 import type { NetworkPolicy } from '../network/network-policy.js';
 import { openTunnel } from '../network/open-tunnel.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
-import { assertSecureTransport, validateHeaders, type RequestHeaders } from '../security/transport-security.js';
+import { pinnedLookup, resolvePlaintextTarget, validateHeaders, type HostResolver, type PinnedLookup, type RequestHeaders } from '../security/transport-security.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
@@ -41,8 +41,20 @@ export interface ConnectWebSocketOptions {
   closeTimeoutMs?: number;
   /** Negotiate permessage-deflate. Default `false`: Responses frames are small and latency matters more than bytes. */
   perMessageDeflate?: boolean;
-  /** Allows credentials over plain `ws:` to hosts that are not loopback. Default `false` (`InsecureTransportError`). */
+  /**
+   * Allows credentials over plain `ws:` to hosts that are not loopback. Default `false`
+   * (`InsecureTransportError`). Loopback is a literal loopback address, or a `localhost` /
+   * `*.localhost` name every resolved address of which is loopback, reached directly (not
+   * through a proxy); the socket then connects to exactly those addresses.
+   */
   allowInsecure?: boolean;
+  /**
+   * Names of handshake headers that carry credentials although their names do not say so (an
+   * auth provider's extra headers): the plaintext rule treats them like `authorization`.
+   */
+  credentialHeaders?: readonly string[];
+  /** Resolves `localhost` names for the plaintext rule. Default the system resolver (`dns.lookup`). */
+  resolveHost?: HostResolver;
   /**
    * The session's proxy and TLS policy (shared with its `HttpClient`). When it names a proxy
    * for this URL, the socket goes through an HTTP `CONNECT` tunnel (TLS to the proxy for an
@@ -85,8 +97,15 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     throw new ModelwireError(ErrorCode.InvalidArgument, `a WebSocket URL must be ws: or wss:, not ${target.protocol}`);
   }
   const headers = validateHeaders(options.headers);
-  assertSecureTransport(target, headers, options.allowInsecure ?? false);
   const signal = options.signal;
+  const proxy = options.network?.proxyFor(target) ?? null;
+  // A `localhost` name counts as loopback only on a direct connection pinned to its checked addresses.
+  const pinned = await resolvePlaintextTarget(target, headers, {
+    allowInsecure: options.allowInsecure ?? false,
+    credentialHeaders: options.credentialHeaders,
+    canPin: proxy === null,
+    resolveHost: options.resolveHost,
+  });
   if (signal?.aborted) throw toAbortError(signal.reason);
 
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
@@ -104,7 +123,6 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
   };
   const ca = options.network?.ca;
   let tunnel: Socket | undefined;
-  const proxy = options.network?.proxyFor(target) ?? null;
   if (proxy !== null) {
     try {
       tunnel = await openTunnel({
@@ -121,7 +139,7 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     }
   }
   const established = tunnel;
-  const socket = create(target.href, {
+  const clientOptions: ClientOptions & { lookup?: PinnedLookup } = {
     headers,
     maxPayload: maxPayloadBytes,
     followRedirects: false,
@@ -129,7 +147,10 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     autoPong: true,
     ...(ca === undefined ? {} : { ca: [...ca] }),
     ...(established === undefined ? {} : { createConnection: () => established }),
-  });
+    // `ws` hands `lookup` to `net.connect`: the socket goes to the addresses the plaintext rule checked.
+    ...(pinned === undefined ? {} : { lookup: pinnedLookup(() => pinned) }),
+  };
+  const socket = create(target.href, clientOptions);
 
   return new Promise<WebSocketConnection>((resolve, reject) => {
     let settled = false;
