@@ -164,8 +164,10 @@ export class ModelClient implements AsyncDisposable {
     const webSocketProxy = network.proxyFor(websocketUrl)?.address ?? null;
     const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
       const started = clock.now();
+      const auth = await this.#authHeaders(signal);
       const socket = await connector(websocketUrl, {
-        headers: { ...this.#headers.handshake, ...(await this.#authHeaders(signal)) },
+        headers: { ...this.#headers.handshake, ...auth },
+        credentialHeaders: Object.keys(auth),
         timeoutMs: this.#provider.websocketConnectTimeoutMs,
         signal,
       });

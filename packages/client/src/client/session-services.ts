@@ -34,7 +34,10 @@ export interface SessionServices {
   readonly responsesUrl: string;
   /** Aborted when the client closes; every request listens to it. */
   readonly lifetime: AbortSignal;
-  /** `Authorization` (when a token exists) plus the auth provider's extra headers. */
+  /**
+   * `Authorization` (when a token exists) plus the auth provider's extra headers. Every one of
+   * them counts as a credential for the plaintext rule (pass their names as `credentialHeaders`).
+   */
   authHeaders(signal: AbortSignal): Promise<Record<string, string>>;
   /** Calls `auth.refresh()`; `false` when there is none or nothing changed. */
   refreshAuth(signal: AbortSignal): Promise<boolean>;

@@ -13,9 +13,10 @@ import type { ResponseItem } from '../types/prompt.js';
 export async function attemptHttp(context: RequestContext, attempt: number): Promise<CompletedResponse> {
   const { services, telemetry, prompt } = context;
   const started = services.clock.now();
+  const auth = await services.authHeaders(context.signal);
   const headers: Record<string, string> = {
     ...services.headers.http,
-    ...(await services.authHeaders(context.signal)),
+    ...auth,
     accept: 'text/event-stream',
     'content-type': 'application/json',
     ...buildPerRequestValues(context.turn, context.sticky.value),
@@ -26,6 +27,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
   try {
     response = await services.http.postStream(services.responsesUrl, {
       headers,
+      credentialHeaders: Object.keys(auth),
       body,
       compress: services.compressRequests,
       idleTimeoutMs: services.provider.streamIdleTimeoutMs,

@@ -90,8 +90,11 @@ export interface Provider {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * Send credentials over plain `http:`/`ws:` to a host that is not loopback. Default `false`:
-   * such a request is refused with an `insecure_transport` error before anything is sent
-   * (loopback hosts are always allowed). Set it only for a trusted network you control.
+   * such a request is refused with an `insecure_transport` error before anything is sent.
+   * Credentials are the token and every header of `auth.getHeaders()`, whatever its name.
+   * Loopback is a literal loopback address, or a `localhost` / `*.localhost` name whose every
+   * resolved address is loopback on a direct connection (not through a proxy), which then
+   * connects to exactly those addresses. Set it only for a trusted network you control.
    */
   readonly allowInsecure?: boolean;
 }

@@ -43,15 +43,17 @@ async function postWithRetries(
   for (;;) {
     const started = services.clock.now();
     try {
+      const auth = await services.authHeaders(signal);
       const headers = {
         ...services.headers.http,
-        ...(await services.authHeaders(signal)),
+        ...auth,
         'content-type': 'application/json',
         accept: 'application/json',
         [RequestHeader.TurnMetadata]: turnMetadataJson(turn),
       };
       const response = await services.http.postJson(`${services.provider.baseUrl}/${endpoint}`, {
         headers,
+        credentialHeaders: Object.keys(auth),
         body: text,
         compress: services.compressRequests,
         idleTimeoutMs: UNARY_TIMEOUT_MS,

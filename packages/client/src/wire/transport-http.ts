@@ -12,7 +12,13 @@ async function* dataOf(response: HttpStreamResponse): AsyncGenerator<string, voi
 
 /** The transport options both POST kinds share (their timeouts differ in name only). */
 function postOptions(options: WirePostOptions): PostOptions {
-  return { headers: options.headers, body: options.body, signal: options.signal, compression: options.compress ? 'zstd' : 'none' };
+  return {
+    headers: options.headers,
+    body: options.body,
+    signal: options.signal,
+    compression: options.compress ? 'zstd' : 'none',
+    ...(options.credentialHeaders === undefined ? {} : { credentialHeaders: options.credentialHeaders }),
+  };
 }
 
 /**

@@ -72,6 +72,7 @@ export function createTransportWebSocketConnector(options: WebSocketKeepAliveOpt
   return async (url, connect) => {
     const connection = await connectWebSocket(url, {
       headers: connect.headers,
+      ...(connect.credentialHeaders === undefined ? {} : { credentialHeaders: connect.credentialHeaders }),
       signal: connect.signal,
       connectTimeoutMs: connect.timeoutMs,
       pingIntervalMs: options.pingIntervalMs ?? 30_000,

@@ -30,6 +30,11 @@ export interface WireSocket {
 export interface WireSocketConnectOptions {
   /** Handshake headers (session values and auth only). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Names of the handshake headers that came from the auth provider: they carry credentials
+   * whatever their names, and are refused over plain `ws:` to a host that is not loopback.
+   */
+  readonly credentialHeaders?: readonly string[];
   /** Connect timeout in milliseconds (TCP, TLS and upgrade). */
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
@@ -57,6 +62,11 @@ export interface WireJsonResponse {
 /** Options of one HTTP POST. */
 export interface WirePostOptions {
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Names of the headers that came from the auth provider: they carry credentials whatever
+   * their names, and are refused over plain `http:` to a host that is not loopback.
+   */
+  readonly credentialHeaders?: readonly string[];
   /** The JSON body text. */
   readonly body: string;
   /** Whether the body may be zstd-compressed. */
