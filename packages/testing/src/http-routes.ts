@@ -9,7 +9,7 @@ import type { Endpoint, Fault } from './faults.js';
 import type { RecordedRequest } from './recording.js';
 import { bearerToken, headerValue, isRecord, type JsonObject } from './request-body.js';
 import { basePathOf, unknownUrlError } from './routes.js';
-import { validateResponsesRequest } from './request-validation.js';
+import { validateCompactRequest, validateResponsesRequest } from './request-validation.js';
 import { refuseRequestByRules } from './provider-rules.js';
 import { actionsFor, isCompleted } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type ServerCore } from './server-core.js';
@@ -136,16 +136,18 @@ export class HttpRoutes {
     return this.#responses(request, response, body, recorded, fault);
   }
 
-  #compact(response: ServerResponse, body: unknown): void {
-    if (!isRecord(body) || !Array.isArray(body['input'])) {
-      sendError(response, 400, 'invalid_request', 'input must be an array of items.');
+  #compact(response: ServerResponse, rawBody: unknown): void {
+    const validated = validateCompactRequest(rawBody);
+    if (!validated.ok) {
+      sendJson(response, validated.rejection.status, apiErrorBody(validated.rejection.error));
       return;
     }
-    const kept = body['input'].filter((item) => isRecord(item) && item['type'] === 'message' && item['role'] === 'user');
+    const input = validated.body.input ?? [];
+    const kept = input.filter((item) => isRecord(item) && item['type'] === 'message' && item['role'] === 'user');
     const compaction = {
       type: 'compaction',
       id: this.#core.newId('cmp'),
-      encrypted_content: `enc_${Buffer.from(JSON.stringify(body['input'])).toString('base64').slice(0, 64)}`,
+      encrypted_content: `enc_${Buffer.from(JSON.stringify(input)).toString('base64').slice(0, 64)}`,
     };
     sendJson(response, 200, JSON.stringify({ output: [...kept, compaction] }), { 'x-request-id': this.#core.newId('req') });
   }

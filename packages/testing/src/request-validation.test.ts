@@ -78,6 +78,8 @@ const rejected: [string, Body, { param: string | null; code: string | null; mess
   ['max_output_tokens below 16', { model: 'm', input: 'hi', max_output_tokens: 8 }, { param: 'max_output_tokens', code: 'integer_below_min_value' }],
   ['an unknown include value', { model: 'm', input: 'hi', include: ['reasoning.summary'] }, { param: 'include[0]', code: 'invalid_value' }],
   ['an unknown tool_choice', { model: 'm', input: 'hi', tool_choice: 'any' }, { param: 'tool_choice', code: 'invalid_value' }],
+  ['an unknown field on a message', { model: 'm', input: [{ role: 'user', content: 'hi', name: 'alice' }] }, { param: 'input[0].name', code: 'unknown_parameter', message: /^Unknown parameter: 'input\[0\]\.name'\.$/ }],
+  ['an unknown field on a function call', { model: 'm', input: [{ type: 'function_call', call_id: 'c', name: 'shell', arguments: '{}', metadata: {} }] }, { param: 'input[0].metadata', code: 'unknown_parameter' }],
   ['a metadata value over 512 characters', { model: 'm', input: 'hi', metadata: { k: 'v'.repeat(513) } }, { param: 'metadata.k', code: 'string_above_max_length' }],
 ];
 

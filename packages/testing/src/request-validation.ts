@@ -103,6 +103,26 @@ const REQUIRED_ITEM_FIELDS: Readonly<Record<string, readonly (readonly [string, 
   apply_patch_call_output: [['call_id', 'string']],
 };
 
+/**
+ * Every field the message and function-call items may carry (the union of the members' fields
+ * in openai 7.57.0: `EasyInputMessage`, `ResponseInputItem.Message`, `ResponseOutputMessage`,
+ * `ResponseFunctionToolCall`, `ResponseInputItem.FunctionCallOutput`). The service refuses any
+ * other field of an item with `unknown_parameter`; other item types are not checked for it.
+ */
+const ITEM_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  message: new Set(['type', 'role', 'content', 'status', 'id', 'phase']),
+  function_call: new Set(['type', 'id', 'call_id', 'name', 'arguments', 'status', 'async', 'caller', 'namespace']),
+  function_call_output: new Set(['type', 'id', 'call_id', 'output', 'status', 'caller', 'name', 'namespace']),
+};
+
+function checkItemFields(item: JsonObject, type: string, path: string): void {
+  const allowed = ITEM_FIELDS[type];
+  if (allowed === undefined) return;
+  for (const key of Object.keys(item)) {
+    if (!allowed.has(key)) refuse(`${path}.${key}`, 'unknown_parameter', `Unknown parameter: '${path}.${key}'.`);
+  }
+}
+
 /** Thrown inside the checks; caught by {@link validateResponsesRequest}. */
 class Refusal extends Error {
   constructor(readonly rejection: RequestRejection) {
@@ -191,6 +211,7 @@ function checkContentParts(parts: readonly unknown[], path: string, allowed: rea
 }
 
 function checkMessage(item: JsonObject, path: string): void {
+  checkItemFields(item, 'message', path);
   if (item['role'] === undefined) missing(`${path}.role`);
   oneOf(`${path}.role`, item['role'], ROLES);
   const content = item['content'];
@@ -211,6 +232,7 @@ function checkItem(item: unknown, path: string): void {
   }
   oneOf(`${path}.type`, type, INPUT_ITEM_TYPES);
   if (type === 'message') return checkMessage(record, path);
+  checkItemFields(record, type as string, path);
   checkRequired(record, type as string, path);
 }
 
@@ -258,6 +280,16 @@ function checkMetadata(metadata: unknown): void {
   }
 }
 
+function checkModelAndInput(body: JsonObject): void {
+  if ((body['model'] === undefined || body['model'] === null) && (body['prompt'] === undefined || body['prompt'] === null)) missing('model');
+  optional(body, 'model', isString, 'a string');
+  const input = body['input'];
+  if (input !== undefined && input !== null && typeof input !== 'string') {
+    if (!Array.isArray(input)) wrongType('input', 'one of a string or an array of input items', input);
+    (input as unknown[]).forEach((item, index) => checkItem(item, `input[${index}]`));
+  }
+}
+
 function checkBody(body: JsonObject, transport: 'http' | 'websocket'): void {
   for (const key of Object.keys(body)) {
     if (!HTTP_FIELDS.has(key) && !(transport === 'websocket' && WEBSOCKET_FIELDS.has(key))) {
@@ -267,13 +299,7 @@ function checkBody(body: JsonObject, transport: 'http' | 'websocket'): void {
   if (transport === 'websocket' && body['background'] === true) {
     refuse('background', 'unsupported_parameter', "Unsupported parameter: 'background' is not supported in WebSocket mode.");
   }
-  if ((body['model'] === undefined || body['model'] === null) && (body['prompt'] === undefined || body['prompt'] === null)) missing('model');
-  optional(body, 'model', isString, 'a string');
-  const input = body['input'];
-  if (input !== undefined && typeof input !== 'string') {
-    if (!Array.isArray(input)) wrongType('input', 'one of a string or an array of input items', input);
-    (input as unknown[]).forEach((item, index) => checkItem(item, `input[${index}]`));
-  }
+  checkModelAndInput(body);
   optional(body, 'instructions', isString, 'a string');
   optional(body, 'previous_response_id', isString, 'a string');
   optional(body, 'prompt_cache_key', isString, 'a string');
@@ -327,9 +353,22 @@ export type ValidationResult =
  * `background: true`.
  */
 export function validateResponsesRequest(value: unknown, transport: 'http' | 'websocket'): ValidationResult {
+  return validated(value, (body) => checkBody(body, transport));
+}
+
+/**
+ * Checks a `POST /v1/responses/compact` body: `model` and the `input` items by the same rules
+ * as a create request. Other fields are not checked (the SDK's `ResponseCompactParams` and the
+ * fields Codex sends to that endpoint differ, and which ones the service refuses is unknown).
+ */
+export function validateCompactRequest(value: unknown): ValidationResult {
+  return validated(value, checkModelAndInput);
+}
+
+function validated(value: unknown, check: (body: JsonObject) => void): ValidationResult {
   try {
     if (!isRecord(value)) refuse(null, 'invalid_type', `Invalid type for the request body: expected an object, but got ${describe(value)} instead.`);
-    checkBody(value as JsonObject, transport);
+    check(value as JsonObject);
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, rejection: error.rejection };
     throw error;

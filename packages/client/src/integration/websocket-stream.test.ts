@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
-import type { ResponseItem } from '../types/prompt.js';
+import type { Prompt, ResponseItem } from '../types/prompt.js';
 import { AlreadyConsumedError, ClosedError, InvalidArgumentError, MissingCredentialsError } from '@modelwire/errors';
 import { registerModel, turnContextFor } from '../types/known-models.js';
 
@@ -68,6 +68,10 @@ describe('argument checks', () => {
     expect(path(() => turn.stream(prompt([userMessage('hi')], { compactThreshold: 5 }), turnContext()))).toBe('prompt.compactThreshold');
     expect(path(() => turn.stream(prompt([userMessage('hi'), { role: 'robot', content: 'x' } as never]), turnContext()))).toBe('prompt.input[1]');
     expect(path(() => turn.stream(prompt(undefined as never), turnContext()))).toBe('prompt.input');
+    // The API refuses tool names outside ^[a-zA-Z0-9_-]+$ or longer than 64: refused here, before I/O.
+    const tool = (name: string): Prompt['tools'][number] => ({ type: 'function', name, description: 'd', parameters: { type: 'object', properties: {} } }) as never;
+    expect(path(() => turn.stream(prompt([userMessage('hi')], { tools: [tool('read file')] }), turnContext()))).toBe('prompt.tools[0].name');
+    expect(path(() => turn.stream(prompt([userMessage('hi')], { tools: [tool('ok'), tool('x'.repeat(65))] }), turnContext()))).toBe('prompt.tools[1].name');
     expect(path(() => turn.stream(prompt([userMessage('hi')]), { ...turnContext(), model: undefined as never }))).toBe('turnContext.model');
     expect(setup.server.recording.counters.handshakes).toBe(0);
     const result = await turn.stream(prompt([userMessage('hi')]), turnContext()).result;

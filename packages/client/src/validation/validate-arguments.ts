@@ -104,11 +104,23 @@ export const InputItemArgumentSchema = z.union([
   z.looseObject({ type: nonEmpty.refine((type) => type !== 'message', 'a message needs a role and content') }),
 ], { error: 'must be an item object with a string type, or a message with role and content' });
 
+/** Names of function and custom tools, as the API accepts them (it refuses others with a 400). */
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A tool definition: any object with a `type`; `function` and `custom` tools need a name the API accepts. */
+export const ToolArgumentSchema = z.looseObject({ type: nonEmpty }).superRefine((tool, context) => {
+  if (tool.type !== 'function' && tool.type !== 'custom') return;
+  const name = (tool as Record<string, unknown>)['name'];
+  if (typeof name !== 'string' || !TOOL_NAME.test(name)) {
+    context.addIssue({ code: 'custom', path: ['name'], message: 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ or - (^[a-zA-Z0-9_-]+$)' });
+  }
+});
+
 /** `Prompt`. */
 export const PromptArgumentSchema = z.looseObject({
   input: z.union([z.string(), z.array(InputItemArgumentSchema)], { error: 'must be a string or an array of items' }),
   instructions: z.string(),
-  tools: z.array(z.looseObject({ type: nonEmpty })),
+  tools: z.array(ToolArgumentSchema),
   parallelToolCalls: z.boolean(),
   toolChoice: z.union([z.string(), jsonObject]).optional(),
   outputSchema: z

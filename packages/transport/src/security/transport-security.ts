@@ -179,7 +179,8 @@ export function pinnedLookup(pinsFor: (hostname: string) => readonly LookupAddre
     const family = options.family === 4 || options.family === 6 ? options.family : 0;
     const matching = family === 0 ? pinned : pinned.filter((entry) => entry.family === family);
     const answer = matching.length > 0 ? matching : pinned;
-    if (options.all === true) callback(null, [...answer]);
-    else callback(null, answer[0]!.address, answer[0]!.family);
+    const [first] = answer;
+    if (options.all === true || first === undefined) callback(null, [...answer]);
+    else callback(null, first.address, first.family);
   };
 }
