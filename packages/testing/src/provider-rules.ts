@@ -8,7 +8,7 @@ import { bearerToken, headerValue, isRecord } from './request-body.js';
 
 /** The rules of one provider. Every field is optional; the default accepts what OpenAI accepts. */
 export interface ProviderRules {
-  /** Every endpoint lives under this path (e.g. `/openai/v1`); others answer 404. Default: any path. */
+  /** Every endpoint lives under this path (e.g. `/openai/v1`); others answer 404. Default `/v1`, as on the API. */
   readonly pathPrefix?: string;
   /**
    * Which credential a request must carry, or 401: `'bearer'` (`Authorization: Bearer …`),
