@@ -6,10 +6,12 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { Agent, OpenAIResponsesModel, Runner, tool as agentTool } from '@openai/agents';
 import { jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
+import type { ResponsesClientEvent } from 'openai/resources/responses/responses';
 import { ResponsesWS } from 'openai/resources/responses/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startResponsesServer, type ResponsesServer } from './index.js';
+import { tools } from './__fixtures__/test-clients.js';
 
 let server: ResponsesServer | undefined;
 afterEach(async () => {
@@ -19,6 +21,42 @@ afterEach(async () => {
 
 function officialClient(target: ResponsesServer): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL: target.url, maxRetries: 0 });
+}
+
+/** The terminal event of one `response.create` (completed response, or error frame). */
+interface Terminal {
+  readonly type: string;
+  readonly status?: number;
+  readonly error?: { code: string; param: string | null };
+  readonly response?: {
+    id: string;
+    output: { type: string; call_id?: string; content?: { text: string }[] }[];
+    usage: { input_tokens_details: { cached_tokens: number } };
+  };
+}
+
+/** The official package's `ResponsesWS`, with a request helper that waits for the terminal event. */
+function openResponsesWs(client: OpenAI): { request(event: ResponsesClientEvent): Promise<Terminal>; close(): void } {
+  const socket = new ResponsesWS(client);
+  const events: Terminal[] = [];
+  const waiters: (() => void)[] = [];
+  socket.on('event', (event) => {
+    events.push(event as Terminal);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  socket.on('error', () => undefined);
+  return {
+    async request(event) {
+      const from = events.length;
+      socket.send(event);
+      for (;;) {
+        const found = events.slice(from).find((candidate) => candidate.type === 'response.completed' || candidate.type === 'error');
+        if (found) return found;
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    },
+    close: () => socket.close({ code: 1000, reason: 'done' }),
+  };
 }
 
 describe('official openai package', () => {
@@ -68,42 +106,46 @@ describe('official openai package', () => {
     expect(error).toMatchObject({ status: 400, param: 'input[0].role', code: 'invalid_value', type: 'invalid_request_error' });
   });
 
-  it('runs easy input messages and previous_response_id over ResponsesWS', async () => {
+  it('runs easy input messages and previous_response_id over ResponsesWS, and refuses a bad tool name with an error frame', async () => {
     server = await startResponsesServer();
-    const socket = new ResponsesWS(officialClient(server));
-    const events: { type: string; [key: string]: unknown }[] = [];
-    const waiters: (() => void)[] = [];
-    socket.on('event', (event) => {
-      events.push(event as never);
-      for (const wake of waiters.splice(0)) wake();
-    });
-    socket.on('error', () => undefined);
-    const nextTerminal = async (from: number): Promise<{ type: string; [key: string]: unknown }> => {
-      for (;;) {
-        const found = events.slice(from).find((event) => event.type === 'response.completed' || event.type === 'error');
-        if (found) return found;
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    };
+    const socket = openResponsesWs(officialClient(server));
     try {
-      let from = events.length;
-      socket.send({ type: 'response.create', model: 'gpt-test', input: [{ role: 'user', content: 'over the socket' }] });
-      const first = await nextTerminal(from);
+      const first = await socket.request({ type: 'response.create', model: 'gpt-test', input: [{ role: 'user', content: 'over the socket' }] });
       expect(first.type).toBe('response.completed');
-      const firstResponse = first['response'] as { id: string; output: { content: { text: string }[] }[] };
-      expect(firstResponse.output[0]?.content[0]?.text).toBe('You said: over the socket');
+      expect(first.response?.output[0]?.content?.[0]?.text).toBe('You said: over the socket');
 
-      from = events.length;
-      socket.send({ type: 'response.create', model: 'gpt-test', previous_response_id: firstResponse.id, input: 'and again' });
-      const second = await nextTerminal(from);
-      expect((second['response'] as { output: { content: { text: string }[] }[] }).output[0]?.content[0]?.text).toBe('You said: and again');
+      const second = await socket.request({ type: 'response.create', model: 'gpt-test', previous_response_id: first.response?.id ?? '', input: 'and again' });
+      expect(second.response?.output[0]?.content?.[0]?.text).toBe('You said: and again');
 
-      from = events.length;
-      socket.send({ type: 'response.create', model: 'gpt-test', input: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', name: 'read file', parameters: {}, strict: false }] });
-      const refused = await nextTerminal(from);
+      const refused = await socket.request({ type: 'response.create', model: 'gpt-test', input: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', name: 'read file', parameters: {}, strict: false }] });
       expect(refused).toMatchObject({ type: 'error', status: 400, error: { code: 'invalid_value', param: 'tools[0].name' } });
     } finally {
-      socket.close({ code: 1000, reason: 'done' });
+      socket.close();
+    }
+  });
+
+  it('runs a tool call and its output as a continuation over ResponsesWS, counting the cached context', async () => {
+    server = await startResponsesServer();
+    const socket = openResponsesWs(officialClient(server));
+    try {
+      const first = await socket.request({ type: 'response.create', model: 'gpt-test', input: 'run: ls -la', tools: tools as never });
+      const call = first.response?.output[0];
+      expect(call?.type).toBe('function_call');
+      const second = await socket.request({
+        type: 'response.create',
+        model: 'gpt-test',
+        previous_response_id: first.response?.id ?? '',
+        tools: tools as never,
+        input: [{ type: 'function_call_output', call_id: call?.call_id ?? '', output: 'README.md\npackage.json' }],
+      });
+      expect(second.response?.output[0]?.content?.[0]?.text).toContain('README.md\npackage.json');
+      const third = await socket.request({ type: 'response.create', model: 'gpt-test', previous_response_id: second.response?.id ?? '', input: 'thanks' });
+      expect(third.response?.output[0]?.content?.[0]?.text).toBe('You said: thanks');
+      expect(third.response?.usage.input_tokens_details.cached_tokens).toBeGreaterThan(0);
+      expect(server.recording.handshakes).toHaveLength(1);
+      expect(server.recording.counters.requests.websocket).toBe(3);
+    } finally {
+      socket.close();
     }
   });
 });
