@@ -89,6 +89,30 @@ describe('request body and headers', () => {
   });
 });
 
+describe('a base URL without /v1', () => {
+  it.each([
+    ['HTTP', false, 'POST'],
+    ['WebSocket', true, 'GET'],
+  ] as const)('fails on %s with a typed 404 naming the path, as on the API', async (_transport, supportsWebSockets, method) => {
+    setup = await startLoopback();
+    const { ModelClient } = await import('../client/model-client.js');
+    const client = new ModelClient({
+      provider: { baseUrl: setup.server.url.replace(/\/v1$/, ''), supportsWebSockets },
+      auth: 'none',
+      conversationId: 'conv-no-v1',
+      sessionSource: { kind: 'cli' },
+    });
+    try {
+      const failure = await client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result.catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'invalid_request', status: 404, retryable: false });
+      expect((failure as Error).message).toContain(`Invalid URL (${method} /responses)`);
+      expect(setup.server.recording.requests).toHaveLength(0);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('request compression', () => {
   it('sends zstd bodies over HTTP when enabled; the server decodes the same body', async () => {
     setup = await startLoopback({ enableRequestCompression: true, providerOverrides: { supportsWebSockets: false } });
