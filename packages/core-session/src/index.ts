@@ -6,6 +6,33 @@ export { Session } from './session/session.js';
 export { TurnHandle } from './session/turn-handle.js';
 export type { CreateSessionOptions, SessionCallOptions, SessionClientOptions, SubmitOptions } from './session/session-options.js';
 export { userInputItems } from './session/user-input.js';
+export { forkSession, resumeSession, type ForkSessionOptions, type ResumeSessionOptions } from './session/resume-session.js';
+export type { ResumeReport } from './session/resume-report.js';
+
+// Session stores (journal, resume, fork)
+export type { AppendOptions, OpenedSession, SessionLog, SessionStore, StoreCallOptions, StoredSession, TornTail } from './store/session-store.js';
+export type {
+  CompactedRecord,
+  EventMessagePayload,
+  EventMessageRecord,
+  ResponseItemRecord,
+  RolloutRecord,
+  SessionMetaPayload,
+  SessionMetaRecord,
+  StoredSessionSettings,
+  StoredTokenUsage,
+  TurnContextPayload,
+  TurnContextRecord,
+} from './store/rollout-record.js';
+export { JournalCorruptError, JournalWriteError, SessionConflictError, SessionNotFoundError } from './store/store-errors.js';
+export { assertSessionId } from './store/session-id.js';
+export { JsonlSessionStore, type JsonlSessionStoreOptions } from './store/jsonl/jsonl-session-store.js';
+export type { FsyncPolicy } from './store/jsonl/jsonl-session-log.js';
+export { nodeJournalFileSystem, type JournalFile, type JournalFileSystem } from './store/jsonl/journal-file.js';
+export { decodeJournal, encodeRecords, type DecodedJournal } from './store/jsonl/journal-lines.js';
+export { SessionJournal, type SessionJournalOptions } from './journal/session-journal.js';
+export { RecordFactory, type RecordClock } from './journal/journal-records.js';
+export { INTERRUPTED_TOOL_OUTPUT, interruptedOutputs, recordsBeforeTurn, replayRecords, type ReplayedSession } from './journal/replay-journal.js';
 
 // Services
 export { SessionServices, type SessionServicesValues } from './services/session-services.js';

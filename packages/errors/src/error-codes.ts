@@ -73,6 +73,19 @@ export const ErrorCode = {
   AlreadyConsumed: 'already_consumed',
   /** A request needs credentials but the auth provider returned none. */
   MissingCredentials: 'missing_credentials',
+
+  // --- session store (journal, resume, fork) ---
+  /**
+   * Another writer changed or holds the stored session (a second worker resumed it, or another
+   * process has its journal open): nothing of the failed write was stored.
+   */
+  SessionConflict: 'session_conflict',
+  /** No stored session has this id or path. */
+  SessionNotFound: 'session_not_found',
+  /** A stored session cannot be read: a record before its end is not valid. */
+  JournalCorrupt: 'journal_corrupt',
+  /** Writing or syncing the session's journal failed; the session commits nothing more. */
+  JournalWriteFailed: 'journal_write_failed',
 } as const;
 
 /** A stable Modelwire error code (the values of {@link ErrorCode}). */

@@ -1,5 +1,6 @@
 import type { AuthProvider, ModelClient } from '@modelwire/client';
 import { ConversationHistory } from '../history/conversation-history.js';
+import { SessionJournal } from '../journal/session-journal.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { noopTurnTelemetry, type TurnTelemetryFactory } from './turn-telemetry-factory.js';
 
@@ -13,8 +14,13 @@ export interface SessionServicesValues {
   readonly telemetry?: TurnTelemetryFactory;
   /** The session's tools. Default: an empty registry. */
   readonly tools?: ToolRegistry;
-  /** The committed conversation. Default: an empty history. */
+  /** The committed conversation. Default: the journal's history, else an empty history. */
   readonly history?: ConversationHistory;
+  /**
+   * Where commits are journaled before they enter the history. Default: no journal (a
+   * journal without a log over `history`). The services close it.
+   */
+  readonly journal?: SessionJournal;
   /**
    * Open the WebSocket now, before any turn exists, so the first turn's first request goes out
    * without a handshake. Default `true`. A failed pre-connect is not an error.
@@ -41,6 +47,8 @@ export class SessionServices implements AsyncDisposable {
   readonly tools: ToolRegistry;
   /** The committed conversation. */
   readonly history: ConversationHistory;
+  /** Journals every commit before it enters `history` (a no-op journal when the session has no store). */
+  readonly journal: SessionJournal;
   /**
    * Settles when the pre-connect started at construction ended (never rejects; resolves at once
    * when pre-connect was disabled or the session uses HTTP).
@@ -54,7 +62,8 @@ export class SessionServices implements AsyncDisposable {
     this.auth = values.auth;
     this.telemetry = values.telemetry ?? noopTurnTelemetry;
     this.tools = values.tools ?? new ToolRegistry();
-    this.history = values.history ?? new ConversationHistory();
+    this.history = values.journal?.history ?? values.history ?? new ConversationHistory();
+    this.journal = values.journal ?? new SessionJournal(this.history);
     this.preconnected = values.preconnect === false ? Promise.resolve() : this.client.preconnect().catch(() => undefined);
   }
 
@@ -71,11 +80,12 @@ export class SessionServices implements AsyncDisposable {
     return reason;
   }
 
-  /** Closes the model client (socket, connection pool). Idempotent. */
+  /** Closes the model client (socket, connection pool) and the journal (file or connection). Idempotent. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.client.close();
       await this.preconnected;
+      await this.journal.close();
     })();
     return this.#closed;
   }

@@ -13,6 +13,7 @@ import type {
 import type { BackoffOptions } from '@modelwire/transport';
 import type { AutoCompactionOptions } from '../compaction/auto-compaction.js';
 import type { TurnTelemetryFactory } from '../services/turn-telemetry-factory.js';
+import type { SessionStore } from '../store/session-store.js';
 import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { TurnOverrides } from '../turn/turn-settings.js';
@@ -72,8 +73,14 @@ export interface CreateSessionOptions {
   readonly outputSchema?: OutputSchema | null;
   /** Default limit of one tool call, in milliseconds. Default 600 000 (10 minutes). */
   readonly toolTimeoutMs?: number;
-  /** The committed history to start from (a resumed conversation). Default empty. */
+  /** The committed history to start from. Default empty. (To continue a journaled session, use `resumeSession`.) */
   readonly history?: readonly ResponseItem[];
+  /**
+   * Journals the session: every history commit is appended to a log of this store before it
+   * enters the history (see `SessionStore`; `JsonlSessionStore` writes one JSONL file per
+   * session). The session id is the `conversationId`. Default: no journal.
+   */
+  readonly store?: SessionStore;
 
   /** Per-turn telemetry (for example `@modelwire/otel`'s `forTurn`). Default none. */
   readonly telemetry?: TurnTelemetryFactory;

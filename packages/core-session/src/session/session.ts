@@ -15,6 +15,7 @@ import type { TurnResult } from '../turn/turn-result.js';
 import { mergeTurnSettings, type TurnSettings } from '../turn/turn-settings.js';
 import type { SessionCallOptions, SubmitOptions } from './session-options.js';
 import { TurnHandle } from './turn-handle.js';
+import type { ResumeReport } from './resume-report.js';
 import { userInputItems } from './user-input.js';
 
 /**
@@ -27,8 +28,15 @@ import { userInputItems } from './user-input.js';
  * turns then run. `close()` stops the running turn, cancels queued ones and closes the client.
  */
 export class Session implements AsyncDisposable {
-  /** The session-scoped services (client, telemetry, auth, tools, history). */
+  /** The session-scoped services (client, telemetry, auth, tools, history, journal). */
   readonly services: SessionServices;
+  /**
+   * What `resumeSession` or `forkSession` found and repaired when it rebuilt this session (a
+   * torn end of the journal, interrupted tool calls); `null` for a session made by `createSession`.
+   */
+  readonly resumeReport: ResumeReport | null;
+  /** The session id: the conversation id, and the id of its journal in a `SessionStore`. */
+  readonly id: string;
   readonly #config: TurnLoopConfig;
   readonly #defaults: TurnSettings;
   #tail: Promise<unknown> = Promise.resolve();
@@ -38,10 +46,20 @@ export class Session implements AsyncDisposable {
   #closed: Promise<void> | null = null;
 
   /** @internal Use `createSession`. */
-  constructor(services: SessionServices, config: TurnLoopConfig, defaults: TurnSettings) {
+  constructor(services: SessionServices, config: TurnLoopConfig, defaults: TurnSettings, origin: { readonly id: string; readonly resumeReport?: ResumeReport | null }) {
     this.services = services;
     this.#config = config;
     this.#defaults = defaults;
+    this.id = origin.id;
+    this.resumeReport = origin.resumeReport ?? null;
+  }
+
+  /**
+   * Where the session is journaled (a file path for `JsonlSessionStore`); `null` without a
+   * store. A JSONL journal file exists once the first turn (or compaction) committed.
+   */
+  get journalLocation(): string | null {
+    return this.services.journal.location;
   }
 
   /** The committed history (read-only view; replaced as a whole by compaction). */
@@ -120,9 +138,11 @@ export class Session implements AsyncDisposable {
     const { signal, ...overrides } = options;
     const settings = mergeTurnSettings(this.#defaults, overrides);
     const result = this.#enqueue(signal, (controller) =>
-      this.#withContext(settings, controller.signal, (context) =>
-        compactHistory({ client: this.services.client, history: this.services.history, prompt: promptSettings(this.#config, this.services.tools), context, signal: controller.signal }),
-      ),
+      this.#withContext(settings, controller.signal, async (context) => {
+        const compaction = await compactHistory({ client: this.services.client, journal: this.services.journal, prompt: promptSettings(this.#config, this.services.tools), context, signal: controller.signal });
+        await this.services.journal.sync();
+        return compaction;
+      }),
     );
     result.catch(() => undefined);
     return result;

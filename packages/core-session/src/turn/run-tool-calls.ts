@@ -19,8 +19,8 @@ export interface ToolCallsRequest {
   /** Run the calls side by side (`parallelToolCalls`); otherwise one after the other, in order. */
   readonly parallel: boolean;
   readonly emit: (event: SessionEvent) => void;
-  /** Commits the outputs (all of them at once, in call order). */
-  readonly commit: (items: readonly ResponseItem[]) => void;
+  /** Commits the outputs (all of them at once, in call order; journaled first). */
+  readonly commit: (items: readonly ResponseItem[]) => Promise<void>;
 }
 
 /**
@@ -64,6 +64,6 @@ export async function runToolCalls(request: ToolCallsRequest): Promise<void> {
     outputs.push(toolOutputItem(call, ABORTED_TOOL_OUTPUT));
     emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output: ABORTED_TOOL_OUTPUT, success: false });
   });
-  request.commit(outputs);
+  await request.commit(outputs);
   if (aborted) throw toAbortError(request.signal.reason);
 }

@@ -1,6 +1,8 @@
 import type { ResponseItem, TurnContext } from '@modelwire/client';
 import type { ResponseUsage } from '@modelwire/protocol';
+import { ModelwireError } from '@modelwire/transport';
 import { compactHistory } from '../compaction/compact-history.js';
+import { turnContextPayload } from '../journal/journal-records.js';
 import { shouldAutoCompact } from '../compaction/auto-compaction.js';
 import type { SessionEvent } from '../events/session-event.js';
 import type { SessionServices } from '../services/session-services.js';
@@ -36,23 +38,28 @@ export interface TurnRun {
  */
 export async function runTurn(run: TurnRun): Promise<TurnResult> {
   const { services, config, context, turnId, signal, emit } = run;
-  const { history, tools, client } = services;
+  const { history, tools, client, journal } = services;
   const committed: ResponseItem[] = [];
-  const commit = (items: readonly ResponseItem[]): void => {
-    history.commit(items);
+  const commit = async (items: readonly ResponseItem[]): Promise<void> => {
+    await journal.commit(items);
     for (const item of items) committed.push(item);
   };
   let usage: ResponseUsage = ZERO_USAGE;
   let lastUsage: ResponseUsage | undefined;
   let requests = 0;
   emit({ type: 'turn_started', turnId });
-  commit(run.input);
+  try {
+    await journal.startTurn(turnContextPayload(context, turnId), run.input);
+  } catch (error) {
+    throw await endTurnFailed(run, error);
+  }
+  for (const item of run.input) committed.push(item);
   const turn = client.newTurn();
   try {
     for (;;) {
       const settings = promptSettings(config, tools);
       if (shouldAutoCompact(config.autoCompaction, history.lastUsage, context.model.contextWindow)) {
-        const compaction = await compactHistory({ client, history, prompt: settings, context, signal });
+        const compaction = await compactHistory({ client, journal, prompt: settings, context, signal });
         emit({ type: 'compaction', turnId, trigger: 'auto', ...compaction });
       }
       const completed = await streamWithRetries({
@@ -68,14 +75,25 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
       requests += 1;
       usage = addUsage(usage, completed.usage);
       lastUsage = completed.usage;
-      history.recordUsage(completed.usage);
-      commit(completed.output);
+      await journal.commitResponse(turnId, completed.output, completed.usage);
+      for (const item of completed.output) committed.push(item);
       const calls = toolCallsOf(completed.output);
       if (calls.length === 0) break;
       await runToolCalls({ calls, tools, turnId, signal, defaultTimeoutMs: config.toolTimeoutMs, parallel: config.parallelToolCalls, emit, commit });
     }
-  } finally {
+  } catch (error) {
     await turn.close();
+    throw await endTurnFailed(run, error);
   }
-  return { turnId, finalMessage: lastAssistantText(committed), items: committed, requests, usage, lastUsage };
+  await turn.close();
+  const finalMessage = lastAssistantText(committed);
+  await journal.endTurn({ type: 'task_complete', turn_id: turnId, last_agent_message: finalMessage });
+  return { turnId, finalMessage, items: committed, requests, usage, lastUsage };
+}
+
+/** Notes a failed turn in the journal (best effort: the turn's own error wins) and returns that error. */
+async function endTurnFailed(run: TurnRun, error: unknown): Promise<unknown> {
+  const reason = ModelwireError.isInstance(error) ? error.code : 'error';
+  await run.services.journal.endTurn({ type: 'turn_aborted', turn_id: run.turnId, reason }).catch(() => undefined);
+  return error;
 }
