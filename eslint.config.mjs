@@ -4,13 +4,14 @@
 // (tools/checks/src/eslint-layer-rule.mjs): a package may import only packages of a lower
 // layer, read from `nx.tags`:
 //
-//   errors < transport < client < otel < session
+//   errors < transport < client < otel < session < store
 //   errors < protocol  < client
 //   errors < protocol  < testing (imported only by test files and their fixtures)
 //
 // `protocol` is pure (zod, no network library), so it depends on `errors`, not `transport`.
 // `testing` (the loopback server) is a dev dependency of the packages whose tests use it; the
-// rule lets only `*.test.ts` and `__fixtures__/` files import it.
+// rule lets only `*.test.ts` and `__fixtures__/` files import it. `store` holds the session
+// stores built on a database (`@modelwire/store-postgres`), above `core-session`.
 // It stands in for `@nx/enforce-module-boundaries`, whose published versions lag the
 // workspace's Nx 23.3 and would install a second copy of Nx.
 import tseslint from 'typescript-eslint';
@@ -35,6 +36,11 @@ export const layerConstraints = [
   {
     sourceTag: 'layer:session',
     onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client', 'layer:otel'],
+    testOnlyDependOnLibsWithTags: testOnly,
+  },
+  {
+    sourceTag: 'layer:store',
+    onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client', 'layer:otel', 'layer:session'],
     testOnlyDependOnLibsWithTags: testOnly,
   },
   { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['*'] },

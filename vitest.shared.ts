@@ -14,7 +14,9 @@ export function workspaceVitestOptions(projectName: string, projectRoot: string)
   return {
     root: projectRoot,
     cacheDir: join(workspaceRoot, 'node_modules', '.vite', projectName),
-    ssr: { resolve: { conditions: ['@modelwire/source', 'node', 'import', 'default'] } },
+    // No 'import' here: Vitest also hands these conditions to Node, where 'import' would make a
+    // CommonJS dependency's require() load the ESM build of its own dependencies (pg → pg-pool).
+    ssr: { resolve: { conditions: ['@modelwire/source', 'node', 'default'] } },
     test: {
       name: projectName,
       include: ['src/**/*.test.ts'],

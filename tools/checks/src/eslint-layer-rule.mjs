@@ -1,8 +1,10 @@
 // ESLint rule `modelwire/layer-imports`: a workspace project may import another workspace
 // project only when the target's `nx.tags` satisfy the importer's layer constraint (see
-// `layerConstraints` in eslint.config.mjs). A constraint's `testOnlyDependOnLibsWithTags` are
-// allowed in test files (`*.test.ts`) and `__fixtures__/` only. Relative imports may not leave
-// their project.
+// `layerConstraints` in eslint.config.mjs: errors < transport < client < otel < session <
+// store, errors < protocol < client, errors < protocol < testing; `layer:store` holds the
+// session stores built on a database, such as `@modelwire/store-postgres`; tools may import
+// anything). A constraint's `testOnlyDependOnLibsWithTags` are allowed in test files
+// (`*.test.ts`) and `__fixtures__/` only. Relative imports may not leave their project.
 //
 // Projects and tags are read from the `package.json` of every workspace folder, the same
 // source Nx reads `nx.tags` from, so the lint and the Nx project graph agree.

@@ -53,6 +53,15 @@ describe('layer lint', () => {
     expect(await layerMessages('packages/errors/src/probe.test.ts', code)).toHaveLength(1);
   });
 
+  it('puts session stores above core-session: the store imports it, core-session may not import the store', async () => {
+    expect(
+      await layerMessages('packages/store-postgres/src/probe.ts', "import { a } from '@modelwire/core-session';\nimport { b } from '@modelwire/transport';\nexport const c = [a, b];\n"),
+    ).toEqual([]);
+    const messages = await layerMessages('packages/core-session/src/probe.ts', "import { a } from '@modelwire/store-postgres';\nexport const c = a;\n");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('only imports of lower layers are allowed');
+  });
+
   it('rejects a relative import that leaves the project', async () => {
     const messages = await layerMessages(
       'packages/protocol/src/probe.ts',

@@ -1,0 +1,7 @@
+import { defineConfig } from 'vitest/config';
+import { workspaceVitestOptions } from '../../vitest.shared.ts';
+
+// Every test file of this package talks to one throwaway PostgreSQL server on 127.0.0.1,
+// started before the tests and stopped (its data directory deleted) after them.
+const options = workspaceVitestOptions('store-postgres', import.meta.dirname);
+export default defineConfig({ ...options, test: { ...options.test, globalSetup: ['./vitest.global-setup.ts'] } });
