@@ -244,6 +244,25 @@ export const SUITE: readonly SuiteEntry[] = [
     },
   },
   {
+    id: 'session-journal',
+    title: 'Session journal: cost per fsync policy',
+    description: 'Tool-loop turns of one session on the loopback server (WebSocket), journaled to a JSONL file with fsync "none", "turn" and "commit"; anchor: the same session without a store. Then single-record commits alone: one by one with fsync "commit", in bursts of 8 (group commit), against fsync "none". The journal directory is in the OS temp directory (its disk decides the fdatasync cost).',
+    async run(profile) {
+      const { runSessionJournalBench, NO_STORE, APPENDS_NONE } = await import('../session-journal.ts');
+      const result = await runSessionJournalBench(pick(profile, { full: { rounds: 11, warmupRounds: 2 }, quick: { turns: 8, rounds: 5, warmupRounds: 1 }, tiny: { turns: 1, appends: 16, rounds: 1, warmupRounds: 0 } }));
+      return {
+        section: {
+          rows: [...timedRows(result.sessions, NO_STORE), ...timedRows(result.appendsAlone, APPENDS_NONE)],
+          headlines: [
+            ...(['none', 'turn', 'commit'] as const).map((policy) => ratioHeadline(`journaled, fsync "${policy}" / no store (median; fastest rounds ${result.sessionMinRatios[policy].toFixed(2)}×)`, result.sessionRatios[policy])),
+            ratioHeadline('group commit: one by one / bursts of 8 (fsync "commit")', result.groupCommitSpeedup),
+            { label: 'per commit (median)', value: Object.entries(result.msPerCommit).map(([name, ms]) => `${name}: ${(ms * 1000).toFixed(0)} µs`).join('; ') },
+          ],
+        },
+      };
+    },
+  },
+  {
     id: 'scale',
     title: 'Scale: concurrent sessions in one process',
     description: 'Full core-session sessions (own ModelClient, pre-connected WebSocket, tools, history), all running a tool-loop turn at once against one loopback server in the same process. Per-session memory includes the server\'s side of each socket.',
