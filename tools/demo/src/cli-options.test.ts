@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS, HELP_TEXT, parseDemoOptions, UsageError } from './cli-options.ts';
+import { DEFAULT_PROMPTS, DEFAULT_RESUME_PROMPTS, HELP_TEXT, parseDemoOptions, UsageError } from './cli-options.ts';
 import { FAULT_NAMES } from './fault-catalog.ts';
 
 describe('parseDemoOptions', () => {
   it('defaults to the built-in tour over the WebSocket', () => {
-    expect(parseDemoOptions([])).toEqual({ http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, help: false });
+    expect(parseDemoOptions([])).toEqual({ http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, resume: null, journalDirectory: null, help: false });
   });
 
   it('reads every flag; --prompt may repeat', () => {
     const options = parseDemoOptions(['--http', '--fault', 'stall', '--prompt', 'one', '--prompt', 'two', '--model', 'gpt-5-mini']);
-    expect(options).toEqual({ http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', help: false });
+    expect(options).toEqual({ http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', resume: null, journalDirectory: null, help: false });
     expect(parseDemoOptions(['-h']).help).toBe(true);
+    expect(parseDemoOptions(['--journal-dir', '/tmp/j']).journalDirectory).toBe('/tmp/j');
+  });
+
+  it('continues a journaled session with --resume, by default with one summing-up turn', () => {
+    expect(parseDemoOptions(['--resume', '/tmp/j/rollout-x.jsonl'])).toMatchObject({ resume: '/tmp/j/rollout-x.jsonl', prompts: DEFAULT_RESUME_PROMPTS });
+    expect(parseDemoOptions(['--resume', 'r.jsonl', '--prompt', 'go on']).prompts).toEqual(['go on']);
   });
 
   it.each([
@@ -20,6 +26,8 @@ describe('parseDemoOptions', () => {
     [['--prompt', '  '], /non-empty/],
     [['--model', 'a b'], /invalid model name/],
     [['stray'], /positional/],
+    [['--resume', ' '], /needs the path of a journal file/],
+    [['--resume', 'r.jsonl', '--journal-dir', '/tmp'], /a resumed session goes on in its own file/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(UsageError);
     expect(() => parseDemoOptions(argv)).toThrow(message);

@@ -11,8 +11,12 @@ export interface DemoOptions {
   readonly fault: FaultName | null;
   /** Prompts, one turn each. Default: the built-in tour of this repository. */
   readonly prompts: readonly string[];
-  /** Model slug; `null` for the mode's default. */
+  /** Model slug; `null` for the mode's default (or, with `resume`, the stored model). */
   readonly model: string | null;
+  /** A journal file (`rollout-….jsonl`) of an earlier demo session to continue; `null` for a new session. */
+  readonly resume: string | null;
+  /** Where a new session is journaled; `null` for a new temporary directory. */
+  readonly journalDirectory: string | null;
   /** Print the help text and exit. */
   readonly help: boolean;
 }
@@ -29,6 +33,9 @@ export const DEFAULT_PROMPTS: readonly string[] = [
   'Thanks. Sum it up in one sentence.',
 ];
 
+/** The turn of a resumed session when no --prompt is given. */
+export const DEFAULT_RESUME_PROMPTS: readonly string[] = ['Thanks. What have we seen so far? Sum it up in one sentence.'];
+
 export const HELP_TEXT = `Usage: npm start -- [options]
 
 Runs a short agent session through @modelwire/core-session: the model lists and reads files of
@@ -42,6 +49,10 @@ https://api.openai.com/v1).
 WebSocket upgrade, one HTTP request): the embedded loopback server without OPENAI_API_KEY,
 the real provider with it; \`npm start -- doctor --help\` lists its options.
 
+Every session is journaled (a JSONL rollout file, one line per committed item); the demo
+prints where, and --resume continues it: the history comes back from the file and the first
+request of the resumed session is a full one.
+
 Options:
   --http             use HTTP/SSE only (no WebSocket, no pre-connect); use it when
                      OPENAI_BASE_URL points at a server without Responses WebSocket mode
@@ -50,7 +61,11 @@ Options:
   --prompt <text>    run one turn with this prompt instead of the built-in tour
                      (repeat the flag for several turns)
   --model <slug>     model to use (default: gpt-loopback on loopback, gpt-5-mini against
-                     the real provider)
+                     the real provider; on --resume, the session's stored model)
+  --resume <file>    continue the session journaled in <file> (the path the demo printed)
+                     with the --prompt turns (default: one turn that sums up the session)
+  --journal-dir <d>  journal a new session into directory <d> (default: a new temporary
+                     directory)
   -h, --help         show this help
 
 Faults (each hits once: refuse-upgrade-426 and half-open on the pre-connect handshake,
@@ -71,6 +86,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         fault: { type: 'string' },
         prompt: { type: 'string', multiple: true },
         model: { type: 'string' },
+        resume: { type: 'string' },
+        'journal-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -85,11 +102,18 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   for (const prompt of prompts) if (prompt.trim() === '') throw new UsageError('--prompt needs a non-empty text');
   const model = values.model ?? null;
   if (model !== null && !/^[\w.:/-]{1,128}$/.test(model)) throw new UsageError(`invalid model name '${model}'`);
+  const resume = values.resume ?? null;
+  if (resume !== null && resume.trim() === '') throw new UsageError('--resume needs the path of a journal file');
+  const journalDirectory = values['journal-dir'] ?? null;
+  if (journalDirectory !== null && journalDirectory.trim() === '') throw new UsageError('--journal-dir needs a directory');
+  if (resume !== null && journalDirectory !== null) throw new UsageError('--journal-dir is for new sessions; a resumed session goes on in its own file');
   return {
     http: values.http ?? false,
     fault: fault as FaultName | null,
-    prompts: prompts.length > 0 ? prompts : DEFAULT_PROMPTS,
+    prompts: prompts.length > 0 ? prompts : resume !== null ? DEFAULT_RESUME_PROMPTS : DEFAULT_PROMPTS,
     model,
+    resume,
+    journalDirectory,
     help: values.help ?? false,
   };
 }

@@ -3,12 +3,15 @@
 // provider), and bad flags. The packages are built by the test target's dependencies.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createProxy } from 'proxy';
 import { fileURLToPath } from 'node:url';
 import { startResponsesServer } from '@modelwire/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const SECRET = 'sk-demo-test-0123456789abcdef';
@@ -19,7 +22,13 @@ interface Run {
   stderr: string;
 }
 
-function runDemo(args: readonly string[], env: Record<string, string> = {}, interruptWhen?: (stdout: string) => boolean): Promise<Run> {
+/** Where the demo runs of this file journal their sessions (removed afterwards). */
+const JOURNALS = mkdtempSync(join(tmpdir(), 'modelwire-demo-test-'));
+afterAll(() => rmSync(JOURNALS, { recursive: true, force: true }));
+
+function runDemo(argv: readonly string[], env: Record<string, string> = {}, interruptWhen?: (stdout: string) => boolean): Promise<Run> {
+  // Sessions journal into this file's directory (not the doctor, which runs no session).
+  const args = argv[0] === 'doctor' || argv.includes('--resume') || argv.includes('--journal-dir') ? argv : [...argv, '--journal-dir', JOURNALS];
   const base: NodeJS.ProcessEnv = { ...process.env, MODELWIRE_SKIP_BUILD: '1', NO_COLOR: '1' };
   delete base['OPENAI_API_KEY'];
   delete base['OPENAI_BASE_URL'];
@@ -109,6 +118,32 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(run.stdout).toContain('the turn failed (aborted)');
     expect(run.stdout).toContain('interrupted');
     expect(run.stdout).toContain('Summary');
+  });
+
+  it('journals the session and continues it with --resume: same history, a full first request', async () => {
+    const directory = mkdtempSync(join(JOURNALS, 'resume-'));
+    const first = await runDemo(['--prompt', 'List the files of tools.', '--journal-dir', directory]);
+    expect(first.code).toBe(0);
+    const [name] = readdirSync(directory).filter((entry) => entry.endsWith('.jsonl'));
+    const journal = join(directory, name as string);
+    expect(first.stdout).toContain(`journal   ${journal} (fsync per commit)`);
+    expect(first.stdout).toContain(`continue with: npm start -- --resume ${journal}`);
+    const itemsBefore = readFileSync(journal, 'utf8').split('\n').filter((line) => line.includes('"type":"response_item"')).length;
+
+    const second = await runDemo(['--resume', journal, '--prompt', 'Thanks. Sum it up in one sentence.']);
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`resumed   ${journal}: 1 turn(s), ${itemsBefore} items`);
+    // The loopback server is new: the resumed session's first request carries the whole history.
+    const summary = second.stdout.slice(second.stdout.indexOf('Summary'));
+    expect(summary).toMatch(/^1\s+1\s+WebSocket\s+pre-connected #1\s+full\b/m);
+    const lines = readFileSync(journal, 'utf8').split('\n').filter((line) => line !== '');
+    expect(lines.filter((line) => line.includes('"type":"session_meta"'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"type":"turn_context"'))).toHaveLength(2);
+
+    const missing = await runDemo(['--resume', join(directory, 'rollout-missing.jsonl')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no stored session');
   });
 
   it('prints the help with every fault', async () => {

@@ -1,10 +1,14 @@
 // The demo session itself: one session-scoped client through @modelwire/core-session, a few
 // turns whose tool calls list and read files of this repository, streamed to the terminal,
 // then the summary. Imported by main.ts after the packages are built.
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTransportWebSocketConnector, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
-import { createSession, type SessionEvent } from '@modelwire/core-session';
+import { createSession, JsonlSessionStore, resumeSession, type ResumeReport, type Session, type SessionEvent } from '@modelwire/core-session';
 import type { DemoOptions } from './cli-options.ts';
 import { FAULT_DESCRIPTIONS, faultRule } from './fault-catalog.ts';
 import { createLoopbackModel, type ResponseChain } from './loopback-model.ts';
@@ -59,18 +63,25 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
       terminal.startSpinner('retrying');
     };
     const meter = new WireMeter();
-    const session = createSession({
+    // What a resumed session is given again (nothing of it is stored in the journal).
+    const runtime = {
       provider,
-      auth: real ? staticTokenAuth(apiKey) : 'none',
-      model,
-      instructions: INSTRUCTIONS,
+      auth: real ? staticTokenAuth(apiKey) : ('none' as const),
       tools: repositoryTools(REPOSITORY_ROOT),
-      reasoningEffort: real ? 'low' : null,
-      telemetry: (scope) => recorder.forTurn(scope.turnId),
+      telemetry: (scope: { turnId: string }) => recorder.forTurn(scope.turnId),
       // The metered connector keeps the session's proxy and CA policy (HTTPS_PROXY, NO_PROXY …).
       client: { webSocketConnector: meter.wrap(createTransportWebSocketConnector({ network: networkPolicyFor(resolveProvider(provider), env) })), originator: 'modelwire-demo' },
       sessionSource: { kind: 'cli' },
-    });
+    } as const;
+    let session: Session;
+    if (options.resume !== null) {
+      session = await resumeSession(options.resume, { ...runtime, ...(options.model === null ? {} : { model }) });
+      terminal.line(`resumed   ${describeResume(session.resumeReport as ResumeReport)}`);
+    } else {
+      const directory = options.journalDirectory ?? (await mkdtemp(join(tmpdir(), 'modelwire-demo-')));
+      session = createSession({ ...runtime, model, instructions: INSTRUCTIONS, reasoningEffort: real ? 'low' : null, store: new JsonlSessionStore({ directory }) });
+      terminal.line(`journal   ${session.journalLocation ?? ''} (fsync per commit)`);
+    }
     let exitCode = 0;
     const retryEvents: string[] = [];
     // Ctrl-C stops the running turn and closes the session (its socket included); exit 130.
@@ -138,10 +149,25 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     terminal.line();
     terminal.line(terminal.bold('Summary'));
     terminal.line(formatSummary(rows, totals).trimEnd());
+    const journal = session.journalLocation;
+    if (journal !== null && existsSync(journal)) {
+      terminal.line();
+      terminal.line(`journaled to ${journal}`);
+      terminal.line(`continue with: npm start -- --resume ${journal}`);
+    }
     return exitCode;
   } finally {
     await server?.close();
   }
+}
+
+/** One line on what a resume found: the journal, its turns and items, what was repaired. */
+function describeResume(report: ResumeReport): string {
+  const repairs = [
+    ...(report.tornTail === null ? [] : [`dropped a torn last write (${report.tornTail.droppedBytes} bytes)`]),
+    ...(report.interruptedCallIds.length === 0 ? [] : [`${report.interruptedCallIds.length} interrupted tool call(s) answered as interrupted`]),
+  ];
+  return `${report.location}: ${report.turns} turn(s), ${report.items} items${repairs.length === 0 ? '' : `; ${repairs.join('; ')}`}`;
 }
 
 /** The base URL without any user name or password it may carry. */
