@@ -1,8 +1,12 @@
 // Secrets in the demo's output: `npm start`'s entry point runs as a child process with a
 // distinctive OPENAI_API_KEY against a loopback server standing in for the provider, through
-// faults (including servers that echo the key); neither stdout nor stderr may show the key.
+// faults (including servers that echo the key); neither stdout nor stderr nor the session's
+// journal file may show the key.
 // Uses the built packages (the test target builds its dependencies first).
 import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startResponsesServer, type Fault, type FaultMatch } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
@@ -14,19 +18,28 @@ const API_KEY = 'mwkey-demo-reliability-4b8e2f6a9c1d';
 interface DemoRun {
   readonly code: number | null;
   readonly output: string;
+  /** The text of the journal files the session wrote. */
+  readonly journals: string[];
 }
 
-function runDemo(args: readonly string[], baseUrl: string): Promise<DemoRun> {
+async function runDemo(args: readonly string[], baseUrl: string): Promise<DemoRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, MODELWIRE_SKIP_BUILD: '1', NO_COLOR: '1', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: baseUrl };
   delete env['FORCE_COLOR'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEMO_MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  const directory = await mkdtemp(join(tmpdir(), 'modelwire-secrets-demo-'));
+  try {
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [DEMO_MAIN, ...args, '--journal-dir', directory], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (exitCode) => resolve({ code: exitCode, output: text }));
+    });
+    const journals = await Promise.all((await readdir(directory)).map((name) => readFile(join(directory, name), 'utf8')));
+    return { code, output, journals };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }
 
 const ECHO = `Incorrect API key provided: ${API_KEY}.`;
@@ -51,8 +64,10 @@ describe('secrets in the demo output', () => {
       // The demo did use the key (so the scan is meaningful) …
       const sent = [...server.recording.handshakes.map((handshake) => handshake.headers['authorization']), ...server.recording.requests.map((request) => request.headers['authorization'])];
       expect(sent).toContain(`Bearer ${API_KEY}`);
-      // … and printed it nowhere.
-      expect(textsContaining([run.output], API_KEY)).toEqual([]);
+      // A session that committed anything was journaled (so that scan is meaningful too) …
+      if (run.code === 0) expect(run.journals.join('')).toContain('"type":"response_item"');
+      // … and printed or journaled it nowhere.
+      expect(textsContaining([run.output, ...run.journals], API_KEY)).toEqual([]);
       expect(run.output).not.toContain(API_KEY.slice(5, 22));
     }, 60_000);
   }
