@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
@@ -88,7 +88,11 @@ describe('journaled sessions', () => {
     const traced = server.recording.requests.find((request) => request.endpoint === 'trace_summarize')?.body as { traces: { items: unknown[] }[] };
     expect(traced.traces[0]?.items).toEqual(session.history);
     await session.close();
+    // Closed with the session: the lock file is gone and no descriptor of this process still points at the journal.
     expect(await readdir(directory)).toEqual([path.slice(directory.length + 1)]);
+    const descriptors = await readdir('/proc/self/fd');
+    const targets = await Promise.all(descriptors.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+    expect(targets.filter((target) => target.startsWith(directory))).toEqual([]);
   });
 
   it('resumes from the file: same history and settings, a full first request, appending to the same file', async () => {
