@@ -7,7 +7,7 @@
 // the system), from a copy of the binaries when `nobody` cannot reach the installed ones. A
 // watchdog process stops the server and removes the directory if the test process dies without
 // calling `stop()` (a killed test runner leaves nothing running).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -217,10 +217,4 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     await rm(base, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** Whether the `ps` of this machine shows a postgres process started from `directory` (for leak checks). */
-export function postgresRunningIn(directory: string): boolean {
-  const result = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-  return (result.stdout ?? '').split('\n').some((line) => line.includes('postgres') && line.includes(directory));
 }
