@@ -1,5 +1,5 @@
 import { createSession, forkSession, resumeSession, INTERRUPTED_TOOL_OUTPUT, type ResumeSessionOptions, type Session, type ToolDefinition } from '@modelwire/core-session';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import './__fixtures__/postgres-context.js';

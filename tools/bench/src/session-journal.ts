@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSession, JsonlSessionStore, type FsyncPolicy, type RolloutRecord, type SessionStore } from '@modelwire/core-session';
-import { startResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer } from '@modelwire/testing';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { numberArgument } from './shared/cli.ts';
 

@@ -6,7 +6,7 @@
 // turn completes. MODELWIRE_CRASH_POSTGRES_POINTS (default 9) sets the number of points.
 import { resumeSession, type Session } from '@modelwire/core-session';
 import { PostgresSessionStore } from '@modelwire/store-postgres';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { startPostgresServer, type PostgresServer } from '@modelwire/checks/postgres-server';
 import type { ResponseItem } from '@modelwire/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

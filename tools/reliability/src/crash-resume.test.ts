@@ -11,7 +11,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resumeSession, type ResumeSessionOptions, type Session } from '@modelwire/core-session';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashModel, toolAnswer } from './crash/crash-model.ts';
 import { CRASH_PROMPTS, crashPoints, expectPrefixOfCommits, historyCommits, journalItems, runCrashChild } from './crash/crash-run.ts';

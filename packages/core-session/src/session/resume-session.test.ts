@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/client/testing';
+import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shellTool, TEST_MODEL } from '../__fixtures__/session-fixtures.js';
 import { INTERRUPTED_TOOL_OUTPUT } from '../journal/replay-journal.js';

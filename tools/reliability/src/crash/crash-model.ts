@@ -2,7 +2,7 @@
 // the same ids, so the commits of an interrupted run can be compared item for item with an
 // uninterrupted one. `run: <command>` gets a reasoning item and a `shell` call; a tool output
 // gets a reasoning item and a message quoting it; anything else a message.
-import type { ModelRequest, ScriptedResponse } from '@modelwire/client/testing';
+import type { ModelRequest, ScriptedResponse } from '@modelwire/testing';
 
 function hash(text: string): string {
   let value = 2166136261;
