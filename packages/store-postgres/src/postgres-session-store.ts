@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ErrorCode, ModelwireError, toAbortError } from '@modelwire/transport';
+import { InvalidArgumentError, ModelwireError, toAbortError } from '@modelwire/transport';
 import {
   assertSessionId,
   JournalCorruptError,
@@ -63,17 +63,17 @@ export class PostgresSessionStore implements SessionStore, AsyncDisposable {
   readonly #createTable: boolean;
   #schema: Promise<void> | null = null;
 
-  /** @throws ModelwireError `invalid_argument` for a table name that is not a plain (optionally qualified) identifier. */
+  /** @throws InvalidArgumentError for a table name that is not a plain (optionally qualified) identifier, or no connection string or pool. */
   constructor(options: PostgresSessionStoreOptions) {
     const table = options.table ?? 'modelwire_session_records';
-    if (!IDENTIFIER.test(table)) throw new ModelwireError(ErrorCode.InvalidArgument, `table must be a lowercase identifier, optionally schema-qualified (got ${JSON.stringify(table)})`);
+    if (!IDENTIFIER.test(table)) throw new InvalidArgumentError({ path: 'table', message: 'must be a lowercase SQL identifier, optionally schema-qualified' });
     this.table = table;
     this.#createTable = options.createTable ?? true;
     if ('pool' in options) {
       this.#database = options.pool;
       this.#owned = null;
     } else {
-      if (typeof options.connectionString !== 'string' || options.connectionString === '') throw new ModelwireError(ErrorCode.InvalidArgument, 'PostgresSessionStore needs a connectionString or a pool');
+      if (typeof options.connectionString !== 'string' || options.connectionString === '') throw new InvalidArgumentError({ path: 'connectionString', message: 'is required (or pass a pool)' });
       const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
       // An idle connection that dies must not crash the process; the next query reconnects.
       pool.on('error', () => undefined);
@@ -94,7 +94,7 @@ export class PostgresSessionStore implements SessionStore, AsyncDisposable {
   }
 
   async read(reference: string, options: StoreCallOptions = {}): Promise<StoredSession> {
-    assertSessionId(reference);
+    assertSessionId(reference, 'reference');
     const location = this.#location(reference);
     if (options.signal?.aborted) throw toAbortError(options.signal.reason);
     let rows: readonly unknown[];

@@ -30,7 +30,7 @@ export function createSession(options: CreateSessionOptions): Session {
   const conversationId = options.conversationId ?? randomUUID();
   const history = new ConversationHistory(options.history ?? []);
   if (options.store === undefined) return openSession(options, { conversationId, journal: new SessionJournal(history) });
-  assertSessionId(conversationId);
+  assertSessionId(conversationId, 'conversationId');
   const records = new RecordFactory();
   const meta = sessionMetaPayload(options, conversationId, records);
   const header = [records.sessionMeta(meta), ...records.items(options.history ?? [])];

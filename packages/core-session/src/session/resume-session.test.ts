@@ -169,7 +169,7 @@ describe('journaled sessions', () => {
 
     const empty = track(await forkSession(path, { ...runtimeOptions(), atTurn: 0 }));
     expect(empty.history).toEqual([]);
-    await expect(forkSession(path, { ...runtimeOptions(), atTurn: 3 })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('from 0 to 2') });
+    await expect(forkSession(path, { ...runtimeOptions(), atTurn: 3 })).rejects.toMatchObject({ code: 'invalid_argument', path: 'atTurn', message: expect.stringContaining('from 0 to 2') });
   });
 
   it('resumes a compacted session with the compacted window and the stored settings overridden by options', async () => {
@@ -192,7 +192,7 @@ describe('journaled sessions', () => {
     const first = newSession({ store });
     await first.submit('hello').result;
     await expect(resumeSession(first.journalLocation as string, runtimeOptions())).rejects.toMatchObject({ code: 'session_conflict' });
-    await expect(resumeSession(first.id, runtimeOptions())).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(resumeSession(first.id, runtimeOptions())).rejects.toMatchObject({ code: 'invalid_argument', path: 'store' });
     await expect(resumeSession('no-such-session', { ...runtimeOptions(), store })).rejects.toMatchObject({ code: 'session_not_found' });
     await first.close();
     const resumed = track(await resumeSession(first.id, { ...runtimeOptions(), store }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { ModelInfo, OutputSchema, ReasoningEffort, ReasoningSummary, SessionSource, Verbosity } from '@modelwire/client';
-import { ErrorCode, ModelwireError } from '@modelwire/transport';
+import { InvalidArgumentError } from '@modelwire/transport';
 import { ConversationHistory } from '../history/conversation-history.js';
 import { RecordFactory } from '../journal/journal-records.js';
 import { interruptedOutputs, recordsBeforeTurn, replayRecords, type ReplayedSession } from '../journal/replay-journal.js';
@@ -51,8 +51,8 @@ export interface ForkSessionOptions extends ResumeSessionOptions {
  * resume is a full create.
  *
  * @throws SessionNotFoundError, JournalCorruptError; SessionConflictError when another process
- *   or worker holds or changed the session; ModelwireError `invalid_argument` for an id without
- *   a store, or when the journal stores no model or instructions and `options` gives none.
+ *   or worker holds or changed the session; InvalidArgumentError for an id without a store, or
+ *   when the journal stores no model or instructions and `options` gives none.
  */
 export async function resumeSession(reference: string, options: ResumeSessionOptions): Promise<Session> {
   const store = storeFor(reference, options.store);
@@ -80,8 +80,8 @@ export async function resumeSession(reference: string, options: ResumeSessionOpt
  * in its `session_meta`), unanswered tool calls get `INTERRUPTED_TOOL_OUTPUT`, and the session
  * continues from there. The source is only read: it is not locked and not changed.
  *
- * @throws like {@link resumeSession}; ModelwireError `invalid_argument` for an `atTurn` outside
- *   0 … the source's number of turns.
+ * @throws like {@link resumeSession}; InvalidArgumentError for an `atTurn` outside 0 … the
+ *   source's number of turns.
  */
 export async function forkSession(reference: string, options: ForkSessionOptions): Promise<Session> {
   const { atTurn: requestedTurn, ...resumeOptions } = options;
@@ -90,7 +90,7 @@ export async function forkSession(reference: string, options: ForkSessionOptions
   const sourceSession = replayRecords(source.records, source.location);
   const atTurn = requestedTurn ?? sourceSession.turns;
   if (!Number.isSafeInteger(atTurn) || atTurn < 0 || atTurn > sourceSession.turns) {
-    throw new ModelwireError(ErrorCode.InvalidArgument, `atTurn must be an integer from 0 to ${sourceSession.turns} (the turns of ${source.location}); got ${String(atTurn)}`);
+    throw new InvalidArgumentError({ path: 'atTurn', message: `must be an integer from 0 to ${sourceSession.turns} (the turns of ${source.location})` });
   }
   const sessionOptions = restoredOptions(sourceSession.meta, resumeOptions, source.location);
   const sessionId = randomUUID();
@@ -116,7 +116,7 @@ export async function forkSession(reference: string, options: ForkSessionOptions
 function storeFor(reference: string, store: SessionStore | undefined): SessionStore {
   if (store !== undefined) return store;
   if (typeof reference === 'string' && isPathReference(reference)) return new JsonlSessionStore({ directory: dirname(resolve(reference)) });
-  throw new ModelwireError(ErrorCode.InvalidArgument, `"${String(reference)}" is not a journal path; resuming or forking by session id needs options.store`);
+  throw new InvalidArgumentError({ path: 'store', message: 'is required to resume or fork by session id (the reference is not a journal path)' });
 }
 
 function historyOf(replayed: ReplayedSession): ConversationHistory {
@@ -153,9 +153,9 @@ function restoredOptions(meta: SessionMetaPayload, options: ResumeSessionOptions
   const stored = (meta.settings ?? {}) as Partial<SessionMetaPayload['settings']>;
   const storedModel = stored.model as Partial<ModelInfo> | undefined;
   const resolvedModel = model ?? (typeof storedModel?.slug === 'string' ? (storedModel as ModelInfo) : undefined);
-  if (resolvedModel === undefined) throw new ModelwireError(ErrorCode.InvalidArgument, `the journal ${location} stores no model: pass options.model`);
+  if (resolvedModel === undefined) throw new InvalidArgumentError({ path: 'model', message: `is required: the journal ${location} stores none` });
   const resolvedInstructions = instructions ?? (typeof meta.instructions === 'string' ? meta.instructions : undefined);
-  if (resolvedInstructions === undefined) throw new ModelwireError(ErrorCode.InvalidArgument, `the journal ${location} stores no instructions: pass options.instructions`);
+  if (resolvedInstructions === undefined) throw new InvalidArgumentError({ path: 'instructions', message: `is required: the journal ${location} stores none` });
   const storedSource: SessionSource | undefined =
     meta.source === 'subagent' && typeof meta.subagent === 'string'
       ? { kind: 'subagent', label: meta.subagent }

@@ -180,7 +180,7 @@ describe('JsonlSessionStore', () => {
     if (again.location === first.location) await expect(again.append([meta('s1')], { commit: true })).rejects.toMatchObject({ code: 'session_conflict' });
     await expect(store.open('nope')).rejects.toMatchObject({ code: 'session_not_found' });
     await expect(store.read(join(directory, 'missing.jsonl'))).rejects.toMatchObject({ code: 'session_not_found' });
-    expect(() => store.create('../evil')).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    expect(() => new JsonlSessionStore({ directory, fsync: 'always' as FsyncPolicy })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => store.create('../evil')).toThrow(expect.objectContaining({ code: 'invalid_argument', path: 'sessionId' }));
+    expect(() => new JsonlSessionStore({ directory, fsync: 'always' as FsyncPolicy })).toThrow(expect.objectContaining({ code: 'invalid_argument', path: 'fsync' }));
   });
 });

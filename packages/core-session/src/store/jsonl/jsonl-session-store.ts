@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
-import { ErrorCode, ModelwireError, toAbortError } from '@modelwire/transport';
+import { ErrorCode, InvalidArgumentError, ModelwireError, toAbortError } from '@modelwire/transport';
 import type { OpenedSession, SessionLog, SessionStore, StoreCallOptions, StoredSession } from '../session-store.js';
 import { JournalCorruptError, JournalWriteError, SessionNotFoundError } from '../store-errors.js';
 import { assertSessionId } from '../session-id.js';
@@ -41,11 +41,11 @@ export class JsonlSessionStore implements SessionStore {
   readonly fsync: FsyncPolicy;
   readonly #fileSystem: JournalFileSystem;
 
-  /** @throws ModelwireError `invalid_argument` for an empty directory or an unknown policy. */
+  /** @throws InvalidArgumentError for an empty directory or an unknown policy. */
   constructor(options: JsonlSessionStoreOptions) {
-    if (typeof options.directory !== 'string' || options.directory === '') throw new ModelwireError(ErrorCode.InvalidArgument, 'JsonlSessionStore needs a directory');
+    if (typeof options.directory !== 'string' || options.directory === '') throw new InvalidArgumentError({ path: 'directory', message: 'is required (the directory of the journals)' });
     const fsync = options.fsync ?? 'commit';
-    if (!POLICIES.includes(fsync)) throw new ModelwireError(ErrorCode.InvalidArgument, `fsync must be one of ${POLICIES.join(', ')} (got ${String(fsync)})`);
+    if (!POLICIES.includes(fsync)) throw new InvalidArgumentError({ path: 'fsync', message: `must be one of ${POLICIES.map((policy) => `"${policy}"`).join(', ')}` });
     this.directory = resolve(options.directory);
     this.fsync = fsync;
     this.#fileSystem = options.fileSystem ?? nodeJournalFileSystem;
@@ -87,7 +87,7 @@ export class JsonlSessionStore implements SessionStore {
   /** The file of a session id (looked up in the directory) or a path (taken as it is). */
   async #locate(reference: string, signal: AbortSignal | undefined): Promise<string> {
     if (isPathReference(reference)) return resolve(reference);
-    assertSessionId(reference);
+    assertSessionId(reference, 'reference');
     let names: string[];
     try {
       names = await readdir(this.directory);
@@ -98,7 +98,7 @@ export class JsonlSessionStore implements SessionStore {
     const matches = names.filter((name) => name.startsWith('rollout-') && name.endsWith(`-${reference}.jsonl`)).sort();
     const [first] = matches;
     if (first === undefined) throw new SessionNotFoundError(reference);
-    if (matches.length > 1) throw new ModelwireError(ErrorCode.InvalidArgument, `several journals in ${this.directory} have the session id ${reference}: ${matches.join(', ')}; pass a path`);
+    if (matches.length > 1) throw new InvalidArgumentError({ path: 'reference', message: `several journals in ${this.directory} have this session id (${matches.join(', ')}): pass a path` });
     return join(this.directory, first);
   }
 }
