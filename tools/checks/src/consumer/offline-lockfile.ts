@@ -130,6 +130,9 @@ export function offlineLockfile(options: {
     out[treePath] = entry;
     const wanted: string[] = [
       ...Object.keys(entry.dependencies ?? {}),
+      // Optional dependencies that the workspace installed (e.g. pg's pg-cloudflare): npm ci wants
+      // them in the lockfile; ones the workspace lockfile lacks (another platform's) are left out.
+      ...Object.keys(entry.optionalDependencies ?? {}).filter((optional) => packedByName.has(optional) || resolveInWorkspace(optional, dependencyFolder) !== undefined),
       ...(includePeers
         ? Object.keys(entry.peerDependencies ?? {}).filter((peer) => !entry.peerDependenciesMeta?.[peer]?.optional)
         : []),
