@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ResponseItem } from '@modelwire/client';
 import { INTERRUPTED_TOOL_OUTPUT } from '@modelwire/core-session';
+import { seededRandom } from '@modelwire/bench/src/soak-faults.ts';
 import { expect } from 'vitest';
 import type { CrashChildConfig, CrashPoint } from './crash-child.ts';
 
@@ -48,18 +49,6 @@ export function runCrashChild(config: CrashChildConfig, timeoutMs = 60_000): Pro
       else reject(new Error(`crash child ended with code ${code} signal ${signal}:\n${stdout}\n${stderr}`));
     });
   });
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same points on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
