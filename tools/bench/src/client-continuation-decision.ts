@@ -37,8 +37,10 @@ export interface ContinuationDecisionBenchResult {
   allIncremental: boolean;
 }
 
-function message(role: string, text: string): ResponseItem {
-  return { type: 'message', role, content: [{ type: role === 'user' ? 'input_text' : 'output_text', text }] };
+function message(role: 'user' | 'assistant', text: string): ResponseItem {
+  return role === 'user'
+    ? { type: 'message', role, content: [{ type: 'input_text', text }] }
+    : { type: 'message', id: 'msg_bench', role, status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
 }
 
 const fieldsFingerprint = fingerprintRequestFields(

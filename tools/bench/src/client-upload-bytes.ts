@@ -51,7 +51,13 @@ function history(kib: number): ResponseItem[] {
     const item: ResponseItem =
       index % 2 === 0
         ? { type: 'message', role: 'user', content: [{ type: 'input_text', text: `Earlier request ${index}: please look at the package layout and explain the tests.` }] }
-        : { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Earlier answer ${index}: the package has a README, a src folder with colocated tests, and a build script.` }] };
+        : {
+            type: 'message',
+            id: `msg_${index}`,
+            role: 'assistant',
+            status: 'completed',
+            content: [{ type: 'output_text', text: `Earlier answer ${index}: the package has a README, a src folder with colocated tests, and a build script.`, annotations: [] }],
+          };
     bytes += JSON.stringify(item).length;
     items.push(item);
   }

@@ -22,19 +22,19 @@ export function checkHistory(history: readonly ResponseItem[], inputs: readonly 
     findings[kind] += 1;
     if (findings.details.length < 5) findings.details.push(detail);
   };
-  const users = history.filter((item) => item.type === 'message' && item['role'] === 'user').map(textOf);
+  const users = history.filter((item) => item.type === 'message' && item.role === 'user').map(textOf);
   if (users.length > inputs.length) note('duplicated', `${users.length} user messages for ${inputs.length} inputs`);
   for (const [index, input] of inputs.entries()) if (users[index] !== input) note('lost', `user input ${index} is ${JSON.stringify(users[index])}, expected ${JSON.stringify(input)}`);
   const ids = new Set<string>();
   const calls = new Set<string>();
   const outputs = new Set<string>();
   for (const item of history) {
-    const id = item['id'];
+    const id = 'id' in item ? item.id : undefined;
     if (typeof id === 'string') {
       if (ids.has(id)) note('duplicated', `item ${id} twice`);
       ids.add(id);
     }
-    const callId = item['call_id'];
+    const callId = 'call_id' in item ? item.call_id : undefined;
     if (typeof callId !== 'string') continue;
     if (item.type === 'function_call') {
       if (calls.has(callId)) note('duplicated', `tool call ${callId} twice`);
@@ -57,8 +57,7 @@ export function checkHistory(history: readonly ResponseItem[], inputs: readonly 
 }
 
 function textOf(item: ResponseItem): string {
-  const content = item['content'];
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part: unknown) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+  if (item.type !== 'message') return '';
+  if (typeof item.content === 'string') return item.content;
+  return item.content.map((part) => ('text' in part ? part.text : '')).join('');
 }

@@ -49,7 +49,7 @@ for (const transport of TRANSPORTS) {
       expect: { status: 'failed', errorCode: 'aborted', retries: 0, requests: 1, toolRuns: 1, historyTypes: ['message', 'reasoning', 'function_call', 'function_call_output'] },
       verify: (context) => {
         const output = context.session.history.at(-1);
-        expect(output?.['output']).toBe(ABORTED_TOOL_OUTPUT);
+        expect(output).toMatchObject({ type: 'function_call_output', output: ABORTED_TOOL_OUTPUT });
       },
     },
     {

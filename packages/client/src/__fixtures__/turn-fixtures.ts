@@ -21,7 +21,7 @@ export function userMessage(text: string): ResponseItem {
 }
 
 export function assistantMessage(text: string): ResponseItem {
-  return { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] };
+  return { type: 'message', id: `msg_${text}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
 }
 
 export const TOOLS = [{ type: 'function', name: 'shell', description: 'run', parameters: { type: 'object', properties: {} }, strict: false }] as const;

@@ -25,6 +25,11 @@ export interface TrackedRequest {
   readonly fieldsFingerprint: Fingerprint;
   /** The caller's full input (append-only arrays make the check O(new items)). */
   readonly input: readonly ResponseItem[];
+  /**
+   * `false` when the request may not name a previous response at all (it names a stored
+   * `conversation`, which the API does not combine with `previous_response_id`). Default `true`.
+   */
+  readonly continuable?: boolean;
 }
 
 interface LastResponse {
@@ -81,6 +86,7 @@ export class ContinuationTracker {
     const last = this.#last;
     if (last === null) return { mode: 'full', reason: this.#isFresh ? 'new_connection' : 'no_previous_response' };
     if (last.responseId === null) return { mode: 'full', reason: 'previous_not_completed' };
+    if (request.continuable === false) return { mode: 'full', reason: 'conversation' };
     if (last.fieldsFingerprint !== request.fieldsFingerprint) return { mode: 'full', reason: 'request_changed' };
     if (request.input.length < last.expectedLength) return { mode: 'full', reason: 'input_not_extended' };
     if (chainFingerprint(request.input, last.expectedLength, last.input) !== last.expectedChain) return { mode: 'full', reason: 'input_not_extended' };

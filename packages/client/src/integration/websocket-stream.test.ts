@@ -66,7 +66,7 @@ describe('argument checks', () => {
     };
     expect(path(() => turn.stream(prompt([userMessage('hi')]), turnContext({ turnMetadata: { turn_id: '' } })))).toBe('turnContext.turnMetadata.turn_id');
     expect(path(() => turn.stream(prompt([userMessage('hi')], { compactThreshold: 5 }), turnContext()))).toBe('prompt.compactThreshold');
-    expect(path(() => turn.stream(prompt([userMessage('hi'), { role: 'robot', content: 'x' } as never]), turnContext()))).toBe('prompt.input[1]');
+    expect(path(() => turn.stream(prompt([userMessage('hi'), { role: 'robot', content: 'x' } as never]), turnContext()))).toBe('prompt.input[1].role');
     expect(path(() => turn.stream(prompt(undefined as never), turnContext()))).toBe('prompt.input');
     // The API refuses tool names outside ^[a-zA-Z0-9_-]+$ or longer than 64: refused here, before I/O.
     const tool = (name: string): Prompt['tools'][number] => ({ type: 'function', name, description: 'd', parameters: { type: 'object', properties: {} } }) as never;

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@modelwire/errors';
 import { describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { buildRequestFields } from './request-fields.js';
@@ -42,7 +43,7 @@ describe('buildRequestFields', () => {
     const fields = buildRequestFields(prompt([], { compactThreshold: 5000 }), turnContext({ serviceTier: 'priority' }), 'c');
     expect(fields.service_tier).toBe('priority');
     expect(fields.context_management).toEqual([{ type: 'compaction', compact_threshold: 5000 }]);
-    expect(() => buildRequestFields(prompt([], { compactThreshold: 10 }), turnContext(), 'c')).toThrow(RangeError);
+    expect(() => buildRequestFields(prompt([], { compactThreshold: 10 }), turnContext(), 'c')).toThrow(InvalidArgumentError);
   });
 
   it('falls back to the session verbosity only when the turn leaves it undefined', () => {
@@ -50,5 +51,27 @@ describe('buildRequestFields', () => {
     expect(buildRequestFields(prompt([]), withoutVerbosity, 'c', 'high').text).toEqual({ verbosity: 'high' });
     expect(buildRequestFields(prompt([]), turnContext({ verbosity: null }), 'c', 'high')).not.toHaveProperty('text');
     expect(buildRequestFields(prompt([]), turnContext({ verbosity: 'low' }), 'c', 'high').text).toEqual({ verbosity: 'low' });
+  });
+
+  it('merges the options over what the client derives, field by field', () => {
+    const fields = buildRequestFields(
+      prompt([], {
+        outputSchema: { name: 'out', schema: { type: 'object' } },
+        options: { text: { verbosity: 'high' }, reasoning: { summary: 'detailed' }, include: ['reasoning.encrypted_content', 'web_search_call.results'], store: true, prompt_cache_key: 'k', service_tier: 'flex' },
+      }),
+      turnContext({ serviceTier: 'priority' }),
+      'conv-1',
+    );
+    expect(fields.text).toEqual({ verbosity: 'high', format: { type: 'json_schema', name: 'out', schema: { type: 'object' }, strict: true } });
+    expect(fields.reasoning).toEqual({ effort: 'medium', summary: 'detailed' });
+    expect(fields.include).toEqual(['reasoning.encrypted_content', 'web_search_call.results']);
+    expect(fields).toMatchObject({ store: true, prompt_cache_key: 'k', service_tier: 'flex' });
+  });
+
+  it('puts extraBody fields in the body and refuses those the client owns or types', () => {
+    expect(buildRequestFields(prompt([], { options: { extraBody: { new_field: [1] } } }), turnContext(), 'c')['new_field']).toEqual([1]);
+    for (const key of ['model', 'input', 'stream', 'previous_response_id', 'tools', 'generate', 'temperature', 'store']) {
+      expect(() => buildRequestFields(prompt([], { options: { extraBody: { [key]: 1 } } }), turnContext(), 'c'), key).toThrow(InvalidArgumentError);
+    }
   });
 });

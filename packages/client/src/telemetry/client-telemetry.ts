@@ -44,11 +44,13 @@ export interface WebSocketConnectRecord {
  * - `no_previous_response`: nothing to continue from (first request on this socket, or after a reset).
  * - `new_connection`: the socket that served the previous response is gone; this one is new.
  * - `previous_not_completed`: the previous response failed, was aborted, was not read to its end, or had no id.
- * - `request_changed`: a non-input field (model, instructions, tools, …) differs from the previous request.
+ * - `request_changed`: a non-input field (model, instructions, tools, request options, …) differs from the previous request.
  * - `input_not_extended`: the new input does not start with the previous input plus the server's output.
  * - `previous_response_not_found`: the server no longer knew the previous response; resent in full once.
  * - `http_transport`: the request goes over HTTP, which has no continuation with `store:false`.
  * - `continuation_unsupported`: the provider cannot continue responses (`supportsContinuation: false`).
+ * - `conversation`: the request names a stored conversation (`options.conversation`), which the
+ *   API does not combine with `previous_response_id`.
  */
 export type FullRequestReason =
   | 'no_previous_response'
@@ -58,7 +60,8 @@ export type FullRequestReason =
   | 'input_not_extended'
   | 'previous_response_not_found'
   | 'http_transport'
-  | 'continuation_unsupported';
+  | 'continuation_unsupported'
+  | 'conversation';
 
 /** The continuation decision of one request. */
 export type ContinuationDecisionRecord =

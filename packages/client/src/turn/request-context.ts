@@ -39,6 +39,13 @@ export class RequestContext {
   readonly fields: RequestFields;
   /** Their fingerprint, for the continuation check. */
   readonly fieldsFingerprint: string;
+  /** Whether the request may continue a previous response (not when it names a stored conversation). */
+  readonly continuable: boolean;
+  /**
+   * Whether the request must go over HTTP whatever the session's transport: `background: true`,
+   * which the WebSocket mode does not support.
+   */
+  readonly httpOnly: boolean;
   readonly #queue: EventQueue<ResponseEvent>;
   /** Whether the telemetry wants `onStreamEvent` (read once; the no-op does not). */
   readonly #reportEvents: boolean;
@@ -68,6 +75,8 @@ export class RequestContext {
     turnMetadataJson(turn);
     this.fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
     this.fieldsFingerprint = fingerprintRequestFields(this.fields);
+    this.continuable = this.fields.conversation === undefined;
+    this.httpOnly = this.fields.background === true;
   }
 
   /** Whether an event that ends the request phase was handed to the caller. */

@@ -26,7 +26,9 @@ export class RequestRun {
     let refreshed = false;
     let connectionLimitRetried = false;
     for (;;) {
-      const useWebSocket = services.usesWebSocket;
+      // A background request goes over HTTP even on a WebSocket session (the WebSocket mode does
+      // not support it); the socket, its continuation state and the session's transport stay as they are.
+      const useWebSocket = services.usesWebSocket && !context.httpOnly;
       // A warm-up exists only on the WebSocket; once the session is on HTTP there is nothing to do.
       if (!useWebSocket && !context.options.generate) throw new WarmUpSkipped();
       const attemptStarted = services.clock.now();

@@ -1,31 +1,8 @@
-/**
- * One Responses item (input or output), discriminated by `type`. The set of item types is
- * open: unknown types are carried through unchanged, so the client only relies on `type`.
- *
- * Items are treated as immutable values. The continuation logic fingerprints each item object
- * once and caches the result by identity; mutating an item after it was sent is not supported.
- */
-export interface ResponseItem {
-  /** The item type, e.g. `"message"`, `"function_call"`, `"reasoning"`, `"compaction"`. */
-  readonly type: string;
-  /** Every other field of the item, as sent on the wire. */
-  readonly [field: string]: unknown;
-}
+import type { ResponseInput, ResponseItem } from '@modelwire/protocol';
+import type { RequestOptions } from './request-options.js';
 
-/**
- * The API's easy input message: `{ role, content }` with `content` a string or content parts,
- * `type` optional. `assistant` is allowed (earlier answers given back as history).
- */
-export interface EasyInputMessage {
-  readonly type?: 'message';
-  readonly role: 'user' | 'assistant' | 'system' | 'developer';
-  readonly content: string | readonly { readonly type: string; readonly [field: string]: unknown }[];
-  /** Assistant message phase, when known. */
-  readonly phase?: 'commentary' | 'final_answer' | null;
-}
-
-/** What `Prompt.input` accepts: any item, or an easy input message. */
-export type ResponseInputItem = ResponseItem | EasyInputMessage;
+/** The item types come from `@modelwire/protocol` (one closed union, discriminated by `type`). */
+export type { EasyInputMessage, ResponseInput, ResponseInputItem, ResponseItem } from '@modelwire/protocol';
 
 /** A tool definition as sent in `tools` (function, custom, web_search, local_shell, …). */
 export interface ToolSpec {
@@ -34,6 +11,36 @@ export interface ToolSpec {
   /** Every other field of the definition, as sent on the wire. */
   readonly [field: string]: unknown;
 }
+
+/** The hosted tools `tool_choice` can force by type. */
+export type HostedToolType =
+  | 'file_search'
+  | 'web_search_preview'
+  | 'web_search_preview_2025_03_11'
+  | 'computer'
+  | 'computer_use'
+  | 'computer_use_preview'
+  | 'image_generation'
+  | 'code_interpreter'
+  | 'mcp';
+
+/**
+ * `tool_choice`: `"auto"` (the model decides), `"none"`, `"required"` (some tool), or one tool
+ * (a function or custom tool by name, a hosted tool by type, an MCP server's tool), or a subset
+ * of the tools (`allowed_tools`).
+ */
+export type ToolChoice =
+  | 'none'
+  | 'auto'
+  | 'required'
+  | { readonly type: 'function'; readonly name: string }
+  | { readonly type: 'custom'; readonly name: string }
+  | { readonly type: HostedToolType }
+  | { readonly type: 'mcp'; readonly server_label: string; readonly name?: string | null }
+  | { readonly type: 'allowed_tools'; readonly mode: 'auto' | 'required'; readonly tools: readonly Readonly<Record<string, unknown>>[] }
+  | { readonly type: 'apply_patch' }
+  | { readonly type: 'shell' }
+  | { readonly type: 'programmatic_tool_calling' };
 
 /** A structured-output request: becomes `text.format = {type:"json_schema", name, schema, strict}`. */
 export interface OutputSchema {
@@ -57,7 +64,7 @@ export interface Prompt {
    * the continuation check skip the already-fingerprinted prefix entirely. A string is one
    * user message, as the API reads it.
    */
-  readonly input: string | readonly ResponseInputItem[];
+  readonly input: ResponseInput;
   /** System instructions; sent on every request (they are never inherited). */
   readonly instructions: string;
   /** Tool definitions. An empty array sends `tools: []`. */
@@ -65,7 +72,7 @@ export interface Prompt {
   /** Whether the model may call several tools in one response. */
   readonly parallelToolCalls: boolean;
   /** `tool_choice`; default `"auto"`. */
-  readonly toolChoice?: string | Readonly<Record<string, unknown>>;
+  readonly toolChoice?: ToolChoice;
   /** Structured output for the final message; `null`/`undefined` means free text. */
   readonly outputSchema?: OutputSchema | null;
   /**
@@ -73,6 +80,12 @@ export interface Prompt {
    * least 1000. `undefined` sends nothing.
    */
   readonly compactThreshold?: number;
+  /**
+   * Further fields of the request body (`max_output_tokens`, `temperature`, `metadata`,
+   * `store`, `background`, …) under their wire names, plus `extraBody` for fields newer than
+   * this version. See {@link RequestOptions}.
+   */
+  readonly options?: RequestOptions;
 }
 
 /** A prompt whose input is an item array (what the client works with after validation). */

@@ -4,13 +4,17 @@ import type { SessionServices } from '../client/session-services.js';
 import { buildRequestFields } from '../request/request-fields.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
+import { resolvePrompt } from '../validation/resolve-prompt.js';
 import { postUnary } from './post-unary.js';
 
 /**
  * `POST {base}/responses/compact` (PROTOCOL §3): the prompt's input, instructions and tools
- * with the turn's model, reasoning and verbosity. Returns the new history window unchanged.
+ * with the turn's model, reasoning and verbosity (the prompt's `options.reasoning`, `.text` and
+ * `.prompt_cache_key` applied; the endpoint takes no other request option). Returns the new
+ * history window unchanged. The prompt and turn context are validated first (before any I/O).
  */
-export async function compactConversationHistory(services: SessionServices, prompt: Prompt, turn: TurnContext, signal: AbortSignal | undefined): Promise<ResponseItem[]> {
+export async function compactConversationHistory(services: SessionServices, original: Prompt, turn: TurnContext, signal: AbortSignal | undefined): Promise<ResponseItem[]> {
+  const prompt = resolvePrompt(original, turn);
   if (prompt.input.length === 0) return [];
   const fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
   const body = {

@@ -1,4 +1,5 @@
-import type { Prompt, ResolvedPrompt, ResponseInputItem, ResponseItem } from '../types/prompt.js';
+import { withItemType, type ResponseInputItem, type ResponseItem } from '@modelwire/protocol';
+import type { Prompt, ResolvedPrompt } from '../types/prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { InputItemArgumentSchema, PromptArgumentSchema, TurnContextArgumentSchema, validateArgument } from './validate-arguments.js';
 
@@ -7,8 +8,9 @@ const validatedItems = new WeakSet<object>();
 
 /**
  * Validates a prompt and a turn context (before any I/O) and returns the prompt with its input
- * as an item array: a string input is one user message (`{ role: 'user', content }`, the API's
- * easy input message), as the API itself reads it.
+ * as an item array: a string input is one user message (`{ type: 'message', role: 'user',
+ * content }`), as the API itself reads it; an easy input message or an item reference without
+ * `type` gets its `type` spelled out.
  *
  * Items seen before (same object) are not validated again, so the cost per request is the new
  * items, like the continuation check.
@@ -30,18 +32,18 @@ export function resolvePrompt(prompt: Prompt, turnContext: TurnContext): Resolve
   if (typeof input === 'string') return { ...prompt, input: [{ type: 'message', role: 'user', content: input }] };
   for (const item of input) validatedItems.add(item);
   if (input.every((item) => typeof item.type === 'string')) return prompt as ResolvedPrompt;
-  return { ...prompt, input: input.map(withMessageType) };
+  return { ...prompt, input: input.map(typedItem) };
 }
 
-/** Easy input messages given a `type`, once per object (identity kept for the continuation check). */
-const typedMessages = new WeakMap<object, ResponseItem>();
+/** Items given a `type`, once per object (identity kept for the continuation check). */
+const typedItems = new WeakMap<object, ResponseItem>();
 
-function withMessageType(item: ResponseInputItem): ResponseItem {
+function typedItem(item: ResponseInputItem): ResponseItem {
   if (typeof item.type === 'string') return item as ResponseItem;
-  let typed = typedMessages.get(item);
+  let typed = typedItems.get(item);
   if (typed === undefined) {
-    typed = { type: 'message', ...item } as ResponseItem;
-    typedMessages.set(item, typed);
+    typed = withItemType(item);
+    typedItems.set(item, typed);
   }
   return typed;
 }
@@ -50,9 +52,9 @@ function withMessageType(item: ResponseInputItem): ResponseItem {
 export function outputTextOf(output: readonly ResponseItem[]): string {
   let text = '';
   for (const item of output) {
-    if (item.type !== 'message' || !Array.isArray(item['content'])) continue;
-    for (const part of item['content'] as readonly { type?: unknown; text?: unknown }[]) {
-      if (part.type === 'output_text' && typeof part.text === 'string') text += part.text;
+    if (item.type !== 'message' || item.role !== 'assistant' || typeof item.content === 'string') continue;
+    for (const part of item.content) {
+      if (part.type === 'output_text') text += part.text;
     }
   }
   return text;

@@ -52,7 +52,7 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
     for (;;) {
       const decision: ContinuationDecision =
         forced === null
-          ? decideContinuation(services.provider, connection.tracker, { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input })
+          ? decideContinuation(services.provider, connection.tracker, { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input, continuable: context.continuable })
           : { mode: 'full', reason: forced };
       sendCreate(context, connection, decision);
       telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt, status: null, durationMs: services.clock.now() - started, error: null, willRetry: false });

@@ -24,7 +24,7 @@ describe('compaction', () => {
     expect((compactRequest?.body as Body).input).toEqual(before);
     expect(compactRequest?.headers['x-codex-turn-metadata']).toEqual(expect.stringContaining('turn_id'));
     expect(session.history.map((item) => item.type)).toEqual(['message', 'message', 'compaction']);
-    expect(session.history[2]?.['encrypted_content']).toEqual(expect.any(String));
+    expect(session.history[2]).toMatchObject({ type: 'compaction', encrypted_content: expect.any(String) });
 
     const after = await session.submit('third question').result;
     expect(after.finalMessage).toBe('You said: third question');

@@ -1,3 +1,4 @@
+import type { ResponseItem } from '@modelwire/client';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ afterEach(async () => {
   setup = undefined;
 });
 
-const assistant = { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'done' }] };
+const assistant: ResponseItem = { type: 'message', id: 'msg_done', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'done', annotations: [] }] };
 const call = { type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{"command":"ls"}' };
 const reasoning = { type: 'reasoning', summary: [], encrypted_content: 'opaque' };
 

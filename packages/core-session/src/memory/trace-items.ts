@@ -24,7 +24,9 @@ export function traceItemOf(record: unknown): ResponseItem | null {
   }
   if (!isRecord(item) || typeof item['type'] !== 'string') return null;
   if (item['type'] === 'message' && !TRACE_MESSAGE_ROLES.has(String(item['role']))) return null;
-  return item as ResponseItem;
+  // Whatever the trace holds goes to the summariser unchanged, item types this version does not
+  // model included (see `unknownItemOf`).
+  return item as unknown as ResponseItem;
 }
 
 /** The items of a list of trace records, in order (see {@link traceItemOf}). */

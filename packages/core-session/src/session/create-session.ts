@@ -72,6 +72,7 @@ export function openSession(options: CreateSessionOptions, origin: SessionOrigin
     instructions: options.instructions,
     parallelToolCalls: options.parallelToolCalls ?? false,
     outputSchema: options.outputSchema ?? null,
+    requestOptions: options.requestOptions,
     toolTimeoutMs,
     autoCompaction,
     backoff: { ...(random === undefined ? {} : { random }), ...options.retryBackoff },

@@ -6,6 +6,7 @@ import type {
   Provider,
   ReasoningEffort,
   ReasoningSummary,
+  RequestOptions,
   ResponseItem,
   SessionSource,
   Verbosity,
@@ -71,6 +72,13 @@ export interface CreateSessionOptions {
   readonly parallelToolCalls?: boolean;
   /** Structured output of final messages; `null`/`undefined` for free text. */
   readonly outputSchema?: OutputSchema | null;
+  /**
+   * Further request body fields sent with every model request of the session
+   * (`max_output_tokens`, `temperature`, `metadata`, `store`, …; see `RequestOptions` of
+   * `@modelwire/client`). Checked at the first request: an invalid value fails that turn with an
+   * `InvalidArgumentError` naming `prompt.options.<field>`. Default none.
+   */
+  readonly requestOptions?: RequestOptions;
   /** Default limit of one tool call, in milliseconds. Default 600 000 (10 minutes). */
   readonly toolTimeoutMs?: number;
   /** The committed history to start from. Default empty. (To continue a journaled session, use `resumeSession`.) */

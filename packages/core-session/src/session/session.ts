@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MemoryTraceInput, MemoryTraceSummary, ResponseItem, TurnContext } from '@modelwire/client';
+import type { MemoryTraceInput, MemoryTraceSummary, ResponseInputItem, ResponseItem, TurnContext } from '@modelwire/client';
 import { ClosedError, combineSignals, toAbortError } from '@modelwire/transport';
 import { compactHistory, type CompactionResult } from '../compaction/compact-history.js';
 import { EventChannel } from '../events/event-channel.js';
@@ -83,7 +83,7 @@ export class Session implements AsyncDisposable {
    *
    * @throws ModelwireError `closed` after `close()`, `invalid_argument` for empty input.
    */
-  submit(input: string | readonly ResponseItem[], options: SubmitOptions = {}): TurnHandle {
+  submit(input: string | readonly ResponseInputItem[], options: SubmitOptions = {}): TurnHandle {
     this.#assertOpen();
     const items = userInputItems(input);
     const { signal, ...overrides } = options;

@@ -1,3 +1,4 @@
+import type { ResponseItem } from '@modelwire/client';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runToolCall } from './run-tool-call.js';
@@ -75,8 +76,9 @@ describe('runToolCall', () => {
     ]);
     const calls = toolCallsOf([
       { type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch', input: '*** Begin Patch' },
-      { type: 'local_shell_call', id: 'ls_1', status: 'completed', action: { type: 'exec', command: ['echo', 'hi'] } },
-      { type: 'web_search_call', id: 'ws_1' },
+      // As some servers send them: a local shell call without call_id or env, a hosted call without status.
+      { type: 'local_shell_call', id: 'ls_1', status: 'completed', action: { type: 'exec', command: ['echo', 'hi'] } } as unknown as ResponseItem,
+      { type: 'web_search_call', id: 'ws_1' } as unknown as ResponseItem,
     ]);
     expect(calls.map((call) => [call.kind, call.callId, call.name])).toEqual([
       ['custom', 'c1', 'apply_patch'],

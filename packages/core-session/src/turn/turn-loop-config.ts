@@ -1,4 +1,4 @@
-import type { OutputSchema, Prompt } from '@modelwire/client';
+import type { OutputSchema, Prompt, RequestOptions } from '@modelwire/client';
 import type { BackoffOptions } from '@modelwire/transport';
 import type { ResolvedAutoCompaction } from '../compaction/auto-compaction.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -11,6 +11,8 @@ export interface TurnLoopConfig {
   readonly parallelToolCalls: boolean;
   /** Structured output of the final message; `null` for free text. */
   readonly outputSchema: OutputSchema | null;
+  /** Further request body fields of every request (`Prompt.options`); `undefined` for none. */
+  readonly requestOptions: RequestOptions | undefined;
   /** Default limit of one tool call, in milliseconds. */
   readonly toolTimeoutMs: number;
   /** Automatic compaction policy. */
@@ -26,5 +28,6 @@ export function promptSettings(config: TurnLoopConfig, tools: ToolRegistry): Omi
     tools: tools.specs(),
     parallelToolCalls: config.parallelToolCalls,
     ...(config.outputSchema === null ? {} : { outputSchema: config.outputSchema }),
+    ...(config.requestOptions === undefined ? {} : { options: config.requestOptions }),
   };
 }

@@ -36,12 +36,9 @@ export function addUsage(total: ResponseUsage, next: ResponseUsage | undefined):
 export function lastAssistantText(items: readonly ResponseItem[]): string | null {
   for (let index = items.length - 1; index >= 0; index -= 1) {
     const item = items[index];
-    if (item === undefined || item.type !== 'message' || item['role'] !== 'assistant') continue;
-    const content = item['content'];
-    if (!Array.isArray(content)) return '';
-    return content
-      .map((part: unknown) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
-      .join('');
+    if (item === undefined || item.type !== 'message' || item.role !== 'assistant') continue;
+    if (typeof item.content === 'string') return item.content;
+    return item.content.map((part) => ('text' in part ? part.text : '')).join('');
   }
   return null;
 }

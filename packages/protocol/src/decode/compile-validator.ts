@@ -13,6 +13,7 @@ interface SchemaDefinition {
   readonly checks?: readonly unknown[];
   readonly innerType?: z.ZodType;
   readonly values?: readonly unknown[];
+  readonly entries?: Readonly<Record<string, unknown>>;
   readonly shape?: Readonly<Record<string, z.ZodType>>;
   readonly catchall?: z.ZodType;
 }
@@ -44,7 +45,7 @@ function literalOf(schema: z.ZodType | undefined): unknown {
 
 /**
  * Compiles a zod schema built only from loose objects, strings, finite numbers, booleans,
- * literals, `unknown`, `optional` and `nullable` (no refinements, transforms or defaults) into
+ * literals, enums, `unknown`, `optional` and `nullable` (no refinements, transforms or defaults) into
  * a plain function that accepts exactly what `safeParse` accepts. Returns `undefined` for any
  * other schema, which then goes through zod itself.
  *
@@ -73,6 +74,11 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
       if (hasChecks || values.length !== 1) return undefined;
       const expected = values[0];
       return (value) => value === expected;
+    }
+    case 'enum': {
+      if (hasChecks || !definition.entries) return undefined;
+      const allowed = new Set(Object.values(definition.entries));
+      return (value) => allowed.has(value);
     }
     case 'optional': {
       const inner = definition.innerType ? compileValidator(definition.innerType) : undefined;

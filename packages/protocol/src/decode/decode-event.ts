@@ -1,7 +1,7 @@
 import { redactText } from '@modelwire/errors';
 import type { z } from 'zod';
 import { STREAM_EVENT_SCHEMAS, UNKNOWN_EVENT_TYPE, type KnownStreamEvent, type StreamEvent, type UnknownStreamEvent } from '../schemas/stream-events.js';
-import { KNOWN_CONTENT_TYPES, KNOWN_ITEM_TYPES, UnknownContentFallbackSchema, UnknownItemFallbackSchema } from '../schemas/response-item.js';
+import { KNOWN_CONTENT_TYPES, VALIDATED_ITEM_TYPES, UnknownContentFallbackSchema, UnknownItemFallbackSchema } from '../schemas/response-item.js';
 import { compileValidator, registerFastValidator, type FastValidator } from './compile-validator.js';
 
 /** Why a payload could not be decoded. */
@@ -54,7 +54,7 @@ function isRecordWithTypeOutside(known: ReadonlySet<string>): FastValidator {
     typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string' && !known.has((value as { type: string }).type);
 }
 // The two refinements in the item schemas, as plain checks (compared with zod by property tests).
-registerFastValidator(UnknownItemFallbackSchema, isRecordWithTypeOutside(KNOWN_ITEM_TYPES));
+registerFastValidator(UnknownItemFallbackSchema, isRecordWithTypeOutside(VALIDATED_ITEM_TYPES));
 registerFastValidator(UnknownContentFallbackSchema, isRecordWithTypeOutside(KNOWN_CONTENT_TYPES));
 
 // Dispatch on `type` through one Map lookup; the hot events get their compiled check.

@@ -1,5 +1,6 @@
 import { classifyErrorEvent, classifyFailedResponse, classifyIncompleteResponse, type ClassifyOptions } from '../errors/classify-error.js';
 import { rateLimitSnapshotFromEvent } from '../rate-limits/rate-limit-snapshot.js';
+import type { ResponseItem } from '../items/response-item.js';
 import type { StreamEvent } from '../schemas/stream-events.js';
 import type { TokenUsage } from '../schemas/token-usage.js';
 import { responseEventsFromHeaders } from './header-events.js';
@@ -39,10 +40,13 @@ export function mapStreamEvent(event: StreamEvent, options?: ClassifyOptions): r
       return [{ type: 'tool_call_input_delta', toolKind: 'custom', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }];
     case 'response.reasoning_summary_part.added':
       return [{ type: 'reasoning_summary_part_added', itemId: event.item_id, outputIndex: event.output_index, summaryIndex: event.summary_index }];
+    // Output items: the event schema checked the fields of the item types it validates; the
+    // rest (and any item of a type without a schema) is the server's, typed as the closed
+    // `ResponseItem` union as documented there (`unknownItemOf` reads types not modelled).
     case 'response.output_item.added':
-      return [{ type: 'output_item_added', outputIndex: event.output_index, item: event.item }];
+      return [{ type: 'output_item_added', outputIndex: event.output_index, item: event.item as ResponseItem }];
     case 'response.output_item.done':
-      return [{ type: 'output_item_done', outputIndex: event.output_index, item: event.item }];
+      return [{ type: 'output_item_done', outputIndex: event.output_index, item: event.item as ResponseItem }];
     case 'response.created':
       return [{ type: 'created', responseId: event.response.id }];
     case 'response.completed': {

@@ -1,6 +1,6 @@
 import type { ErrorClassification } from '../errors/error-classification.js';
 import type { RateLimitSnapshot } from '../rate-limits/rate-limit-snapshot.js';
-import type { ResponseItem } from '../schemas/response-item.js';
+import type { ResponseItem } from '../items/response-item.js';
 
 /** Token usage of a completed response, in tokens (camelCase, details flattened). */
 export interface ResponseUsage {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseItemSchema } from './response-item.js';
+import { ResponseInputItemSchema, ResponseItemSchema } from './response-item.js';
 import { CreateResponseRequestSchema } from './create-response-request.js';
 import { ResponseCreateMessageSchema } from './websocket-client-messages.js';
 import { CompactResponseSchema, TraceSummarizeRequestSchema } from './unary-bodies.js';
@@ -34,6 +34,37 @@ describe('ResponseItemSchema', () => {
     expect(parsed).toEqual(item);
   });
 
+  it('checks the fields the client reads on shell, apply_patch and approval items', () => {
+    const valid = [
+      { type: 'local_shell_call_output', id: 'c3', output: '{"stdout":"ok"}' },
+      { type: 'shell_call', call_id: 's1', action: { commands: ['ls', 'pwd'], timeout_ms: null } },
+      { type: 'shell_call_output', call_id: 's1', output: [{ stdout: 'a', stderr: '', outcome: { type: 'exit', exit_code: 0 } }] },
+      { type: 'apply_patch_call', call_id: 'p1', status: 'completed', operation: { type: 'delete_file', path: 'a.txt' } },
+      { type: 'apply_patch_call_output', call_id: 'p1', status: 'failed', output: 'no such file' },
+      { type: 'mcp_approval_response', approval_request_id: 'mcpr_1', approve: true },
+    ];
+    for (const item of valid) expect(ResponseItemSchema.parse(item), item.type).toEqual(item);
+    const invalid = [
+      { type: 'shell_call', action: { commands: ['ls'] } },
+      { type: 'shell_call', call_id: 's1', action: { commands: 'ls' } },
+      { type: 'apply_patch_call', call_id: 'p1', operation: { type: 'delete_file' } },
+      { type: 'mcp_approval_response', approval_request_id: 'mcpr_1', approve: 'yes' },
+    ];
+    for (const item of invalid) expect(ResponseItemSchema.safeParse(item).success, JSON.stringify(item)).toBe(false);
+  });
+
+  it('rejects roles the API does not accept', () => {
+    expect(ResponseItemSchema.safeParse({ type: 'message', role: 'tool', content: 'x' }).success).toBe(false);
+    expect(ResponseInputItemSchema.safeParse({ role: 'moderator', content: 'x' }).success).toBe(false);
+  });
+
+  it('accepts the input forms without a type: easy messages and item references', () => {
+    for (const item of [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'input_text', text: 'earlier' }], phase: 'final_answer' }, { id: 'msg_1' }, { id: 'msg_1', type: null }]) {
+      expect(ResponseInputItemSchema.parse(item)).toEqual(item);
+    }
+    expect(ResponseInputItemSchema.safeParse({ content: 'no role' }).success).toBe(false);
+  });
+
   it('rejects a known item type with a missing required field', () => {
     expect(ResponseItemSchema.safeParse({ type: 'function_call', name: 'shell', arguments: '{}' }).success).toBe(false);
     expect(ResponseItemSchema.safeParse({ type: 'function_call', call_id: 'c', name: 'shell', arguments: { a: 1 } }).success).toBe(false);
@@ -58,6 +89,50 @@ describe('request bodies', () => {
 
   it('accepts a full HTTP create body', () => {
     expect(CreateResponseRequestSchema.parse({ ...base, stream: true })).toEqual({ ...base, stream: true });
+  });
+
+  it('accepts every typed request option, string input and easy messages', () => {
+    const body = {
+      ...base,
+      input: [{ role: 'user', content: 'hi' }],
+      max_output_tokens: 512,
+      max_tool_calls: 3,
+      metadata: { team: 'search' },
+      temperature: 0.2,
+      top_p: 0.9,
+      top_logprobs: 5,
+      truncation: 'auto',
+      safety_identifier: 'user-hash',
+      user: 'legacy',
+      prompt_cache_retention: '24h',
+      conversation: { id: 'conv_1' },
+      prompt: { id: 'pmpt_1', variables: { name: 'x' } },
+      background: true,
+      stream: true,
+    };
+    expect(CreateResponseRequestSchema.parse(body)).toEqual(body);
+    expect(CreateResponseRequestSchema.parse({ model: 'm', input: 'hi' }).input).toBe('hi');
+  });
+
+  it('rejects request options out of the API ranges', () => {
+    const bad = [
+      { temperature: 2.5 },
+      { top_p: -0.1 },
+      { top_logprobs: 21 },
+      { max_output_tokens: 0 },
+      { max_tool_calls: 1.5 },
+      { truncation: 'sometimes' },
+      { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v'])) },
+      { metadata: { ['k'.repeat(65)]: 'v' } },
+      { metadata: { k: 'v'.repeat(513) } },
+      { safety_identifier: 'x'.repeat(129) },
+    ];
+    for (const fields of bad) expect(CreateResponseRequestSchema.safeParse({ ...base, ...fields }).success, JSON.stringify(fields).slice(0, 60)).toBe(false);
+  });
+
+  it('rejects background on the WebSocket', () => {
+    expect(ResponseCreateMessageSchema.safeParse({ ...base, type: 'response.create', background: true }).success).toBe(false);
+    expect(ResponseCreateMessageSchema.safeParse({ ...base, type: 'response.create' }).success).toBe(true);
   });
 
   it('accepts a WebSocket response.create with continuation, metadata, warm-up and a lane', () => {

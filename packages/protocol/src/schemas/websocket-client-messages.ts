@@ -20,6 +20,8 @@ export const ResponseCreateMessageSchema = ResponseRequestFieldsSchema.extend({
   client_metadata: z.record(z.string(), z.string()).optional(),
   generate: z.boolean().optional(),
   stream_id: StreamIdSchema.optional(),
+  /** Not supported in WebSocket mode: `background: true` is rejected (send it over HTTP). */
+  background: z.literal(false, { error: 'background is not supported in WebSocket mode' }).nullish(),
 });
 /** The client's `response.create` WebSocket message. */
 export type ResponseCreateMessage = z.infer<typeof ResponseCreateMessageSchema>;

@@ -11,18 +11,18 @@ import type { ResponseItem } from '@modelwire/client';
  */
 export function historyProblems(history: readonly ResponseItem[], userInputs: readonly string[], options: { allowOpenCalls?: boolean } = {}): string[] {
   const problems: string[] = [];
-  const users = history.filter((item) => item.type === 'message' && item['role'] === 'user').map(messageText);
+  const users = history.filter((item) => item.type === 'message' && item.role === 'user').map(messageText);
   if (JSON.stringify(users) !== JSON.stringify(userInputs)) problems.push(`user messages ${JSON.stringify(users)} instead of ${JSON.stringify(userInputs)}`);
   const ids = new Set<string>();
   const calls = new Set<string>();
   const outputs = new Set<string>();
   for (const [index, item] of history.entries()) {
-    const id = item['id'];
+    const id = 'id' in item ? item.id : undefined;
     if (typeof id === 'string') {
       if (ids.has(id)) problems.push(`item id ${id} appears twice (index ${index})`);
       ids.add(id);
     }
-    const callId = item['call_id'];
+    const callId = 'call_id' in item ? item.call_id : undefined;
     if (typeof callId === 'string' && isToolCall(item.type)) {
       if (calls.has(callId)) problems.push(`tool call ${callId} committed twice`);
       calls.add(callId);
@@ -32,7 +32,7 @@ export function historyProblems(history: readonly ResponseItem[], userInputs: re
       if (outputs.has(callId)) problems.push(`tool output ${callId} committed twice`);
       outputs.add(callId);
     }
-    if (item.type === 'message' && item['role'] === 'assistant' && messageText(item).length === 0) problems.push(`empty assistant message at index ${index}`);
+    if (item.type === 'message' && item.role === 'assistant' && messageText(item).length === 0) problems.push(`empty assistant message at index ${index}`);
   }
   if (options.allowOpenCalls !== true) {
     for (const callId of calls) if (!outputs.has(callId)) problems.push(`tool call ${callId} has no output`);
@@ -50,8 +50,7 @@ function isToolOutput(type: string): boolean {
 
 /** The concatenated text parts of a message item. */
 export function messageText(item: ResponseItem): string {
-  const content = item['content'];
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part: unknown) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+  if (item.type !== 'message') return '';
+  if (typeof item.content === 'string') return item.content;
+  return item.content.map((part) => ('text' in part ? part.text : '')).join('');
 }
