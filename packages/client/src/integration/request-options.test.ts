@@ -42,34 +42,16 @@ const EVERY_OPTION = {
   extraBody: { future_field: { nested: [1, 2] } },
 } as const satisfies RequestOptions;
 
-/** What the body carries for {@link EVERY_OPTION} (the client's own values merged in). */
+/** What the body carries for {@link EVERY_OPTION}: the options, merged with the client's own values. */
+const { extraBody: _extraBody, ...TYPED_OPTIONS } = EVERY_OPTION;
 const EXPECTED_BODY_FIELDS = {
-  max_output_tokens: 2048,
-  temperature: 0.3,
-  top_p: 0.9,
-  top_logprobs: 3,
-  max_tool_calls: 4,
-  metadata: { team: 'search', run: '42' },
-  store: true,
-  truncation: 'auto',
-  safety_identifier: 'user-7f3a',
-  user: 'legacy-user',
-  prompt_cache_key: 'custom-cache-key',
-  prompt_cache_retention: '24h',
-  prompt_cache_options: { mode: 'implicit', ttl: '30m' },
+  ...TYPED_OPTIONS,
   // The client's own include first, each value once.
   include: ['reasoning.encrypted_content', 'message.output_text.logprobs'],
-  // The turn's verbosity was low: the option replaced it.
-  text: { verbosity: 'high' },
   // The turn's summary stays; the option replaced the effort and added context.
   reasoning: { effort: 'high', summary: 'auto', context: 'all_turns' },
-  context_management: [{ type: 'compaction', compact_threshold: 200_000 }],
-  service_tier: 'flex',
-  stream_options: { include_obfuscation: false },
-  prompt: { id: 'pmpt_1', version: '2', variables: { city: 'Paris' } },
-  moderation: { model: 'omni-moderation-latest', policy: { input: { mode: 'score' } } },
-  image: { context_compression: 'auto' },
-  access_programs: { cyber: 'standard' },
+  // The turn's verbosity was low: the option replaced it.
+  text: { verbosity: 'high' },
   future_field: { nested: [1, 2] },
 };
 
