@@ -62,7 +62,8 @@ describe('errors of @modelwire/core-session', () => {
     setup = await startSession();
     const { session: live } = setup;
     expect(() => live.submit('')).toThrow(session.InvalidArgumentError);
-    expect(() => live.submit([{ role: 'user' } as never])).toThrow(expect.objectContaining({ path: 'input[0].type' }));
+    expect(() => live.submit([{ role: 'user' } as never])).toThrow(expect.objectContaining({ path: 'input[0].content' }));
+    expect(() => live.submit([{ type: 7 } as never])).toThrow(expect.objectContaining({ path: 'input[0].type' }));
     expect(() => new session.ToolRegistry([{ kind: 'function', name: 'bad name', parameters: {}, handler: () => '' }])).toThrow(session.InvalidArgumentError);
 
     const handle = live.submit('hello');

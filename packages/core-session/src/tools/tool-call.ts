@@ -1,4 +1,4 @@
-import type { ResponseItem } from '@modelwire/client';
+import type { InputContent, ResponseItem, ToolOutputContent as FunctionOutputContent } from '@modelwire/client';
 import type { ToolCallKind } from '../events/session-event.js';
 import type { ToolOutput } from './tool-output.js';
 import { LOCAL_SHELL_TOOL_NAME } from './validate-tool-definition.js';
@@ -49,6 +49,9 @@ export function toolCallsOf(items: readonly ResponseItem[]): ToolCall[] {
  */
 export function toolOutputItem(call: ToolCall, output: ToolOutput): ResponseItem {
   const sent = typeof output === 'string' || output.length > 0 ? output : '';
-  if (call.kind === 'custom') return { type: 'custom_tool_call_output', call_id: call.callId, output: sent };
-  return { type: 'function_call_output', call_id: call.callId, output: sent };
+  // The parts go out as the handler returned them (items are immutable values, hence the
+  // casts from the read-only list). An image without `detail` means the API's default, `auto`,
+  // also in a custom tool's output, where the item type lists `detail` as required.
+  if (call.kind === 'custom') return { type: 'custom_tool_call_output', call_id: call.callId, output: sent as string | InputContent[] };
+  return { type: 'function_call_output', call_id: call.callId, output: sent as string | FunctionOutputContent[] };
 }

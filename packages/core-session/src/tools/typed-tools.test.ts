@@ -124,7 +124,7 @@ describe('typed tools over the wire', () => {
       ['call_plot', 'Revenue by month:\n[image]', chart, true],
     ]);
     expect(result.finalMessage).toBe('attach returned:\n\nDone.');
-    expect(setup.session.history.filter((item) => item.type.endsWith('_output')).map((item) => item['output'])).toEqual([chart, report]);
+    expect(setup.session.history.flatMap((item) => (item.type === 'function_call_output' || item.type === 'custom_tool_call_output' ? [item.output] : []))).toEqual([chart, report]);
   });
 
   it('builds content parts the official types accept for function_call_output', () => {
