@@ -3,7 +3,7 @@
 // this version does not model go out and come back unchanged; a malformed known item is an
 // InvalidArgumentError naming its field, before any I/O.
 import { InvalidArgumentError } from '@modelwire/errors';
-import { unknownItemOf, type ResponseInputItem, type ResponseItem } from '@modelwire/protocol';
+import { asResponseItem, unknownItemOf, type ResponseInputItem, type ResponseItem } from '@modelwire/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
@@ -24,7 +24,6 @@ describe('input items on the wire', () => {
     ['http', false],
   ] as const)('%s: typeless forms get their type, every other item goes out unchanged', async (_, webSockets) => {
     setup = await startLoopback({ enableWebSockets: webSockets });
-    const fromNewerApi = { type: 'hologram_call', id: 'hg_1', call_id: 'c9', depth: { layers: [1, 2] } };
     const input: ResponseInputItem[] = [
       { role: 'developer', content: 'be terse' },
       { role: 'user', content: [{ type: 'input_text', text: 'look' }, { type: 'input_image', detail: 'low', image_url: 'data:image/png;base64,AAAA' }] },
@@ -33,7 +32,6 @@ describe('input items on the wire', () => {
       { type: 'function_call_output', call_id: 'c1', output: [{ type: 'input_text', text: 'a.txt' }] },
       { type: 'shell_call', call_id: 's1', action: { commands: ['pwd'] } },
       { type: 'shell_call_output', call_id: 's1', output: [{ stdout: '/work', stderr: '', outcome: { type: 'exit', exit_code: 0 } }] },
-      fromNewerApi as unknown as ResponseItem,
     ];
     await setup.client.newTurn().stream(prompt(input), turnContext()).result;
     expect(inputOf(setup.server.recording.requests.at(-1))).toEqual([
@@ -42,6 +40,14 @@ describe('input items on the wire', () => {
       { type: 'item_reference', id: 'msg_stored' },
       ...input.slice(3),
     ]);
+  });
+
+  it('sends an item of a type not modelled here unchanged (a server that does not know it refuses it by path)', async () => {
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 0 } });
+    const fromNewerApi = { type: 'hologram_call', id: 'hg_1', call_id: 'c9', depth: { layers: [1, 2] } };
+    const stream = setup.client.newTurn().stream(prompt([userMessage('hi'), asResponseItem(fromNewerApi)]), turnContext());
+    await expect(stream.result).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('hologram_call') });
+    expect(inputOf(setup.server.recording.requests.at(-1))).toEqual([userMessage('hi'), fromNewerApi]);
   });
 
   it('sends a string input as one user message', async () => {

@@ -39,20 +39,17 @@ const EVERY_OPTION = {
   moderation: { model: 'omni-moderation-latest', policy: { input: { mode: 'score' } } },
   image: { context_compression: 'auto' },
   access_programs: { cyber: 'standard' },
-  extraBody: { future_field: { nested: [1, 2] } },
 } as const satisfies RequestOptions;
 
 /** What the body carries for {@link EVERY_OPTION}: the options, merged with the client's own values. */
-const { extraBody: _extraBody, ...TYPED_OPTIONS } = EVERY_OPTION;
 const EXPECTED_BODY_FIELDS = {
-  ...TYPED_OPTIONS,
+  ...EVERY_OPTION,
   // The client's own include first, each value once.
   include: ['reasoning.encrypted_content', 'message.output_text.logprobs'],
   // The turn's summary stays; the option replaced the effort and added context.
   reasoning: { effort: 'high', summary: 'auto', context: 'all_turns' },
   // The turn's verbosity was low: the option replaced it.
   text: { verbosity: 'high' },
-  future_field: { nested: [1, 2] },
 };
 
 function bodyOf(request: { body: unknown } | undefined): Record<string, unknown> {
@@ -72,7 +69,19 @@ describe('request options on the wire', () => {
     const body = bodyOf(request);
     expect(body).toMatchObject(EXPECTED_BODY_FIELDS);
     expect(body).toMatchObject({ model: 'gpt-test', instructions: 'be brief', tool_choice: 'auto', parallel_tool_calls: false });
-    expect(body).not.toHaveProperty('extraBody');
+  });
+
+  it.each([
+    ['websocket', true],
+    ['http', false],
+  ] as const)('extraBody fields reach the %s body as given (the server, like the API, refuses one it does not know)', async (transport, webSockets) => {
+    setup = await startLoopback({ enableWebSockets: webSockets, providerOverrides: { requestMaxRetries: 0 } });
+    const stream = setup.client.newTurn().stream(prompt([userMessage('hi')], { options: { extraBody: { future_field: { nested: [1, 2] } } } }), turnContext());
+    await expect(stream.result).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining("Unknown parameter: 'future_field'") });
+    const request = setup.server.recording.requests.at(-1);
+    expect(request?.transport).toBe(transport);
+    expect(bodyOf(request)).toMatchObject({ future_field: { nested: [1, 2] }, model: 'gpt-test' });
+    expect(bodyOf(request)).not.toHaveProperty('extraBody');
   });
 
   it('without options, sends the client defaults and none of the optional fields', async () => {
@@ -110,14 +119,13 @@ describe('request options and incremental continuation', () => {
     ['text', { text: { verbosity: 'medium' } }],
     ['reasoning', { reasoning: { effort: 'low' } }],
     ['service_tier', { service_tier: 'priority' }],
-    ['extraBody', { extraBody: { future_field: 'changed' } }],
   ];
 
   it.each(CHANGES)('changing %s forces a full response.create, then continues incrementally again', async (_, change) => {
     setup = await startLoopback();
     const telemetry = new RecordingTelemetry();
     const turn = setup.client.newTurn();
-    const base: RequestOptions = { max_output_tokens: 2048, temperature: 0.3, top_p: 0.9, metadata: { team: 'search', run: '42' }, store: true, truncation: 'auto', safety_identifier: 'user-7f3a', service_tier: 'flex', extraBody: { future_field: 'x' } };
+    const base: RequestOptions = { max_output_tokens: 2048, temperature: 0.3, top_p: 0.9, metadata: { team: 'search', run: '42' }, store: true, truncation: 'auto', safety_identifier: 'user-7f3a', service_tier: 'flex' };
     const history: ResponseItem[] = [];
     let sentLength = 0;
     const exchange = async (text: string, options: RequestOptions): Promise<void> => {
@@ -189,7 +197,8 @@ describe('invalid request options', () => {
   const cases: readonly (readonly [string, RequestOptions, string])[] = [
     ['temperature out of range', { temperature: 3 }, 'prompt.options.temperature'],
     ['top_p out of range', { top_p: 1.5 }, 'prompt.options.top_p'],
-    ['fractional max_output_tokens', { max_output_tokens: 10.5 }, 'prompt.options.max_output_tokens'],
+    ['fractional max_output_tokens', { max_output_tokens: 100.5 }, 'prompt.options.max_output_tokens'],
+    ['max_output_tokens below the minimum of 16', { max_output_tokens: 8 }, 'prompt.options.max_output_tokens'],
     ['top_logprobs above 20', { top_logprobs: 21 }, 'prompt.options.top_logprobs'],
     ['too many metadata keys', { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v'])) }, 'prompt.options.metadata'],
     ['a metadata value too long', { metadata: { note: 'x'.repeat(513) } }, 'prompt.options.metadata.note'],

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@modelwire/errors';
 import { describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
+import { fingerprintRequestFields } from '../continuation/continuation-tracker.js';
 import { buildRequestFields } from './request-fields.js';
 
 describe('buildRequestFields', () => {
@@ -73,5 +74,13 @@ describe('buildRequestFields', () => {
     for (const key of ['model', 'input', 'stream', 'previous_response_id', 'tools', 'generate', 'temperature', 'store']) {
       expect(() => buildRequestFields(prompt([], { options: { extraBody: { [key]: 1 } } }), turnContext(), 'c'), key).toThrow(InvalidArgumentError);
     }
+  });
+
+  it('gives every option, extraBody fields included, a part in the continuation fingerprint', () => {
+    const fingerprint = (options: NonNullable<Parameters<typeof prompt>[1]>['options']) =>
+      fingerprintRequestFields(buildRequestFields(prompt([], options === undefined ? {} : { options }), turnContext(), 'c'));
+    const variants = [undefined, { extraBody: { new_field: 1 } }, { extraBody: { new_field: 2 } }, { temperature: 0.5 }, { temperature: 0.6 }, { conversation: 'conv_1' }, { background: true }];
+    expect(new Set(variants.map(fingerprint)).size).toBe(variants.length);
+    expect(fingerprint({ extraBody: { new_field: 1 } })).toBe(fingerprint({ extraBody: { new_field: 1 } }));
   });
 });

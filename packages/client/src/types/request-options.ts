@@ -85,7 +85,7 @@ export interface PromptCacheOptions {
  * client has its own default (noted per field).
  */
 export interface RequestOptions {
-  /** Upper bound of generated tokens, reasoning tokens included (a positive integer). */
+  /** Upper bound of generated tokens, reasoning tokens included (an integer of at least 16). */
   readonly max_output_tokens?: number;
   /** Sampling temperature, 0 to 2. */
   readonly temperature?: number;

@@ -146,7 +146,7 @@ const jsonValue = z.unknown().refine((value) => {
 /** `RequestOptions` (`Prompt.options`): strict, so that a misspelt field is an error rather than silently dropped. */
 export const RequestOptionsArgumentSchema = z.strictObject(
   {
-    max_output_tokens: positiveInteger.optional(),
+    max_output_tokens: z.number().int('must be an integer').min(16, 'must be at least 16').optional(),
     temperature: finite.min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2').optional(),
     top_p: finite.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
     top_logprobs: z.number().int('must be an integer').min(0, 'must be between 0 and 20').max(20, 'must be between 0 and 20').optional(),

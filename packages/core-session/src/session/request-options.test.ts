@@ -14,12 +14,12 @@ describe('session request options', () => {
     ['websocket', true],
     ['http', false],
   ] as const)('go with every request of every turn (%s), and easy input messages are typed in history', async (_, webSocket) => {
-    setup = await startSession({ webSocket, requestOptions: { max_output_tokens: 4096, temperature: 0.1, metadata: { agent: 'test' }, extraBody: { new_field: true } } });
+    setup = await startSession({ webSocket, requestOptions: { max_output_tokens: 4096, temperature: 0.1, metadata: { agent: 'test' }, safety_identifier: 'user-1' } });
     await setup.session.submit([{ role: 'user', content: 'first' }]).result;
     await setup.session.submit('second').result;
     const bodies = setup.server.recording.requests.filter((request) => request.endpoint === 'responses').map((request) => request.body as Record<string, unknown>);
     expect(bodies).toHaveLength(2);
-    for (const body of bodies) expect(body).toMatchObject({ max_output_tokens: 4096, temperature: 0.1, metadata: { agent: 'test' }, new_field: true });
+    for (const body of bodies) expect(body).toMatchObject({ max_output_tokens: 4096, temperature: 0.1, metadata: { agent: 'test' }, safety_identifier: 'user-1' });
     expect(setup.session.history[0]).toEqual({ type: 'message', role: 'user', content: 'first' });
   });
 

@@ -86,7 +86,7 @@ export const ResponseRequestFieldsSchema = z.looseObject({
   context_management: z.array(ContextManagementSchema).nullish(),
   stream_options: z.looseObject({ include_obfuscation: z.boolean().optional() }).nullish(),
   /** Upper bound of generated tokens, reasoning included. */
-  max_output_tokens: z.number().int().positive().nullish(),
+  max_output_tokens: z.number().int().min(16).nullish(),
   /** Upper bound of built-in tool calls in one response. */
   max_tool_calls: z.number().int().positive().nullish(),
   metadata: RequestMetadataSchema.nullish(),

@@ -119,7 +119,7 @@ describe('request bodies', () => {
       { temperature: 2.5 },
       { top_p: -0.1 },
       { top_logprobs: 21 },
-      { max_output_tokens: 0 },
+      { max_output_tokens: 15 },
       { max_tool_calls: 1.5 },
       { truncation: 'sometimes' },
       { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v'])) },
