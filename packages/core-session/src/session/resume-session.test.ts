@@ -138,9 +138,9 @@ describe('journaled sessions', () => {
     await writeFile(path, kept + torn);
 
     const resumed = track(await resumeSession(path, runtimeOptions()));
-    const call = resumed.history.find((item) => item.type === 'function_call') as Record<string, unknown>;
-    expect(resumed.resumeReport).toMatchObject({ tornTail: { droppedBytes: Buffer.byteLength(torn), droppedRecords: 0 }, interruptedCallIds: [call['call_id']] });
-    expect(resumed.history.at(-1)).toEqual({ type: 'function_call_output', call_id: call['call_id'], output: INTERRUPTED_TOOL_OUTPUT });
+    const call = resumed.history.find((item) => item.type === 'function_call');
+    expect(resumed.resumeReport).toMatchObject({ tornTail: { droppedBytes: Buffer.byteLength(torn), droppedRecords: 0 }, interruptedCallIds: [call?.call_id] });
+    expect(resumed.history.at(-1)).toEqual({ type: 'function_call_output', call_id: call?.call_id, output: INTERRUPTED_TOOL_OUTPUT });
     const result = await resumed.submit('and now?').result;
     expect(result.finalMessage).toBe('You said: and now?');
     const written = await readFile(path);

@@ -132,7 +132,7 @@ function historyOf(replayed: ReplayedSession): ConversationHistory {
  */
 async function repair(journal: SessionJournal, tornTail: TornTail | null): Promise<string[]> {
   const outputs = interruptedOutputs(journal.history.items);
-  const callIds = outputs.map((output) => String(output['call_id']));
+  const callIds = outputs.map((output) => String('call_id' in output ? output.call_id : ''));
   await journal.commit(outputs, [
     {
       type: 'session_resumed',

@@ -89,7 +89,7 @@ describe('JsonlSessionStore', () => {
     await log.sync();
     expect(fileSystem.datasyncs).toBe(4);
     const decoded = decodeJournal(await readFile(log.location), log.location);
-    expect(decoded.records.map((record) => (record.type === 'response_item' ? record.payload['content'] : null)).slice(1)).toEqual(
+    expect(decoded.records.map((record) => (record.type === 'response_item' && record.payload.type === 'message' ? record.payload.content : null)).slice(1)).toEqual(
       ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((text) => [{ type: 'input_text', text }]),
     );
   });
