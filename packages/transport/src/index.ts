@@ -76,4 +76,12 @@ export { compressZstd, type RequestCompression } from './http/request-compressio
 
 // WebSocket
 export { connectWebSocket, type ConnectWebSocketOptions, type WebSocketFactory } from './ws/connect-websocket.js';
-export { WebSocketConnection, type PingOptions, type ReceiveOptions, type SendOptions, type WebSocketConnectionSettings } from './ws/websocket-connection.js';
+export {
+  WebSocketConnection,
+  type FrameListener,
+  type PingOptions,
+  type ReceiveOptions,
+  type SendOptions,
+  type WebSocketConnectionSettings,
+  type WebSocketState,
+} from './ws/websocket-connection.js';

@@ -78,6 +78,9 @@ const DEFAULTS = {
   closeTimeoutMs: 5_000,
 } as const;
 
+/** Longest wait for the 'close' of a socket whose connection attempt failed, in milliseconds. */
+const CLOSE_REPORT_GUARD_MS = 1_000;
+
 const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EADDRNOTAVAIL']);
 
 /**
@@ -169,8 +172,20 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
       cleanup();
       // Keep a listener so the 'error' that terminate() emits while connecting is not unhandled.
       socket.on('error', () => undefined);
-      if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
-      reject(error);
+      if (socket.readyState === WebSocket.CLOSED) {
+        reject(error);
+        return;
+      }
+      // Reject only once the socket is gone, so that nothing of a failed or aborted attempt
+      // outlives it (a caller closing everything can rely on that). `ws` always emits 'close'
+      // after terminate(); the timer only guards against a socket that never reports it.
+      const guard = setTimeout(() => reject(error), CLOSE_REPORT_GUARD_MS);
+      guard.unref();
+      socket.once('close', () => {
+        clearTimeout(guard);
+        reject(error);
+      });
+      socket.terminate();
     };
     const onDeadline = (): void => fail(attempt.signal.reason as ModelwireError);
     const onUpgrade = (response: IncomingMessage): void => {

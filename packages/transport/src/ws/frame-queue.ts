@@ -104,6 +104,26 @@ export class FrameQueue {
     });
   }
 
+  /**
+   * Removes and returns every buffered frame at once (for a reader that switches to push
+   * delivery), resuming the producer if it was paused.
+   */
+  takeAll(): string[] {
+    const frames = this.#frames.slice(this.#head);
+    this.#frames = [];
+    this.#head = 0;
+    if (this.#paused && !this.#ended) {
+      this.#paused = false;
+      this.#flow.resume();
+    }
+    return frames;
+  }
+
+  /** Whether the queue ended (`end()` or `fail()`). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** Rejects a pending `take()` (for a reader that was aborted) without ending the queue. */
   interrupt(error: unknown): void {
     const waiter = this.#waiter;

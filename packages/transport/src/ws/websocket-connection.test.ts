@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { activeResources, settledLeaks, type ResourceCounts } from '../__fixtures__/open-handles.js';
-import { refuseUpgrade, startUpgradeServer, startWsServer, type WsTestServer } from '../__fixtures__/ws-test-server.js';
+import { acceptUpgradeAndSend, closeFrame, refuseUpgrade, startUpgradeServer, startWsServer, type WsTestServer } from '../__fixtures__/ws-test-server.js';
 import { AbortError } from '../errors/abort-error.js';
 import { ClosedError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
@@ -13,7 +13,7 @@ import { InvalidHeaderError } from '../errors/invalid-header-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
 import { connectWebSocket, type ConnectWebSocketOptions } from './connect-websocket.js';
-import type { WebSocketConnection } from './websocket-connection.js';
+import type { FrameListener, WebSocketConnection } from './websocket-connection.js';
 
 let baseline: ResourceCounts;
 let server: WsTestServer;
@@ -127,6 +127,110 @@ describe('connectWebSocket: open, send, receive, close', () => {
       if (order.length === total) break;
     }
     expect(order).toEqual(Array.from({ length: total }, (_, i) => i));
+  });
+});
+
+describe('WebSocketConnection: live state and push mode', () => {
+  it('reads the live readyState: a close frame from the peer makes it not open before the close event', async () => {
+    // The peer sends its close frame and then keeps TCP open: `ws` is CLOSING until its own
+    // close timer fires, long after this test.
+    const peer = await startUpgradeServer((request, socket) => acceptUpgradeAndSend(request, socket, []));
+    cleanups.push(() => peer.close());
+    let rawSocket: WebSocket | undefined;
+    const connection = await connect({ closeTimeoutMs: 100, createWebSocket: (url, options) => (rawSocket = new WebSocket(url, options)) }, peer.url);
+    expect(connection.state).toBe('open');
+    const closing = new Promise<void>((resolve) => {
+      const poll = (): void => (rawSocket?.readyState === WebSocket.CLOSING ? resolve() : void setTimeout(poll, 5));
+      poll();
+    });
+    for (const socket of peer.sockets()) socket.write(closeFrame(1000));
+    await closing;
+    // No 'close' event yet (the TCP connection is still up), and still the connection is not open.
+    expect(connection.closeError).toBeUndefined();
+    expect(connection.isOpen).toBe(false);
+    expect(connection.state).toBe('closing');
+    await expect(connection.send('x')).rejects.toBeInstanceOf(ClosedError);
+    await connection.close();
+    expect(connection.state).toBe('closed');
+  });
+
+  it('hands every frame to the listener (buffered ones first) and reports the end once', async () => {
+    const serverSide = server.nextConnection();
+    const connection = await connect();
+    const { socket } = await serverSide;
+    socket.send('"early"');
+    // Wait until the early frame is buffered by the connection (nobody listens yet).
+    while (connection.bufferedFrames === 0) await sleep(5);
+    const texts: string[] = [];
+    const closes: unknown[] = [];
+    const listener: FrameListener = { onText: (text) => texts.push(text), onClose: (error) => closes.push(error) };
+    connection.listen(listener);
+    expect(texts).toEqual(['"early"']);
+    expect(() => connection.listen(listener)).toThrow(expect.objectContaining({ code: 'busy' }));
+    await expect(connection.receive()).rejects.toMatchObject({ code: 'busy' });
+    socket.send('"a"');
+    socket.send('"b"');
+    socket.close(1001, 'going away');
+    while (closes.length === 0) await sleep(5);
+    expect(texts).toEqual(['"early"', '"a"', '"b"']);
+    expect(closes).toEqual([expect.objectContaining({ code: 'connection_closed', closeCode: 1001 })]);
+    await connection.close();
+    expect(closes).toHaveLength(1);
+  });
+
+  it('reports our own close to the listener as undefined, and nothing after it', async () => {
+    const serverSide = server.nextConnection();
+    const connection = await connect();
+    const { socket } = await serverSide;
+    const texts: string[] = [];
+    const closes: unknown[] = [];
+    connection.listen({ onText: (text) => texts.push(text), onClose: (error) => closes.push(error) });
+    const closed = connection.close();
+    socket.send('"late"');
+    await closed;
+    expect(closes).toEqual([undefined]);
+    expect(texts).toEqual([]);
+  });
+
+  it('pause() stops reading (the peer backs up into TCP) and resume() delivers every frame in order', async () => {
+    const serverSide = server.nextConnection();
+    const connection = await connect();
+    const { socket } = await serverSide;
+    const order: number[] = [];
+    connection.listen({
+      onText: (text) => {
+        order.push((JSON.parse(text) as { i: number }).i);
+        if (order.length === 4) connection.pause();
+      },
+      onClose: () => undefined,
+    });
+    const total = 256;
+    const payload = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < total; i += 1) socket.send(JSON.stringify({ i, payload }));
+    await sleep(300);
+    expect(connection.isPaused).toBe(true);
+    // Soft: what was already read still arrives, but far from everything.
+    expect(order.length).toBeLessThan(total / 2);
+    connection.resume();
+    while (order.length < total) await sleep(5);
+    expect(order).toEqual(Array.from({ length: total }, (_, i) => i));
+  });
+
+  it('rejects a failed or aborted connection attempt only once its socket is closed', async () => {
+    const silent = await startUpgradeServer(() => undefined);
+    cleanups.push(() => silent.close());
+    const controller = new AbortController();
+    let rawSocket: WebSocket | undefined;
+    const pending = connectWebSocket(silent.url, { signal: controller.signal, createWebSocket: (url, options) => (rawSocket = new WebSocket(url, options)) });
+    setTimeout(() => controller.abort(), 30);
+    const error = await pending.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(rawSocket?.readyState).toBe(WebSocket.CLOSED);
+
+    let timedOut: WebSocket | undefined;
+    const timeout = await connectWebSocket(silent.url, { connectTimeoutMs: 50, createWebSocket: (url, options) => (timedOut = new WebSocket(url, options)) }).catch((caught: unknown) => caught);
+    expect(timeout).toBeInstanceOf(ConnectTimeoutError);
+    expect(timedOut?.readyState).toBe(WebSocket.CLOSED);
   });
 });
 

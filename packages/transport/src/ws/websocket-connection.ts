@@ -38,6 +38,28 @@ export interface PingOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The receiver of a connection in push mode ({@link WebSocketConnection.listen}): frames are
+ * handed over synchronously from the socket's message callback, without a queue in between.
+ */
+export interface FrameListener {
+  /** One text frame. Called synchronously; must not throw. */
+  onText(text: string): void;
+  /**
+   * The connection ended; called once. `error` is the `closeError` (peer close, failure,
+   * missed pong), `undefined` after a close initiated with {@link WebSocketConnection.close}.
+   */
+  onClose(error: ModelwireError | undefined): void;
+}
+
+/**
+ * The live state of a connection, read from the socket itself (never from a flag set later by
+ * its `close` event): `open` until either side starts closing, `closing` while the close
+ * handshake runs (including after a close frame from the peer), `closed` once the socket is
+ * gone. A connection that failed (missed pong, bad frame) is `closing` until its socket is.
+ */
+export type WebSocketState = 'open' | 'closing' | 'closed';
+
 /** Default wait of an on-demand {@link WebSocketConnection.ping} without a configured pong timeout. */
 const DEFAULT_PING_TIMEOUT_MS = 10_000;
 
@@ -59,10 +81,13 @@ export interface WebSocketConnectionSettings {
  * peer stops answering pings. After that `isOpen` is false for good and `closeError` says
  * why (it stays `undefined` after a close we initiated).
  *
- * Receiving: one reader at a time ({@link frames} or {@link receive}); frames that arrive
- * while nobody reads are buffered, and at `maxBufferedFrames` the socket is paused until the
- * reader catches up. While paused no ping is sent (an unread socket cannot see its pong).
- * Binary frames are a protocol violation: the socket is closed with 1003.
+ * Receiving, pull mode: one reader at a time ({@link frames} or {@link receive}); frames that
+ * arrive while nobody reads are buffered, and at `maxBufferedFrames` the socket is paused
+ * until the reader catches up. Push mode ({@link listen}): every frame goes synchronously
+ * from the socket's message callback to the listener, which applies its own backpressure with
+ * {@link pause} and {@link resume}. While paused no keep-alive ping is sent (a socket that is
+ * not read cannot see its pong). Binary frames are a protocol violation: the socket is closed
+ * with 1003.
  */
 export class WebSocketConnection implements AsyncDisposable {
   /** The URL connected to. */
@@ -81,6 +106,9 @@ export class WebSocketConnection implements AsyncDisposable {
   #resolveClosed!: () => void;
   #isOpen = true;
   #closeError: ModelwireError | undefined;
+  #listener: FrameListener | undefined;
+  /** Whether the push-mode listener asked to stop reading. */
+  #pausedByListener = false;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
   /** Waiters of on-demand pings; any pong settles all of them. */
@@ -98,11 +126,8 @@ export class WebSocketConnection implements AsyncDisposable {
       this.#resolveClosed = resolve;
     });
     this.#queue = new FrameQueue(settings.maxBufferedFrames, {
-      pause: () => {
-        socket.pause();
-        this.#clearPongTimer();
-      },
-      resume: () => socket.resume(),
+      pause: () => this.#applyPause(),
+      resume: () => this.#applyPause(),
     });
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
     socket.on('pong', () => this.#onPong());
@@ -114,9 +139,25 @@ export class WebSocketConnection implements AsyncDisposable {
     }
   }
 
-  /** True until the connection closed, failed or missed a pong. */
+  /**
+   * True while frames can be sent and received: the socket's live `readyState` is OPEN and the
+   * connection has not failed. False as soon as a close frame arrived from the peer (the socket
+   * is CLOSING), without waiting for the `close` event.
+   */
   get isOpen(): boolean {
-    return this.#isOpen;
+    return this.#isOpen && this.#socket.readyState === this.#socket.OPEN;
+  }
+
+  /** The live state of the socket (see {@link WebSocketState}). */
+  get state(): WebSocketState {
+    const readyState = this.#socket.readyState;
+    if (readyState === this.#socket.CLOSED) return 'closed';
+    return readyState === this.#socket.OPEN && this.#isOpen ? 'open' : 'closing';
+  }
+
+  /** Whether reading is paused (backpressure of either mode). */
+  get isPaused(): boolean {
+    return this.#socket.isPaused;
   }
 
   /** Why the connection ended, when it was not closed by {@link close}: `ConnectionClosedError`, `PongTimeoutError`, `PayloadTooLargeError`, `ProtocolViolationError`. */
@@ -137,7 +178,7 @@ export class WebSocketConnection implements AsyncDisposable {
    */
   async send(message: unknown, options: SendOptions = {}): Promise<void> {
     if (options.signal?.aborted) throw toAbortError(options.signal.reason);
-    if (!this.#isOpen) throw this.#closeError ?? new ClosedError('the WebSocket connection');
+    if (!this.isOpen) throw this.#closeError ?? new ClosedError('the WebSocket connection');
     const text = typeof message === 'string' ? message : JSON.stringify(message);
     await new Promise<void>((resolve, reject) => {
       this.#socket.send(text, { binary: false }, (error) => {
@@ -182,6 +223,38 @@ export class WebSocketConnection implements AsyncDisposable {
   }
 
   /**
+   * Switches to push mode: from now on every text frame is handed to `listener.onText`
+   * synchronously from the socket's message callback, and the end of the connection to
+   * `listener.onClose` (once). Frames buffered before the call are delivered first, before
+   * `listen` returns; a connection that already ended reports it the same way. Final: there
+   * is no way back to pull mode, and a second call (or a later `frames`/`receive`) fails with
+   * a `busy` error.
+   */
+  listen(listener: FrameListener): void {
+    this.#queue.acquireReader();
+    this.#listener = listener;
+    for (const frame of this.#queue.takeAll()) listener.onText(frame);
+    if (this.#queue.ended) listener.onClose(this.#closeError);
+  }
+
+  /**
+   * Stops reading from the socket (push-mode backpressure): the peer's frames back up into TCP
+   * flow control instead of memory. Soft: frames already read from the socket (at most one
+   * read, or one frame of up to `maxPayloadBytes`) are still delivered. No keep-alive ping is
+   * sent while paused. Idempotent.
+   */
+  pause(): void {
+    this.#pausedByListener = true;
+    this.#applyPause();
+  }
+
+  /** Resumes reading after {@link pause}. Idempotent. */
+  resume(): void {
+    this.#pausedByListener = false;
+    this.#applyPause();
+  }
+
+  /**
    * Closes the connection with `code` (default 1000) and `reason`, waits for the peer's close
    * frame (at most `closeTimeoutMs`, then the socket is terminated) and releases every timer.
    * A pending read ends (`undefined`). Idempotent.
@@ -220,7 +293,7 @@ export class WebSocketConnection implements AsyncDisposable {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(toAbortError(signal.reason));
     if (!this.#isOpen) return Promise.reject(this.#closeError ?? new ClosedError('the WebSocket connection'));
-    if (this.#queue.paused) return Promise.reject(new ModelwireError(ErrorCode.Busy, 'the connection is paused with unread frames; read them before pinging'));
+    if (this.#socket.isPaused) return Promise.reject(new ModelwireError(ErrorCode.Busy, 'the connection is paused with unread frames; read them before pinging'));
     const timeoutMs = options.timeoutMs ?? this.#settings.pongTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
     return new Promise<void>((resolve, reject) => {
       const settle = (): void => {
@@ -285,7 +358,21 @@ export class WebSocketConnection implements AsyncDisposable {
       this.#socket.close(1003, 'binary frames are not supported');
       return;
     }
-    this.#queue.push(rawDataToText(data));
+    const text = rawDataToText(data);
+    const listener = this.#listener;
+    if (listener === undefined) this.#queue.push(text);
+    else if (this.#isOpen) listener.onText(text);
+  }
+
+  #applyPause(): void {
+    const paused = this.#pausedByListener || this.#queue.paused;
+    if (paused === this.#socket.isPaused) return;
+    if (paused) {
+      this.#socket.pause();
+      this.#clearPongTimer();
+    } else {
+      this.#socket.resume();
+    }
   }
 
   #onError(error: Error): void {
@@ -306,7 +393,7 @@ export class WebSocketConnection implements AsyncDisposable {
   }
 
   #ping(): void {
-    if (!this.#isOpen || this.#queue.paused || this.#pongTimer !== undefined) return;
+    if (!this.#isOpen || this.#socket.isPaused || this.#pongTimer !== undefined) return;
     const pongTimeoutMs = this.#settings.pongTimeoutMs;
     if (pongTimeoutMs !== null) {
       this.#pongTimer = setTimeout(() => {
@@ -348,6 +435,7 @@ export class WebSocketConnection implements AsyncDisposable {
     for (const waiter of [...this.#pongWaiters]) waiter.reject(pingError);
     if (error === undefined) this.#queue.end();
     else this.#queue.fail(error);
+    this.#listener?.onClose(error);
   }
 
   #stopTimers(): void {
