@@ -171,7 +171,7 @@ export class ModelClient implements AsyncDisposable {
         timeoutMs: this.#provider.websocketConnectTimeoutMs,
         signal,
       });
-      return new ResponsesConnection(socket, clock, clock.now() - started, replacesEarlier);
+      return new ResponsesConnection(socket, clock, { connectMs: clock.now() - started, replacesEarlierConnection: replacesEarlier });
     };
     this.#socket = new SessionSocket(connect, {
       maxAgeMs: options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS,

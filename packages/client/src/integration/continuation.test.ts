@@ -118,7 +118,7 @@ describe('incremental continuation: every "otherwise full" case', () => {
     // The loopback server sends `codex.rate_limits` and `response.metadata` before the counted events.
     ['response.created', 1],
     ['response.created and response.in_progress', 2],
-  ])('resends in full once, transparently, on previous_response_not_found after the rate limits, the metadata and %s (no output yet)', async (_label, afterEvents) => {
+  ])('resends in full once, transparently, on previous_response_not_found after the rate limits, the metadata and %s (no output yet), on a new socket', async (_label, afterEvents) => {
     const { server, telemetry, turn, history } = await afterFirstExchange();
     server.faults.next({ kind: 'error', code: 'previous_response_not_found', afterEvents }, { on: 'websocket' });
     history.push(userMessage('two'));
@@ -137,7 +137,12 @@ describe('incremental continuation: every "otherwise full" case', () => {
     expect(bodies[1]?.['previous_response_id']).toBeDefined();
     expect(bodies[2]?.['previous_response_id']).toBeUndefined();
     expect(bodies[2]?.['input']).toEqual(history);
-    expect(server.recording.counters.handshakes).toBe(1);
+    // The refused response had started: its socket drains and is retired (as after any error
+    // frame), and the full input goes out on a new one.
+    expect(server.recording.counters.handshakes).toBe(2);
+    const [first, refused, resent] = server.recording.requests.map((request) => request.connectionId);
+    expect(refused).toBe(first);
+    expect(resent).not.toBe(first);
     expect(telemetry.attempts.filter((attempt) => attempt.error !== null)).toEqual([]);
   });
 

@@ -165,6 +165,41 @@ export interface StreamRetryRecord {
 }
 
 /**
+ * Why a WebSocket frame was dropped instead of being delivered to a request.
+ * - `stale`: it belongs to a response that already ended on this socket (its id, one of its
+ *   items, or output arriving before the next request's `response.created`).
+ * - `unknown`: it names a response that no request started on this socket.
+ * - `unsolicited`: it arrived while no response was in flight (the socket is then retired).
+ */
+export type FrameDropReason = 'stale' | 'unknown' | 'unsolicited';
+
+/** Optional report: a WebSocket frame was dropped (never delivered to any request). */
+export interface FrameDroppedRecord {
+  /** Always `"websocket"`. */
+  readonly transport: 'websocket';
+  /** Why it was dropped. */
+  readonly reason: FrameDropReason;
+  /** The frame's event `type` (`"(not json)"` for a frame that is not a JSON object, `"(no type)"` without a string type). */
+  readonly kind: string;
+  /** The response the frame names, `null` when it names none. Nothing of its content is reported. */
+  readonly responseId: string | null;
+}
+
+/**
+ * Optional report: a completed response listed output items in `response.completed.output`
+ * that were never streamed as `response.output_item.done`; they were added to the result (and
+ * so get committed). Streamed items are never counted twice.
+ */
+export interface OutputReconciledRecord {
+  /** Wire path of the response. */
+  readonly transport: TransportKind;
+  /** The completed response. */
+  readonly responseId: string;
+  /** How many items were taken from `response.completed.output`. */
+  readonly items: number;
+}
+
+/**
  * Where `@modelwire/client` reports what it does. Passed per turn inside the `TurnContext`, so
  * reports stay tied to the active turn and model. Every method is called synchronously on the
  * hot path and must not throw or block; errors thrown by an implementation are swallowed.
@@ -207,6 +242,13 @@ export interface ClientTelemetry {
   onRequestEnd?(record: RequestEndRecord): void;
   /** Optional. Reported by the turn loop (not the client) when it re-streams after a stream-phase failure. */
   onStreamRetry?(record: StreamRetryRecord): void;
+  /**
+   * Optional. A WebSocket frame was dropped: it belonged to no request in flight on its socket.
+   * Reported to the telemetry of the request that holds the socket, or held it last.
+   */
+  onFrameDropped?(record: FrameDroppedRecord): void;
+  /** Optional. A completed response's result gained items only `response.completed.output` listed. */
+  onOutputReconciled?(record: OutputReconciledRecord): void;
 }
 
 /** A {@link ClientTelemetry} that reports nothing. */
@@ -221,6 +263,8 @@ export const noopClientTelemetry: ClientTelemetry = Object.freeze({
   onRequestStart(): void {},
   onRequestEnd(): void {},
   onStreamRetry(): void {},
+  onFrameDropped(): void {},
+  onOutputReconciled(): void {},
 });
 
 /**
@@ -264,5 +308,7 @@ export function safeTelemetry(telemetry: ClientTelemetry, redact?: <E>(error: E)
     ...(telemetry.onRequestStart === undefined ? {} : { onRequestStart: guard(telemetry.onRequestStart) }),
     ...(telemetry.onRequestEnd === undefined ? {} : { onRequestEnd: guard(scrub(telemetry.onRequestEnd)) }),
     ...(telemetry.onStreamRetry === undefined ? {} : { onStreamRetry: guard(scrub(telemetry.onStreamRetry)) }),
+    ...(telemetry.onFrameDropped === undefined ? {} : { onFrameDropped: guard(telemetry.onFrameDropped) }),
+    ...(telemetry.onOutputReconciled === undefined ? {} : { onOutputReconciled: guard(telemetry.onOutputReconciled) }),
   };
 }

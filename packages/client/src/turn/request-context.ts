@@ -8,7 +8,8 @@ import type { ClientTelemetry, TransportKind } from '../telemetry/client-telemet
 import type { ResolvedPrompt, ResponseItem } from '../types/prompt.js';
 import { outputTextOf } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
-import type { EventQueue } from './event-queue.js';
+import type { EventQueue, EventQueueFlowControl } from './event-queue.js';
+import { reconcileOutput, type StreamedItem } from './reconcile-output.js';
 import type { CompletedResponse } from './response-stream.js';
 import type { StickyRoutingToken } from './sticky-routing-token.js';
 
@@ -89,9 +90,12 @@ export class RequestContext {
     this.#lastEventAt = this.services.clock.now();
   }
 
-  /** Decodes one payload and reports it (unless the telemetry does not want events); an undecodable payload is a retryable `decode_failed`. */
-  decode(text: string, transport: TransportKind): StreamEvent {
-    const decoded = decodeEvent(text);
+  /**
+   * Decodes one payload (JSON text, or a value already parsed from it) and reports it (unless
+   * the telemetry does not want events); an undecodable payload is a retryable `decode_failed`.
+   */
+  decode(payload: unknown, transport: TransportKind): StreamEvent {
+    const decoded = decodeEvent(payload);
     if (!decoded.ok) {
       throw new ModelwireError(ErrorCode.DecodeFailed, `undecodable ${transport} event (${decoded.error.reason}): ${decoded.error.message}`, { retryable: true });
     }
@@ -109,11 +113,33 @@ export class RequestContext {
     this.sticky.capture(value);
   }
 
-  /** Hands an event to the caller (capturing a sticky token it carries). */
-  emit(event: ResponseEvent): void {
+  /**
+   * Hands an event to the caller (capturing a sticky token it carries). `weight` is the size
+   * of the frame it came from, in bytes, for the caller's bound of unread events.
+   */
+  emit(event: ResponseEvent, weight = 0): void {
     if (event.type === 'turn_state') this.captureSticky(event.turnState);
     if (!HEADER_EVENT_TYPES.has(event.type)) this.#streaming = true;
-    this.#queue.push(event);
+    this.#queue.push(event, weight);
+  }
+
+  /** Attaches the running attempt's backpressure to the caller's queue (`null` detaches it). */
+  attachFlowControl(flow: EventQueueFlowControl | null): void {
+    this.#queue.attachFlowControl(flow);
+  }
+
+  /**
+   * The output to commit for a completed response: the streamed items merged with
+   * `response.completed.output` (see `reconcileOutput`). Items only the final list held are
+   * handed to the caller as `output_item_done` events (before `completed`) and reported to
+   * telemetry.
+   */
+  reconcile(responseId: string, streamed: readonly StreamedItem[], final: readonly ResponseItem[] | undefined, transport: TransportKind): readonly ResponseItem[] {
+    const { output, added } = reconcileOutput(streamed, final);
+    if (added.length === 0) return output;
+    for (const item of added) this.emit({ type: 'output_item_done', outputIndex: output.indexOf(item), item });
+    this.telemetry.onOutputReconciled?.({ transport, responseId, items: added.length });
+    return output;
   }
 
   /** Reports usage, hands the `completed` event to the caller and builds the result. */

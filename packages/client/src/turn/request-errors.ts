@@ -33,6 +33,19 @@ export class ResponseEndedError extends Error {
   }
 }
 
+/**
+ * A reused WebSocket turned out to be closed before any frame of the response arrived (the
+ * server closed it right after the previous response, or while it sat idle): the request run
+ * goes on at once on a new socket, once per request, without spending its retry budget.
+ */
+export class StaleSocket extends Error {
+  readonly failure: ModelwireError;
+  constructor(failure: ModelwireError) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
+
 /** Turns an `HttpStatusError` into the protocol's typed error (keeping it as the cause). */
 export function toResponseErrorIfHttp(error: unknown): unknown {
   if (!(error instanceof HttpStatusError)) return error;

@@ -2,7 +2,7 @@ import { ErrorCode, HttpStatusError, ModelwireError, delay, toAbortError } from 
 import { attemptHttp } from '../http/http-attempt.js';
 import { attemptWebSocket } from '../ws/websocket-attempt.js';
 import type { RequestContext } from './request-context.js';
-import { FallbackTrigger, WarmUpSkipped } from './request-errors.js';
+import { FallbackTrigger, StaleSocket, WarmUpSkipped } from './request-errors.js';
 import { decideRetry } from './retry-policy.js';
 import type { CompletedResponse } from './response-stream.js';
 
@@ -25,6 +25,7 @@ export class RequestRun {
     let retries = 0;
     let refreshed = false;
     let connectionLimitRetried = false;
+    let staleSocketRetried = false;
     for (;;) {
       // A background request goes over HTTP even on a WebSocket session (the WebSocket mode does
       // not support it); the socket, its continuation state and the session's transport stay as they are.
@@ -48,7 +49,14 @@ export class RequestRun {
         if (signal.aborted) throw toAbortError(signal.reason);
         // A server may echo the credentials it was sent in an error: scrub them before the
         // failure reaches telemetry or the caller.
-        const caught = thrown instanceof FallbackTrigger ? new FallbackTrigger(thrown.reason, services.redactSecrets(thrown.failure)) : services.redactSecrets(thrown);
+        if (thrown instanceof StaleSocket && !staleSocketRetried && !context.streaming) {
+          // A kept-alive socket that died while idle: the request never reached a response.
+          staleSocketRetried = true;
+          report(services.redactSecrets(thrown.failure), true);
+          continue;
+        }
+        const unwrapped = thrown instanceof StaleSocket ? thrown.failure : thrown;
+        const caught = unwrapped instanceof FallbackTrigger ? new FallbackTrigger(unwrapped.reason, services.redactSecrets(unwrapped.failure)) : services.redactSecrets(unwrapped);
         if (caught instanceof FallbackTrigger) {
           // The switch is session-wide even when this stream already produced output; that
           // output is not replayed here (the caller re-streams, over HTTP from now on).

@@ -7,7 +7,11 @@ import type { EventQueue } from './event-queue.js';
 export interface CompletedResponse {
   /** The response id (non-empty). */
   readonly responseId: string;
-  /** The final output items (`response.output_item.done`), in order: what to commit to history. */
+  /**
+   * The final output items, in output order (`output_index`): what to commit to history. The
+   * streamed `response.output_item.done` items, plus any item only `response.completed.output`
+   * listed; an item streamed twice counts once.
+   */
   readonly output: readonly ResponseItem[];
   /**
    * The text of the assistant messages in `output` (their `output_text` parts, concatenated in
@@ -27,12 +31,12 @@ export interface CompletedResponse {
  * the completed result, and `abort()`.
  *
  * The request starts when the stream is created and runs at wire speed; events are buffered
- * until iterated. Iterate at most once. Leaving the loop early (`break`) aborts the request.
+ * until iterated, up to a bound (see {@link ResponseStream.result}) beyond which a WebSocket
+ * stops being read until the caller catches up. Iterate at most once. Leaving the loop early (`break`) aborts the request.
  * A failed response makes the iteration throw, and `result` reject, with the same typed error.
  */
 export class ResponseStream implements AsyncIterable<ResponseEvent>, AsyncDisposable {
-  /** Resolves when the response completed; rejects with the typed failure otherwise. */
-  readonly result: Promise<CompletedResponse>;
+  readonly #result: Promise<CompletedResponse>;
   readonly #queue: EventQueue<ResponseEvent>;
   readonly #controller: AbortController;
 
@@ -40,9 +44,22 @@ export class ResponseStream implements AsyncIterable<ResponseEvent>, AsyncDispos
   constructor(queue: EventQueue<ResponseEvent>, controller: AbortController, result: Promise<CompletedResponse>) {
     this.#queue = queue;
     this.#controller = controller;
-    this.result = result;
+    this.#result = result;
     // The caller may only iterate; an unobserved rejection must not crash the process.
     result.catch(() => undefined);
+  }
+
+  /**
+   * Resolves when the response completed; rejects with the typed failure otherwise.
+   *
+   * Reading `result` before iterating tells the stream its events are not being read: the
+   * bound on unread events (1 024 events or 4 MiB, after which the socket stops being read
+   * until the caller catches up) then no longer applies, so awaiting only the result never
+   * stalls a long response. Events stay buffered for an iteration that may still follow.
+   */
+  get result(): Promise<CompletedResponse> {
+    this.#queue.markResultAwaited();
+    return this.#result;
   }
 
   /**
@@ -61,6 +78,6 @@ export class ResponseStream implements AsyncIterable<ResponseEvent>, AsyncDispos
   /** Aborts if still running and waits until the request has let go of its socket. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.abort();
-    await this.result.catch(() => undefined);
+    await this.#result.catch(() => undefined);
   }
 }

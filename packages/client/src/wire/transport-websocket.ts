@@ -1,4 +1,4 @@
-import { ClosedError, ConnectionClosedError, ModelwireError, connectWebSocket, type NetworkPolicy, type WebSocketConnection } from '@modelwire/transport';
+import { ClosedError, connectWebSocket, type ModelwireError, type NetworkPolicy, type WebSocketConnection, type WebSocketFactory } from '@modelwire/transport';
 import type { WireSocket, WireSocketConnector } from './wire-types.js';
 
 /** Keep-alive settings of {@link createTransportWebSocketConnector}. */
@@ -16,13 +16,17 @@ export interface WebSocketKeepAliveOptions {
   readonly network?: NetworkPolicy;
   /** Send credentials over plain `ws:` to a host that is not loopback (`Provider.allowInsecure`). Default `false`. */
   readonly allowInsecure?: boolean;
+  /** Creates the underlying `ws` socket (to wrap, instrument or observe it). Default `new WebSocket(url, options)`. */
+  readonly createWebSocket?: WebSocketFactory;
 }
 
 /**
- * A {@link WireSocket} over the transport package's `WebSocketConnection`: one reader loop
- * hands every text frame to the listener, and the connection's failure (or its close) to the
- * close listener. Liveness (ping/pong) is the transport's; `isOpen` turns false as soon as a
- * pong is missed, and `ping` offers the on-demand check made before an idle socket is reused.
+ * A {@link WireSocket} over the transport package's `WebSocketConnection` in push mode: every
+ * text frame goes synchronously from the socket's message callback to the listener, and the
+ * connection's end (its failure, or its close) to the close listener. `isOpen` reads the live
+ * socket state (a close frame from the peer makes it false at once); `pause`/`resume` are the
+ * socket's own backpressure; `ping` offers the on-demand check made before an idle socket is
+ * reused. Liveness (keep-alive ping/pong) is the transport's.
  */
 class TransportWireSocket implements WireSocket {
   readonly #connection: WebSocketConnection;
@@ -41,20 +45,23 @@ class TransportWireSocket implements WireSocket {
 
   send(text: string): void {
     if (!this.#connection.isOpen) throw this.#connection.closeError ?? new ClosedError('the WebSocket connection');
-    // A failed write also fails the connection, which the reader loop reports.
+    // A failed write also fails the connection, which the close listener reports.
     this.#connection.send(text).catch(() => undefined);
   }
 
   listen(onFrame: (text: string) => void, onClose: (error: ModelwireError) => void): void {
-    const connection = this.#connection;
-    void (async () => {
-      try {
-        for await (const frame of connection.frames()) onFrame(frame);
-        onClose(connection.closeError ?? new ClosedError('the WebSocket connection'));
-      } catch (error) {
-        onClose(ModelwireError.isInstance(error) ? error : new ConnectionClosedError({ cause: error }));
-      }
-    })();
+    this.#connection.listen({
+      onText: onFrame,
+      onClose: (error) => onClose(error ?? new ClosedError('the WebSocket connection')),
+    });
+  }
+
+  pause(): void {
+    this.#connection.pause();
+  }
+
+  resume(): void {
+    this.#connection.resume();
   }
 
   ping(timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -80,6 +87,7 @@ export function createTransportWebSocketConnector(options: WebSocketKeepAliveOpt
       ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
       ...(options.network === undefined ? {} : { network: options.network }),
       ...(options.allowInsecure === undefined ? {} : { allowInsecure: options.allowInsecure }),
+      ...(options.createWebSocket === undefined ? {} : { createWebSocket: options.createWebSocket }),
     });
     return new TransportWireSocket(connection);
   };

@@ -7,15 +7,30 @@ import type { ModelwireError } from '@modelwire/transport';
 export interface WireSocket {
   /** Headers of the upgrade response, lower-case names. */
   readonly upgradeHeaders: Readonly<Record<string, string>>;
-  /** Whether the socket can still send and receive. */
+  /**
+   * Whether the socket can still send and receive, read from the socket's live state: `false`
+   * as soon as either side started closing (a `ws` socket that is CLOSING is not open), not
+   * only after the close was reported to the `listen` receiver. The client never lends a
+   * socket that is not open.
+   */
   readonly isOpen: boolean;
   /** Sends one JSON text frame. Throws when the socket is closed. */
   send(text: string): void;
   /**
    * Registers the receiver of text frames and of the final close (called once, with the error
-   * that describes it). Replaces any earlier receiver.
+   * that describes it). Replaces any earlier receiver. `onFrame` is expected synchronously from
+   * the socket's message callback: the client routes each frame to its request at once and
+   * keeps no queue of its own, so a socket that buffers here defeats backpressure.
    */
   listen(onFrame: (text: string) => void, onClose: (error: ModelwireError) => void): void;
+  /**
+   * Optional backpressure: stop reading from the socket (the peer's frames back up into TCP)
+   * until {@link WireSocket.resume}. The client pauses while a request's caller has a full
+   * buffer of unread events. Without it, nothing bounds what an unread request buffers.
+   */
+  pause?(): void;
+  /** Optional: resume reading after {@link WireSocket.pause}. */
+  resume?(): void;
   /**
    * Optional on-demand liveness check: sends a ping and resolves on the pong; rejects after
    * `timeoutMs` (and closes the socket). Without it, reuse relies on `isOpen`, which the

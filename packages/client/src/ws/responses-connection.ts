@@ -1,10 +1,22 @@
-import { IdleTimeoutError, toAbortError, type Clock, type ModelwireError } from '@modelwire/transport';
+import type { Clock } from '@modelwire/transport';
 import { ContinuationTracker } from '../continuation/continuation-tracker.js';
 import type { WireSocket } from '../wire/wire-types.js';
+import { ResponseRouter, type RouteRequest, type RouterState } from './response-router.js';
+import type { RoutedResponse } from './routed-response.js';
+
+/** Options of {@link ResponsesConnection}. */
+export interface ResponsesConnectionOptions {
+  /** How long the handshake took, in milliseconds. */
+  readonly connectMs: number;
+  /** Whether this socket replaces one that served earlier responses of the session. */
+  readonly replacesEarlierConnection: boolean;
+  /** See `ResponseRouterOptions.drainTimeoutMs`. */
+  readonly drainTimeoutMs?: number;
+}
 
 /**
- * One Responses WebSocket as the session holds it: the socket, its continuation state, and
- * the bookkeeping that decides whether it may carry the next request.
+ * One Responses WebSocket as the session holds it: the socket behind its response router, its
+ * continuation state, and the bookkeeping that decides whether it may carry the next request.
  *
  * Session-scoped (it may outlive a turn); lent to one request at a time.
  */
@@ -15,27 +27,26 @@ export class ResponsesConnection {
   readonly openedAt: number;
   /** How long the handshake took, in milliseconds. */
   readonly connectMs: number;
-  /** Last time a frame or pong arrived or a frame was sent (clock milliseconds). */
+  /** Last time a request was sent, a response ended, or a pong arrived (clock milliseconds). */
   lastActivityAt: number;
+  /** Routes every frame of the socket to the response it belongs to. */
+  readonly router: ResponseRouter;
   readonly #socket: WireSocket;
   readonly #clock: Clock;
-  readonly #frames: string[] = [];
-  #waiter: { resolve: (frame: string) => void; reject: (error: unknown) => void } | null = null;
-  #closeError: ModelwireError | null = null;
-  #inFlight = false;
-  #closing: Promise<void> | null = null;
 
-  constructor(socket: WireSocket, clock: Clock, connectMs: number, replacesEarlierConnection: boolean) {
+  constructor(socket: WireSocket, clock: Clock, options: ResponsesConnectionOptions) {
     this.#socket = socket;
     this.#clock = clock;
-    this.connectMs = connectMs;
+    this.connectMs = options.connectMs;
     this.openedAt = clock.now();
     this.lastActivityAt = this.openedAt;
-    this.tracker = new ContinuationTracker(replacesEarlierConnection);
-    socket.listen(
-      (frame) => this.#onFrame(frame),
-      (error) => this.#onClose(error),
-    );
+    this.tracker = new ContinuationTracker(options.replacesEarlierConnection);
+    this.router = new ResponseRouter(socket, {
+      ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
+      onResponseEnded: () => {
+        this.lastActivityAt = clock.now();
+      },
+    });
   }
 
   /** Headers of the upgrade response (lower-case names). */
@@ -43,14 +54,14 @@ export class ResponsesConnection {
     return this.#socket.upgradeHeaders;
   }
 
-  /** Open, not carrying a response, and with no stray frame buffered. */
+  /** Open (live socket state), idle, not draining, and its last response did not end in an `error` frame. */
   get isReusable(): boolean {
-    return this.#closeError === null && this.#socket.isOpen && !this.#inFlight && this.#frames.length === 0;
+    return this.router.isReusable;
   }
 
-  /** Whether the socket is still open. */
-  get isOpen(): boolean {
-    return this.#closeError === null && this.#socket.isOpen;
+  /** Where the socket is in its life. */
+  get state(): RouterState {
+    return this.router.state;
   }
 
   /** Milliseconds since the handshake. */
@@ -58,27 +69,16 @@ export class ResponsesConnection {
     return this.#clock.now() - this.openedAt;
   }
 
-  /** Milliseconds since the last frame, pong or send. */
+  /** Milliseconds since the last send, response end or pong. */
   idleMs(): number {
     return this.#clock.now() - this.lastActivityAt;
   }
 
-  /** Marks the socket as carrying a response (one at a time). */
-  beginResponse(): void {
-    if (this.#inFlight) throw new Error('a response is already in flight on this socket');
-    this.#inFlight = true;
-  }
-
-  /** Marks the response as read to its terminal event. */
-  endResponse(): void {
-    this.#inFlight = false;
-  }
-
-  /** Sends one text frame; throws the close error when the socket is gone. */
-  send(text: string): void {
-    if (this.#closeError !== null) throw this.#closeError;
-    this.#socket.send(text);
+  /** Sends a `response.create` and returns the response it starts (see `ResponseRouter.start`). */
+  start(request: RouteRequest): RoutedResponse {
+    const response = this.router.start(request);
     this.lastActivityAt = this.#clock.now();
+    return response;
   }
 
   /** Whether the socket offers an on-demand ping. */
@@ -98,59 +98,13 @@ export class ResponsesConnection {
     }
   }
 
-  /**
-   * The next text frame. Rejects with the close error when the socket closes, with an
-   * `IdleTimeoutError` when nothing arrives for `idleTimeoutMs`, or with the abort reason.
-   */
-  nextFrame(signal: AbortSignal, idleTimeoutMs: number): Promise<string> {
-    const frame = this.#frames.shift();
-    if (frame !== undefined) return Promise.resolve(frame);
-    if (this.#closeError !== null) return Promise.reject(this.#closeError);
-    if (signal.aborted) return Promise.reject(toAbortError(signal.reason));
-    return new Promise<string>((resolve, reject) => {
-      const settle = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.#waiter = null;
-      };
-      const onAbort = (): void => {
-        settle();
-        reject(toAbortError(signal.reason));
-      };
-      const timer = setTimeout(() => {
-        settle();
-        reject(new IdleTimeoutError(idleTimeoutMs));
-      }, idleTimeoutMs);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiter = {
-        resolve: (value) => {
-          settle();
-          resolve(value);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-      };
-    });
+  /** Closes the socket gracefully (after a drain in progress); it is never reused. Resolves once it is closed. */
+  retire(): Promise<void> {
+    return this.router.retire();
   }
 
-  /** Closes the socket; it is never reused afterwards. Resolves once it is closed. */
+  /** Closes the socket now; it is never reused. Resolves once it is closed. */
   close(code = 1000, reason = 'client closed'): Promise<void> {
-    this.#inFlight = false;
-    this.#closing ??= Promise.resolve(this.#socket.close(code, reason)).catch(() => undefined);
-    return this.#closing;
-  }
-
-  #onFrame(frame: string): void {
-    this.lastActivityAt = this.#clock.now();
-    if (this.#waiter !== null) this.#waiter.resolve(frame);
-    else this.#frames.push(frame);
-  }
-
-  #onClose(error: ModelwireError): void {
-    if (this.#closeError !== null) return;
-    this.#closeError = error;
-    this.#waiter?.reject(error);
+    return this.router.close(code, reason);
   }
 }

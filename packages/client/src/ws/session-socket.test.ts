@@ -1,5 +1,6 @@
 import { ConnectionClosedError, type ModelwireError } from '@modelwire/transport';
 import { describe, expect, it } from 'vitest';
+import { noopClientTelemetry } from '../telemetry/client-telemetry.js';
 import type { WireSocket } from '../wire/wire-types.js';
 import { ResponsesConnection } from './responses-connection.js';
 import { SessionSocket } from './session-socket.js';
@@ -39,7 +40,7 @@ function setup(health: Partial<{ maxAgeMs: number; healthCheckAfterIdleMs: numbe
       }
       const socket = new FakeSocket();
       sockets.push(socket);
-      return new ResponsesConnection(socket, clock, 0, replacesEarlier);
+      return new ResponsesConnection(socket, clock, { connectMs: 0, replacesEarlierConnection: replacesEarlier });
     },
     { maxAgeMs: 1000, healthCheckAfterIdleMs: 100, pongTimeoutMs: 10, ...health },
   );
@@ -86,7 +87,7 @@ describe('SessionSocket', () => {
   it('never lends a socket still carrying a response', async () => {
     const { holder } = setup();
     const first = await holder.acquire(signal);
-    first.connection.beginResponse();
+    first.connection.start({ lane: '', message: '{}', sink: { onFrame: () => undefined }, signal, idleTimeoutMs: 60_000, telemetry: noopClientTelemetry });
     holder.release(first.connection);
     const second = await holder.acquire(signal);
     expect(second.connection).not.toBe(first.connection);

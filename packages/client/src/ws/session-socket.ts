@@ -26,8 +26,12 @@ export interface AcquiredConnection {
 
 /**
  * The session's WebSocket: at most one idle socket, plus a background pre-connect. Requests
- * borrow the socket and give it back when their response ended; a socket that is closed,
- * half-used (aborted or cut mid-response), too old or fails its ping is closed, never lent.
+ * borrow the socket and give it back when their response ended; a socket that is not reusable
+ * (closing, half-used, draining after an `error` frame, or whose last response ended with one),
+ * too old or that fails its ping is retired, never lent.
+ *
+ * `close()` resolves only once every socket is closed: idle, lent to a running request,
+ * draining, or still connecting.
  */
 export class SessionSocket {
   #idle: ResponsesConnection | null = null;
@@ -38,6 +42,8 @@ export class SessionSocket {
   #closed = false;
   /** Every socket opened and not yet closed, so that `close()` can wait for all of them. */
   readonly #open = new Set<ResponsesConnection>();
+  /** Connection attempts in progress (requests' and the pre-connect's). */
+  readonly #connecting = new Set<Promise<ResponsesConnection>>();
   readonly #connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>;
   readonly #health: SocketHealthOptions;
   readonly #lifetime = new AbortController();
@@ -103,11 +109,11 @@ export class SessionSocket {
     return { connection, reused: false };
   }
 
-  /** Gives a socket back after its response ended; keeps it only if it is clean. */
+  /** Gives a socket back after its response ended; keeps it only if it is clean, retires it otherwise. */
   release(connection: ResponsesConnection): void {
     this.#hasServed = true;
     if (this.#closed || !connection.isReusable) {
-      void this.#close(connection);
+      void connection.retire().finally(() => this.#open.delete(connection));
       return;
     }
     if (this.#idle !== null && this.#idle !== connection) void this.#close(this.#idle);
@@ -123,18 +129,31 @@ export class SessionSocket {
     void pending?.then((connection) => (connection === null ? undefined : this.#close(connection)));
   }
 
-  /** Closes every socket (idle, pre-connecting, in use) and waits until they are closed. */
+  /**
+   * Closes every socket (idle, pre-connecting, connecting, in use, draining) and waits until
+   * they are closed.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#lifetime.abort();
     const pending = this.#preconnect;
     this.drop();
     await pending;
+    // A connect still running (a request's own) either fails, having closed its socket, or
+    // opens one, which `#open_` then closes.
+    await Promise.allSettled([...this.#connecting]);
     await Promise.all([...this.#open].map((connection) => this.#close(connection)));
   }
 
   async #open_(signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> {
-    const connection = await this.#connect(signal, replacesEarlier);
+    const attempt = this.#connect(signal, replacesEarlier);
+    this.#connecting.add(attempt);
+    let connection: ResponsesConnection;
+    try {
+      connection = await attempt;
+    } finally {
+      this.#connecting.delete(attempt);
+    }
     this.#open.add(connection);
     if (this.#closed) {
       await this.#close(connection);

@@ -1,34 +1,93 @@
-import { errorFromClassification, mapStreamEvent, type ResponseEvent } from '@modelwire/protocol';
-import { ConnectionClosedError, ErrorCode, HttpStatusError } from '@modelwire/transport';
+import { errorFromClassification } from '@modelwire/protocol';
+import { ClosedError, ConnectionClosedError, HttpStatusError, ModelwireError, ProtocolViolationError } from '@modelwire/transport';
 import type { ContinuationDecision } from '../continuation/continuation-tracker.js';
 import { decideContinuation, fieldsToSend } from '../request/provider-capabilities.js';
 import { isRefusedByProxy } from '../request/proxy-refusal.js';
 import { buildPerRequestValues, RequestHeader } from '../request/request-headers.js';
 import type { FullRequestReason } from '../telemetry/client-telemetry.js';
 import type { RequestContext } from '../turn/request-context.js';
-import { FallbackTrigger, ResponseEndedError, toResponseErrorIfHttp } from '../turn/request-errors.js';
+import { FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
-import type { ResponseItem } from '../types/prompt.js';
+import { DEFAULT_LANE } from './response-router.js';
 import type { ResponsesConnection } from './responses-connection.js';
+import type { RoutedResponse } from './routed-response.js';
+import { WebSocketResponseReader } from './websocket-response-reader.js';
 
-/** Result of reading one WebSocket response. */
-type WebSocketOutcome = { readonly kind: 'completed'; readonly result: CompletedResponse } | { readonly kind: 'resend_full' };
-
-/**
- * Events that carry no response output: a response that ended after only these produced
- * nothing, so resending its request cannot duplicate anything the caller saw.
- */
-const NO_OUTPUT_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['created', 'rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included']);
+/** A socket lent to this attempt and whether it was already open. */
+interface Lent {
+  readonly connection: ResponsesConnection;
+  readonly reused: boolean;
+}
 
 /**
  * One attempt over the session's WebSocket: borrow the socket, decide full vs incremental,
- * send one `response.create`, read to the terminal event, give the socket back. A
- * `previous_response_not_found` before any output (only `response.created`, rate limits or
- * metadata so far) is answered by one full resend on the same socket, inside this attempt;
- * the resent response's `created` and any event equal to one already forwarded are not
- * forwarded again, so the caller sees one stream.
+ * send one `response.create` through the socket's router, wait for the response's terminal
+ * frame, give the socket back.
+ *
+ * A `previous_response_not_found` before any output (only `response.created`, rate limits or
+ * metadata so far) is answered by one full resend inside this attempt: on the same socket
+ * when the refusal came before `response.created`, on a new one when the response had started
+ * (that socket drains and is retired, as after any `error` frame). The resent response's
+ * `created` and any event equal to one already forwarded are not forwarded again, so the
+ * caller sees one stream.
+ *
+ * A reused socket that turns out to be closed before any frame of the response arrived (the
+ * server closed it right after the previous response) throws {@link StaleSocket}: the request
+ * run goes on at once on a new socket, without spending its retry budget.
  */
 export async function attemptWebSocket(context: RequestContext, attempt: number): Promise<CompletedResponse> {
+  const { services } = context;
+  const started = services.clock.now();
+  let lent = await acquire(context);
+  try {
+    let forced: FullRequestReason | null = null;
+    /** Keys of the no-output events forwarded by the response that ended for a resend. */
+    const forwarded = new Set<string>();
+    for (;;) {
+      const { connection } = lent;
+      const decision: ContinuationDecision =
+        forced === null
+          ? decideContinuation(services.provider, connection.tracker, { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input, continuable: context.continuable })
+          : { mode: 'full', reason: forced };
+      const reader = new WebSocketResponseReader(context, connection.tracker, connection.upgradeHeaders, decision, forwarded);
+      const response = sendCreate(context, connection, decision, reader, lent.reused);
+      context.telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt, status: null, durationMs: services.clock.now() - started, error: null, willRetry: false });
+      context.attachFlowControl(response);
+      try {
+        await response.ended;
+      } catch (error) {
+        throw staleSocketOr(error, lent.reused, response);
+      } finally {
+        context.attachFlowControl(null);
+      }
+      if (reader.completed !== null) return reader.completed;
+      if (reader.failure !== null) throw new ResponseEndedError(errorFromClassification(reader.failure));
+      if (!reader.resendFull) throw new ProtocolViolationError('the response ended without a result');
+      forced = 'previous_response_not_found';
+      connection.tracker.reset();
+      if (connection.state !== 'open') {
+        // Refused after it started: that socket drains and is retired; resend on a new one.
+        services.socket.release(connection);
+        lent = await acquire(context);
+      }
+    }
+  } catch (error) {
+    const { connection } = lent;
+    connection.tracker.reset();
+    // A response that ended by itself leaves the socket to the router's rules (kept after
+    // `response.failed`/`incomplete`, retired after an `error` frame); anything else (aborted,
+    // idle, cut, undecodable) never leaves a half-read socket behind.
+    if (!(error instanceof ResponseEndedError) && !(error instanceof StaleSocket)) void connection.close(1000, 'response abandoned');
+    if (error instanceof ResponseEndedError) throw error.failure;
+    if (error instanceof ConnectionClosedError && error.closeCode === 1009) throw new FallbackTrigger('message_too_big', error);
+    throw error;
+  } finally {
+    services.socket.release(lent.connection);
+  }
+}
+
+/** Borrows a socket (reporting the connect to telemetry); a 426 on the upgrade switches the session to HTTP. */
+async function acquire(context: RequestContext): Promise<Lent> {
   const { services, telemetry } = context;
   const started = services.clock.now();
   let acquired;
@@ -44,43 +103,10 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
   telemetry.onWebSocketConnect({ durationMs: reused ? 0 : connection.connectMs, reused, error: null });
   // The upgrade response of a socket opened inside this turn may carry the sticky token.
   if (!reused) context.captureSticky(connection.upgradeHeaders[RequestHeader.TurnState]);
-  connection.beginResponse();
-  try {
-    let forced: FullRequestReason | null = null;
-    /** Keys of the no-output events forwarded by the response that ended for a resend. */
-    const forwarded = new Set<string>();
-    for (;;) {
-      const decision: ContinuationDecision =
-        forced === null
-          ? decideContinuation(services.provider, connection.tracker, { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input, continuable: context.continuable })
-          : { mode: 'full', reason: forced };
-      sendCreate(context, connection, decision);
-      telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt, status: null, durationMs: services.clock.now() - started, error: null, willRetry: false });
-      const outcome = await readResponse(context, connection, decision, forwarded);
-      if (outcome.kind === 'completed') return outcome.result;
-      forced = 'previous_response_not_found';
-    }
-  } catch (error) {
-    connection.tracker.reset();
-    if (error instanceof ResponseEndedError) {
-      // The server ended that response itself (error frame, failed, incomplete): the socket is
-      // clean, unless it reached its age limit or refused the credentials (never reuse it then).
-      connection.endResponse();
-      if (error.failure.code === ErrorCode.ConnectionLimitReached || error.failure.code === ErrorCode.Unauthorized) {
-        void connection.close(1000, 'connection not reusable');
-      }
-      throw error.failure;
-    }
-    // Aborted, idle, cut, undecodable: never reuse a half-read socket.
-    void connection.close(1000, 'response abandoned');
-    if (error instanceof ConnectionClosedError && error.closeCode === 1009) throw new FallbackTrigger('message_too_big', error);
-    throw error;
-  } finally {
-    services.socket.release(connection);
-  }
+  return acquired;
 }
 
-function sendCreate(context: RequestContext, connection: ResponsesConnection, decision: ContinuationDecision): void {
+function sendCreate(context: RequestContext, connection: ResponsesConnection, decision: ContinuationDecision, reader: WebSocketResponseReader, reused: boolean): RoutedResponse {
   const { prompt } = context;
   const input = decision.mode === 'incremental' ? decision.delta : prompt.input;
   const message: Record<string, unknown> = {
@@ -98,47 +124,27 @@ function sendCreate(context: RequestContext, connection: ResponsesConnection, de
   );
   connection.tracker.begin({ fieldsFingerprint: context.fieldsFingerprint, input: prompt.input });
   context.markSent();
-  connection.send(JSON.stringify(message));
+  try {
+    return connection.start({
+      lane: DEFAULT_LANE,
+      message: JSON.stringify(message),
+      sink: reader,
+      signal: context.signal,
+      idleTimeoutMs: context.services.provider.streamIdleTimeoutMs,
+      telemetry: context.telemetry,
+    });
+  } catch (error) {
+    throw staleSocketOr(error, reused, undefined);
+  }
 }
 
 /**
- * Reads one response to its terminal event. `forwarded` collects the keys of the no-output
- * events handed to the caller; on the full resend after `previous_response_not_found` those
- * are skipped.
+ * `error`, or {@link StaleSocket} when a reused socket was found closed (or closed) before
+ * anything of the response arrived: nothing reached the caller, and the close was the
+ * socket's, not the request's.
  */
-async function readResponse(context: RequestContext, connection: ResponsesConnection, decision: ContinuationDecision, forwarded: Set<string>): Promise<WebSocketOutcome> {
-  const output: ResponseItem[] = [];
-  const resend = decision.mode === 'full' && decision.reason === 'previous_response_not_found';
-  /** Whether an output event (item or delta) of this response reached the caller. */
-  let producedOutput = false;
-  const idleTimeoutMs = context.services.provider.streamIdleTimeoutMs;
-  for (;;) {
-    const frame = await connection.nextFrame(context.signal, idleTimeoutMs);
-    const event = context.decode(frame, 'websocket');
-    for (const item of mapStreamEvent(event, { headers: connection.upgradeHeaders })) {
-      if (item.type === 'failed') {
-        if (item.error.kind === 'previous_response_not_found' && decision.mode === 'incremental' && !producedOutput) {
-          return { kind: 'resend_full' };
-        }
-        throw new ResponseEndedError(errorFromClassification(item.error));
-      }
-      if (item.type === 'output_item_done') {
-        connection.tracker.addOutputItem(item.item);
-        output.push(item.item);
-      }
-      if (item.type === 'completed') {
-        connection.tracker.complete(item.responseId);
-        connection.endResponse();
-        return { kind: 'completed', result: context.complete(item.responseId, item.usage, output, 'websocket', decision.mode === 'incremental') };
-      }
-      if (NO_OUTPUT_EVENT_TYPES.has(item.type)) {
-        const key = item.type === 'created' ? 'created' : JSON.stringify(item);
-        if (resend && forwarded.has(key)) continue;
-        if (!resend) forwarded.add(key);
-      } else {
-        producedOutput = true;
-      }
-      context.emit(item);
-    }
-  }
+function staleSocketOr(error: unknown, reused: boolean, response: RoutedResponse | undefined): unknown {
+  if (!reused || (response !== undefined && response.framesDelivered > 0)) return error;
+  const closed = error instanceof ClosedError || (error instanceof ConnectionClosedError && error.closeCode !== 1009);
+  return closed && ModelwireError.isInstance(error) ? new StaleSocket(error) : error;
 }

@@ -1,0 +1,63 @@
+import type { ResponseItem } from '../types/prompt.js';
+
+/** An item streamed as `response.output_item.done`, with its output index. */
+export interface StreamedItem {
+  readonly outputIndex: number;
+  readonly item: ResponseItem;
+}
+
+/** The output of a completed response and what `response.completed.output` added to it. */
+export interface ReconciledOutput {
+  /** The items to commit, in response order. */
+  readonly output: readonly ResponseItem[];
+  /** Items only `response.completed.output` listed (never streamed), in its order. */
+  readonly added: readonly ResponseItem[];
+}
+
+function idOf(item: ResponseItem): string | undefined {
+  const id = (item as { id?: unknown }).id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+/**
+ * Merges the streamed items of a completed response with `response.completed.output`, so that
+ * nothing the server produced is lost and nothing is counted twice.
+ *
+ * Each item of the final list is matched to a streamed item by id, else by position (its index
+ * equals the streamed item's `output_index`) and type, which also covers servers that give an
+ * item a new id on every event. A matched item keeps its streamed form: that is the baseline
+ * the server continues from (reasoning may be re-encrypted in the final list). Unmatched final
+ * items were never streamed and are added. When every streamed item was matched the final
+ * list's order is kept; otherwise the streamed items keep their order and the added ones
+ * follow. An empty or missing final list leaves the streamed items as they are.
+ */
+export function reconcileOutput(streamed: readonly StreamedItem[], final: readonly ResponseItem[] | undefined): ReconciledOutput {
+  const streamedItems = streamed.map((entry) => entry.item);
+  if (final === undefined || final.length === 0) return { output: streamedItems, added: [] };
+  const byId = new Map<string, number>();
+  streamed.forEach((entry, index) => {
+    const id = idOf(entry.item);
+    if (id !== undefined && !byId.has(id)) byId.set(id, index);
+  });
+  const used = new Set<number>();
+  const ordered: ResponseItem[] = [];
+  const added: ResponseItem[] = [];
+  final.forEach((item, position) => {
+    const id = idOf(item);
+    let match = id === undefined ? undefined : byId.get(id);
+    if (match !== undefined && used.has(match)) match = undefined;
+    if (match === undefined) {
+      const index = streamed.findIndex((entry, candidate) => !used.has(candidate) && entry.outputIndex === position && entry.item.type === item.type);
+      if (index >= 0) match = index;
+    }
+    if (match === undefined) {
+      ordered.push(item);
+      added.push(item);
+      return;
+    }
+    used.add(match);
+    ordered.push(streamedItems[match] as ResponseItem);
+  });
+  if (used.size === streamed.length) return { output: ordered, added };
+  return { output: [...streamedItems, ...added], added };
+}
