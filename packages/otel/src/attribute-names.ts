@@ -45,6 +45,8 @@ export const Attr = {
   willRetry: 'modelwire.retry.will_retry',
   retryDelayMs: 'modelwire.retry.delay_ms',
   eventKind: 'modelwire.event.kind',
+  dropReason: 'modelwire.frame.drop_reason',
+  reconciledItems: 'modelwire.output.reconciled_items',
   streamEvents: 'modelwire.stream.events',
   tokenKind: 'modelwire.token.type',
   fallbackFrom: 'from',
@@ -65,6 +67,8 @@ export const EventName = {
   fallback: 'modelwire.transport_fallback',
   resendFull: 'modelwire.continuation.resend_full',
   firstEvent: 'modelwire.first_event',
+  frameDropped: 'modelwire.frame_dropped',
+  outputReconciled: 'modelwire.output_reconciled',
   /** Log records only: a request ended in failure. */
   requestFailed: 'modelwire.request.failed',
 } as const;
@@ -83,6 +87,8 @@ export const MetricName = {
   tokens: 'modelwire.client.tokens',
   continuationDecisions: 'modelwire.client.continuation.decisions',
   fallbackToHttp: 'transport.fallback_to_http',
+  framesDropped: 'modelwire.client.websocket.frames_dropped',
+  outputReconciled: 'modelwire.client.output.reconciled',
 } as const;
 
 /** The `gen_ai.operation.name` of each endpoint the client calls; others use the endpoint itself. */

@@ -20,6 +20,8 @@ export interface Instruments {
   readonly tokens: Counter;
   readonly continuationDecisions: Counter;
   readonly fallbackToHttp: Counter;
+  readonly framesDropped: Counter;
+  readonly outputReconciled: Counter;
 }
 
 /** Creates the instruments on `meter` (instrument creation is cheap and idempotent in the SDK). */
@@ -43,5 +45,7 @@ export function createInstruments(meter: Meter): Instruments {
     tokens: meter.createCounter(MetricName.tokens, { description: 'Tokens used, by modelwire.token.type (input, cached_input, output, reasoning_output).', unit: '{token}' }),
     continuationDecisions: meter.createCounter(MetricName.continuationDecisions, { description: 'Continuation decisions, by mode (incremental, full) and reason.', unit: '{request}' }),
     fallbackToHttp: meter.createCounter(MetricName.fallbackToHttp, { description: 'Session-wide switches from the WebSocket to HTTP (at most one per session).', unit: '{fallback}' }),
+    framesDropped: meter.createCounter(MetricName.framesDropped, { description: 'WebSocket frames delivered to no request (stale, unknown, unsolicited), by reason and event kind.', unit: '{frame}' }),
+    outputReconciled: meter.createCounter(MetricName.outputReconciled, { description: 'Output items only response.completed.output listed (never streamed), added to the result.', unit: '{item}' }),
   };
 }

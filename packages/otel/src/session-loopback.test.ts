@@ -146,15 +146,16 @@ describe('a real multi-turn session through the loopback server', () => {
       });
       expect(span.attributes[Attr.continuationMode]).toBe(results[index]!.incremental ? 'incremental' : 'full');
     });
-    // First request: a new socket (one connect span under it) and a retry after the error frame.
+    // First request: a new socket, an error frame, and a retry on another new socket (a socket
+    // whose response ended in an error frame is retired): two connect spans under it.
     const [first, second] = t1!;
-    // Attributes describe the attempt that got through: the retry reused the socket the first attempt opened.
-    expect(first!.attributes).toMatchObject({ [Attr.attempt]: 2, [Attr.connectionReused]: true, [Attr.continuationMode]: 'full' });
+    // Attributes describe the attempt that got through.
+    expect(first!.attributes).toMatchObject({ [Attr.attempt]: 2, [Attr.connectionReused]: false, [Attr.continuationMode]: 'full' });
     const retry = first!.events.find((event) => event.name === EventName.retry);
     expect(retry?.attributes).toMatchObject({ [Attr.errorType]: expect.any(String), [Attr.willRetry]: true });
     expect(String(retry?.attributes?.[Attr.errorMessage])).toContain('[redacted]');
-    expect(childrenOf(first!, spans).map((span) => span.name)).toEqual([SpanName.websocketConnect]);
-    expect(harness.spansNamed(SpanName.websocketConnect)).toHaveLength(1);
+    expect(childrenOf(first!, spans).map((span) => span.name)).toEqual([SpanName.websocketConnect, SpanName.websocketConnect]);
+    expect(harness.spansNamed(SpanName.websocketConnect)).toHaveLength(2);
     expect(second!.attributes).toMatchObject({ [Attr.connectionReused]: true, [Attr.continuationMode]: 'incremental' });
     // Fourth request: the fallback happened inside it, and it completed over HTTP.
     const fourth = t2![1]!;
@@ -171,7 +172,7 @@ describe('a real multi-turn session through the loopback server', () => {
     expect(await harness.sum(MetricName.requests, { [Attr.operationName]: 'chat', [Attr.outcome]: 'completed', [Attr.transport]: 'http' })).toBe(2);
     expect(await harness.sum(MetricName.requests, { [Attr.operationName]: 'compact' })).toBe(1);
     expect(await harness.count(MetricName.requestDuration)).toBe(6);
-    expect(await harness.count(MetricName.websocketConnectDuration)).toBe(1);
+    expect(await harness.count(MetricName.websocketConnectDuration)).toBe(2);
     // One retry after the error frame, one when the 1009 close moved the request to HTTP.
     expect(await harness.sum(MetricName.requestRetries, { [Attr.transport]: 'websocket' })).toBe(2);
     expect(await harness.sum(MetricName.streamEvents, { [Attr.eventKind]: 'response.completed' })).toBe(5);

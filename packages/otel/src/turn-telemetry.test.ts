@@ -282,6 +282,28 @@ describe('explicit request boundaries (onRequestStart / onRequestEnd)', () => {
   });
 });
 
+describe('router reports', () => {
+  it('counts dropped frames by reason and kind and reconciled items, with span events carrying the response id', async () => {
+    const telemetry = session();
+    const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
+    webSocketRequest(turn, { reused: false, incremental: false, responseId: 'resp_1' });
+    turn.onFrameDropped({ transport: 'websocket', reason: 'stale', kind: 'response.completed', responseId: 'resp_0' });
+    turn.onFrameDropped({ transport: 'websocket', reason: 'stale', kind: 'response.output_item.done', responseId: null });
+    turn.onFrameDropped({ transport: 'websocket', reason: 'unsolicited', kind: '(not json)', responseId: null });
+    turn.onOutputReconciled({ transport: 'websocket', responseId: 'resp_1', items: 2 });
+    turn.end();
+    expect(await harness.sum(MetricName.framesDropped)).toBe(3);
+    expect(await harness.sum(MetricName.framesDropped, { [Attr.dropReason]: 'stale', [Attr.eventKind]: 'response.completed' })).toBe(1);
+    expect(await harness.sum(MetricName.framesDropped, { [Attr.dropReason]: 'unsolicited' })).toBe(1);
+    expect(await harness.sum(MetricName.outputReconciled, { [Attr.transport]: 'websocket' })).toBe(2);
+    // Response ids go on span events only, never on metrics.
+    for (const point of await harness.points(MetricName.framesDropped)) expect(point.attributes[Attr.responseId]).toBeUndefined();
+    const events = [...harness.spansNamed('chat gpt-test'), ...harness.spansNamed(SpanName.turn)].flatMap((span) => span.events);
+    expect(events.filter((event) => event.name === EventName.frameDropped).map((event) => event.attributes?.[Attr.responseId] ?? null)).toEqual(['resp_0', null, null]);
+    expect(events.find((event) => event.name === EventName.outputReconciled)?.attributes).toMatchObject({ [Attr.responseId]: 'resp_1', [Attr.reconciledItems]: 2 });
+  });
+});
+
 describe('metrics', () => {
   it('records requests, durations, connects, time to first event, events by kind, tokens and decisions', async () => {
     const telemetry = session();

@@ -1,6 +1,8 @@
 import type {
   ClientTelemetry,
   ContinuationDecisionRecord,
+  FrameDroppedRecord,
+  OutputReconciledRecord,
   RequestAttemptRecord,
   StreamEventRecord,
   TokenUsageRecord,
@@ -295,6 +297,26 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     });
     if (this.span.isRecording()) this.span.addEvent(EventName.streamRetry, attributes, now);
     this.#shared.log('info', EventName.streamRetry, `re-streaming after a stream failure (retry ${record.attempt})`, attributes);
+  }
+
+  onFrameDropped(record: FrameDroppedRecord): void {
+    const shared = this.#shared;
+    if (shared.metricsEnabled) {
+      const kind = shared.eventAttributes('websocket', record.kind)[Attr.eventKind] ?? 'other';
+      shared.instruments.framesDropped.add(1, { ...shared.metricAttributes, [Attr.transport]: 'websocket', [Attr.dropReason]: record.reason, [Attr.eventKind]: kind });
+    }
+    const span = this.#tracker.current?.span ?? this.span;
+    if (!span.isRecording()) return;
+    const attributes: Attributes = { [Attr.dropReason]: record.reason, [Attr.eventKind]: shared.sanitizer.text(record.kind) };
+    if (record.responseId !== null) attributes[Attr.responseId] = shared.sanitizer.text(record.responseId);
+    span.addEvent(EventName.frameDropped, attributes, this.#now());
+  }
+
+  onOutputReconciled(record: OutputReconciledRecord): void {
+    const shared = this.#shared;
+    if (shared.metricsEnabled) shared.instruments.outputReconciled.add(record.items, { ...shared.metricAttributes, [Attr.transport]: record.transport });
+    const span = this.#tracker.current?.span ?? this.span;
+    if (span.isRecording()) span.addEvent(EventName.outputReconciled, { [Attr.responseId]: shared.sanitizer.text(record.responseId), [Attr.transport]: record.transport, [Attr.reconciledItems]: record.items }, this.#now());
   }
 
   // ------------------------------------------------------------ prompts
