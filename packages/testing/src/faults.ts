@@ -72,8 +72,19 @@ export interface BinaryFrameFault {
 }
 
 /**
+ * When a late frame goes out, relative to the frame it trails:
+ * - `'burst'`: in the same write burst (no wait for the previous frame to be written);
+ * - a number: that many milliseconds after the previous frame was written (`0`: the next tick);
+ * - `'after-next-created'`: right after the next response's `response.created` on the same
+ *   socket (never, when no further response comes on it).
+ */
+export type LateTiming = 'burst' | 'after-next-created' | number;
+
+/**
  * Send an `error` event after `afterEvents` events instead of the rest of the response
- * (the request ends there, the connection stays usable).
+ * (the request ends there, the connection stays usable). With `trailingFailed`, the response's
+ * own `response.failed` follows the error (as the real API does: `created`, `in_progress`,
+ * `error`, `response.failed`), at that time.
  */
 export interface ErrorEventFault {
   readonly kind: 'error';
@@ -88,6 +99,8 @@ export interface ErrorEventFault {
   readonly message?: string;
   /** Optional `error.headers` map (the service puts rate-limit headers there). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Send the response's `response.failed` after the error frame, at this time. Default: not sent. */
+  readonly trailingFailed?: LateTiming;
 }
 
 /** Stop sending after `afterEvents` events and keep the connection open (idle timeouts). */
@@ -104,6 +117,8 @@ export interface IncompleteFault {
   readonly reason?: string;
   /** Default: after `response.in_progress` (2). */
   readonly afterEvents?: number;
+  /** Send the stale tail of this response (see {@link StaleTailFault}) at this time. Default: none. */
+  readonly staleTail?: LateTiming;
 }
 
 /** End the response with `response.failed` after `afterEvents` events. */
@@ -114,6 +129,41 @@ export interface FailedFault {
   readonly message?: string;
   /** Default: after `response.in_progress` (2). */
   readonly afterEvents?: number;
+  /** Send the stale tail of this response (see {@link StaleTailFault}) at this time. Default: none. */
+  readonly staleTail?: LateTiming;
+}
+
+/**
+ * The response completes normally, then its stale tail follows at `at`: its last
+ * `response.output_item.done` (when it had one) and its terminal event, both sent again, as a
+ * server that repeats the end of a response after the next request was sent. WebSocket only.
+ */
+export interface StaleTailFault {
+  readonly kind: 'stale-tail';
+  /** When the tail goes out. Default `'burst'`. */
+  readonly at?: LateTiming;
+}
+
+/** The response completes, and the server closes the socket right after its terminal frame (same burst). WebSocket only. */
+export interface CloseAfterTerminalFault {
+  readonly kind: 'close-after-terminal';
+  /** Close code. Default 1000. */
+  readonly code?: number;
+}
+
+/**
+ * The response completes, then, once the socket sat idle for `afterMs`, the server pushes
+ * `frames` unsolicited text frames of `frameBytes` bytes each (valid JSON deltas), as fast as
+ * the socket takes them, until it closes. WebSocket only.
+ */
+export interface IdleFloodFault {
+  readonly kind: 'idle-flood';
+  /** Default 1 000. */
+  readonly frames?: number;
+  /** Default 1 MiB. */
+  readonly frameBytes?: number;
+  /** Idle time before the flood, in milliseconds. Default 20. */
+  readonly afterMs?: number;
 }
 
 /**
@@ -163,6 +213,9 @@ export type Fault =
   | FailedFault
   | EndWithoutTerminalFault
   | HalfOpenFault
+  | StaleTailFault
+  | CloseAfterTerminalFault
+  | IdleFloodFault
   | UnauthorizedUntilTokenChangesFault;
 
 /** The kinds of {@link Fault}. */
@@ -204,7 +257,7 @@ export type FaultRule = (target: FaultTarget) => Fault | undefined;
 
 const HANDSHAKE_ONLY: ReadonlySet<FaultKind> = new Set(['refuse-upgrade', 'delay-handshake']);
 const HTTP_ONLY: ReadonlySet<FaultKind> = new Set(['http-status']);
-const WEBSOCKET_ONLY: ReadonlySet<FaultKind> = new Set(['oversized-frame', 'binary-frame']);
+const WEBSOCKET_ONLY: ReadonlySet<FaultKind> = new Set(['oversized-frame', 'binary-frame', 'stale-tail', 'close-after-terminal', 'idle-flood']);
 
 function defaultOn(fault: Fault): NonNullable<FaultMatch['on']> {
   if (HANDSHAKE_ONLY.has(fault.kind) || fault.kind === 'half-open') return 'handshake';

@@ -244,6 +244,16 @@ export class HttpRoutes {
           record({ raw: action.data }, bytes);
           break;
         }
+        case 'late':
+          // One request per HTTP response: a late tail simply follows the terminal event.
+          for (const event of action.events) {
+            const bytes = await writer.write(formatSseEvent(event));
+            if (bytes === 0) return;
+            record(event, bytes);
+          }
+          break;
+        case 'flood':
+          break;
         case 'close':
           writer.cut();
           return;

@@ -10,6 +10,7 @@ export type {
 export {
   FaultController,
   type BinaryFrameFault,
+  type CloseAfterTerminalFault,
   type CloseFault,
   type DelayHandshakeFault,
   type EndWithoutTerminalFault,
@@ -23,10 +24,13 @@ export {
   type FaultTarget,
   type HalfOpenFault,
   type HttpStatusFault,
+  type IdleFloodFault,
   type IncompleteFault,
+  type LateTiming,
   type MalformedJsonFault,
   type OversizedFrameFault,
   type RefuseUpgradeFault,
+  type StaleTailFault,
   type StallFault,
   type UnauthorizedUntilTokenChangesFault,
 } from './faults.js';

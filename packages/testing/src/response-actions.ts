@@ -3,13 +3,18 @@
  * (SSE writer or WebSocket session) carries out in order.
  */
 import { buildErrorEvent } from './error-payloads.js';
-import type { Fault } from './faults.js';
+import type { Fault, LateTiming } from './faults.js';
 import type { JsonObject } from './request-body.js';
 import type { ResponsePlan } from './response-plan.js';
 
 /** One step of sending a response. */
 export type ResponseAction =
-  | { readonly type: 'event'; readonly event: JsonObject; readonly paced: boolean }
+  /** One event; with `burst`, the next action follows without waiting for it to be written. */
+  | { readonly type: 'event'; readonly event: JsonObject; readonly paced: boolean; readonly burst?: boolean }
+  /** Frames of this response sent late (after its end), at `at`. */
+  | { readonly type: 'late'; readonly events: readonly JsonObject[]; readonly at: LateTiming }
+  /** Unsolicited frames pushed once the socket sat idle (WebSocket only). */
+  | { readonly type: 'flood'; readonly frames: number; readonly frameBytes: number; readonly afterMs: number }
   /** Text that is not valid JSON (a malformed frame or SSE `data:`). */
   | { readonly type: 'raw'; readonly data: string }
   /** An event sent as a binary WebSocket frame. */
@@ -24,6 +29,24 @@ export type ResponseAction =
   | { readonly type: 'half-open' };
 
 const DEFAULT_OVERSIZED_BYTES = 16 * 1024 * 1024 + 1;
+
+/** The terminal event as an action, followed by its late tail when one is asked for. */
+function withLateTail(terminal: JsonObject, tail: readonly JsonObject[], at: LateTiming | undefined): ResponseAction[] {
+  if (at === undefined) return [{ type: 'event', event: terminal, paced: false }];
+  return [
+    { type: 'event', event: terminal, paced: false, burst: at === 'burst' },
+    { type: 'late', events: tail, at },
+  ];
+}
+
+/** The last `response.output_item.done` among `actions`, as a one-element list (empty when none). */
+function lastItemDone(actions: readonly ResponseAction[]): JsonObject[] {
+  for (let index = actions.length - 1; index >= 0; index -= 1) {
+    const action = actions[index];
+    if (action?.type === 'event' && action.event['type'] === 'response.output_item.done') return [action.event];
+  }
+  return [];
+}
 
 function oversized(bytes: number): string {
   const head = '{"type":"response.output_text.delta","delta":"';
@@ -67,7 +90,10 @@ export function actionsFor(plan: ResponsePlan, fault: Fault | undefined, include
         { code: fault.code, message: fault.message, status: fault.status, headers: fault.headers, shape: fault.shape },
         includeStatus,
       );
-      return [...before, { type: 'event', event: { ...event, sequence_number: nextSequence(before.length) }, paced: false }];
+      const error = { ...event, sequence_number: nextSequence(before.length) };
+      const failedResponse = { ...plan.snapshot, status: 'failed', error: { code: fault.code, message: String(event['message'] ?? (event['error'] as JsonObject | undefined)?.['message'] ?? '') } };
+      const failed = { type: 'response.failed', response: failedResponse, sequence_number: nextSequence(before.length + 1) };
+      return [...before, ...withLateTail(error, [failed], fault.trailingFailed)];
     }
     case 'stall':
       return [...cut(fault.afterEvents, 0), { type: 'stall' }];
@@ -83,15 +109,29 @@ export function actionsFor(plan: ResponsePlan, fault: Fault | undefined, include
         incomplete_details: { reason: fault.reason ?? 'max_output_tokens' },
       };
       const event = { type: 'response.incomplete', response, sequence_number: nextSequence(before.length) };
-      return [...before, { type: 'event', event, paced: false }];
+      return [...before, ...withLateTail(event, [...lastItemDone(before), event], fault.staleTail)];
     }
     case 'failed': {
       const before = cut(fault.afterEvents, 2);
       const error = { code: fault.code ?? 'server_error', message: fault.message ?? 'The model failed to produce a response.' };
       const response = { ...plan.snapshot, status: 'failed', error };
       const event = { type: 'response.failed', response, sequence_number: nextSequence(before.length) };
-      return [...before, { type: 'event', event, paced: false }];
+      return [...before, ...withLateTail(event, [...lastItemDone(before), event], fault.staleTail)];
     }
+    case 'stale-tail': {
+      const body = all.slice(0, -1);
+      const terminal = plan.events.at(-1)?.event;
+      if (terminal === undefined) return all;
+      return [...body, ...withLateTail(terminal, [...lastItemDone(body), terminal], fault.at ?? 'burst')];
+    }
+    case 'close-after-terminal': {
+      const body = all.slice(0, -1);
+      const terminal = plan.events.at(-1)?.event;
+      if (terminal === undefined) return all;
+      return [...body, { type: 'event', event: terminal, paced: false, burst: true }, { type: 'close', code: fault.code ?? 1000, reason: 'closing after the response' }];
+    }
+    case 'idle-flood':
+      return [...all, { type: 'flood', frames: fault.frames ?? 1000, frameBytes: fault.frameBytes ?? 1024 * 1024, afterMs: fault.afterMs ?? 20 }];
     default:
       return all;
   }

@@ -173,6 +173,61 @@ describe('request faults', () => {
     expect(chained.error.code).toBe('previous_response_not_found');
   });
 
+  it.each([['burst'], [0], [30]] as const)('trails an error frame with the response\'s own response.failed (%s)', async (at) => {
+    const target = await start();
+    target.faults.next({ kind: 'error', code: 'insufficient_quota', afterEvents: 2, trailingFailed: at });
+    const socket = await open(target);
+    socket.send({ type: 'response.create', ...hello });
+    const frames = await socket.terminals(2);
+    const types = frames.map((frame) => frame['type']);
+    expect(types.slice(-3)).toEqual(['response.in_progress', 'error', 'response.failed']);
+    const created = frames.find((frame) => frame['type'] === 'response.created') as { response: { id: string } };
+    expect(frames.at(-1)).toMatchObject({ response: { id: created.response.id, status: 'failed', error: { code: 'insufficient_quota' } } });
+  });
+
+  it('repeats the last item and the terminal of a response as its stale tail, in the same burst or after the next response.created', async () => {
+    const target = await start();
+    target.faults.next({ kind: 'stale-tail' });
+    const socket = await open(target);
+    socket.send({ type: 'response.create', ...hello });
+    const frames = await socket.terminals(2);
+    const completed = completedOf(frames);
+    const done = frames.filter((frame) => frame['type'] === 'response.output_item.done');
+    expect(frames.slice(-2)).toEqual([done.at(-1), completed]);
+    expect(done.at(-1)).toEqual(done.at(-2));
+
+    target.faults.next({ kind: 'stale-tail', at: 'after-next-created' });
+    const from = socket.frames.length;
+    await socket.request(hello);
+    const staleId = completedOf(socket.frames.slice(from)).response.id;
+    socket.send({ type: 'response.create', ...hello });
+    const next = await socket.terminals(2, from);
+    const types = next.map((frame) => `${String(frame['type'])}:${String((frame['response'] as { id?: string } | undefined)?.id ?? '')}`);
+    const createdAt = types.findIndex((type, index) => index > 0 && type.startsWith('response.created:') && !type.endsWith(staleId));
+    expect(types.slice(createdAt + 1, createdAt + 3)).toEqual(['response.output_item.done:', `response.completed:${staleId}`]);
+  });
+
+  it('closes right after the terminal frame', async () => {
+    const target = await start();
+    target.faults.next({ kind: 'close-after-terminal' });
+    const socket = await open(target);
+    socket.send({ type: 'response.create', ...hello });
+    expect(await socket.closed).toBe(1000);
+    expect(completedOf(socket.frames).response.id).toMatch(/^resp_/);
+  });
+
+  it('floods an idle socket with unsolicited frames after the response', async () => {
+    const target = await start();
+    target.faults.next({ kind: 'idle-flood', frames: 5, frameBytes: 2048, afterMs: 10 });
+    const socket = await open(target);
+    const frames = await socket.request(hello);
+    const before = frames.length;
+    await socket.until(() => socket.raw.length >= before + 5);
+    const flood = socket.raw.slice(-5);
+    expect(flood.every((frame) => frame.data.length === 2048 && !frame.binary)).toBe(true);
+    expect(JSON.parse(flood[0]!.data)).toMatchObject({ type: 'response.output_text.delta' });
+  });
+
   it('targets a fault at one connection', async () => {
     const target = await start();
     const first = await open(target);

@@ -5,7 +5,7 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { buildErrorEvent, codeForStatus, type ErrorEventSpec } from './error-payloads.js';
-import type { Fault } from './faults.js';
+import type { Fault, LateTiming } from './faults.js';
 import { refuseRequestByRules } from './provider-rules.js';
 import type { RecordedEvent, RecordedRequest } from './recording.js';
 import { headerValue, isRecord, type JsonObject, type ResponsesRequestBody } from './request-body.js';
@@ -27,6 +27,8 @@ export class WebSocketSession {
   readonly #cache = new Map<string, CachedResponse>();
   readonly #closed: Promise<void>;
   #halfOpen: boolean;
+  /** Late frames waiting for the next `response.created` on this socket (`'after-next-created'`). */
+  #pendingLate: { readonly recorded: RecordedRequest; readonly events: readonly JsonObject[] }[] = [];
 
   constructor(
     core: ServerCore,
@@ -113,19 +115,51 @@ export class WebSocketSession {
     return this.#socket.readyState === this.#socket.OPEN && !this.#halfOpen;
   }
 
-  /** Sends one frame, resolving once it is written, and records it as `recordedAs`. */
-  async #sendFrame(recorded: RecordedRequest, text: string, recordedAs: RecordedEvent['event'], binary = false): Promise<void> {
+  /**
+   * Sends one frame and records it as `recordedAs`; resolves once it is written, or at once
+   * with `wait: false` (the next frame then goes out in the same burst).
+   */
+  async #sendFrame(recorded: RecordedRequest, text: string, recordedAs: RecordedEvent['event'], binary = false, wait = true): Promise<void> {
     if (!this.#open()) return;
     this.#core.recording.addEvent(
       { requestIndex: recorded.index, connectionId: this.connectionId, transport: 'websocket', event: recordedAs, sentAt: Date.now() },
       Buffer.byteLength(text),
     );
     const data = binary ? Buffer.from(text) : text;
+    if (!wait) {
+      this.#socket.send(data, { binary });
+      return;
+    }
     await new Promise<void>((resolve) => this.#socket.send(data, { binary }, () => resolve()));
   }
 
-  #send(recorded: RecordedRequest, event: JsonObject): Promise<void> {
-    return this.#sendFrame(recorded, JSON.stringify(event), event);
+  #send(recorded: RecordedRequest, event: JsonObject, wait = true): Promise<void> {
+    return this.#sendFrame(recorded, JSON.stringify(event), event, false, wait);
+  }
+
+  /** Sends frames of a response that already ended, at `at` (see `LateTiming`), without holding up the lane. */
+  #sendLate(recorded: RecordedRequest, events: readonly JsonObject[], at: LateTiming): void {
+    if (at === 'burst') {
+      for (const event of events) void this.#send(recorded, event, false);
+      return;
+    }
+    if (at === 'after-next-created') {
+      this.#pendingLate.push({ recorded, events });
+      return;
+    }
+    void (async () => {
+      if (!(await this.#core.timers.sleep(at))) return;
+      for (const event of events) await this.#send(recorded, event);
+    })();
+  }
+
+  /** Pushes `frames` unsolicited frames of `frameBytes` bytes once the socket sat idle for `afterMs`, until it closes. */
+  async #flood(recorded: RecordedRequest, frames: number, frameBytes: number, afterMs: number): Promise<void> {
+    if (!(await this.#core.timers.sleep(afterMs))) return;
+    const head = '{"type":"response.output_text.delta","item_id":"msg_flood","output_index":0,"content_index":0,"delta":"';
+    const tail = '"}';
+    const text = head + 'x'.repeat(Math.max(0, frameBytes - head.length - tail.length)) + tail;
+    for (let index = 0; index < frames && this.#open(); index += 1) await this.#sendFrame(recorded, text, { flood: index, bytes: text.length });
   }
 
   #withLane(event: JsonObject, body: ResponsesRequestBody | undefined): JsonObject {
@@ -188,10 +222,21 @@ export class WebSocketSession {
             const timing = { type: 'responsesapi.websocket_timing', timing: { duration_ms: elapsed, engine_service_total_ms: elapsed, engine_service_ttft_total_ms: 0 } };
             await this.#send(recorded, this.#withLane(timing, body));
           }
-          await this.#send(recorded, this.#withLane(action.event, body));
+          await this.#send(recorded, this.#withLane(action.event, body), action.burst !== true);
           if (isCompleted(action.event)) this.#cache.set(lane, { responseId: plan.responseId, input, output: plan.output });
+          if (type === 'response.created' && this.#pendingLate.length > 0) {
+            const pending = this.#pendingLate;
+            this.#pendingLate = [];
+            for (const late of pending) for (const event of late.events) void this.#send(late.recorded, event, false);
+          }
           break;
         }
+        case 'late':
+          this.#sendLate(recorded, action.events.map((event) => this.#withLane(event, body)), action.at);
+          break;
+        case 'flood':
+          await this.#flood(recorded, action.frames, action.frameBytes, action.afterMs);
+          return;
         case 'raw':
           await this.#sendFrame(recorded, action.data, { raw: action.data.length > 256 ? `${action.data.slice(0, 256)}…` : action.data });
           break;
