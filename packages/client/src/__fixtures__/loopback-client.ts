@@ -3,6 +3,8 @@ import { ModelClient, type ModelClientOptions } from '../client/model-client.js'
 import type {
   ClientTelemetry,
   ContinuationDecisionRecord,
+  FrameDroppedRecord,
+  OutputReconciledRecord,
   RequestAttemptRecord,
   TokenUsageRecord,
   TransportFallbackRecord,
@@ -20,6 +22,8 @@ export class RecordingTelemetry implements ClientTelemetry {
   readonly decisions: ContinuationDecisionRecord[] = [];
   readonly fallbacks: TransportFallbackRecord[] = [];
   readonly usage: TokenUsageRecord[] = [];
+  readonly drops: FrameDroppedRecord[] = [];
+  readonly reconciled: OutputReconciledRecord[] = [];
   /** `start:<endpoint>` and `end:<endpoint>:<outcome>`, in order. */
   readonly boundaries: string[] = [];
   onRequestStart(record: { endpoint: string }): void {
@@ -45,6 +49,12 @@ export class RecordingTelemetry implements ClientTelemetry {
   }
   onTokenUsage(record: TokenUsageRecord): void {
     this.usage.push(record);
+  }
+  onFrameDropped(record: FrameDroppedRecord): void {
+    this.drops.push(record);
+  }
+  onOutputReconciled(record: OutputReconciledRecord): void {
+    this.reconciled.push(record);
   }
 }
 
