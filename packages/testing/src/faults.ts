@@ -3,6 +3,7 @@
  * hands them out per handshake or per request, from a FIFO queue or from rule functions.
  */
 import type { ErrorShape, ResponsesErrorCode } from './error-payloads.js';
+import type { JsonObject } from './request-body.js';
 
 /** Refuse a WebSocket upgrade with a plain HTTP status instead of `101`. Handshake only. */
 export interface RefuseUpgradeFault {
@@ -166,6 +167,25 @@ export interface IdleFloodFault {
   readonly afterMs?: number;
 }
 
+/** One frame an {@link InjectFault} adds to a response. */
+export interface InjectedFrame {
+  /** Sent after this many of the response's own events (0: before its `response.created`). */
+  readonly afterEvents: number;
+  /** The frame, sent as it is. */
+  readonly event: JsonObject;
+  /** For a frame past the response's last event: when it goes out. Default `'burst'`. */
+  readonly at?: LateTiming;
+}
+
+/**
+ * The response goes out as planned, with extra frames around it: tails of earlier responses,
+ * frames of other responses, frames after its end (while the socket is idle). WebSocket only.
+ */
+export interface InjectFault {
+  readonly kind: 'inject';
+  readonly frames: readonly InjectedFrame[];
+}
+
 /**
  * End the stream without a terminal event after `afterEvents` events. HTTP: the SSE body ends
  * cleanly. WebSocket: the server sends nothing more for this request but frees its lane.
@@ -216,6 +236,7 @@ export type Fault =
   | StaleTailFault
   | CloseAfterTerminalFault
   | IdleFloodFault
+  | InjectFault
   | UnauthorizedUntilTokenChangesFault;
 
 /** The kinds of {@link Fault}. */
@@ -257,7 +278,7 @@ export type FaultRule = (target: FaultTarget) => Fault | undefined;
 
 const HANDSHAKE_ONLY: ReadonlySet<FaultKind> = new Set(['refuse-upgrade', 'delay-handshake']);
 const HTTP_ONLY: ReadonlySet<FaultKind> = new Set(['http-status']);
-const WEBSOCKET_ONLY: ReadonlySet<FaultKind> = new Set(['oversized-frame', 'binary-frame', 'stale-tail', 'close-after-terminal', 'idle-flood']);
+const WEBSOCKET_ONLY: ReadonlySet<FaultKind> = new Set(['oversized-frame', 'binary-frame', 'stale-tail', 'close-after-terminal', 'idle-flood', 'inject']);
 
 function defaultOn(fault: Fault): NonNullable<FaultMatch['on']> {
   if (HANDSHAKE_ONLY.has(fault.kind) || fault.kind === 'half-open') return 'handshake';

@@ -26,6 +26,8 @@ export {
   type HttpStatusFault,
   type IdleFloodFault,
   type IncompleteFault,
+  type InjectedFrame,
+  type InjectFault,
   type LateTiming,
   type MalformedJsonFault,
   type OversizedFrameFault,

@@ -130,6 +130,21 @@ export function actionsFor(plan: ResponsePlan, fault: Fault | undefined, include
       if (terminal === undefined) return all;
       return [...body, { type: 'event', event: terminal, paced: false, burst: true }, { type: 'close', code: fault.code ?? 1000, reason: 'closing after the response' }];
     }
+    case 'inject': {
+      const actions: ResponseAction[] = [];
+      all.forEach((action, position) => {
+        for (const frame of fault.frames) {
+          if (frame.afterEvents === position) actions.push({ type: 'late', events: [frame.event], at: 'burst' });
+        }
+        const isLast = position === all.length - 1;
+        const burstAfter = isLast && fault.frames.some((frame) => frame.afterEvents >= all.length && (frame.at ?? 'burst') === 'burst');
+        actions.push(burstAfter && action.type === 'event' ? { ...action, burst: true } : action);
+      });
+      for (const frame of fault.frames) {
+        if (frame.afterEvents >= all.length) actions.push({ type: 'late', events: [frame.event], at: frame.at ?? 'burst' });
+      }
+      return actions;
+    }
     case 'idle-flood':
       return [...all, { type: 'flood', frames: fault.frames ?? 1000, frameBytes: fault.frameBytes ?? 1024 * 1024, afterMs: fault.afterMs ?? 20 }];
     default:

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
-import type { Fault, LateTiming } from '../testing/index.js';
+import type { Fault, LateTiming } from '@modelwire/testing';
 import type { CompletedResponse } from '../turn/response-stream.js';
 import type { ResponseItem } from '../types/prompt.js';
 import { createTransportWebSocketConnector } from '../wire/transport-websocket.js';
