@@ -3,7 +3,7 @@ import { buildPerRequestValues } from '../request/request-headers.js';
 import type { RequestContext } from '../turn/request-context.js';
 import { toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
-import type { ResponseItem } from '../types/prompt.js';
+import type { StreamedItem } from '../turn/reconcile-output.js';
 
 /**
  * One attempt over HTTP/SSE: `POST {base}/responses` with the whole input (no continuation
@@ -39,14 +39,17 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
   telemetry.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
   context.markSent();
   for (const event of responseEventsFromHeaders(response.headers)) context.emit(event);
-  const output: ResponseItem[] = [];
+  const streamed: StreamedItem[] = [];
   for await (const data of response.events) {
     if (data === '[DONE]') continue;
     const event = context.decode(data, 'http');
     for (const item of mapStreamEvent(event, { headers: response.headers })) {
       if (item.type === 'failed') throw errorFromClassification(item.error);
-      if (item.type === 'output_item_done') output.push(item.item);
-      if (item.type === 'completed') return context.complete(item.responseId, item.usage, output, 'http', false);
+      if (item.type === 'output_item_done') streamed.push({ outputIndex: item.outputIndex, item: item.item });
+      if (item.type === 'completed') {
+        const output = context.reconcile(item.responseId, streamed, event.type === 'response.completed' ? event.response.output : undefined, 'http');
+        return context.complete(item.responseId, item.usage, output, 'http', false);
+      }
       context.emit(item);
     }
   }

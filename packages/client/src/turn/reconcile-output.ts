@@ -23,6 +23,9 @@ function idOf(item: ResponseItem): string | undefined {
  * Merges the streamed items of a completed response with `response.completed.output`, so that
  * nothing the server produced is lost and nothing is counted twice.
  *
+ * Streamed items are first put in output order (`output_index`, stable): some servers finish
+ * items out of order, and the output the server continues from is in index order.
+ *
  * Each item of the final list is matched to a streamed item by id, else by position (its index
  * equals the streamed item's `output_index`) and type, which also covers servers that give an
  * item a new id on every event. A matched item keeps its streamed form: that is the baseline
@@ -31,7 +34,8 @@ function idOf(item: ResponseItem): string | undefined {
  * list's order is kept; otherwise the streamed items keep their order and the added ones
  * follow. An empty or missing final list leaves the streamed items as they are.
  */
-export function reconcileOutput(streamed: readonly StreamedItem[], final: readonly ResponseItem[] | undefined): ReconciledOutput {
+export function reconcileOutput(arrived: readonly StreamedItem[], final: readonly ResponseItem[] | undefined): ReconciledOutput {
+  const streamed = [...arrived].sort((a, b) => a.outputIndex - b.outputIndex);
   const streamedItems = streamed.map((entry) => entry.item);
   if (final === undefined || final.length === 0) return { output: streamedItems, added: [] };
   const byId = new Map<string, number>();
