@@ -1,6 +1,8 @@
 // Benchmark: WebSocket receive + JSON.parse throughput, frames/s, for Modelwire's
-// `connectWebSocket(...).frames()` against a raw `ws` client ('message' listener) in the same
-// run, both reading the same generated Responses events from one loopback `ws` server.
+// `connectWebSocket(...)` in pull mode (`frames()`, an async iterator) and in push mode
+// (`listen()`, a synchronous callback: what the client's response router uses) against a raw
+// `ws` client ('message' listener) in the same run, all reading the same generated Responses
+// events from one loopback `ws` server.
 //
 //   node tools/bench/src/transport-ws.ts [--quick] [--frames N] [--rounds N]
 //
@@ -26,14 +28,17 @@ export interface WsBenchOptions {
 export interface WsBenchResult {
   frameCount: number;
   measurements: Measurement[];
-  /** Modelwire median / raw ws median (1.0 = same speed). */
+  /** Modelwire pull mode (`frames()`) median / raw ws median (1.0 = same speed). */
   ratioToRawWs: number;
+  /** Modelwire push mode (`listen()`) median / raw ws median. */
+  pushRatioToRawWs: number;
   /** Frames each contender received in its last round (must equal `frameCount`). */
   framesSeen: Record<string, number>;
 }
 
 export const RAW_WS = 'raw ws client + JSON.parse';
 export const MODELWIRE_WS = 'modelwire connectWebSocket + JSON.parse';
+export const MODELWIRE_WS_PUSH = 'modelwire connectWebSocket listen() + JSON.parse';
 
 /** Starts a loopback server, runs both clients interleaved, closes everything. Prints nothing. */
 export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchResult> {
@@ -51,6 +56,15 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
   let sink = 0;
 
   const modelwire = await connectWebSocket(url, { pingIntervalMs: null, maxBufferedFrames: 4096 });
+  const pushed = await connectWebSocket(url, { pingIntervalMs: null });
+  let pushRound: { remaining: number; done: () => void } | undefined;
+  pushed.listen({
+    onText: (text) => {
+      sink ^= (JSON.parse(text) as { sequence_number: number }).sequence_number;
+      if (pushRound && --pushRound.remaining === 0) pushRound.done();
+    },
+    onClose: () => undefined,
+  });
   const raw = new WebSocket(url, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     raw.once('open', () => resolve());
@@ -88,15 +102,26 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
             framesSeen[MODELWIRE_WS] = count;
           },
         },
+        {
+          name: MODELWIRE_WS_PUSH,
+          run: async () => {
+            await new Promise<void>((resolve) => {
+              pushRound = { remaining: frameCount, done: resolve };
+              void pushed.send('go');
+            });
+            framesSeen[MODELWIRE_WS_PUSH] = frameCount - (pushRound?.remaining ?? 0);
+          },
+        },
       ],
       options.rounds ?? 7,
       options.warmupRounds ?? 2,
     );
     if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
     const median = (name: string): number => measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
-    return { frameCount, measurements, ratioToRawWs: median(MODELWIRE_WS) / median(RAW_WS), framesSeen };
+    return { frameCount, measurements, ratioToRawWs: median(MODELWIRE_WS) / median(RAW_WS), pushRatioToRawWs: median(MODELWIRE_WS_PUSH) / median(RAW_WS), framesSeen };
   } finally {
     await modelwire.close();
+    await pushed.close();
     await new Promise<void>((resolve) => {
       raw.once('close', () => resolve());
       raw.close();
@@ -118,7 +143,8 @@ async function main(): Promise<void> {
     count: result.frameCount,
     unit: 'frames',
   });
-  console.log(`\n  modelwire / raw ws: ${result.ratioToRawWs.toFixed(2)}× (1.00× = same speed)`);
+  console.log(`\n  modelwire frames() / raw ws: ${result.ratioToRawWs.toFixed(2)}× (1.00× = same speed)`);
+  console.log(`  modelwire listen() / raw ws: ${result.pushRatioToRawWs.toFixed(2)}×`);
   console.log(`  frames seen per contender: ${JSON.stringify(result.framesSeen)}`);
 }
 

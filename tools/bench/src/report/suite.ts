@@ -109,14 +109,18 @@ export const SUITE: readonly SuiteEntry[] = [
   {
     id: 'transport-ws',
     title: 'Transport: WebSocket receive',
-    description: 'Receive + JSON.parse of Responses events from one loopback ws server; anchor: a raw ws client with a message listener.',
+    description: 'Receive + JSON.parse of Responses events from one loopback ws server, pull mode (frames(), an async iterator) and push mode (listen(), the synchronous callback the client router uses); anchor: a raw ws client with a message listener.',
     async run(profile) {
       const { runWsBench, RAW_WS } = await import('../transport-ws.ts');
       const result = await runWsBench(pick(profile, { full: {}, quick: { frames: 20_000, rounds: 5, warmupRounds: 1 }, tiny: { frames: 200, rounds: 1, warmupRounds: 0 } }));
       return {
         section: {
           rows: timedRows(result.measurements, RAW_WS),
-          headlines: [ratioHeadline('modelwire / raw ws', result.ratioToRawWs), { label: 'frames per round', value: count(result.frameCount) }],
+          headlines: [
+            ratioHeadline('modelwire frames() / raw ws', result.ratioToRawWs),
+            ratioHeadline('modelwire listen() / raw ws', result.pushRatioToRawWs),
+            { label: 'frames per round', value: count(result.frameCount) },
+          ],
         },
       };
     },
