@@ -99,6 +99,9 @@ export class WireMeter {
       close: (code, reason) => socket.close(code, reason),
     };
     if (socket.ping !== undefined) wrapped.ping = (timeoutMs, signal) => socket.ping!(timeoutMs, signal);
+    // Backpressure passes through: without it a slow reader would have no bound.
+    if (socket.pause !== undefined) wrapped.pause = () => socket.pause!();
+    if (socket.resume !== undefined) wrapped.resume = () => socket.resume!();
     return wrapped;
   }
 }

@@ -89,6 +89,8 @@ describe('socket reuse and health', () => {
         },
         send: (text) => socket.send(text),
         listen: (onFrame, onClose) => socket.listen(onFrame, onClose),
+        pause: () => socket.pause?.(),
+        resume: () => socket.resume?.(),
         close: (code, reason) => socket.close(code, reason),
         ...(socket.ping === undefined
           ? {}
