@@ -225,6 +225,18 @@ describe('no lost answer: response.completed.output', () => {
   });
 });
 
+describe('nothing committed twice within a response', () => {
+  it('an output_item.done repeated within one response counts once', async () => {
+    setup = await startLoopback();
+    const { server, client } = setup;
+    const message = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hi.', annotations: [] }] };
+    const done = { type: 'response.output_item.done', output_index: 0, item: message };
+    server.script.next({ events: [{ type: 'response.created', response: { id: 'resp_1', status: 'in_progress', output: [] } }, done, done, { type: 'response.completed', response: { id: 'resp_1', status: 'completed', output: [message] } }] });
+    const result = await client.newTurn().stream(prompt([userMessage('hello')]), turnContext()).result;
+    expect(result.output).toEqual([message]);
+  });
+});
+
 describe('bounded memory for a caller that does not read', () => {
   const BIG_DELTAS = 600;
   const bigResponse = (id: string) => {

@@ -24,7 +24,8 @@ function idOf(item: ResponseItem): string | undefined {
  * nothing the server produced is lost and nothing is counted twice.
  *
  * Streamed items are first put in output order (`output_index`, stable): some servers finish
- * items out of order, and the output the server continues from is in index order.
+ * items out of order, and the output the server continues from is in index order. An item
+ * streamed again under the same id counts once (the first time).
  *
  * Each item of the final list is matched to a streamed item by id, else by position (its index
  * equals the streamed item's `output_index`) and type, which also covers servers that give an
@@ -35,7 +36,7 @@ function idOf(item: ResponseItem): string | undefined {
  * follow. An empty or missing final list leaves the streamed items as they are.
  */
 export function reconcileOutput(arrived: readonly StreamedItem[], final: readonly ResponseItem[] | undefined): ReconciledOutput {
-  const streamed = [...arrived].sort((a, b) => a.outputIndex - b.outputIndex);
+  const streamed = withoutRepeats(arrived).sort((a, b) => a.outputIndex - b.outputIndex);
   const streamedItems = streamed.map((entry) => entry.item);
   if (final === undefined || final.length === 0) return { output: streamedItems, added: [] };
   const byId = new Map<string, number>();
@@ -64,4 +65,19 @@ export function reconcileOutput(arrived: readonly StreamedItem[], final: readonl
   });
   if (used.size === streamed.length) return { output: ordered, added };
   return { output: [...streamedItems, ...added], added };
+}
+
+/** The streamed items, each id once (the first time it was streamed). */
+function withoutRepeats(arrived: readonly StreamedItem[]): StreamedItem[] {
+  const seen = new Set<string>();
+  const kept: StreamedItem[] = [];
+  for (const entry of arrived) {
+    const id = idOf(entry.item);
+    if (id !== undefined) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
+    kept.push(entry);
+  }
+  return kept;
 }
