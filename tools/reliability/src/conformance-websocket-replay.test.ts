@@ -10,6 +10,7 @@
 import type { AddressInfo } from 'node:net';
 import { ModelClient, noopClientTelemetry, type FrameDroppedRecord, type RequestAttemptRecord, type ResponseItem, type TurnContext } from '@modelwire/client';
 import { decodeEvent, errorFromClassification, mapStreamEvent, type ResponseEvent } from '@modelwire/protocol';
+import { seededRandom } from '@modelwire/bench/src/shared/responses-stream.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -40,18 +41,6 @@ function expectedOf(response: RecordedResponse): Expected {
     }
   }
   throw new Error(`${response.name} has no terminal event`);
-}
-
-/** A small seeded generator (mulberry32), so that a failing timing can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const MARKER = 'replay:';
@@ -121,10 +110,10 @@ afterAll(async () => {
 describe.skipIf(recordings === null)('conformance replay over one WebSocket', () => {
   const responses = (recordings ?? []).flatMap((recording) => recording.responses);
 
-  it(`serves all ${responses.length} recorded responses one after another with random frame timing: zero mix-ups`, async () => {
+  it(`serves all ${responses.length} recorded responses one after another with random frame timing: zero mix-ups`, { timeout: 90_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), async (seed) => {
-        random = seeded(seed);
+        random = seededRandom(seed);
         // A random order, with the undecodable recordings last.
         const ordered = responses
           .map((response) => ({ response, expected: expectedOf(response), key: random() }))
