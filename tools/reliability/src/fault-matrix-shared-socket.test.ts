@@ -4,7 +4,7 @@
 // same burst, 0 ms later, 30 ms later, or after the next request's response.created. The next
 // requests (the tool-loop follow-up and the next turn) must get exactly their own responses:
 // the tool runs once, nothing is committed twice.
-import type { Fault, FaultTarget, LateTiming, ResponsesServer } from '@modelwire/client/testing';
+import type { Fault, FaultTarget, LateTiming, ResponsesServer } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
 import { runCell, type CellExpectation, type FaultCell } from './harness/fault-cell.ts';
 

@@ -1,9 +1,9 @@
 // The loopback Responses server in a child Node process, so that memory measured in the test
 // process is the client's alone. Run directly with `--child`, this file is the child: it starts
-// the server (the built `@modelwire/client/testing`) and answers requests over IPC.
+// the server (the built `@modelwire/testing`) and answers requests over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startResponsesServer, type Fault, type FaultMatch } from '@modelwire/client/testing';
+import { startResponsesServer, type Fault, type FaultMatch } from '@modelwire/testing';
 
 /** What the child reports about what it saw. */
 export interface ServerProcessCounters {
