@@ -2,7 +2,7 @@
 // the socket takes them by a server in a child process): the client retires the socket at the
 // first frame, its memory stays bounded, and the next request succeeds on a new socket.
 import { garbageCollector } from '@modelwire/bench/src/shared/measure.ts';
-import { ModelClient, noopClientTelemetry, type ContinuationDecisionRecord, type TurnContext } from '@modelwire/client';
+import { ModelClient, noopClientTelemetry, type ContinuationDecisionRecord, type Prompt, type ResponseInputItem, type TurnContext } from '@modelwire/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from './harness/server-process.ts';
 
@@ -45,8 +45,8 @@ describe('idle flood', () => {
     const client = new ModelClient({ provider: { baseUrl: server.url, supportsWebSockets: true }, auth: { getToken: () => 'k' }, conversationId: 'flood', sessionSource: { kind: 'cli' } });
     try {
       const turn = client.newTurn();
-      const input = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] }];
-      const prompt = { input, instructions: 'x', tools: [], parallelToolCalls: false };
+      const input: ResponseInputItem[] = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] }];
+      const prompt: Prompt = { input, instructions: 'x', tools: [], parallelToolCalls: false };
       // Warm the code paths, then measure from a settled baseline.
       await turn.stream(prompt, context).result;
       const baseline = await settledRss();

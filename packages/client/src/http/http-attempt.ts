@@ -4,6 +4,7 @@ import type { RequestContext } from '../turn/request-context.js';
 import { toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
 import type { StreamedItem } from '../turn/reconcile-output.js';
+import type { ResponseItem } from '../types/prompt.js';
 
 /**
  * One attempt over HTTP/SSE: `POST {base}/responses` with the whole input (no continuation
@@ -47,7 +48,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
       if (item.type === 'failed') throw errorFromClassification(item.error);
       if (item.type === 'output_item_done') streamed.push({ outputIndex: item.outputIndex, item: item.item });
       if (item.type === 'completed') {
-        const output = context.reconcile(item.responseId, streamed, event.type === 'response.completed' ? event.response.output : undefined, 'http');
+        const output = context.reconcile(item.responseId, streamed, event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined, 'http');
         return context.complete(item.responseId, item.usage, output, 'http', false);
       }
       context.emit(item);

@@ -87,7 +87,7 @@ describe('a shared socket: every request receives its own response and no other'
         expectOwnResponse(result, events, text);
         history.push(...result.output);
       }
-      const ids = itemIds(history.filter((item) => item['role'] !== 'user'));
+      const ids = itemIds(history.filter((item) => !(item.type === 'message' && item.role === 'user')));
       expect(new Set(ids).size).toBe(ids.length);
       expect(client.usesWebSocket).toBe(true);
       // The stale frames that reached the client were dropped and reported, never delivered.

@@ -71,7 +71,8 @@ export class WebSocketResponseReader implements ResponseSink {
       }
       if (item.type === 'output_item_done') this.#streamed.push({ outputIndex: item.outputIndex, item: item.item });
       if (item.type === 'completed') {
-        const final = event.type === 'response.completed' ? event.response.output : undefined;
+        // Snapshot items are the same wire objects as streamed items (see mapStreamEvent's note on the union).
+        const final = event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined;
         const output = context.reconcile(item.responseId, this.#streamed, final, 'websocket');
         for (const done of output) this.#tracker.addOutputItem(done);
         this.#tracker.complete(item.responseId);
