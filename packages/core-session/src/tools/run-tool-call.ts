@@ -1,4 +1,5 @@
 import { redactText, toAbortError } from '@modelwire/transport';
+import { describeThrown } from './describe-thrown.js';
 import { isStandardSchema, issuePathText, type StandardSchema } from './standard-schema.js';
 import type { LocalShellAction, ToolCallContext, ToolDefinition } from './tool-definition.js';
 import type { ToolCall } from './tool-call.js';
@@ -26,7 +27,7 @@ class InvalidToolInput extends Error {}
 
 /**
  * Runs one tool call through its registered handler and turns every outcome into an output for
- * the model: handler errors, timeouts, invalid JSON arguments, arguments the tool's schema
+ * the model: handler errors (whatever value was thrown, see `describeThrown`), timeouts, invalid JSON arguments, arguments the tool's schema
  * rejects, invalid results and unknown tools become failure outputs, never exceptions. Only an
  * abort of the turn itself rejects (with the abort error); the turn does not wait for a handler
  * that ignores its signal.
@@ -58,8 +59,9 @@ export async function runToolCall(call: ToolCall, registry: ToolRegistry, option
     try {
       return toolOutcomeOf(await invoke(tool, call, context), call.name);
     } catch (error) {
-      if (error instanceof InvalidToolInput) return { output: `invalid input for tool ${JSON.stringify(call.name)}: ${redactText(error.message)}`, success: false };
-      return { output: `tool ${JSON.stringify(call.name)} failed: ${describe(error)}`, success: false };
+      // `instanceof` itself can throw (a Proxy whose prototype trap throws): check it safely.
+      if (isInvalidToolInput(error)) return { output: `invalid input for tool ${JSON.stringify(call.name)}: ${redactText(error.message)}`, success: false };
+      return { output: `tool ${JSON.stringify(call.name)} failed: ${describeThrown(error)}`, success: false };
     }
   })();
   try {
@@ -81,7 +83,7 @@ async function invoke(tool: ToolDefinition, call: ToolCall, context: ToolCallCon
       try {
         args = call.input.trim() === '' ? {} : JSON.parse(call.input);
       } catch (error) {
-        throw new InvalidToolInput(`the arguments are not valid JSON (${describe(error)})`);
+        throw new InvalidToolInput(`the arguments are not valid JSON (${describeThrown(error)})`);
       }
       if (isStandardSchema(tool.parameters)) args = await validateArguments(tool.parameters, args);
       return tool.handler(args, context);
@@ -107,7 +109,7 @@ async function validateArguments(schema: StandardSchema, args: unknown): Promise
   try {
     result = await schema['~standard'].validate(args);
   } catch (error) {
-    throw new InvalidToolInput(`the arguments could not be validated (${describe(error)})`);
+    throw new InvalidToolInput(`the arguments could not be validated (${describeThrown(error)})`);
   }
   if (result.issues === undefined) return result.value;
   const listed = result.issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
@@ -118,6 +120,10 @@ async function validateArguments(schema: StandardSchema, args: unknown): Promise
   throw new InvalidToolInput(`the arguments do not match the tool's schema: ${listed.join('; ')}. Call the tool again with valid arguments.`);
 }
 
-function describe(error: unknown): string {
-  return redactText(error instanceof Error ? error.message : String(error));
+function isInvalidToolInput(error: unknown): error is InvalidToolInput {
+  try {
+    return error instanceof InvalidToolInput;
+  } catch {
+    return false;
+  }
 }

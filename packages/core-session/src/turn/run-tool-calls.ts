@@ -3,6 +3,7 @@ import { toAbortError } from '@modelwire/transport';
 import type { SessionEvent } from '../events/session-event.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { toolOutputItem, type ToolCall } from '../tools/tool-call.js';
+import { describeThrown } from '../tools/describe-thrown.js';
 import { runToolCall } from '../tools/run-tool-call.js';
 import { toolOutputText, type ToolCallOutcome } from '../tools/tool-output.js';
 
@@ -58,6 +59,13 @@ export async function runToolCalls(request: ToolCallsRequest): Promise<void> {
     const call = calls[index] as ToolCall;
     if (result.status === 'fulfilled') {
       outputs.push(toolOutputItem(call, result.value.output));
+      return;
+    }
+    if (!request.signal.aborted) {
+      // Only an abort of the turn may stop it; anything else that escaped is the call's failure.
+      const output = `tool ${JSON.stringify(call.name)} failed: ${describeThrown(result.reason)}`;
+      outputs.push(toolOutputItem(call, output));
+      emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output, success: false });
       return;
     }
     aborted = true;
