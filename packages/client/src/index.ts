@@ -166,6 +166,7 @@ export type {
   RequestEndRecord,
   RequestOutcome,
   RequestStartRecord,
+  StickyTokenIgnoredRecord,
   StreamEventRecord,
   StreamRetryRecord,
   TokenUsageRecord,
@@ -173,6 +174,8 @@ export type {
   TransportKind,
   WebSocketConnectRecord,
 } from './telemetry/client-telemetry.js';
+
+export { MAX_STICKY_TOKEN_LENGTH, stickyTokenProblem, type StickyTokenProblem } from './turn/sticky-routing-token.js';
 
 // The doctor: checks the network path to a provider (also the `modelwire-doctor` bin)
 export { formatDoctorReport, type DoctorCheck, type DoctorCheckId, type DoctorReport, type DoctorStatus } from './doctor/doctor-report.js';

@@ -47,6 +47,8 @@ export const Attr = {
   eventKind: 'modelwire.event.kind',
   dropReason: 'modelwire.frame.drop_reason',
   reconciledItems: 'modelwire.output.reconciled_items',
+  stickyTokenProblem: 'modelwire.sticky_token.problem',
+  stickyTokenLength: 'modelwire.sticky_token.length',
   streamEvents: 'modelwire.stream.events',
   tokenKind: 'modelwire.token.type',
   fallbackFrom: 'from',
@@ -69,6 +71,7 @@ export const EventName = {
   firstEvent: 'modelwire.first_event',
   frameDropped: 'modelwire.frame_dropped',
   outputReconciled: 'modelwire.output_reconciled',
+  stickyTokenIgnored: 'modelwire.sticky_token_ignored',
   /** Log records only: a request ended in failure. */
   requestFailed: 'modelwire.request.failed',
 } as const;

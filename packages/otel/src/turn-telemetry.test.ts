@@ -302,6 +302,18 @@ describe('router reports', () => {
     expect(events.filter((event) => event.name === EventName.frameDropped).map((event) => event.attributes?.[Attr.responseId] ?? null)).toEqual(['resp_0', null, null]);
     expect(events.find((event) => event.name === EventName.outputReconciled)?.attributes).toMatchObject({ [Attr.responseId]: 'resp_1', [Attr.reconciledItems]: 2 });
   });
+
+  it('reports an ignored sticky-routing token as a span event and a warning, with its problem and length only', () => {
+    const logged: TelemetryLogRecord[] = [];
+    const telemetry = session({ logger: { emit: (record) => logged.push(record) } });
+    const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
+    turn.onStickyTokenIgnored({ problem: 'control_character', length: 17 });
+    turn.end();
+    const expected = { [Attr.stickyTokenProblem]: 'control_character', [Attr.stickyTokenLength]: 17 };
+    const [turnSpan] = harness.spansNamed(SpanName.turn);
+    expect(turnSpan!.events.find((event) => event.name === EventName.stickyTokenIgnored)?.attributes).toEqual(expected);
+    expect(logged.filter((record) => record.eventName === EventName.stickyTokenIgnored)).toEqual([expect.objectContaining({ severityText: 'WARN', attributes: expected })]);
+  });
 });
 
 describe('metrics', () => {

@@ -4,6 +4,7 @@ import type {
   FrameDroppedRecord,
   OutputReconciledRecord,
   RequestAttemptRecord,
+  StickyTokenIgnoredRecord,
   StreamEventRecord,
   TokenUsageRecord,
   TransportFallbackRecord,
@@ -317,6 +318,13 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     if (shared.metricsEnabled) shared.instruments.outputReconciled.add(record.items, { ...shared.metricAttributes, [Attr.transport]: record.transport });
     const span = this.#tracker.current?.span ?? this.span;
     if (span.isRecording()) span.addEvent(EventName.outputReconciled, { [Attr.responseId]: shared.sanitizer.text(record.responseId), [Attr.transport]: record.transport, [Attr.reconciledItems]: record.items }, this.#now());
+  }
+
+  onStickyTokenIgnored(record: StickyTokenIgnoredRecord): void {
+    const attributes: Attributes = { [Attr.stickyTokenProblem]: record.problem, [Attr.stickyTokenLength]: record.length };
+    const span = this.#tracker.current?.span ?? this.span;
+    if (span.isRecording()) span.addEvent(EventName.stickyTokenIgnored, attributes, this.#now());
+    this.#shared.log('warn', EventName.stickyTokenIgnored, `ignored a sticky-routing token that is not a valid header value (${record.problem})`, attributes);
   }
 
   // ------------------------------------------------------------ prompts

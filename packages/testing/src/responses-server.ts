@@ -55,12 +55,13 @@ function refuseUpgrade(socket: Duplex, status: number, headers: Readonly<Record<
 export async function startResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
   const recording = new Recording();
   const timers = new Timers();
+  const resolved = resolveOptions(options, Date.now());
   const core = new ServerCore({
-    options: resolveOptions(options, Date.now()),
+    options: resolved,
     recording,
     faults: new FaultController(),
     script: new ScriptQueue(),
-    sticky: new StickyRouting(recording),
+    sticky: new StickyRouting(recording, resolved.issueTurnState),
     timers,
   });
   const connectionIds = new WeakMap<object, number>();

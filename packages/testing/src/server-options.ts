@@ -83,6 +83,13 @@ export interface ResponsesServerOptions {
    * Default `{}`: OpenAI's shapes, credentials not checked.
    */
   readonly providerRules?: ProviderRules;
+  /**
+   * Whether the server issues sticky-routing tokens (`x-codex-turn-state`) and checks that
+   * every later request of a turn replays its token. `false` issues none and checks nothing
+   * (scripted responses may then carry tokens of their own in `response.metadata` events).
+   * Default `true`.
+   */
+  readonly issueTurnState?: boolean;
 }
 
 /** The options with defaults applied. */
@@ -99,6 +106,7 @@ export interface ResolvedOptions {
   readonly rateLimits: RateLimitSnapshot;
   readonly modelsEtag: string;
   readonly providerRules: ProviderRules;
+  readonly issueTurnState: boolean;
 }
 
 export function resolveOptions(options: ResponsesServerOptions, now: number): ResolvedOptions {
@@ -124,5 +132,6 @@ export function resolveOptions(options: ResponsesServerOptions, now: number): Re
     },
     modelsEtag: options.modelsEtag ?? '"loopback-models-1"',
     providerRules: options.providerRules ?? {},
+    issueTurnState: options.issueTurnState ?? true,
   };
 }

@@ -34,9 +34,12 @@ export class StickyRouting {
   /** Turn id per issued token. */
   readonly #turnsByToken = new Map<string, string>();
   readonly #recording: Recording;
+  readonly #enabled: boolean;
 
-  constructor(recording: Recording) {
+  /** `enabled: false` issues no token and checks nothing. */
+  constructor(recording: Recording, enabled = true) {
     this.#recording = recording;
+    this.#enabled = enabled;
   }
 
   /** Tokens issued so far, by turn id. */
@@ -51,7 +54,7 @@ export class StickyRouting {
    */
   observe(values: RoutingValues, requestIndex: number, transport: 'http' | 'websocket'): string | undefined {
     const turnId = turnIdOf(values.turnMetadata);
-    if (turnId === undefined) return undefined;
+    if (turnId === undefined || !this.#enabled) return undefined;
     const expected = this.#tokens.get(turnId);
     const received = values.turnState;
     const violation = (kind: StickyViolation['kind']): void => {

@@ -59,14 +59,37 @@ export function buildSessionHeaders(inputs: SessionHeaderInputs, includeTimingMe
 
 const metadataJson = new WeakMap<object, string>();
 
-/** The `x-codex-turn-metadata` value of a turn; serialised once per metadata object. */
+/** Characters JSON text may hold raw that a header value may not: DEL and everything past ASCII. */
+const NOT_HEADER_SAFE = /[\u007f-\uffff]/g;
+
+function unicodeEscape(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `JSON.stringify(value)` as valid header text: every character past ASCII (and DEL) is
+ * written as its `\uXXXX` escape, so the text is printable ASCII whatever the value holds
+ * (any Unicode, lone surrogates included, which `JSON.stringify` already escapes). It parses
+ * back to the same value as plain `JSON.stringify` would: the escapes are JSON's own.
+ */
+export function headerSafeJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.replace(NOT_HEADER_SAFE, unicodeEscape);
+}
+
+/**
+ * The `x-codex-turn-metadata` value of a turn, serialised once per metadata object: JSON with
+ * every non-ASCII character escaped ({@link headerSafeJson}). The same text goes out as the
+ * HTTP header and as the WebSocket `client_metadata` entry, so both transports carry the same
+ * object whatever Unicode it holds.
+ */
 export function turnMetadataJson(turn: TurnContext): string {
   let json = metadataJson.get(turn.turnMetadata);
   if (json === undefined) {
     if (typeof turn.turnMetadata.turn_id !== 'string' || turn.turnMetadata.turn_id.length === 0) {
       throw new TypeError('turnContext.turnMetadata.turn_id must be a non-empty string');
     }
-    json = JSON.stringify(turn.turnMetadata);
+    json = headerSafeJson(turn.turnMetadata);
     metadataJson.set(turn.turnMetadata, json);
   }
   return json;

@@ -1,3 +1,5 @@
+import type { StickyTokenProblem } from '../turn/sticky-routing-token.js';
+
 /** Which wire path a request took. */
 export type TransportKind = 'http' | 'websocket';
 
@@ -200,6 +202,18 @@ export interface OutputReconciledRecord {
 }
 
 /**
+ * Optional report: a server offered a sticky-routing token (`x-codex-turn-state`, on a
+ * response header, the WebSocket upgrade or a `response.metadata` frame) that is not a valid
+ * header value. It was ignored: never held, never sent, not handed to the caller.
+ */
+export interface StickyTokenIgnoredRecord {
+  /** What is wrong with it. */
+  readonly problem: StickyTokenProblem;
+  /** Its length in characters. The value itself is never reported. */
+  readonly length: number;
+}
+
+/**
  * Where `@modelwire/client` reports what it does. Passed per turn inside the `TurnContext`, so
  * reports stay tied to the active turn and model. Every method is called synchronously on the
  * hot path and must not throw or block; errors thrown by an implementation are swallowed.
@@ -249,6 +263,8 @@ export interface ClientTelemetry {
   onFrameDropped?(record: FrameDroppedRecord): void;
   /** Optional. A completed response's result gained items only `response.completed.output` listed. */
   onOutputReconciled?(record: OutputReconciledRecord): void;
+  /** Optional. A sticky-routing token that is not a valid header value was ignored. */
+  onStickyTokenIgnored?(record: StickyTokenIgnoredRecord): void;
 }
 
 /** A {@link ClientTelemetry} that reports nothing. */
@@ -265,6 +281,7 @@ export const noopClientTelemetry: ClientTelemetry = Object.freeze({
   onStreamRetry(): void {},
   onFrameDropped(): void {},
   onOutputReconciled(): void {},
+  onStickyTokenIgnored(): void {},
 });
 
 /**
@@ -310,5 +327,6 @@ export function safeTelemetry(telemetry: ClientTelemetry, redact?: <E>(error: E)
     ...(telemetry.onStreamRetry === undefined ? {} : { onStreamRetry: guard(scrub(telemetry.onStreamRetry)) }),
     ...(telemetry.onFrameDropped === undefined ? {} : { onFrameDropped: guard(telemetry.onFrameDropped) }),
     ...(telemetry.onOutputReconciled === undefined ? {} : { onOutputReconciled: guard(telemetry.onOutputReconciled) }),
+    ...(telemetry.onStickyTokenIgnored === undefined ? {} : { onStickyTokenIgnored: guard(telemetry.onStickyTokenIgnored) }),
   };
 }

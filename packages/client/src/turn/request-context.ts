@@ -11,7 +11,7 @@ import type { TurnContext } from '../types/turn-context.js';
 import type { EventQueue, EventQueueFlowControl } from './event-queue.js';
 import { reconcileOutput, type StreamedItem } from './reconcile-output.js';
 import type { CompletedResponse } from './response-stream.js';
-import type { StickyRoutingToken } from './sticky-routing-token.js';
+import { stickyTokenProblem, type StickyRoutingToken, type StickyTokenProblem } from './sticky-routing-token.js';
 
 /** Events that do not end the request phase (they may repeat harmlessly on a retry). */
 const HEADER_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included']);
@@ -108,17 +108,29 @@ export class RequestContext {
     return decoded.event;
   }
 
-  /** Offers a sticky-routing token seen on a response (first value of the turn wins). */
+  /**
+   * Offers a sticky-routing token seen on a response (the first valid value of the turn wins).
+   * A value that is not a valid header value is ignored and reported to telemetry (its
+   * problem and length, never the value).
+   */
   captureSticky(value: string | undefined): void {
-    this.sticky.capture(value);
+    this.sticky.capture(value, this.#onInvalidSticky);
   }
+
+  readonly #onInvalidSticky = (problem: StickyTokenProblem, length: number): void => {
+    this.telemetry.onStickyTokenIgnored?.({ problem, length });
+  };
 
   /**
    * Hands an event to the caller (capturing a sticky token it carries). `weight` is the size
    * of the frame it came from, in bytes, for the caller's bound of unread events.
    */
   emit(event: ResponseEvent, weight = 0): void {
-    if (event.type === 'turn_state') this.captureSticky(event.turnState);
+    if (event.type === 'turn_state') {
+      this.captureSticky(event.turnState);
+      // An invalid token reaches nobody: not the next request, not the caller.
+      if (stickyTokenProblem(event.turnState) !== undefined) return;
+    }
     if (!HEADER_EVENT_TYPES.has(event.type)) this.#streaming = true;
     this.#queue.push(event, weight);
   }

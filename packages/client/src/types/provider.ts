@@ -15,7 +15,8 @@ export interface Provider {
   /**
    * Base URL of the Responses API, without a trailing `/responses`, e.g.
    * `https://api.openai.com/v1`. The WebSocket endpoint is derived from it (`https` → `wss`,
-   * `http` → `ws`). Plain `http`/`ws` is accepted for loopback hosts only.
+   * `http` → `ws`). The scheme is case-insensitive (`HTTPS://` works for both transports).
+   * Plain `http`/`ws` is accepted for loopback hosts only.
    */
   readonly baseUrl: string;
   /**
@@ -141,12 +142,21 @@ function positiveNumber(value: number | undefined, fallback: number, field: stri
   return value;
 }
 
+/**
+ * The base URL as the client uses it: the scheme in lower case (URL schemes are
+ * case-insensitive, and `HTTPS://` must give the same `wss://` endpoint as `https://`), without
+ * trailing slashes. Nothing else is rewritten: the path keeps its case and its encoding.
+ */
+function normalizeBaseUrl(baseUrl: string): string {
+  return baseUrl.replace(/^[a-z][a-z0-9+.-]*:/i, (scheme) => scheme.toLowerCase()).replace(/\/+$/, '');
+}
+
 /** Fills in the defaults of a {@link Provider} and validates its numbers and base URL. */
 export function resolveProvider(provider: Provider): ResolvedProvider {
   validateArgument(ProviderArgumentSchema, 'provider', provider);
   return {
     name: provider.name ?? 'openai',
-    baseUrl: provider.baseUrl.replace(/\/+$/, ''),
+    baseUrl: normalizeBaseUrl(provider.baseUrl),
     supportsWebSockets: provider.supportsWebSockets ?? false,
     supportsContinuation: provider.supportsContinuation ?? true,
     instructionsWithPreviousResponse: provider.instructionsWithPreviousResponse ?? true,
