@@ -52,6 +52,7 @@ export { addUsage, lastAssistantText, ZERO_USAGE, type TurnResult } from './turn
 // Errors: every class a session user can meet, importable from here (the client's, re-exported
 // as the same classes, and the session's own)
 export { TurnInterruptedError } from './errors/turn-interrupted-error.js';
+export { ToolRoundLimitError } from './errors/tool-round-limit-error.js';
 export {
   AbortError,
   AlreadyConsumedError,
@@ -94,6 +95,8 @@ export { buildTurnContext } from './turn/build-turn-context.js';
 export { mergeTurnSettings, type TurnOverrides, type TurnSettings } from './turn/turn-settings.js';
 export { MAX_STREAM_RETRY_DELAY_MS } from './turn/stream-with-retries.js';
 export { ABORTED_TOOL_OUTPUT } from './turn/run-tool-calls.js';
+export { unrunToolOutput } from './turn/run-turn.js';
+export { DEFAULT_MAX_TOOL_ROUNDS } from './turn/turn-loop-config.js';
 
 // Tools
 export { ToolRegistry } from './tools/tool-registry.js';

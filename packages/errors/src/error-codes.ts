@@ -74,6 +74,13 @@ export const ErrorCode = {
   /** A request needs credentials but the auth provider returned none. */
   MissingCredentials: 'missing_credentials',
 
+  // --- turn loop ---
+  /**
+   * A turn reached its bound of tool rounds (`maxToolRounds`): the model asked for tools once
+   * more, the calls were answered without being run, and the turn ended.
+   */
+  ToolRoundLimit: 'tool_round_limit',
+
   // --- session store (journal, resume, fork) ---
   /**
    * Another writer changed or holds the stored session (a second worker resumed it, or another

@@ -10,7 +10,7 @@ import { assertSessionId } from '../store/session-id.js';
 import type { SessionMetaPayload } from '../store/rollout-record.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import { DEFAULT_TOOL_TIMEOUT_MS } from '../tools/run-tool-call.js';
-import type { TurnLoopConfig } from '../turn/turn-loop-config.js';
+import { DEFAULT_MAX_TOOL_ROUNDS, type TurnLoopConfig } from '../turn/turn-loop-config.js';
 import type { TurnSettings } from '../turn/turn-settings.js';
 import type { ResumeReport } from './resume-report.js';
 import type { CreateSessionOptions } from './session-options.js';
@@ -21,7 +21,7 @@ import { Session } from './session.js';
  * pre-connect starts right here, before any turn exists; the services around it; and the
  * default turn settings. With a `store`, the session is journaled from its first commit on.
  *
- * @throws InvalidArgumentError (with the field path) for an invalid `toolTimeoutMs`,
+ * @throws InvalidArgumentError (with the field path) for an invalid `toolTimeoutMs`, `maxToolRounds`,
  *   `autoCompaction`, tool definition (`tools[2].name`) or, with a `store`, a `conversationId`
  *   that is not a valid session id, and the client's own validation
  *   errors for an invalid provider or client option; all before any I/O.
@@ -51,6 +51,10 @@ export function openSession(options: CreateSessionOptions, origin: SessionOrigin
   const autoCompaction = resolveAutoCompaction(options.autoCompaction);
   const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   if (!Number.isFinite(toolTimeoutMs) || toolTimeoutMs <= 0) throw new InvalidArgumentError({ path: 'toolTimeoutMs', message: 'must be a positive number of milliseconds' });
+  const maxToolRounds = options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
+  if (maxToolRounds !== Infinity && (!Number.isInteger(maxToolRounds) || maxToolRounds < 0)) {
+    throw new InvalidArgumentError({ path: 'maxToolRounds', message: 'must be a non-negative integer or Infinity' });
+  }
   const tools = options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools ?? []);
   const client = new ModelClient({
     ...options.client,
@@ -74,6 +78,7 @@ export function openSession(options: CreateSessionOptions, origin: SessionOrigin
     outputSchema: options.outputSchema ?? null,
     requestOptions: options.requestOptions,
     toolTimeoutMs,
+    maxToolRounds,
     autoCompaction,
     backoff: { ...(random === undefined ? {} : { random }), ...options.retryBackoff },
   };

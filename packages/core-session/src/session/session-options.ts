@@ -81,6 +81,16 @@ export interface CreateSessionOptions {
   readonly requestOptions?: RequestOptions;
   /** Default limit of one tool call, in milliseconds. Default 600 000 (10 minutes). */
   readonly toolTimeoutMs?: number;
+  /**
+   * Most rounds of tool calls in one turn (a round: one response's tool calls, run and
+   * answered). When the model asks for tools once more after the last round, those calls are
+   * not run: each gets an output saying so, committed with the response that made them, and
+   * the turn fails with `ToolRoundLimitError` (`tool_round_limit`). Everything committed stays,
+   * and the history is valid for the next turn (every call has its output). A non-negative
+   * integer, or `Infinity` for no bound; `0` runs no tool at all. Default 256 (a model that
+   * calls a tool on every response otherwise loops until the caller gives up).
+   */
+  readonly maxToolRounds?: number;
   /** The committed history to start from. Default empty. (To continue a journaled session, use `resumeSession`.) */
   readonly history?: readonly ResponseItem[];
   /**

@@ -21,6 +21,35 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** The `call_id` a tool call item answers to (a local shell call without one uses its `id`); `undefined` for other items. */
+function callIdOf(item: ResponseItem): string | undefined {
+  if (item.type === 'function_call' || item.type === 'custom_tool_call') return text(item['call_id']);
+  if (item.type === 'local_shell_call') return text(item['call_id']) || text(item['id']);
+  return undefined;
+}
+
+/**
+ * The output items of one response with every tool call whose `call_id` an earlier call of the
+ * same response already used left out (the first one stays). A call id names one call: a server
+ * that repeats it must not get the call committed, run and answered twice (the API refuses a
+ * history with two outputs for one call). Returns `items` itself when nothing repeats.
+ */
+export function withoutRepeatedCalls(items: readonly ResponseItem[]): readonly ResponseItem[] {
+  const seen = new Set<string>();
+  let repeated = false;
+  const kept = items.filter((item) => {
+    const callId = callIdOf(item);
+    if (callId === undefined) return true;
+    if (seen.has(callId)) {
+      repeated = true;
+      return false;
+    }
+    seen.add(callId);
+    return true;
+  });
+  return repeated ? kept : items;
+}
+
 /**
  * The tool calls among output items, in order: `function_call`, `custom_tool_call` and
  * `local_shell_call` (hosted tools such as `web_search_call` run on the server and are not
@@ -34,8 +63,7 @@ export function toolCallsOf(items: readonly ResponseItem[]): ToolCall[] {
     } else if (item.type === 'custom_tool_call') {
       calls.push({ kind: 'custom', callId: text(item['call_id']), name: text(item['name']), input: text(item['input']), item });
     } else if (item.type === 'local_shell_call') {
-      const callId = text(item['call_id']) || text(item['id']);
-      calls.push({ kind: 'local_shell', callId, name: LOCAL_SHELL_TOOL_NAME, input: JSON.stringify(item['action'] ?? null), item });
+      calls.push({ kind: 'local_shell', callId: callIdOf(item) ?? '', name: LOCAL_SHELL_TOOL_NAME, input: JSON.stringify(item['action'] ?? null), item });
     }
   }
   return calls;

@@ -6,7 +6,8 @@ import { turnContextPayload } from '../journal/journal-records.js';
 import { shouldAutoCompact } from '../compaction/auto-compaction.js';
 import type { SessionEvent } from '../events/session-event.js';
 import type { SessionServices } from '../services/session-services.js';
-import { toolCallsOf } from '../tools/tool-call.js';
+import { ToolRoundLimitError } from '../errors/tool-round-limit-error.js';
+import { toolCallsOf, toolOutputItem, withoutRepeatedCalls, type ToolCall } from '../tools/tool-call.js';
 import { runToolCalls } from './run-tool-calls.js';
 import { streamWithRetries } from './stream-with-retries.js';
 import { promptSettings, type TurnLoopConfig } from './turn-loop-config.js';
@@ -29,8 +30,10 @@ export interface TurnRun {
 /**
  * The turn loop (ARCHITECTURE §4): commit the user input; then, until the model answers
  * without tool calls: compact automatically when the last usage crossed the threshold, stream
- * a request (with retries), commit its completed output, run the tool calls it holds and
- * commit their outputs. The follow-up request extends the same input, so on the WebSocket it
+ * a request (with retries), commit its completed output (a tool call whose `call_id` repeats
+ * within the response only once), run the tool calls it holds and commit their outputs.
+ * After `maxToolRounds` rounds, further calls are answered without being run and the turn
+ * fails with `ToolRoundLimitError`. The follow-up request extends the same input, so on the WebSocket it
  * goes out incrementally.
  *
  * A fresh `ModelClientSession` serves the turn (fresh sticky-routing token) and is closed at
@@ -47,6 +50,8 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
   let usage: ResponseUsage = ZERO_USAGE;
   let lastUsage: ResponseUsage | undefined;
   let requests = 0;
+  /** Rounds of tool calls run so far in this turn. */
+  let toolRounds = 0;
   emit({ type: 'turn_started', turnId });
   try {
     await journal.startTurn(turnContextPayload(context, turnId), run.input);
@@ -75,10 +80,20 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
       requests += 1;
       usage = addUsage(usage, completed.usage);
       lastUsage = completed.usage;
-      await journal.commitResponse(turnId, completed.output, completed.usage);
-      for (const item of completed.output) committed.push(item);
-      const calls = toolCallsOf(completed.output);
+      const output = withoutRepeatedCalls(completed.output);
+      const calls = toolCallsOf(output);
+      if (calls.length > 0 && toolRounds >= config.maxToolRounds) {
+        // Past the bound: the calls are answered without being run, in the same commit as the
+        // response that made them, so no call is ever left without its output.
+        const unrun = unrunToolOutputs(calls, config.maxToolRounds, turnId, emit);
+        await journal.commitResponse(turnId, [...output, ...unrun], completed.usage);
+        for (const item of [...output, ...unrun]) committed.push(item);
+        throw new ToolRoundLimitError(config.maxToolRounds, calls.length);
+      }
+      await journal.commitResponse(turnId, output, completed.usage);
+      for (const item of output) committed.push(item);
       if (calls.length === 0) break;
+      toolRounds += 1;
       await runToolCalls({ calls, tools, turnId, signal, defaultTimeoutMs: config.toolTimeoutMs, parallel: config.parallelToolCalls, emit, commit });
     }
   } catch (error) {
@@ -89,6 +104,20 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
   const finalMessage = lastAssistantText(committed);
   await journal.endTurn({ type: 'task_complete', turn_id: turnId, last_agent_message: finalMessage });
   return { turnId, finalMessage, items: committed, requests, usage, lastUsage };
+}
+
+/** The output a call gets when the turn's bound of tool rounds kept it from running. */
+export function unrunToolOutput(limit: number): string {
+  return `not run: the turn reached its limit of ${limit} tool round${limit === 1 ? '' : 's'}`;
+}
+
+/** Outputs for calls past the bound (reported as finished, unsuccessful). */
+function unrunToolOutputs(calls: readonly ToolCall[], limit: number, turnId: string, emit: (event: SessionEvent) => void): ResponseItem[] {
+  const output = unrunToolOutput(limit);
+  return calls.map((call) => {
+    emit({ type: 'tool_call_finished', turnId, callId: call.callId, name: call.name, kind: call.kind, output, success: false });
+    return toolOutputItem(call, output);
+  });
 }
 
 /** Notes a failed turn in the journal (best effort: the turn's own error wins) and returns that error. */

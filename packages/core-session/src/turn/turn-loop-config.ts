@@ -3,6 +3,9 @@ import type { BackoffOptions } from '@modelwire/transport';
 import type { ResolvedAutoCompaction } from '../compaction/auto-compaction.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 
+/** Default {@link TurnLoopConfig.maxToolRounds}: generous for real agents, a bound for a looping model. */
+export const DEFAULT_MAX_TOOL_ROUNDS = 256;
+
 /** Session-scoped settings of the turn loop (resolved from the session options). */
 export interface TurnLoopConfig {
   /** System instructions, sent on every request. */
@@ -15,6 +18,8 @@ export interface TurnLoopConfig {
   readonly requestOptions: RequestOptions | undefined;
   /** Default limit of one tool call, in milliseconds. */
   readonly toolTimeoutMs: number;
+  /** Most rounds of tool calls per turn (`Infinity`: no bound). */
+  readonly maxToolRounds: number;
   /** Automatic compaction policy. */
   readonly autoCompaction: ResolvedAutoCompaction;
   /** Backoff between stream retries without a server hint. */
