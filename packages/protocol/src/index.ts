@@ -292,6 +292,7 @@ export {
 // Client-facing events
 export type { ResponseEvent, ResponseEventType, ResponseUsage } from './events/response-event.js';
 export { mapStreamEvent, toResponseUsage } from './events/map-stream-event.js';
+export { isKnownEventType } from './events/known-event-types.js';
 export {
   modelsEtagFromHeaders,
   rateLimitsFromHeaders,

@@ -218,6 +218,36 @@ export interface UnauthorizedUntilTokenChangesFault {
   readonly token?: string;
 }
 
+/**
+ * What a {@link NoiseFault} sends:
+ * - `'sse-comment'`: SSE comments (`: keep-alive`) and blank lines, as proxies and gateways
+ *   write them to keep an idle HTTP connection open. HTTP only (on a WebSocket: nothing).
+ * - `'unknown-event'`: events of a type no client knows (`{"type":"noise.unknown"}`), on both
+ *   transports.
+ * - `'ping'`: WebSocket ping frames (the client's socket answers with pongs). WebSocket only
+ *   (over HTTP: nothing).
+ * - `'keepalive'`: the API's own heartbeat event (`{"type":"keepalive"}`), which it sends
+ *   while a model works without output, on both transports. Sent without `sequence_number`, so
+ *   that the response's own numbering goes on unchanged after the noise.
+ */
+export type NoiseKind = 'sse-comment' | 'unknown-event' | 'ping' | 'keepalive';
+
+/**
+ * After `afterEvents` events of the response, send only `noise` every `everyMs` milliseconds:
+ * for `forMs` milliseconds, after which the response goes on as planned, or (without `forMs`)
+ * until the connection closes. The connection itself stays healthy all along.
+ */
+export interface NoiseFault {
+  readonly kind: 'noise';
+  readonly noise: NoiseKind;
+  /** Default 2 (after `response.created` and `response.in_progress`). */
+  readonly afterEvents?: number;
+  /** Interval between two pieces of noise, in milliseconds. Default 20. */
+  readonly everyMs?: number;
+  /** How long the noise lasts before the response goes on, in milliseconds. Default: until the connection closes. */
+  readonly forMs?: number;
+}
+
 /** Every fault the loopback server can inject. */
 export type Fault =
   | RefuseUpgradeFault
@@ -237,6 +267,7 @@ export type Fault =
   | CloseAfterTerminalFault
   | IdleFloodFault
   | InjectFault
+  | NoiseFault
   | UnauthorizedUntilTokenChangesFault;
 
 /** The kinds of {@link Fault}. */

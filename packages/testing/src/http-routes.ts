@@ -5,13 +5,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import { apiErrorBody, buildHttpErrorBody, codeForStatus } from './error-payloads.js';
-import type { Endpoint, Fault } from './faults.js';
+import type { Endpoint, Fault, NoiseKind } from './faults.js';
 import type { RecordedRequest } from './recording.js';
 import { bearerToken, headerValue, isRecord, type JsonObject } from './request-body.js';
 import { basePathOf, unknownUrlError } from './routes.js';
 import { validateCompactRequest, validateResponsesRequest } from './request-validation.js';
 import { refuseRequestByRules } from './provider-rules.js';
-import { actionsFor, isCompleted } from './response-actions.js';
+import { actionsFor, isCompleted, noiseEvent } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type ServerCore } from './server-core.js';
 import { formatSseEvent, formatSseRaw, SseWriter } from './sse-writer.js';
 
@@ -263,8 +263,30 @@ export class HttpRoutes {
         case 'end':
           writer.end();
           return;
+        case 'noise':
+          if (!(await this.#noise(writer, action, record))) return;
+          break;
       }
     }
     writer.end();
+  }
+  /**
+   * Sends noise (comments and blank lines, or events) every `everyMs` until `forMs` passed
+   * (then resolves `true`) or the connection or server closes (`false`). Pings: nothing on HTTP.
+   */
+  async #noise(writer: SseWriter, action: { readonly noise: NoiseKind; readonly everyMs: number; readonly forMs: number | undefined }, record: (event: JsonObject, bytes: number) => void): Promise<boolean> {
+    const started = Date.now();
+    const event = noiseEvent(action.noise);
+    for (let count = 0; !writer.closed; count += 1) {
+      if (action.forMs !== undefined && Date.now() - started >= action.forMs) return true;
+      if (event !== undefined) {
+        const bytes = await writer.write(formatSseEvent(event));
+        if (bytes > 0) record(event, bytes);
+      } else if (action.noise === 'sse-comment') {
+        await writer.write(count % 2 === 0 ? ': keep-alive\n\n' : '\n');
+      }
+      if (!(await this.#core.timers.sleep(action.everyMs))) return false;
+    }
+    return false;
   }
 }

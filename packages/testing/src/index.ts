@@ -30,6 +30,8 @@ export {
   type InjectFault,
   type LateTiming,
   type MalformedJsonFault,
+  type NoiseFault,
+  type NoiseKind,
   type OversizedFrameFault,
   type RefuseUpgradeFault,
   type StaleTailFault,

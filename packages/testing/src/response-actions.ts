@@ -3,7 +3,7 @@
  * (SSE writer or WebSocket session) carries out in order.
  */
 import { buildErrorEvent } from './error-payloads.js';
-import type { Fault, LateTiming } from './faults.js';
+import type { Fault, LateTiming, NoiseKind } from './faults.js';
 import type { JsonObject } from './request-body.js';
 import type { ResponsePlan } from './response-plan.js';
 
@@ -26,7 +26,9 @@ export type ResponseAction =
   /** Stop sending this response; HTTP ends the body, WebSocket frees the lane. */
   | { readonly type: 'end' }
   /** The WebSocket becomes half-open (no pongs, no frames either way). */
-  | { readonly type: 'half-open' };
+  | { readonly type: 'half-open' }
+  /** Only noise every `everyMs`, for `forMs` (then the next action), or until the connection closes. */
+  | { readonly type: 'noise'; readonly noise: NoiseKind; readonly everyMs: number; readonly forMs: number | undefined };
 
 const DEFAULT_OVERSIZED_BYTES = 16 * 1024 * 1024 + 1;
 
@@ -145,11 +147,23 @@ export function actionsFor(plan: ResponsePlan, fault: Fault | undefined, include
       }
       return actions;
     }
+    case 'noise': {
+      const before = cut(fault.afterEvents, 2);
+      const noise: ResponseAction = { type: 'noise', noise: fault.noise, everyMs: fault.everyMs ?? 20, forMs: fault.forMs };
+      return fault.forMs === undefined ? [...before, noise] : [...before, noise, ...all.slice(before.length)];
+    }
     case 'idle-flood':
       return [...all, { type: 'flood', frames: fault.frames ?? 1000, frameBytes: fault.frameBytes ?? 1024 * 1024, afterMs: fault.afterMs ?? 20 }];
     default:
       return all;
   }
+}
+
+/** The text of one piece of noise that travels as an event (`undefined` for SSE comments and pings). */
+export function noiseEvent(noise: NoiseKind): JsonObject | undefined {
+  if (noise === 'unknown-event') return { type: 'noise.unknown', note: 'an event of a type no client knows' };
+  if (noise === 'keepalive') return { type: 'keepalive' };
+  return undefined;
 }
 
 /** Whether a planned event is the successful terminal event. */

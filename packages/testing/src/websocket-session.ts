@@ -5,12 +5,12 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { buildErrorEvent, codeForStatus, type ErrorEventSpec } from './error-payloads.js';
-import type { Fault, LateTiming } from './faults.js';
+import type { Fault, LateTiming, NoiseKind } from './faults.js';
 import { refuseRequestByRules } from './provider-rules.js';
 import type { RecordedEvent, RecordedRequest } from './recording.js';
 import { headerValue, isRecord, type JsonObject, type ResponsesRequestBody } from './request-body.js';
 import { validateResponsesRequest } from './request-validation.js';
-import { actionsFor, isCompleted } from './response-actions.js';
+import { actionsFor, isCompleted, noiseEvent } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type CachedResponse, type ServerCore } from './server-core.js';
 
 const DEFAULT_LANE = 'default';
@@ -257,7 +257,26 @@ export class WebSocketSession {
         case 'half-open':
           this.#halfOpen = true;
           return;
+        case 'noise':
+          if (!(await this.#noise(recorded, action, body))) return;
+          break;
       }
     }
+  }
+
+  /**
+   * Sends noise (pings, or events on the request's lane) every `everyMs` until `forMs` passed
+   * (then resolves `true`) or the socket or server closes (`false`). SSE comments: nothing here.
+   */
+  async #noise(recorded: RecordedRequest, action: { readonly noise: NoiseKind; readonly everyMs: number; readonly forMs: number | undefined }, body: ResponsesRequestBody): Promise<boolean> {
+    const started = Date.now();
+    const event = noiseEvent(action.noise);
+    while (this.#open()) {
+      if (action.forMs !== undefined && Date.now() - started >= action.forMs) return true;
+      if (event !== undefined) await this.#send(recorded, this.#withLane(event, body));
+      else if (action.noise === 'ping') this.#socket.ping();
+      if (!(await this.#core.timers.sleep(action.everyMs))) return false;
+    }
+    return false;
   }
 }

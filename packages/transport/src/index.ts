@@ -20,7 +20,7 @@ export {
   type ModelwireErrorOptions,
 } from '@modelwire/errors';
 export { HttpStatusError, MAX_ERROR_BODY_BYTES, type HttpStatusErrorOptions } from './errors/http-status-error.js';
-export { ConnectError, ConnectTimeoutError, IdleTimeoutError, PongTimeoutError, type ConnectionErrorOptions } from './errors/connection-errors.js';
+export { ConnectError, ConnectTimeoutError, IdleTimeoutError, PongTimeoutError, type ConnectionErrorOptions, type IdlePhase } from './errors/connection-errors.js';
 export { ConnectionClosedError, closeKindOf, type CloseKind, type ConnectionClosedErrorOptions } from './errors/connection-closed-error.js';
 export { AbortError } from './errors/abort-error.js';
 export { PayloadTooLargeError } from './errors/payload-too-large-error.js';

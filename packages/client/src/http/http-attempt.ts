@@ -1,5 +1,7 @@
-import { classifyStreamEnd, errorFromClassification, mapStreamEvent, responseEventsFromHeaders } from '@modelwire/protocol';
+import { classifyStreamEnd, errorFromClassification, isKnownEventType, mapStreamEvent, responseEventsFromHeaders, UNKNOWN_EVENT_TYPE } from '@modelwire/protocol';
+import { combineSignals } from '@modelwire/transport';
 import { buildPerRequestValues } from '../request/request-headers.js';
+import { ProgressClock } from '../turn/progress-clock.js';
 import type { RequestContext } from '../turn/request-context.js';
 import { toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
@@ -9,7 +11,8 @@ import type { ResponseItem } from '../types/prompt.js';
 /**
  * One attempt over HTTP/SSE: `POST {base}/responses` with the whole input (no continuation
  * with `store:false`), the session headers and the turn's per-request headers (turn metadata,
- * sticky token, web-search eligibility), read to the terminal event.
+ * sticky token, web-search eligibility), read to the terminal event. The stream idle timeout
+ * is a {@link ProgressClock}: only events of known Responses types restart it.
  */
 export async function attemptHttp(context: RequestContext, attempt: number): Promise<CompletedResponse> {
   const { services, telemetry, prompt } = context;
@@ -24,36 +27,47 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
   };
   const body = JSON.stringify({ ...context.fields, input: prompt.input, stream: true });
   telemetry.onContinuationDecision({ mode: 'full', reason: 'http_transport', sentItems: prompt.input.length, totalItems: prompt.input.length });
-  let response;
+  // The stream idle timeout counts progress (known Responses events), not bytes: the clock
+  // aborts the body with its `IdleTimeoutError` (the transport's own timer only sees SSE events).
+  const idle = new AbortController();
+  const clock = new ProgressClock(services.provider.streamIdleTimeoutMs, (error) => idle.abort(error));
+  using signal = combineSignals(context.signal, idle.signal);
   try {
-    response = await services.http.postStream(services.responsesUrl, {
-      headers,
-      credentialHeaders: Object.keys(auth),
-      body,
-      compress: services.compressRequests,
-      idleTimeoutMs: services.provider.streamIdleTimeoutMs,
-      signal: context.signal,
-    });
-  } catch (error) {
-    throw toResponseErrorIfHttp(error);
-  }
-  telemetry.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
-  context.markSent();
-  for (const event of responseEventsFromHeaders(response.headers)) context.emit(event);
-  const streamed: StreamedItem[] = [];
-  for await (const data of response.events) {
-    if (data === '[DONE]') continue;
-    const event = context.decode(data, 'http');
-    for (const item of mapStreamEvent(event, { headers: response.headers })) {
-      if (item.type === 'failed') throw errorFromClassification(item.error);
-      if (item.type === 'output_item_done') streamed.push({ outputIndex: item.outputIndex, item: item.item });
-      if (item.type === 'completed') {
-        const output = context.reconcile(item.responseId, streamed, event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined, 'http');
-        return context.complete(item.responseId, item.usage, output, 'http', false);
-      }
-      context.emit(item);
+    let response;
+    try {
+      response = await services.http.postStream(services.responsesUrl, {
+        headers,
+        credentialHeaders: Object.keys(auth),
+        body,
+        compress: services.compressRequests,
+        idleTimeoutMs: services.provider.streamIdleTimeoutMs,
+        signal: signal.signal,
+      });
+    } catch (error) {
+      throw toResponseErrorIfHttp(error);
     }
+    telemetry.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
+    context.markSent();
+    clock.start();
+    for (const event of responseEventsFromHeaders(response.headers)) context.emit(event);
+    const streamed: StreamedItem[] = [];
+    for await (const data of response.events) {
+      if (data === '[DONE]') continue;
+      const event = context.decode(data, 'http');
+      if (event.type !== UNKNOWN_EVENT_TYPE || isKnownEventType(event.originalType)) clock.progress();
+      for (const item of mapStreamEvent(event, { headers: response.headers })) {
+        if (item.type === 'failed') throw errorFromClassification(item.error);
+        if (item.type === 'output_item_done') streamed.push({ outputIndex: item.outputIndex, item: item.item });
+        if (item.type === 'completed') {
+          const output = context.reconcile(item.responseId, streamed, event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined, 'http');
+          return context.complete(item.responseId, item.usage, output, 'http', false);
+        }
+        context.emit(item);
+      }
+    }
+    const requestId = response.headers['x-request-id'];
+    throw errorFromClassification(classifyStreamEnd(requestId === undefined ? {} : { requestId }));
+  } finally {
+    clock.stop();
   }
-  const requestId = response.headers['x-request-id'];
-  throw errorFromClassification(classifyStreamEnd(requestId === undefined ? {} : { requestId }));
 }

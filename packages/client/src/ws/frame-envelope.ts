@@ -15,6 +15,8 @@ export const TERMINAL_TYPES: ReadonlySet<string> = new Set(['response.completed'
  */
 export const BEFORE_CREATED_TYPES: ReadonlySet<string> = new Set([
   'error',
+  // The API's heartbeat while a request waits or a model works: it names no response.
+  'keepalive',
   'codex.rate_limits',
   'response.metadata',
   'codex.response.metadata',

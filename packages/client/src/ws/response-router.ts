@@ -1,3 +1,4 @@
+import { isKnownEventType } from '@modelwire/protocol';
 import { ClosedError, ErrorCode, ModelwireError, ProtocolViolationError, toAbortError } from '@modelwire/transport';
 import { noopClientTelemetry, type ClientTelemetry, type FrameDropReason } from '../telemetry/client-telemetry.js';
 import type { WireSocket } from '../wire/wire-types.js';
@@ -65,7 +66,9 @@ import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type Routed
  * Hot path (the socket's message callback, synchronous to the request's event queue): one
  * `JSON.parse`, a map lookup, the sink's decode and map, a push into the caller's queue. No
  * timer, promise or listener per frame: each response has one idle timer and one abort
- * listener for its whole life.
+ * listener for its whole life. The idle timer measures progress: only a delivered frame of a
+ * known Responses event type restarts it (a frame of an unknown type is delivered, but proves
+ * nothing); pings and pongs are the transport's liveness clock and never reach the router.
  *
  * Today a socket carries one response at a time on the default lane ({@link MAX_IN_FLIGHT}).
  * The tables are already per lane and per id, so that several responses in flight (named
@@ -352,8 +355,9 @@ export class ResponseRouter implements ResponseOwner {
   }
 
   #deliver(response: RoutedResponse, frame: FrameEnvelope): void {
-    response.noteFrame(frame.sequenceNumber);
     const type = frame.type;
+    // Only an event the API is known to send is progress: a flood of unknown types keeps nothing alive.
+    response.noteFrame(frame.sequenceNumber, type !== undefined && isKnownEventType(type));
     if (frame.itemId !== undefined && type !== undefined && type.startsWith('response.output_item.')) response.itemIds.push(frame.itemId);
     try {
       response.sink.onFrame(frame, response);

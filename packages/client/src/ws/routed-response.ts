@@ -1,4 +1,5 @@
-import { IdleTimeoutError, toAbortError, type ModelwireError } from '@modelwire/transport';
+import { toAbortError } from '@modelwire/transport';
+import { ProgressClock } from '../turn/progress-clock.js';
 import type { FrameEnvelope } from './frame-envelope.js';
 
 /**
@@ -37,22 +38,24 @@ export interface RoutedResponseOptions {
   readonly sink: ResponseSink;
   /** Aborts the response (it fails with the abort reason). */
   readonly signal: AbortSignal;
-  /** Longest silence between two frames of this response, in milliseconds. */
+  /**
+   * Longest time without progress (a frame of a known Responses event type) on this response,
+   * in milliseconds. See {@link ProgressClock}.
+   */
   readonly idleTimeoutMs: number;
 }
-
-/** Milliseconds on a monotonic clock: the idle check measures silence, not wall time. */
-const monotonicNow = (): number => performance.now();
 
 /**
  * One response in flight on a routed socket (request lifetime): its lane, its id once bound,
  * one idle timer and one abort listener for its whole life (never one per frame), and a
  * settle-once end.
  *
- * The idle timer is armed once; frames only record when they arrived. When it fires it
- * re-arms for the time left if a frame came meanwhile, stays suspended while reading is
- * paused for unread events (the server is not silent, a caller is slow; the silence is counted
- * again from the resume), and otherwise fails the response with `IdleTimeoutError`.
+ * The idle timer (a {@link ProgressClock}) is armed once; frames of known Responses event
+ * types only record when they arrived (frames of types nobody knows are delivered but are no
+ * progress; pings never reach the router). When it fires it re-arms for the time left if
+ * progress came meanwhile, stays suspended while reading is paused for unread events (the
+ * server is not silent, a caller is slow; the silence is counted again from the resume), and
+ * otherwise fails the response with `IdleTimeoutError`.
  */
 export class RoutedResponse {
   readonly lane: string;
@@ -68,22 +71,19 @@ export class RoutedResponse {
   /** Resolves when the terminal frame was routed; rejects with the failure otherwise. */
   readonly ended: Promise<void>;
   #state: RoutedResponseState = 'sent';
-  #lastFrameAt = monotonicNow();
   readonly #owner: ResponseOwner;
   readonly #signal: AbortSignal;
-  readonly #idleTimeoutMs: number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #clock: ProgressClock;
   #resolve!: () => void;
   #reject!: (error: unknown) => void;
   readonly #onAbort = (): void => this.fail(toAbortError(this.#signal.reason));
-  readonly #onIdle = (): void => this.#checkIdle();
 
   constructor(owner: ResponseOwner, options: RoutedResponseOptions) {
     this.#owner = owner;
     this.lane = options.lane;
     this.sink = options.sink;
     this.#signal = options.signal;
-    this.#idleTimeoutMs = options.idleTimeoutMs;
+    this.#clock = new ProgressClock(options.idleTimeoutMs, (error) => this.fail(error), () => this.#owner.isReadingPaused);
     this.ended = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -109,7 +109,7 @@ export class RoutedResponse {
       return;
     }
     this.#signal.addEventListener('abort', this.#onAbort, { once: true });
-    this.#timer = setTimeout(this.#onIdle, this.#idleTimeoutMs);
+    this.#clock.start();
   }
 
   /** Binds the id of the response's `response.created`. */
@@ -118,16 +118,19 @@ export class RoutedResponse {
     this.#state = 'streaming';
   }
 
-  /** Records a delivered frame (the hot path: no timer, no promise, no listener). */
-  noteFrame(sequenceNumber: number | undefined): void {
+  /**
+   * Records a delivered frame (the hot path: no timer, no promise, no listener); `progress`
+   * when its type is a known Responses event type, which restarts the idle clock.
+   */
+  noteFrame(sequenceNumber: number | undefined, progress: boolean): void {
     this.framesDelivered += 1;
-    this.#lastFrameAt = monotonicNow();
+    if (progress) this.#clock.progress();
     if (sequenceNumber !== undefined) this.lastSequence = sequenceNumber;
   }
 
   /** Counts the silence from now (reading was paused and resumes). */
   restartIdleClock(): void {
-    this.#lastFrameAt = monotonicNow();
+    this.#clock.progress();
   }
 
   /** The caller is over (`true`) or back under (`false`) its bound of unread events. */
@@ -150,26 +153,10 @@ export class RoutedResponse {
   #end(end: RoutedResponseEnd): boolean {
     if (this.#state === 'done') return false;
     this.#state = 'done';
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#clock.stop();
     this.#signal.removeEventListener('abort', this.#onAbort);
     // Out of every table before anyone hears of the end.
     this.#owner.settled(this, end);
     return true;
-  }
-
-  #checkIdle(): void {
-    this.#timer = undefined;
-    if (this.#state === 'done') return;
-    if (this.#owner.isReadingPaused) {
-      this.#timer = setTimeout(this.#onIdle, this.#idleTimeoutMs);
-      return;
-    }
-    const silentMs = monotonicNow() - this.#lastFrameAt;
-    if (silentMs < this.#idleTimeoutMs) {
-      this.#timer = setTimeout(this.#onIdle, Math.max(1, Math.ceil(this.#idleTimeoutMs - silentMs)));
-      return;
-    }
-    this.fail(new IdleTimeoutError(this.#idleTimeoutMs) as ModelwireError);
   }
 }

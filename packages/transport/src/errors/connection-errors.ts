@@ -35,16 +35,31 @@ export class ConnectTimeoutError extends ModelwireError {
 }
 
 /**
- * Nothing arrived for longer than the idle timeout: no response headers after the request was
- * sent, or no body chunk (HTTP) / frame (WebSocket) since the previous one. Retryable (an idle
- * stream is a transient failure; the layer above decides whether output already began).
+ * Where an idle timeout struck: waiting for response headers (`headers`); waiting for the next
+ * server-sent event of a body, comments and blank lines not counting (`body`); waiting for the
+ * next Responses event of a known type, whatever else arrived (`progress`, the client's stream
+ * idle timeout). Without a phase: a total deadline (a unary call, a frame read).
+ */
+export type IdlePhase = 'headers' | 'body' | 'progress';
+
+const IDLE_MESSAGES: Record<IdlePhase | 'none', (ms: number) => string> = {
+  headers: (ms) => `no data for ${ms} ms while waiting for response headers`,
+  body: (ms) => `no event for ${ms} ms`,
+  progress: (ms) => `no response event for ${ms} ms`,
+  none: (ms) => `no data for ${ms} ms`,
+};
+
+/**
+ * Nothing arrived for longer than the idle timeout (see {@link IdlePhase} for what counts).
+ * Retryable (an idle stream is a transient failure; the layer above decides whether output
+ * already began).
  */
 export class IdleTimeoutError extends ModelwireError {
   /** The idle limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
 
-  constructor(timeoutMs: number, options: ConnectionErrorOptions & { phase?: 'headers' | 'body' } = {}) {
-    super(ErrorCode.IdleTimeout, `no data for ${timeoutMs} ms${options.phase === 'headers' ? ' while waiting for response headers' : ''}`, {
+  constructor(timeoutMs: number, options: ConnectionErrorOptions & { phase?: IdlePhase } = {}) {
+    super(ErrorCode.IdleTimeout, IDLE_MESSAGES[options.phase ?? 'none'](timeoutMs), {
       cause: options.cause,
       retryable: true,
     });

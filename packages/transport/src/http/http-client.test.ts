@@ -154,6 +154,29 @@ describe('HttpClient.postStream', () => {
     expect(await server.waitForNoOpenSockets()).toBe(true);
   });
 
+  it('counts events, not bytes: comments and blank keep-alive lines never reset the idle timeout', async () => {
+    let keepAlive: ReturnType<typeof setInterval> | undefined;
+    handler = (_request, response) => {
+      response.writeHead(200, SSE_HEADERS);
+      response.write('data: {"first":true}\n\n');
+      let count = 0;
+      // Comments, blank lines and a `retry:` line, as gateways send them, far more often than the timeout.
+      keepAlive = setInterval(() => response.write(['\n', ': keep-alive\n\n', 'retry: 1000\n\n'][count++ % 3] ?? '\n'), 10);
+      response.on('close', () => clearInterval(keepAlive));
+    };
+    const client = newClient({ idleTimeoutMs: 150 });
+    const response = await client.postStream(`${server.url}/v1/responses`, { body: {} });
+    const received: string[] = [];
+    const error = await (async () => {
+      for await (const event of response.events) received.push(event.data);
+    })().catch((e: unknown) => e);
+    clearInterval(keepAlive);
+    expect(received).toEqual(['{"first":true}']);
+    expect(error).toBeInstanceOf(IdleTimeoutError);
+    expect((error as IdleTimeoutError).message).toBe('no event for 150 ms');
+    expect(await server.waitForNoOpenSockets()).toBe(true);
+  });
+
   it('raises IdleTimeoutError when headers do not come', async () => {
     handler = () => undefined;
     const client = newClient();

@@ -41,8 +41,9 @@ export interface HttpClientOptions {
   connectTimeoutMs?: number;
   /**
    * Default idle timeout of {@link HttpClient.postStream}: the longest wait for response
-   * headers and then for each body chunk, in milliseconds. `null` disables it. Default
-   * 300 000 (Codex's stream idle timeout).
+   * headers and then for each server-sent event, in milliseconds. SSE comments and blank
+   * keep-alive lines do not count as events (a proxy's keep-alives cannot hold a stream open
+   * forever). `null` disables it. Default 300 000 (Codex's stream idle timeout).
    */
   idleTimeoutMs?: number | null;
   /**

@@ -7,9 +7,12 @@ export interface DecodeSseStreamOptions extends SseDecoderOptions {
   /** Aborts the stream: the source is cancelled and iteration throws an `AbortError`. */
   signal?: AbortSignal;
   /**
-   * The longest wait for the next chunk, in milliseconds; `null` or `undefined` waits forever.
-   * The timer runs only while the decoder waits on the source, never while the consumer holds
-   * an event, so a slow consumer is not mistaken for a stalled server.
+   * The longest wait for the next event, in milliseconds; `null` or `undefined` waits forever.
+   * Only a dispatched event resets it: comments (`: keep-alive`), blank lines, `retry:` and
+   * `id:` lines and the bytes of an event still incomplete do not, so a stream of keep-alive
+   * comments cannot hold a reader forever. The timer runs only while the decoder waits on the
+   * source, never while the consumer holds an event, so a slow consumer is not mistaken for a
+   * stalled server.
    */
   idleTimeoutMs?: number | null;
   /**
@@ -22,7 +25,7 @@ export interface DecodeSseStreamOptions extends SseDecoderOptions {
 
 /**
  * Decodes a byte stream (an HTTP body, a `ReadableStream`, any `AsyncIterable<Uint8Array>`)
- * into server-sent events, with the idle timeout, abort, size bound and end-of-stream
+ * into server-sent events, with the idle timeout (between events, not bytes), abort, size bound and end-of-stream
  * detection of {@link SseDecoder}.
  *
  * @throws IdleTimeoutError, AbortError, PayloadTooLargeError or IncompleteEventError from
@@ -44,16 +47,22 @@ export async function* decodeSseStream(source: AsyncIterable<Uint8Array>, option
   let completed = false;
   try {
     if (signal?.aborted) throw toAbortError(signal.reason);
+    const limitMs = idleTimeoutMs ?? null;
+    /** When the idle clock last started: at the start, and after each batch of events was consumed. */
+    let sinceEvent = performance.now();
     for (;;) {
-      const result = await nextChunk(iterator, idleTimeoutMs ?? null, (handler) => {
+      const leftMs = limitMs === null ? null : Math.max(0, limitMs - (performance.now() - sinceEvent));
+      const result = await nextChunk(iterator, limitMs, leftMs, (handler) => {
         interrupt = handler;
         if (stopError !== undefined) handler(stopError);
       });
       interrupt = undefined;
       if (result.done === true) break;
       decoder.push(result.value);
+      if (pending.length === 0) continue;
       for (const event of pending) yield event;
       pending.length = 0;
+      sinceEvent = performance.now();
       if (stopError !== undefined) throw stopError;
     }
     completed = true;
@@ -74,12 +83,14 @@ export async function* decodeSseStream(source: AsyncIterable<Uint8Array>, option
 }
 
 /**
- * `iterator.next()`, raced against the idle timer and an interrupt (abort). The interrupt
- * handler is registered through `onInterruptible` so the caller can reject the wait at once.
+ * `iterator.next()`, raced against the idle timer (`leftMs` of the `idleTimeoutMs` budget
+ * remain) and an interrupt (abort). The interrupt handler is registered through
+ * `onInterruptible` so the caller can reject the wait at once.
  */
 function nextChunk(
   iterator: AsyncIterator<Uint8Array>,
   idleTimeoutMs: number | null,
+  leftMs: number | null,
   onInterruptible: (handler: (error: unknown) => void) => void,
 ): Promise<IteratorResult<Uint8Array>> {
   return new Promise((resolve, reject) => {
@@ -91,10 +102,10 @@ function nextChunk(
       if (timer !== undefined) clearTimeout(timer);
       return true;
     };
-    if (idleTimeoutMs !== null) {
+    if (idleTimeoutMs !== null && leftMs !== null) {
       timer = setTimeout(() => {
         if (finish()) reject(new IdleTimeoutError(idleTimeoutMs, { phase: 'body' }));
-      }, idleTimeoutMs);
+      }, leftMs);
     }
     onInterruptible((error) => {
       if (finish()) reject(error);
