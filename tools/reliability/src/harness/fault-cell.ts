@@ -53,6 +53,8 @@ export interface FaultCell {
   readonly auth?: AuthProvider;
   readonly session?: Partial<Omit<CreateSessionOptions, 'provider' | 'auth'>>;
   readonly preconnect?: boolean;
+  /** The base URL the session is given, from the server's (e.g. with an upper-case scheme). */
+  readonly baseUrl?: (serverUrl: string) => string;
   /** The shell tool's behaviour (default: answers at once). */
   readonly runTool?: (command: string, signal: AbortSignal) => Promise<string>;
   /** Injects the fault. */
@@ -89,6 +91,7 @@ export async function runCell(cell: FaultCell): Promise<void> {
       ...(cell.provider === undefined ? {} : { provider: cell.provider }),
       ...(cell.auth === undefined ? {} : { auth: cell.auth }),
       ...(cell.preconnect === undefined ? {} : { preconnect: cell.preconnect }),
+      ...(cell.baseUrl === undefined ? {} : { baseUrl: cell.baseUrl }),
       session: { tools: [shellTool(toolCalls, cell.runTool)], ...cell.session },
     });
     const { server, session } = loop;

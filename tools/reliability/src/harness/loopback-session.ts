@@ -37,6 +37,8 @@ export interface LoopbackSessionOptions {
   readonly telemetry?: TurnTelemetryFactory;
   /** Pre-open the WebSocket at session creation. Default `false` (faults then hit the turn's own handshake). */
   readonly preconnect?: boolean;
+  /** The base URL the session is given, from the server's. Default: the server's as it is. */
+  readonly baseUrl?: (serverUrl: string) => string;
 }
 
 /** A loopback server and a session on it. */
@@ -51,7 +53,7 @@ export interface LoopbackSession {
 export async function startLoopbackSession(options: LoopbackSessionOptions): Promise<LoopbackSession> {
   const server = await startResponsesServer({ tokenDelayMs: 0, ...options.server });
   const session = createSession({
-    provider: { ...FAST_PROVIDER, ...options.provider, baseUrl: server.url, supportsWebSockets: options.transport === 'websocket' },
+    provider: { ...FAST_PROVIDER, ...options.provider, baseUrl: options.baseUrl?.(server.url) ?? server.url, supportsWebSockets: options.transport === 'websocket' },
     auth: options.auth ?? { getToken: () => 'matrix-token' },
     conversationId: 'conv-reliability',
     model: MATRIX_MODEL,
