@@ -69,8 +69,12 @@ export interface Provider {
    */
   readonly streamMaxRetries?: number;
   /**
-   * Longest silence tolerated on an open response stream (no SSE byte, no WebSocket frame), in
-   * milliseconds. Past it the stream fails with a retryable `idle_timeout` error. Default
+   * Longest time without progress tolerated on an open response stream, in milliseconds:
+   * progress is a Responses event of a known type (deltas, items, lifecycle and hosted-tool
+   * events, and the `keepalive` events the API sends while a model works without output).
+   * SSE comments, blank keep-alive lines, events of types nobody knows and WebSocket pings do
+   * not count: they prove only that the connection is alive, which the transport checks on its
+   * own (ping/pong). Past it the stream fails with a retryable `idle_timeout` error. Default
    * `300_000` (5 minutes).
    */
   readonly streamIdleTimeoutMs?: number;

@@ -86,7 +86,12 @@ export interface WirePostOptions {
   readonly body: string;
   /** Whether the body may be zstd-compressed. */
   readonly compress: boolean;
-  /** Longest silence (no header, no byte) in milliseconds. */
+  /**
+   * Longest wait for the response headers, then for each server-sent event (comments and blank
+   * lines do not count), in milliseconds. The client runs its own progress clock on top (only
+   * events of known Responses types count) and aborts `signal` with an `IdleTimeoutError` when
+   * it runs out: an implementation must honour `signal` while the body streams.
+   */
   readonly idleTimeoutMs: number;
   readonly signal: AbortSignal;
 }
