@@ -31,6 +31,21 @@ const request = (text: string, extra: Record<string, unknown> = {}): Record<stri
 });
 
 describe('POST /v1/responses', () => {
+  it('sends only SSE comments and blank lines after N events under a noise fault', async () => {
+    const target = await start();
+    target.faults.next({ kind: 'noise', noise: 'sse-comment', everyMs: 5 });
+    const controller = new AbortController();
+    const response = await post(target, '/responses', request('hello'), {}, controller.signal);
+    const reader = response.body!.getReader();
+    let text = '';
+    while ((text.match(/: keep-alive/g) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    const events = parseSse(text);
+    expect(events.filter((event) => event.data !== '').map((event) => event.event)).toEqual(['response.created', 'response.in_progress']);
+    expect(text).toMatch(/response\.in_progress[^]*\n: keep-alive\n\n\n: keep-alive\n\n/);
+  });
+
   it('streams SSE with event and data lines, contiguous sequence numbers and service headers', async () => {
     const target = await start();
     const response = await post(target, '/responses', request('hello'));

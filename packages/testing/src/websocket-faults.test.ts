@@ -78,6 +78,32 @@ describe('handshake faults', () => {
 });
 
 describe('request faults', () => {
+  it('sends only pings, or only unknown events, after N events; keepalives for forMs, then the rest of the response', async () => {
+    const target = await start();
+    target.faults.next({ kind: 'noise', noise: 'ping', everyMs: 5 });
+    const pinged = await open(target);
+    let pings = 0;
+    const fivePings = new Promise<void>((resolve) => pinged.socket.on('ping', () => (++pings === 5 ? resolve() : undefined)));
+    pinged.send({ type: 'response.create', ...hello });
+    await fivePings;
+    // After the rate limits, the metadata, response.created and response.in_progress: nothing but pings.
+    expect(pinged.frames.map((frame) => frame['type'])).toEqual(['codex.rate_limits', 'response.metadata', 'response.created', 'response.in_progress']);
+
+    target.faults.next({ kind: 'noise', noise: 'unknown-event', afterEvents: 1, everyMs: 5 });
+    const noisy = await open(target);
+    noisy.send({ type: 'response.create', ...hello });
+    const frames = await noisy.until((received) => received.filter((frame) => frame['type'] === 'noise.unknown').length >= 3);
+    expect(frames.map((frame) => frame['type']).slice(2, 6)).toEqual(['response.created', 'noise.unknown', 'noise.unknown', 'noise.unknown']);
+
+    target.faults.next({ kind: 'noise', noise: 'keepalive', everyMs: 5, forMs: 50 });
+    const working = await open(target);
+    const completed = await working.request(hello);
+    const types = completed.map((frame) => frame['type']);
+    expect(types.filter((type) => type === 'keepalive').length).toBeGreaterThan(2);
+    expect(types.at(-1)).toBe('response.completed');
+    expect(types.indexOf('keepalive')).toBe(types.indexOf('response.in_progress') + 1);
+  });
+
   it('closes after N events with a close code', async () => {
     const target = await start();
     target.faults.next({ kind: 'close', afterEvents: 3, code: 1011, reason: 'boom' });
