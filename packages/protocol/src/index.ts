@@ -248,6 +248,7 @@ export {
   CodexCreditsSchema,
   CodexRateLimitsEventSchema,
   CodexRateLimitWindowSchema,
+  CodexResponseMetadataEventSchema,
   ResponseMetadataEventSchema,
   WebSocketTimingEventSchema,
 } from './schemas/websocket-server-events.js';
@@ -300,6 +301,7 @@ export {
   responseEventsFromHeaders,
   serverModelFromHeaders,
   turnStateFromHeaders,
+  upgradeResponseEventsFromHeaders,
 } from './events/header-events.js';
 
 // Error classification and errors

@@ -33,6 +33,7 @@ export const KNOWN_EVENT_EXAMPLES: Record<string, Record<string, unknown>> = {
   'response.custom_tool_call_input.delta': { type: 'response.custom_tool_call_input.delta', sequence_number: 7, item_id: 'ct_1', output_index: 2, delta: '*** Begin' },
   'response.custom_tool_call_input.done': { type: 'response.custom_tool_call_input.done', sequence_number: 8, item_id: 'ct_1', output_index: 2, input: '*** Begin Patch' },
   'response.metadata': { type: 'response.metadata', headers: { 'x-codex-turn-state': 'ts-1', 'openai-model': 'gpt-5.1-codex-max', 'x-models-etag': 'W/"abc"' } },
+  'codex.response.metadata': { type: 'codex.response.metadata', headers: { 'x-codex-turn-state': 'ts-2', 'x-models-etag': 'W/"def"' } },
   'codex.rate_limits': {
     type: 'codex.rate_limits',
     plan_type: 'pro',

@@ -1,7 +1,7 @@
 import { HeaderName } from '../headers/header-names.js';
 import { readHeader, type HeaderSource } from '../headers/read-header.js';
 import { rateLimitSnapshotFromHeaders, type RateLimitSnapshot } from '../rate-limits/rate-limit-snapshot.js';
-import { errorDetailsOf, type ErrorDetails, type ErrorEvent } from '../schemas/error-payload.js';
+import { errorDetailsOf, errorHeadersOf, errorStatusOf, type ErrorDetails, type ErrorEvent } from '../schemas/error-payload.js';
 import type { ResponseFailedEvent, ResponseIncompleteEvent } from '../schemas/stream-events.js';
 import type { ErrorClassification, ErrorKind, ErrorSource } from './error-classification.js';
 import { parseRetryDelayFromHeaders, parseRetryDelayFromMessage } from './retry-delay-hint.js';
@@ -137,25 +137,23 @@ function classify(input: ClassifyInput): ErrorClassification {
   return { ...base, kind };
 }
 
-function headersOfDetails(details: ErrorDetails): HeaderSource | undefined {
-  const headers = details.headers;
-  return headers !== null && headers !== undefined && typeof headers === 'object' ? headers : undefined;
-}
-
 /**
- * Classifies an `error` stream event, in either shape (nested `error:{…}` or flat). On the
- * WebSocket a non-2xx `status` means the same as that HTTP status; `error.headers`, when sent,
- * count as response headers (rate limits, request id). An `error` with an unrecognised code
- * and no status is retryable.
+ * Classifies an `error` stream event, in any shape (nested `error:{…}`, wrapped with top-level
+ * `headers`, or flat): every shape of the same error classifies the same. On the WebSocket a
+ * non-2xx `status` (or `status_code`) means the same as that HTTP status; the headers the event
+ * carries (top level or `error.headers`, see `errorHeadersOf`) count as the response headers
+ * (rate limits, request id, `x-should-retry`) in place of `options.headers`. An `error` with an
+ * unrecognised code and no status is retryable.
  */
 export function classifyErrorEvent(event: ErrorEvent, options: ClassifyOptions = {}): ErrorClassification {
   const details = errorDetailsOf(event);
-  const status = typeof event.status === 'number' && event.status >= 400 ? event.status : undefined;
+  const given = errorStatusOf(event);
+  const status = given !== undefined && given >= 400 ? given : undefined;
   return classify({
     source: 'error_event',
     details,
     status,
-    headers: headersOfDetails(details) ?? options.headers,
+    headers: errorHeadersOf(event) ?? options.headers,
     requestId: options.requestId,
     nowMs: options.nowMs ?? Date.now(),
     fallback: 'retryable',

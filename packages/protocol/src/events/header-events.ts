@@ -40,16 +40,39 @@ export function rateLimitsFromHeaders(headers: HeaderSource): ResponseEvent | un
   return snapshot === undefined ? undefined : { type: 'rate_limits', snapshot };
 }
 
-/**
- * Every event that response headers carry, in a fixed order: turn state, server model, models
- * etag, reasoning included, rate limits. Used for the HTTP response headers, the WebSocket
- * upgrade response, and `response.metadata` events.
- */
-export function responseEventsFromHeaders(headers: HeaderSource): ResponseEvent[] {
+type HeaderEventReader = (headers: HeaderSource) => ResponseEvent | undefined;
+
+const RESPONSE_HEADER_READERS: readonly HeaderEventReader[] = [turnStateFromHeaders, serverModelFromHeaders, modelsEtagFromHeaders, reasoningIncludedFromHeaders, rateLimitsFromHeaders];
+
+/** The upgrade-response headers that describe the connection (see `upgradeResponseEventsFromHeaders`). */
+const UPGRADE_HEADER_READERS: readonly HeaderEventReader[] = [serverModelFromHeaders, modelsEtagFromHeaders, reasoningIncludedFromHeaders];
+
+function eventsFrom(headers: HeaderSource, readers: readonly HeaderEventReader[]): ResponseEvent[] {
   const events: ResponseEvent[] = [];
-  for (const read of [turnStateFromHeaders, serverModelFromHeaders, modelsEtagFromHeaders, reasoningIncludedFromHeaders, rateLimitsFromHeaders]) {
+  for (const read of readers) {
     const event = read(headers);
     if (event !== undefined) events.push(event);
   }
   return events;
+}
+
+/**
+ * Every event that response headers carry, in a fixed order: turn state, server model, models
+ * etag, reasoning included, rate limits. Used for the HTTP response headers and the `headers`
+ * of `response.metadata` / `codex.response.metadata` events: the headers of one response.
+ */
+export function responseEventsFromHeaders(headers: HeaderSource): ResponseEvent[] {
+  return eventsFrom(headers, RESPONSE_HEADER_READERS);
+}
+
+/**
+ * The events a WebSocket upgrade (`101`) response carries for every response on its socket:
+ * `server_model` (`openai-model`), `models_etag` (`x-models-etag`), `reasoning_included`
+ * (`x-reasoning-included`), in that order. Not `turn_state`: the sticky-routing token is
+ * request-scoped, captured from response headers and metadata events only, so a token on the
+ * upgrade response is ignored. Not `rate_limits`: a snapshot taken when the socket opened goes
+ * stale while the socket is kept.
+ */
+export function upgradeResponseEventsFromHeaders(headers: HeaderSource): ResponseEvent[] {
+  return eventsFrom(headers, UPGRADE_HEADER_READERS);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_EVENT_EXAMPLES } from '../__fixtures__/stream-events.js';
 import { decodeEvent } from '../decode/decode-event.js';
 import type { StreamEvent } from '../schemas/stream-events.js';
-import { responseEventsFromHeaders, turnStateFromHeaders } from './header-events.js';
+import { responseEventsFromHeaders, turnStateFromHeaders, upgradeResponseEventsFromHeaders } from './header-events.js';
 import { mapStreamEvent } from './map-stream-event.js';
 import type { ResponseEvent } from './response-event.js';
 
@@ -36,6 +36,13 @@ describe('mapStreamEvent', () => {
         { type: 'turn_state', turnState: 'ts-1' },
         { type: 'server_model', model: 'gpt-5.1-codex-max' },
         { type: 'models_etag', etag: 'W/"abc"' },
+      ],
+    ],
+    [
+      'codex.response.metadata',
+      [
+        { type: 'turn_state', turnState: 'ts-2' },
+        { type: 'models_etag', etag: 'W/"def"' },
       ],
     ],
     [
@@ -124,6 +131,22 @@ describe('header helpers', () => {
     expect(turnStateFromHeaders(new Headers({ 'x-codex-turn-state': 'a' }))).toEqual({ type: 'turn_state', turnState: 'a' });
     expect(turnStateFromHeaders([['X-Codex-Turn-State', 'b']])).toEqual({ type: 'turn_state', turnState: 'b' });
     expect(turnStateFromHeaders({ 'x-codex-turn-state': ['c', 'd'] })).toEqual({ type: 'turn_state', turnState: 'c' });
+  });
+
+  it('reads the connection-level headers of an upgrade response, never its turn state or rate limits', () => {
+    expect(upgradeResponseEventsFromHeaders(headers)).toEqual([
+      { type: 'server_model', model: 'gpt-5.1-codex' },
+      { type: 'models_etag', etag: '"v2"' },
+      { type: 'reasoning_included', included: true },
+    ]);
+    expect(upgradeResponseEventsFromHeaders({ 'x-codex-turn-state': 'ts-handshake', 'x-codex-primary-used-percent': '5' })).toEqual([]);
+  });
+
+  it('reads numbers and booleans of a JSON header map as their text', () => {
+    expect(responseEventsFromHeaders({ 'x-codex-primary-used-percent': 100, 'x-codex-primary-window-minutes': 15, 'x-reasoning-included': false })).toEqual([
+      { type: 'reasoning_included', included: false },
+      { type: 'rate_limits', snapshot: { primary: { usedPercent: 100, windowMinutes: 15 } } },
+    ]);
   });
 
   it('reports nothing for headers without these names', () => {

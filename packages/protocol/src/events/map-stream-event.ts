@@ -1,9 +1,10 @@
 import { classifyErrorEvent, classifyFailedResponse, classifyIncompleteResponse, type ClassifyOptions } from '../errors/classify-error.js';
 import { rateLimitSnapshotFromEvent } from '../rate-limits/rate-limit-snapshot.js';
+import { errorHeadersOf, type ErrorEvent } from '../schemas/error-payload.js';
 import type { ResponseItem } from '../items/response-item.js';
 import type { StreamEvent } from '../schemas/stream-events.js';
 import type { TokenUsage } from '../schemas/token-usage.js';
-import { responseEventsFromHeaders } from './header-events.js';
+import { rateLimitsFromHeaders, responseEventsFromHeaders } from './header-events.js';
 import type { ResponseEvent, ResponseUsage } from './response-event.js';
 
 const NOTHING: readonly ResponseEvent[] = Object.freeze([]);
@@ -21,7 +22,8 @@ export function toResponseUsage(usage: TokenUsage): ResponseUsage {
 
 /**
  * Maps one decoded stream event to what the client reports: usually one {@link ResponseEvent},
- * several for a `response.metadata` event (one per header it carries), none (an empty, frozen
+ * several for a `response.metadata` / `codex.response.metadata` event (one per header it
+ * carries) and for an `error` carrying rate-limit headers (see `errorEvents`), none (an empty, frozen
  * array) for events with nothing to report (`*.done` pieces, `response.in_progress`, unknown
  * events). Pure: no state, no I/O; terminal failures come back as `failed` events carrying
  * their classification. `options` feed classification (request id, headers, clock).
@@ -58,14 +60,28 @@ export function mapStreamEvent(event: StreamEvent, options?: ClassifyOptions): r
     case 'response.incomplete':
       return [{ type: 'failed', error: classifyIncompleteResponse(event, options) }];
     case 'error':
-      return [{ type: 'failed', error: classifyErrorEvent(event, options) }];
+      return errorEvents(event, options);
     case 'codex.rate_limits': {
       const snapshot = rateLimitSnapshotFromEvent(event);
       return snapshot === undefined ? NOTHING : [{ type: 'rate_limits', snapshot }];
     }
     case 'response.metadata':
+    case 'codex.response.metadata':
       return responseEventsFromHeaders(event.headers);
     default:
       return NOTHING;
   }
+}
+
+/**
+ * An `error` event's report: its `failed` event, preceded by a `rate_limits` event when the
+ * headers the error carries (top level or `error.headers`) hold a rate-limit snapshot, as a
+ * usage-limit `429` does: the caller sees the account's state before the error that ends the
+ * request.
+ */
+function errorEvents(event: ErrorEvent, options: ClassifyOptions | undefined): readonly ResponseEvent[] {
+  const failed: ResponseEvent = { type: 'failed', error: classifyErrorEvent(event, options) };
+  const headers = errorHeadersOf(event);
+  const rateLimits = headers === undefined ? undefined : rateLimitsFromHeaders(headers);
+  return rateLimits === undefined ? [failed] : [rateLimits, failed];
 }

@@ -27,16 +27,22 @@ export const HttpErrorBodySchema = z.looseObject({ error: ErrorDetailsSchema });
 export type HttpErrorBody = z.infer<typeof HttpErrorBodySchema>;
 
 /**
- * An `error` stream event, in either shape:
+ * An `error` stream event, in any of the shapes servers send:
  * - nested (observed on SSE and WebSocket): `{type:"error", status?, error:{type, code, message, param, headers?}}`;
+ * - wrapped (Codex backend, WebSocket): `{type:"error", status | status_code, error:{…}, headers:{…}}`,
+ *   the response headers at the top level;
  * - flat (as the spec shows it): `{type:"error", code, message, param}`.
- * A WebSocket `status` means the same as that HTTP status. Read `event.error?.x ?? event.x`
- * (see `errorDetailsOf`).
+ * A WebSocket `status` (or `status_code`) means the same as that HTTP status. Read
+ * `event.error?.x ?? event.x` (see `errorDetailsOf`) and the headers with `errorHeadersOf`.
  */
 export const ErrorEventSchema = z.looseObject({
   type: z.literal('error'),
   /** WebSocket only: the HTTP status this error stands for. */
   status: z.number().nullish(),
+  /** The same as `status`, under the name some servers use (`status` wins when both are sent). */
+  status_code: z.number().nullish(),
+  /** Response headers sent with the error at the top level (Codex backend; the SDK puts them in `error.headers`). */
+  headers: z.record(z.string(), z.unknown()).nullish(),
   error: ErrorDetailsSchema.nullish(),
   code: z.string().nullish(),
   message: z.string().nullish(),
@@ -46,7 +52,20 @@ export const ErrorEventSchema = z.looseObject({
 /** An `error` stream event (either shape). */
 export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
 
-/** The error details of an `error` event whatever its shape (nested fields win over flat ones). */
+function flatNumber(event: ErrorEvent, key: string): number | null {
+  const value = (event as Record<string, unknown>)[key];
+  return typeof value === 'number' ? value : null;
+}
+
+function flatString(event: ErrorEvent, key: string): string | null {
+  const value = (event as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The error details of an `error` event whatever its shape (nested fields win over flat ones;
+ * the flat shape's `type` is the event's own, so it has no error type).
+ */
 export function errorDetailsOf(event: ErrorEvent): ErrorDetails {
   const nested = event.error;
   return {
@@ -55,5 +74,31 @@ export function errorDetailsOf(event: ErrorEvent): ErrorDetails {
     code: nested?.code ?? event.code ?? null,
     message: nested?.message ?? event.message ?? null,
     param: nested?.param ?? event.param ?? null,
+    resets_at: nested?.resets_at ?? flatNumber(event, 'resets_at'),
+    resets_in_seconds: nested?.resets_in_seconds ?? flatNumber(event, 'resets_in_seconds'),
+    plan_type: nested?.plan_type ?? flatString(event, 'plan_type'),
   };
+}
+
+/** The HTTP status an `error` event stands for: `status`, else `status_code`; `undefined` when neither is a number. */
+export function errorStatusOf(event: ErrorEvent): number | undefined {
+  const status = event.status ?? event.status_code;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function headerRecord(value: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0 ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The response headers an `error` event carries, wherever the server put them: the top-level
+ * `headers` (Codex backend) and `error.headers` (the SDK's shape), merged, `error.headers`
+ * winning for a name in both. `undefined` when the event carries none.
+ */
+export function errorHeadersOf(event: ErrorEvent): Readonly<Record<string, unknown>> | undefined {
+  const topLevel = headerRecord(event.headers);
+  const nested = headerRecord(event.error?.headers);
+  if (topLevel === undefined) return nested;
+  if (nested === undefined) return topLevel;
+  return { ...topLevel, ...nested };
 }

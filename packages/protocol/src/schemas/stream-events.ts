@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorEventSchema } from './error-payload.js';
 import { ResponseItemSchema } from './response-item.js';
 import { ResponseSnapshotSchema } from './response-snapshot.js';
-import { CodexRateLimitsEventSchema, ResponseMetadataEventSchema, WebSocketTimingEventSchema } from './websocket-server-events.js';
+import { CodexRateLimitsEventSchema, CodexResponseMetadataEventSchema, ResponseMetadataEventSchema, WebSocketTimingEventSchema } from './websocket-server-events.js';
 
 // Every Responses stream event the client interprets, keyed by its JSON `type`. All objects are
 // loose (new fields survive). `sequence_number` is optional because the WebSocket extras do not
@@ -132,6 +132,7 @@ export const STREAM_EVENT_SCHEMAS = {
   'response.custom_tool_call_input.delta': CustomToolCallInputDeltaEventSchema,
   'response.custom_tool_call_input.done': CustomToolCallInputDoneEventSchema,
   'response.metadata': ResponseMetadataEventSchema,
+  'codex.response.metadata': CodexResponseMetadataEventSchema,
   'codex.rate_limits': CodexRateLimitsEventSchema,
   'responsesapi.websocket_timing': WebSocketTimingEventSchema,
 } as const;

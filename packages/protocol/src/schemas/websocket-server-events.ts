@@ -3,16 +3,28 @@ import { z } from 'zod';
 // Server events that only the WebSocket path (Codex backend) sends, besides the ordinary
 // Responses stream events.
 
+function metadataEvent<T extends string>(type: T) {
+  return z.looseObject({
+    type: z.literal(type),
+    sequence_number: z.number().optional(),
+    headers: z.record(z.string(), z.unknown()),
+  });
+}
+
 /**
  * `response.metadata`: response headers delivered in-band on the WebSocket, for example
  * `x-codex-turn-state` (the sticky-routing token), `openai-model`, `x-models-etag`. Values are
- * usually strings; anything else is ignored by the helpers.
+ * usually strings (numbers and booleans are read as their text); anything else is ignored by
+ * the helpers.
  */
-export const ResponseMetadataEventSchema = z.looseObject({
-  type: z.literal('response.metadata'),
-  sequence_number: z.number().optional(),
-  headers: z.record(z.string(), z.unknown()),
-});
+export const ResponseMetadataEventSchema = metadataEvent('response.metadata');
+
+/**
+ * `codex.response.metadata`: the same in-band headers under the name newer Codex backends use
+ * (the request-scoped `x-codex-turn-state`, `x-models-etag`). Read exactly like
+ * `response.metadata`.
+ */
+export const CodexResponseMetadataEventSchema = metadataEvent('codex.response.metadata');
 
 /** One rate-limit window in a `codex.rate_limits` event. */
 export const CodexRateLimitWindowSchema = z.looseObject({
