@@ -17,7 +17,8 @@ export type ResponsesErrorCode =
   | 'usage_not_included'
   | 'invalid_prompt'
   | 'invalid_encrypted_content'
-  | 'invalid_api_key';
+  | 'invalid_api_key'
+  | 'usage_limit_reached';
 
 /** How one error code looks on the wire. */
 export interface ErrorCodeInfo {
@@ -96,14 +97,24 @@ export const RESPONSES_ERROR_CODES: Readonly<Record<ResponsesErrorCode, ErrorCod
     type: 'invalid_request_error',
     message: 'Incorrect API key provided.',
   },
+  usage_limit_reached: {
+    status: 429,
+    type: 'usage_limit_reached',
+    message: 'The usage limit has been reached',
+  },
 };
 
 /**
- * The two shapes of an `error` event. `nested` is what the service is observed to send
- * (`{type:"error", status?, error:{type, code, message, param}}`); `flat` is the shape of the
- * published spec (`{type:"error", code, message, param}`).
+ * The shapes of an `error` event. `nested` is what the service is observed to send
+ * (`{type:"error", status?, error:{type, code, message, param, headers?}}`, headers inside
+ * `error` as the SDK types them); `wrapped` is the Codex backend's WebSocket shape
+ * (`{type:"error", status, error:{…}, headers:{…}}`, headers at the top level); `flat` is the
+ * shape of the published spec (`{type:"error", code, message, param}`, headers at the top level).
  */
-export type ErrorShape = 'nested' | 'flat';
+export type ErrorShape = 'nested' | 'wrapped' | 'flat';
+
+/** The name of the status field of a WebSocket error frame: `status` (default) or `status_code`. */
+export type ErrorStatusField = 'status' | 'status_code';
 
 /** What an error event carries. */
 export interface ErrorEventSpec {
@@ -113,8 +124,12 @@ export interface ErrorEventSpec {
   readonly status?: number | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly shape?: ErrorShape | undefined;
+  /** The name of the status field (WebSocket frames). Default `status`. */
+  readonly statusField?: ErrorStatusField | undefined;
   /** The offending parameter (`input[0].role`), or `null`. Default `null`. */
   readonly param?: string | null | undefined;
+  /** More fields of the error object (`plan_type`, `resets_at` of a usage limit). */
+  readonly extra?: Readonly<Record<string, unknown>> | undefined;
 }
 
 function infoFor(code: string): ErrorCodeInfo {
@@ -133,19 +148,22 @@ function infoFor(code: string): ErrorCodeInfo {
  */
 export function buildErrorEvent(spec: ErrorEventSpec, includeStatus: boolean): Record<string, unknown> {
   const info = infoFor(spec.code);
-  const status = spec.status ?? info.status;
+  const shape = spec.shape ?? 'nested';
+  const headers = spec.headers ? { headers: { ...spec.headers } } : {};
   const body = {
     type: spec.type ?? info.type,
     code: spec.code,
     message: spec.message ?? info.message,
     param: spec.param ?? null,
-    ...(spec.headers ? { headers: { ...spec.headers } } : {}),
+    ...spec.extra,
   };
-  if ((spec.shape ?? 'nested') === 'flat') {
+  if (shape === 'flat') {
     const { type: _errorType, ...flat } = body;
-    return { ...flat, type: 'error' };
+    return { ...flat, ...headers, type: 'error' };
   }
-  return includeStatus ? { type: 'error', status, error: body } : { type: 'error', error: body };
+  const status = includeStatus ? { [spec.statusField ?? 'status']: spec.status ?? info.status } : {};
+  if (shape === 'wrapped') return { type: 'error', ...status, error: body, ...headers };
+  return { type: 'error', ...status, error: { ...body, ...headers } };
 }
 
 /** The JSON body of an HTTP error response: `{"error": {message, type, param, code}}`. */

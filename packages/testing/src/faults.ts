@@ -2,7 +2,7 @@
  * Fault injection: the typed faults the loopback server can inject, and the controller that
  * hands them out per handshake or per request, from a FIFO queue or from rule functions.
  */
-import type { ErrorShape, ResponsesErrorCode } from './error-payloads.js';
+import type { ErrorShape, ErrorStatusField, ResponsesErrorCode } from './error-payloads.js';
 import type { JsonObject } from './request-body.js';
 
 /** Refuse a WebSocket upgrade with a plain HTTP status instead of `101`. Handshake only. */
@@ -90,16 +90,20 @@ export type LateTiming = 'burst' | 'after-next-created' | number;
 export interface ErrorEventFault {
   readonly kind: 'error';
   readonly code: ResponsesErrorCode | (string & {});
-  /** Default `nested`. */
+  /** Default `nested` (see `ErrorShape`: `wrapped` puts the headers at the top level, as the Codex backend does). */
   readonly shape?: ErrorShape;
+  /** Name of the status field of a WebSocket error frame. Default `status`. */
+  readonly statusField?: ErrorStatusField;
   /** Default 0 (before `response.created`). */
   readonly afterEvents?: number;
-  /** Default: the code's usual status (WebSocket nested shape carries it as `status`). */
+  /** Default: the code's usual status (WebSocket nested and wrapped shapes carry it as `status`). */
   readonly status?: number;
   /** Default: the code's usual message. */
   readonly message?: string;
-  /** Optional `error.headers` map (the service puts rate-limit headers there). */
+  /** Response headers sent with the error (rate limits, request id): in `error.headers`, or at the top level for `wrapped` and `flat`. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** More fields of the error object, e.g. `{ plan_type: 'pro', resets_at: 1790000000 }` for a usage limit. */
+  readonly errorFields?: Readonly<Record<string, unknown>>;
   /** Send the response's `response.failed` after the error frame, at this time. Default: not sent. */
   readonly trailingFailed?: LateTiming;
 }

@@ -1,11 +1,13 @@
 export { startResponsesServer, type ResponsesServer } from './responses-server.js';
 export type {
+  MetadataEventType,
   ModelRequest,
   RateLimitSnapshot,
   ResolvedOptions,
   ResponsesServerOptions,
   ScriptedModel,
   ScriptedResponse,
+  UpgradeHandshake,
 } from './server-options.js';
 export {
   FaultController,
@@ -49,6 +51,6 @@ export {
 } from './recording.js';
 export { ScriptQueue } from './server-core.js';
 export { LOOPBACK_PROVIDER_RULES, type ProviderRules } from './provider-rules.js';
-export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ResponsesErrorCode } from './error-payloads.js';
+export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ErrorStatusField, type ResponsesErrorCode } from './error-payloads.js';
 export type { JsonObject, ResponsesRequestBody } from './request-body.js';
 export { activeResources, settledLeaks } from './open-handles.js';

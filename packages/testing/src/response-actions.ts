@@ -89,7 +89,7 @@ export function actionsFor(plan: ResponsePlan, fault: Fault | undefined, include
     case 'error': {
       const before = cut(fault.afterEvents, 0);
       const event = buildErrorEvent(
-        { code: fault.code, message: fault.message, status: fault.status, headers: fault.headers, shape: fault.shape },
+        { code: fault.code, message: fault.message, status: fault.status, headers: fault.headers, shape: fault.shape, statusField: fault.statusField, extra: fault.errorFields },
         includeStatus,
       );
       const error = { ...event, sequence_number: nextSequence(before.length) };

@@ -34,6 +34,12 @@ export interface PlanInput {
   readonly cachedBytes: number;
   /** Seconds since the epoch, for `created_at`. */
   readonly createdAt: number;
+  /**
+   * Whether `response.completed.output` carries each reasoning item with a new
+   * `encrypted_content` (the live API re-encrypts reasoning after `output_item.done`). The
+   * continuation cache keeps the streamed items. Default `false`.
+   */
+  readonly reencryptReasoning?: boolean;
 }
 
 const tokens = (bytes: number): number => Math.ceil(bytes / 4);
@@ -132,8 +138,16 @@ export function planModelResponse(input: PlanInput): ResponsePlan {
     output_tokens_details: { reasoning_tokens: tokens(reasoningBytes) },
     total_tokens: tokens(input.contextBytes) + tokens(outputBytes) + tokens(reasoningBytes),
   };
-  list.push({ type: 'response.completed', response: { ...snapshot, status: 'completed', output, usage } });
+  const completedOutput = input.reencryptReasoning === true ? output.map(reencrypted) : output;
+  list.push({ type: 'response.completed', response: { ...snapshot, status: 'completed', output: completedOutput, usage } });
   return { responseId: input.responseId, events: list.events, output, snapshot };
+}
+
+/** A reasoning item with its `encrypted_content` encrypted again (other items as they are). */
+function reencrypted(item: JsonObject): JsonObject {
+  const content = item['encrypted_content'];
+  if (item['type'] !== 'reasoning' || typeof content !== 'string') return item;
+  return { ...item, encrypted_content: `enc_${Buffer.from(`${content}:completed`).toString('base64')}` };
 }
 
 /**

@@ -68,6 +68,11 @@ export async function startResponsesServer(options: ResponsesServerOptions = {})
   const sockets = new Set<Socket>();
   const routes = new HttpRoutes(core, connectionIds);
   const webSocketServer = new WebSocketServer({ noServer: true, autoPong: false, maxPayload: core.options.maxPayloadBytes });
+  /** Extra `101` headers per upgrade request (`upgradeHeaders`), added when `ws` writes the response. */
+  const upgradeHeaders = new WeakMap<IncomingMessage, Readonly<Record<string, string>>>();
+  webSocketServer.on('headers', (lines: string[], request: IncomingMessage) => {
+    for (const [name, value] of Object.entries(upgradeHeaders.get(request) ?? {})) lines.push(`${name}: ${value}`);
+  });
   let closing = false;
 
   const server = createServer((request, response) => {
@@ -132,6 +137,8 @@ export async function startResponsesServer(options: ResponsesServerOptions = {})
       return;
     }
     finish(101);
+    const extra = core.options.upgradeHeaders?.({ connectionId, headers });
+    if (extra !== undefined) upgradeHeaders.set(request, extra);
     webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
       const connection: RecordedConnection = { id: connectionId, transport: 'websocket', openedAt: Date.now(), closedAt: undefined, closeCode: undefined };
       recording.connections.push(connection);

@@ -119,6 +119,7 @@ export class ServerCore {
       contextBytes,
       cachedBytes,
       createdAt: Math.floor(Date.now() / 1000),
+      reencryptReasoning: this.options.reencryptReasoningOnCompletion,
     });
   }
 

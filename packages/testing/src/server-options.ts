@@ -47,6 +47,17 @@ export interface RateLimitSnapshot {
   readonly secondaryResetAt: number;
 }
 
+/** What an `upgradeHeaders` function is told about the handshake it answers. */
+export interface UpgradeHandshake {
+  /** The connection's id (as in `recording.connections`). */
+  readonly connectionId: number;
+  /** The handshake's request headers (lower-case names). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** The in-band metadata event type of WebSocket mode (older servers: `response.metadata`; newer Codex backends: `codex.response.metadata`). */
+export type MetadataEventType = 'response.metadata' | 'codex.response.metadata';
+
 /** Options of {@link startResponsesServer}. Every field is optional. */
 export interface ResponsesServerOptions {
   /**
@@ -78,6 +89,20 @@ export interface ResponsesServerOptions {
   /** `x-models-etag` response header. Default `"loopback-models-1"`. */
   readonly modelsEtag?: string;
   /**
+   * Extra headers of every WebSocket upgrade (`101`) response, as given or per handshake, e.g.
+   * `{ 'openai-model': 'gpt-5.1-codex', 'x-reasoning-included': 'true', 'x-codex-turn-state':
+   * 'connection-token' }`. Default: none.
+   */
+  readonly upgradeHeaders?: Readonly<Record<string, string>> | ((handshake: UpgradeHandshake) => Readonly<Record<string, string>>);
+  /** Type of the per-response metadata event on the WebSocket. Default `response.metadata`. */
+  readonly metadataEvent?: MetadataEventType;
+  /**
+   * Whether `response.completed.output` carries reasoning items with a different
+   * `encrypted_content` than their `response.output_item.done` (as the live API re-encrypts
+   * reasoning between the two). Default `true`.
+   */
+  readonly reencryptReasoningOnCompletion?: boolean;
+  /**
    * Behave like a given provider: path prefix, credential header, WebSocket mode or not, and
    * the request shapes it refuses (`LOOPBACK_PROVIDER_RULES` has one set per client preset).
    * Default `{}`: OpenAI's shapes, credentials not checked.
@@ -107,6 +132,9 @@ export interface ResolvedOptions {
   readonly modelsEtag: string;
   readonly providerRules: ProviderRules;
   readonly issueTurnState: boolean;
+  readonly upgradeHeaders: ((handshake: UpgradeHandshake) => Readonly<Record<string, string>>) | undefined;
+  readonly metadataEvent: MetadataEventType;
+  readonly reencryptReasoningOnCompletion: boolean;
 }
 
 export function resolveOptions(options: ResponsesServerOptions, now: number): ResolvedOptions {
@@ -133,5 +161,14 @@ export function resolveOptions(options: ResponsesServerOptions, now: number): Re
     modelsEtag: options.modelsEtag ?? '"loopback-models-1"',
     providerRules: options.providerRules ?? {},
     issueTurnState: options.issueTurnState ?? true,
+    upgradeHeaders: upgradeHeadersOf(options.upgradeHeaders),
+    metadataEvent: options.metadataEvent ?? 'response.metadata',
+    reencryptReasoningOnCompletion: options.reencryptReasoningOnCompletion ?? true,
   };
+}
+
+function upgradeHeadersOf(given: ResponsesServerOptions['upgradeHeaders']): ResolvedOptions['upgradeHeaders'] {
+  if (given === undefined || typeof given === 'function') return given;
+  const headers = { ...given };
+  return () => headers;
 }

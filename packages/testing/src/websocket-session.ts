@@ -210,7 +210,7 @@ export class WebSocketSession {
     await this.#send(recorded, this.#withLane(core.rateLimitEvent(), body));
     const headers: Record<string, string> = { 'x-request-id': core.newId('req'), 'openai-model': body.model ?? core.options.modelName };
     if (turnState !== undefined) headers['x-codex-turn-state'] = turnState;
-    await this.#send(recorded, this.#withLane({ type: 'response.metadata', headers }, body));
+    await this.#send(recorded, this.#withLane({ type: core.options.metadataEvent, headers }, body));
     for (const action of actionsFor(plan, fault, true)) {
       if (!this.#open()) return;
       switch (action.type) {

@@ -11,6 +11,8 @@ export class RawSocket {
   readonly socket: WebSocket;
   readonly frames: Frame[] = [];
   readonly raw: { data: string; binary: boolean }[] = [];
+  /** Headers of the `101` upgrade response. */
+  upgradeHeaders: Readonly<Record<string, string | string[] | undefined>> = {};
   closeCode: number | undefined;
   readonly closed: Promise<number>;
   #waiters: (() => void)[] = [];
@@ -40,6 +42,9 @@ export class RawSocket {
   static open(url: string, options: ClientOptions = {}): Promise<RawSocket> {
     const socket = new WebSocket(url, { headers: { authorization: 'Bearer sk-test' }, ...options });
     const wrapper = new RawSocket(socket);
+    socket.once('upgrade', (response) => {
+      wrapper.upgradeHeaders = { ...response.headers };
+    });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(wrapper));
       socket.once('unexpected-response', (_request, response) => {
