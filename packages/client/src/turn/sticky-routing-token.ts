@@ -33,10 +33,14 @@ export function stickyTokenProblem(value: string): StickyTokenProblem | undefine
 /**
  * The turn's sticky-routing token (`x-codex-turn-state`, ARCHITECTURE §3.3).
  *
- * Turn-scoped: a new turn starts with none. The first valid value seen wins; later values
- * (from retries, reconnects or follow-up responses) are ignored, so every request after the
- * first replays the same token. A value that is not a valid header value
- * ({@link stickyTokenProblem}) is never held: it is as if the server had sent none.
+ * Turn-scoped: a new turn starts with none. Request-scoped sources only: the headers of an
+ * HTTP response and the `headers` of a WebSocket `response.metadata` /
+ * `codex.response.metadata` event of this turn's responses. A token on a WebSocket upgrade
+ * response is connection-scoped (the socket may outlive the turn, or be opened by an earlier
+ * one) and is never captured. The first valid value seen wins; later values (from retries,
+ * reconnects or follow-up responses) are ignored, so every request after the first replays
+ * the same token. A value that is not a valid header value ({@link stickyTokenProblem}) is
+ * never held: it is as if the server had sent none.
  */
 export class StickyRoutingToken {
   #value: string | null = null;

@@ -1,9 +1,9 @@
-import { errorFromClassification } from '@modelwire/protocol';
+import { errorFromClassification, upgradeResponseEventsFromHeaders } from '@modelwire/protocol';
 import { ClosedError, ConnectionClosedError, HttpStatusError, ModelwireError, ProtocolViolationError } from '@modelwire/transport';
 import type { ContinuationDecision } from '../continuation/continuation-tracker.js';
 import { decideContinuation, fieldsToSend } from '../request/provider-capabilities.js';
 import { isRefusedByProxy } from '../request/proxy-refusal.js';
-import { buildPerRequestValues, RequestHeader } from '../request/request-headers.js';
+import { buildPerRequestValues } from '../request/request-headers.js';
 import type { FullRequestReason } from '../telemetry/client-telemetry.js';
 import type { RequestContext } from '../turn/request-context.js';
 import { FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp } from '../turn/request-errors.js';
@@ -45,6 +45,7 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
     const forwarded = new Set<string>();
     for (;;) {
       const { connection } = lent;
+      emitUpgradeEvents(context, connection, forwarded);
       const decision: ContinuationDecision =
         forced === null
           ? decideContinuation(services.provider, connection.tracker, { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input, continuable: context.continuable })
@@ -101,9 +102,24 @@ async function acquire(context: RequestContext): Promise<Lent> {
   }
   const { connection, reused } = acquired;
   telemetry.onWebSocketConnect({ durationMs: reused ? 0 : connection.connectMs, reused, error: null });
-  // The upgrade response of a socket opened inside this turn may carry the sticky token.
-  if (!reused) context.captureSticky(connection.upgradeHeaders[RequestHeader.TurnState]);
+  // A sticky token on the upgrade response is connection-scoped and never captured: only the
+  // request-scoped token of this turn's responses (metadata events) is replayed.
   return acquired;
+}
+
+/**
+ * Hands the caller the events of the lent socket's upgrade response (`server_model`,
+ * `models_etag`, `reasoning_included`): on every request the socket carries, reused or not,
+ * as HTTP responses repeat their headers, each at most once per request (`forwarded` holds
+ * the keys already handed over by this request).
+ */
+function emitUpgradeEvents(context: RequestContext, connection: ResponsesConnection, forwarded: Set<string>): void {
+  for (const event of upgradeResponseEventsFromHeaders(connection.upgradeHeaders)) {
+    const key = JSON.stringify(event);
+    if (forwarded.has(key)) continue;
+    forwarded.add(key);
+    context.emit(event);
+  }
 }
 
 function sendCreate(context: RequestContext, connection: ResponsesConnection, decision: ContinuationDecision, reader: WebSocketResponseReader, reused: boolean): RoutedResponse {
