@@ -87,6 +87,83 @@ describe('ContinuationTracker', () => {
   });
 });
 
+describe('item equality for continuation (CONTINUATION_IGNORED_FIELDS)', () => {
+  const streamedReasoning: ResponseItem = { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Looking' }], encrypted_content: 'gAAAA-streamed', status: 'completed' };
+  const streamedMessage: ResponseItem = {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    status: 'completed',
+    phase: 'final_answer',
+    content: [{ type: 'output_text', text: 'done', annotations: [], logprobs: [] }],
+  };
+  const streamedCall: ResponseItem = { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{}', status: 'completed' };
+
+  it('continues when the caller sends the output back without what the API may or may not echo, keys in another order, nulls for absent fields', () => {
+    const tracker = new ContinuationTracker();
+    const input = [userMessage('go')];
+    completed(tracker, input, [streamedReasoning, streamedMessage, streamedCall], 'resp_1');
+    const echoed: ResponseItem[] = [
+      { encrypted_content: 'gAAAA-streamed', summary: [{ text: 'Looking', type: 'summary_text' }], type: 'reasoning', content: null } as unknown as ResponseItem,
+      { role: 'assistant', type: 'message', phase: 'final_answer', content: [{ annotations: [], text: 'done', type: 'output_text' }], metadata: { turn: 1 } } as unknown as ResponseItem,
+      { type: 'function_call', id: '', call_id: 'call_1', name: 'shell', arguments: '{}' },
+    ];
+    const next = userMessage('more');
+    expect(tracker.decide({ fieldsFingerprint, input: [userMessage('go'), ...echoed, next] })).toEqual({ mode: 'incremental', previousResponseId: 'resp_1', delta: [next] });
+  });
+
+  it.each<[string, ResponseItem]>([
+    ['re-encrypted reasoning', { ...streamedReasoning, encrypted_content: 'gAAAA-completed' }],
+    ['other text', { ...streamedMessage, content: [{ type: 'output_text', text: 'Done', annotations: [] }] } as ResponseItem],
+    ['another phase', { ...streamedMessage, phase: 'commentary' } as ResponseItem],
+    ['other annotations', { ...streamedMessage, content: [{ type: 'output_text', text: 'done', annotations: [{ type: 'url_citation', url: 'https://example.com', title: 't', start_index: 0, end_index: 4 }] }] } as ResponseItem],
+  ])('is full when content differs: %s', (_name, replaced) => {
+    const tracker = new ContinuationTracker();
+    const output = replaced.type === 'reasoning' ? streamedReasoning : streamedMessage;
+    completed(tracker, [userMessage('go')], [output], 'resp_1');
+    expect(tracker.decide({ fieldsFingerprint, input: [userMessage('go'), replaced, userMessage('more')] })).toEqual({ mode: 'full', reason: 'input_not_extended' });
+  });
+
+  it('compares the id of an item reference (typed or not): it is what the reference points at', () => {
+    const tracker = new ContinuationTracker();
+    completed(tracker, [{ type: 'item_reference', id: 'msg_a' }, { id: 'msg_b' } as ResponseItem], [], 'resp_1');
+    expect(tracker.decide({ fieldsFingerprint, input: [{ type: 'item_reference', id: 'msg_x' }, { id: 'msg_b' } as ResponseItem] }).mode).toBe('full');
+    expect(tracker.decide({ fieldsFingerprint, input: [{ type: 'item_reference', id: 'msg_a' }, { id: 'msg_x' } as ResponseItem] }).mode).toBe('full');
+    expect(tracker.decide({ fieldsFingerprint, input: [{ id: 'msg_a', type: 'item_reference' }, { id: 'msg_b' } as ResponseItem] }).mode).toBe('incremental');
+  });
+
+  it('equal canonical texts exactly when items are equal up to the ignored fields, nulls and key order (property)', () => {
+    const leaf = fc.oneof(fc.constantFrom('a', 'b'), fc.constantFrom(1, 2), fc.boolean());
+    const object = fc.dictionary(fc.constantFrom('text', 'kind', 'value', 'id', 'status', 'logprobs'), leaf, { maxKeys: 3 });
+    const item = fc.record({
+      type: fc.constantFrom('message', 'reasoning', 'function_call'),
+      name: fc.constantFrom('x', 'y'),
+      content: fc.array(object, { maxLength: 2 }),
+    });
+    const noise = fc.record({ id: fc.option(fc.constantFrom('msg_1', 'rs_2', ''), { nil: undefined }), status: fc.option(fc.constantFrom('completed', 'in_progress'), { nil: undefined }), nulls: fc.boolean(), reverse: fc.boolean(), logprobs: fc.boolean() });
+    const perturb = (base: Record<string, unknown>, extra: { id: string | undefined; status: string | undefined; nulls: boolean; reverse: boolean; logprobs: boolean }): ResponseItem => {
+      const content = (base['content'] as Record<string, unknown>[]).map((part) => {
+        const withLogprobs = extra.logprobs ? { ...part, logprobs: [] } : part;
+        return extra.reverse ? Object.fromEntries(Object.entries(withLogprobs).reverse()) : withLogprobs;
+      });
+      const item: Record<string, unknown> = { ...base, content, ...(extra.id === undefined ? {} : { id: extra.id }), ...(extra.status === undefined ? {} : { status: extra.status }), ...(extra.nulls ? { encrypted_content: null } : {}) };
+      return (extra.reverse ? Object.fromEntries(Object.entries(item).reverse()) : item) as unknown as ResponseItem;
+    };
+    const strip = (part: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(part).filter(([key]) => key !== 'logprobs').sort(([a], [b]) => a.localeCompare(b)));
+    const sameContent = (a: Record<string, unknown>, b: Record<string, unknown>): boolean =>
+      a['type'] === b['type'] && a['name'] === b['name'] && JSON.stringify((a['content'] as Record<string, unknown>[]).map(strip)) === JSON.stringify((b['content'] as Record<string, unknown>[]).map(strip));
+    fc.assert(
+      fc.property(item, item, noise, noise, (first, second, firstNoise, secondNoise) => {
+        const tracker = new ContinuationTracker();
+        completed(tracker, [], [perturb(first, firstNoise)], 'resp_1');
+        const decision = tracker.decide({ fieldsFingerprint, input: [perturb(second, secondNoise)] });
+        expect(decision.mode).toBe(sameContent(first, second) ? 'incremental' : 'full');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('chainFingerprint', () => {
   it('extends the same array incrementally and notices a rewritten array', () => {
     const items: ResponseItem[] = [userMessage('a'), userMessage('b')];

@@ -2,6 +2,7 @@ import { classifyStreamEnd, errorFromClassification, isKnownEventType, mapStream
 import { combineSignals } from '@modelwire/transport';
 import { buildPerRequestValues } from '../request/request-headers.js';
 import { ProgressClock } from '../turn/progress-clock.js';
+import { wireInput } from '../request/wire-input.js';
 import type { RequestContext } from '../turn/request-context.js';
 import { toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
@@ -25,7 +26,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
     'content-type': 'application/json',
     ...buildPerRequestValues(context.turn, context.sticky.value),
   };
-  const body = JSON.stringify({ ...context.fields, input: prompt.input, stream: true });
+  const body = JSON.stringify({ ...context.fields, input: wireInput(prompt.input), stream: true });
   telemetry.onContinuationDecision({ mode: 'full', reason: 'http_transport', sentItems: prompt.input.length, totalItems: prompt.input.length });
   // The stream idle timeout counts progress (known Responses events), not bytes: the clock
   // aborts the body with its `IdleTimeoutError` (the transport's own timer only sees SSE events).

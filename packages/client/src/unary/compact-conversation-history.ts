@@ -2,6 +2,7 @@ import { CompactResponseSchema } from '@modelwire/protocol';
 import { ErrorCode, ModelwireError } from '@modelwire/transport';
 import type { SessionServices } from '../client/session-services.js';
 import { buildRequestFields } from '../request/request-fields.js';
+import { wireInput } from '../request/wire-input.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { resolvePrompt } from '../validation/resolve-prompt.js';
@@ -10,8 +11,8 @@ import { postUnary } from './post-unary.js';
 /**
  * `POST {base}/responses/compact` (PROTOCOL §3): the prompt's input, instructions and tools
  * with the turn's model, reasoning and verbosity (the prompt's `options.reasoning`, `.text` and
- * `.prompt_cache_key` applied; the endpoint takes no other request option). Returns the new
- * history window unchanged. The prompt and turn context are validated first (before any I/O).
+ * `.prompt_cache_key` applied; the endpoint takes no other request option; item ids the API
+ * would refuse left out, as on `/responses`). Returns the new history window unchanged. The prompt and turn context are validated first (before any I/O).
  */
 export async function compactConversationHistory(services: SessionServices, original: Prompt, turn: TurnContext, signal: AbortSignal | undefined): Promise<ResponseItem[]> {
   const prompt = resolvePrompt(original, turn);
@@ -19,7 +20,7 @@ export async function compactConversationHistory(services: SessionServices, orig
   const fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
   const body = {
     model: fields.model,
-    input: prompt.input,
+    input: wireInput(prompt.input),
     instructions: fields.instructions,
     tools: fields.tools,
     parallel_tool_calls: fields.parallel_tool_calls,

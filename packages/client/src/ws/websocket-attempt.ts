@@ -4,6 +4,7 @@ import type { ContinuationDecision } from '../continuation/continuation-tracker.
 import { decideContinuation, fieldsToSend } from '../request/provider-capabilities.js';
 import { isRefusedByProxy } from '../request/proxy-refusal.js';
 import { buildPerRequestValues } from '../request/request-headers.js';
+import { wireInput } from '../request/wire-input.js';
 import type { FullRequestReason } from '../telemetry/client-telemetry.js';
 import type { RequestContext } from '../turn/request-context.js';
 import { FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp } from '../turn/request-errors.js';
@@ -128,7 +129,7 @@ function sendCreate(context: RequestContext, connection: ResponsesConnection, de
   const message: Record<string, unknown> = {
     type: 'response.create',
     ...fieldsToSend(context.services.provider, context.fields, decision),
-    input,
+    input: wireInput(input),
     ...(decision.mode === 'incremental' ? { previous_response_id: decision.previousResponseId } : {}),
     client_metadata: buildPerRequestValues(context.turn, context.sticky.value),
     ...(context.options.generate ? {} : { generate: false }),
