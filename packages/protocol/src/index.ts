@@ -231,6 +231,8 @@ export {
   ErrorEventSchema,
   HttpErrorBodySchema,
   errorDetailsOf,
+  errorHeadersOf,
+  errorStatusOf,
   type ErrorDetails,
   type ErrorEvent,
   type HttpErrorBody,
