@@ -4,7 +4,7 @@ import { buildPerRequestValues } from '../request/request-headers.js';
 import { ProgressClock } from '../turn/progress-clock.js';
 import { wireInput } from '../request/wire-input.js';
 import type { RequestContext } from '../turn/request-context.js';
-import { toResponseErrorIfHttp } from '../turn/request-errors.js';
+import { emitRateLimitsOfRefusal, toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
 import type { StreamedItem } from '../turn/reconcile-output.js';
 import type { ResponseItem } from '../types/prompt.js';
@@ -45,6 +45,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
         signal: signal.signal,
       });
     } catch (error) {
+      emitRateLimitsOfRefusal(context, error);
       throw toResponseErrorIfHttp(error);
     }
     telemetry.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });

@@ -63,4 +63,25 @@ describe('wrapped error frames over real sockets', () => {
     expectUsageLimit(outcome);
     expect(setup.server.recording.requests).toHaveLength(1);
   });
+
+  const usageLimitBody = JSON.stringify({ error: { type: 'usage_limit_reached', code: null, message: 'The usage limit has been reached', plan_type: 'pro' } });
+
+  it('an HTTP 429 usage limit before the body: the same event, then the same error', async () => {
+    setup = await startLoopback({ providerOverrides: { supportsWebSockets: false } });
+    setup.server.faults.next({ kind: 'http-status', status: 429, headers: rateLimitHeaders, body: usageLimitBody });
+    const outcome = await collect(setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()));
+    expectUsageLimit(outcome);
+    expect(outcome.failure).toMatchObject({ status: 429 });
+    expect(setup.server.recording.requests).toHaveLength(1);
+  });
+
+  it('a WebSocket upgrade refused with a usage-limit 429: the same event, then the same error, no fallback', async () => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'refuse-upgrade', status: 429, headers: rateLimitHeaders, body: usageLimitBody });
+    const outcome = await collect(setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()));
+    expectUsageLimit(outcome);
+    expect(setup.server.recording.handshakes).toHaveLength(1);
+    expect(setup.server.recording.requests).toHaveLength(0);
+    expect(setup.client.fallbackReason).toBeNull();
+  });
 });

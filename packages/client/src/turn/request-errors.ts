@@ -1,6 +1,7 @@
-import { classifyHttpError, errorFromClassification } from '@modelwire/protocol';
+import { classifyHttpError, errorFromClassification, rateLimitsFromHeaders } from '@modelwire/protocol';
 import { HttpStatusError, type ModelwireError } from '@modelwire/transport';
 import type { FallbackReason } from '../telemetry/client-telemetry.js';
+import type { RequestContext } from './request-context.js';
 
 /** Thrown inside an attempt to switch the session to HTTP and go on there. */
 export class FallbackTrigger extends Error {
@@ -51,4 +52,15 @@ export function toResponseErrorIfHttp(error: unknown): unknown {
   if (!(error instanceof HttpStatusError)) return error;
   const classification = classifyHttpError({ status: error.status, body: error.body, headers: error.headers });
   return errorFromClassification(classification, { cause: error });
+}
+
+/**
+ * Hands the caller the rate-limit snapshot (`x-codex-primary-*`, …) the headers of a refused
+ * request or upgrade carry, as a usage-limit 429 does, before its error: the same `rate_limits`
+ * event an `error` frame with these headers gives. Nothing for other failures.
+ */
+export function emitRateLimitsOfRefusal(context: RequestContext, error: unknown): void {
+  if (!(error instanceof HttpStatusError)) return;
+  const event = rateLimitsFromHeaders(error.headers);
+  if (event !== undefined) context.emit(event);
 }

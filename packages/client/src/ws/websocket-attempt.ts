@@ -7,7 +7,7 @@ import { buildPerRequestValues } from '../request/request-headers.js';
 import { wireInput } from '../request/wire-input.js';
 import type { FullRequestReason } from '../telemetry/client-telemetry.js';
 import type { RequestContext } from '../turn/request-context.js';
-import { FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp } from '../turn/request-errors.js';
+import { emitRateLimitsOfRefusal, FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
 import { DEFAULT_LANE } from './response-router.js';
 import type { ResponsesConnection } from './responses-connection.js';
@@ -97,6 +97,7 @@ async function acquire(context: RequestContext): Promise<Lent> {
     acquired = await services.socket.acquire(context.signal);
   } catch (error) {
     telemetry.onWebSocketConnect({ durationMs: services.clock.now() - started, reused: false, error: error instanceof Error ? error : null });
+    emitRateLimitsOfRefusal(context, error);
     if (error instanceof HttpStatusError && error.status === 426) throw new FallbackTrigger('upgrade_required', error);
     if (isRefusedByProxy(error, services.webSocketProxy !== null)) throw new FallbackTrigger('websocket_blocked_by_proxy', error);
     throw toResponseErrorIfHttp(error);
