@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 import type { ResponseItem } from '../types/prompt.js';
@@ -38,8 +38,9 @@ describe('socket reuse and health', () => {
     setup.server.faults.next({ kind: 'half-open', afterEvents: 100_000 }, { on: 'websocket' });
     const second = await turn.stream(prompt(history), turnContext()).result;
     history.push(...second.output, userMessage('three'));
-    // Idle long enough for a keep-alive ping to go unanswered (the delay makes the fault happen).
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Wait until a keep-alive ping went unanswered and the client dropped that socket (the server
+    // sees its connection close): a state to wait for, not a fixed delay.
+    await vi.waitFor(() => expect(setup?.server.recording.connections.filter((connection) => connection.transport === 'websocket' && connection.closedAt !== undefined)).toHaveLength(1), { timeout: 15_000, interval: 10 });
     const telemetry = new RecordingTelemetry();
     const third = await turn.stream(prompt(history), turnContext({}, telemetry)).result;
     expect(third.transport).toBe('websocket');
