@@ -73,6 +73,11 @@ export const ErrorCode = {
   AlreadyConsumed: 'already_consumed',
   /** A request needs credentials but the auth provider returned none. */
   MissingCredentials: 'missing_credentials',
+  /**
+   * A compaction answered, but not with a usable history window: no output, no `compaction`
+   * item, more than one, or one without `encrypted_content`. The history is left as it was.
+   */
+  CompactionFailed: 'compaction_failed',
 
   // --- turn loop ---
   /**

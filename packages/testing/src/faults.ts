@@ -108,7 +108,10 @@ export interface ErrorEventFault {
   readonly trailingFailed?: LateTiming;
 }
 
-/** Stop sending after `afterEvents` events and keep the connection open (idle timeouts). */
+/**
+ * Stop sending after `afterEvents` events and keep the connection open (idle timeouts). On
+ * `/responses/compact` and `/memories/trace_summarize` the answer never comes (request timeouts).
+ */
 export interface StallFault {
   readonly kind: 'stall';
   /** Default 0. */
@@ -252,6 +255,28 @@ export interface NoiseFault {
   readonly forMs?: number;
 }
 
+/**
+ * What a {@link CompactionResultFault} makes the compaction answer:
+ * - `'empty'`: no output item at all (v2: the response completes with an empty `output`;
+ *   legacy: `{"output": []}`);
+ * - `'no-compaction-item'`: no `compaction` item (v2: an assistant message instead; legacy:
+ *   the kept user messages only);
+ * - `'malformed-item'`: the `compaction` item without `encrypted_content`;
+ * - `'two-compaction-items'`: two `compaction` items.
+ */
+export type CompactionResultKind = 'empty' | 'no-compaction-item' | 'malformed-item' | 'two-compaction-items';
+
+/**
+ * The next compaction answers with a broken result: a compaction v2 request (a request whose
+ * input ends with `compaction_trigger`, on either transport) streams a complete response, or
+ * `POST /responses/compact` answers 200, but the output is not a usable compaction. Matches
+ * only compaction requests: other requests never take it.
+ */
+export interface CompactionResultFault {
+  readonly kind: 'compaction-result';
+  readonly result: CompactionResultKind;
+}
+
 /** Every fault the loopback server can inject. */
 export type Fault =
   | RefuseUpgradeFault
@@ -272,6 +297,7 @@ export type Fault =
   | IdleFloodFault
   | InjectFault
   | NoiseFault
+  | CompactionResultFault
   | UnauthorizedUntilTokenChangesFault;
 
 /** The kinds of {@link Fault}. */
@@ -330,7 +356,18 @@ function matches(entry: { fault: Fault; match: FaultMatch }, target: FaultTarget
   if (on === 'handshake') return false;
   if (on !== 'request' && on !== target.transport) return false;
   if (entry.match.endpoint !== undefined && entry.match.endpoint !== target.endpoint) return false;
+  if (entry.fault.kind === 'compaction-result' && !isCompactionTarget(target)) return false;
   return true;
+}
+
+/** A compaction request: `POST /responses/compact`, or a request whose input ends with `compaction_trigger`. */
+function isCompactionTarget(target: Extract<FaultTarget, { phase: 'request' }>): boolean {
+  if (target.endpoint === 'compact') return true;
+  if (target.endpoint !== 'responses' || typeof target.body !== 'object' || target.body === null) return false;
+  const input = (target.body as { input?: unknown }).input;
+  if (!Array.isArray(input)) return false;
+  const last: unknown = input[input.length - 1];
+  return typeof last === 'object' && last !== null && (last as { type?: unknown }).type === 'compaction_trigger';
 }
 
 /**

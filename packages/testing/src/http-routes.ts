@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import { apiErrorBody, buildHttpErrorBody, codeForStatus } from './error-payloads.js';
-import type { Endpoint, Fault, NoiseKind } from './faults.js';
+import { legacyCompactionAnswer } from './compaction.js';
+import type { CompactionResultKind, Endpoint, Fault, NoiseKind } from './faults.js';
 import type { RecordedRequest } from './recording.js';
 import { bearerToken, headerValue, isRecord, type JsonObject } from './request-body.js';
 import { basePathOf, unknownUrlError } from './routes.js';
@@ -131,25 +132,21 @@ export class HttpRoutes {
       sendJson(response, 400, apiErrorBody({ message, type: 'invalid_request_error', param: null, code: null }));
       return;
     }
-    if (endpoint === 'compact') return this.#compact(response, body);
+    // A unary answer that never comes (the client's request timeout); the server's close ends it.
+    if (endpoint !== 'responses' && fault?.kind === 'stall') return;
+    if (endpoint === 'compact') return this.#compact(response, body, fault?.kind === 'compaction-result' ? fault.result : undefined);
     if (endpoint === 'trace_summarize') return this.#traceSummarize(response, body);
     return this.#responses(request, response, body, recorded, fault);
   }
 
-  #compact(response: ServerResponse, rawBody: unknown): void {
+  #compact(response: ServerResponse, rawBody: unknown, broken: CompactionResultKind | undefined): void {
     const validated = validateCompactRequest(rawBody);
     if (!validated.ok) {
       sendJson(response, validated.rejection.status, apiErrorBody(validated.rejection.error));
       return;
     }
-    const input = validated.body.input ?? [];
-    const kept = input.filter((item) => isRecord(item) && item['type'] === 'message' && item['role'] === 'user');
-    const compaction = {
-      type: 'compaction',
-      id: this.#core.newId('cmp'),
-      encrypted_content: `enc_${Buffer.from(JSON.stringify(input)).toString('base64').slice(0, 64)}`,
-    };
-    sendJson(response, 200, JSON.stringify({ output: [...kept, compaction] }), { 'x-request-id': this.#core.newId('req') });
+    const answer = legacyCompactionAnswer(validated.body.input ?? [], (prefix) => this.#core.newId(prefix), broken);
+    sendJson(response, 200, JSON.stringify(answer), { 'x-request-id': this.#core.newId('req') });
   }
 
   #traceSummarize(response: ServerResponse, body: unknown): void {
@@ -198,6 +195,7 @@ export class HttpRoutes {
     const plan = core.plan(
       { transport: 'http', body, input, requestIndex: recorded.index, connectionId: recorded.connectionId },
       cachedContextBytes(cached),
+      fault?.kind === 'compaction-result' ? fault.result : undefined,
     );
     recorded.responseId = plan.responseId;
     const remember = (): void => {

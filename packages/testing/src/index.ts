@@ -14,6 +14,8 @@ export {
   type BinaryFrameFault,
   type CloseAfterTerminalFault,
   type CloseFault,
+  type CompactionResultFault,
+  type CompactionResultKind,
   type DelayHandshakeFault,
   type EndWithoutTerminalFault,
   type Endpoint,

@@ -31,15 +31,22 @@ export interface ProviderRules {
   readonly unstoredContinuation?: boolean;
   /** Whether `store: true` is refused with 400 (Codex backend). Default `false`. */
   readonly rejectStore?: boolean;
+  /**
+   * Whether compaction v2 exists: `false` answers a request carrying a `compaction_trigger`
+   * item with 400 `invalid_value`, as a server that does not know the item type. Default `true`.
+   */
+  readonly compactionTrigger?: boolean;
+  /** Whether `POST …/responses/compact` exists; `false` answers 404 (a backend that retired it). Default `true`. */
+  readonly compactEndpoint?: boolean;
 }
 
 /** The rules behind each client provider preset (same names as `providerPresets`). */
 export const LOOPBACK_PROVIDER_RULES = {
   openai: { credentials: 'bearer' },
   'azure-openai': { pathPrefix: '/openai/v1', credentials: 'api-key-or-bearer' },
-  xai: { credentials: 'bearer', instructionsWithPreviousResponse: false, unstoredContinuation: false },
-  'chatgpt-codex': { credentials: 'bearer', previousResponseOverHttp: false, rejectStore: true },
-  'local-compatible': { credentials: 'none', websockets: false, unstoredContinuation: false },
+  xai: { credentials: 'bearer', instructionsWithPreviousResponse: false, unstoredContinuation: false, compactionTrigger: false },
+  'chatgpt-codex': { credentials: 'bearer', previousResponseOverHttp: false, rejectStore: true, compactEndpoint: false },
+  'local-compatible': { credentials: 'none', websockets: false, unstoredContinuation: false, compactionTrigger: false },
 } as const satisfies Record<string, ProviderRules>;
 
 /** A refusal: the HTTP status and the Responses error code and message. */
@@ -90,8 +97,13 @@ export function refuseRequestByRules(
   if (path !== undefined) {
     const refused = refuseConnection(rules, path, headers);
     if (refused !== undefined) return refused;
+    if (rules.compactEndpoint === false && path.endsWith('/responses/compact')) return { status: 404, code: 'not_found', message: `No route for ${path}.` };
   }
   if (!isRecord(body)) return undefined;
+  if (rules.compactionTrigger === false && Array.isArray(body['input'])) {
+    const index = body['input'].findIndex((item) => isRecord(item) && item['type'] === 'compaction_trigger');
+    if (index >= 0) return { status: 400, code: 'invalid_value', message: `Invalid value for 'input[${index}].type': 'compaction_trigger' is not supported.` };
+  }
   const previousId = body['previous_response_id'];
   const hasPrevious = typeof previousId === 'string';
   if (hasPrevious && transport === 'http' && rules.previousResponseOverHttp === false) {

@@ -286,7 +286,13 @@ function checkModelAndInput(body: JsonObject): void {
   const input = body['input'];
   if (input !== undefined && input !== null && typeof input !== 'string') {
     if (!Array.isArray(input)) wrongType('input', 'one of a string or an array of input items', input);
-    (input as unknown[]).forEach((item, index) => checkItem(item, `input[${index}]`));
+    const items = input as unknown[];
+    items.forEach((item, index) => checkItem(item, `input[${index}]`));
+    items.forEach((item, index) => {
+      if (index < items.length - 1 && isRecord(item) && item['type'] === 'compaction_trigger') {
+        refuse(`input[${index}]`, 'invalid_value', "The 'compaction_trigger' item must be the final input item.");
+      }
+    });
   }
 }
 

@@ -2,8 +2,9 @@
  * State shared by the HTTP routes and the WebSocket sessions of one server: options, the
  * recording, faults, scripts, sticky routing, id generation and the response planner.
  */
+import { endsWithCompactionTrigger, planCompactionResponse } from './compaction.js';
 import { decideDefaultOutput } from './default-model.js';
-import type { Fault, FaultController, FaultTarget } from './faults.js';
+import type { CompactionResultKind, Fault, FaultController, FaultTarget } from './faults.js';
 import type { Recording } from './recording.js';
 import type { JsonObject } from './request-body.js';
 import { planModelResponse, planScriptedResponse, type ResponsePlan } from './response-plan.js';
@@ -101,8 +102,12 @@ export class ServerCore {
     return fault?.kind === 'unauthorized-until-token-changes' ? undefined : fault;
   }
 
-  /** Plans the response to a request (script queue, then scripted model, then default model). */
-  plan(request: ModelRequest, cachedBytes: number): ResponsePlan {
+  /**
+   * Plans the response to a request (script queue, then scripted model, then the default
+   * model, which compacts when the effective input ends with `compaction_trigger`). `broken`
+   * is a `compaction-result` fault's kind, applied to a compaction.
+   */
+  plan(request: ModelRequest, cachedBytes: number, broken?: CompactionResultKind): ResponsePlan {
     const responseId = this.newId('resp');
     const scripted =
       this.script.take() ?? (this.options.model === 'default' ? undefined : this.options.model(request));
@@ -111,6 +116,18 @@ export class ServerCore {
     const contextBytes = Buffer.byteLength(
       JSON.stringify([body.instructions ?? '', body.tools ?? [], request.input]),
     );
+    if (endsWithCompactionTrigger(request.input)) {
+      return planCompactionResponse({
+        responseId,
+        model: body.model ?? this.options.modelName,
+        input: request.input,
+        contextBytes,
+        cachedBytes,
+        createdAt: Math.floor(Date.now() / 1000),
+        newId: (prefix) => this.newId(prefix),
+        broken,
+      });
+    }
     return planModelResponse({
       responseId,
       model: body.model ?? this.options.modelName,

@@ -204,6 +204,7 @@ export class WebSocketSession {
       : core.plan(
           { transport: 'websocket', body, input, requestIndex: recorded.index, connectionId: this.connectionId },
           cachedContextBytes(base),
+          fault?.kind === 'compaction-result' ? fault.result : undefined,
         );
     recorded.responseId = plan.responseId;
     const receivedAt = Date.now();

@@ -7,8 +7,9 @@ export type ProviderPresetId = 'openai' | 'azure-openai' | 'xai' | 'chatgpt-code
 /**
  * One row of {@link providerPresets}: where a provider lives and what it can do. Capabilities
  * drive the client: `supportsWebSockets` (WebSocket mode or HTTP/SSE only),
- * `supportsContinuation` (`previous_response_id` on the WebSocket) and
- * `instructionsWithPreviousResponse`.
+ * `supportsContinuation` (`previous_response_id` on the WebSocket),
+ * `instructionsWithPreviousResponse` and `supportsCompactionTrigger` (compaction v2 or the
+ * legacy `/responses/compact` endpoint).
  */
 export interface ProviderPreset {
   /** The preset's id (also `Provider.name` of the providers built from it). */
@@ -23,6 +24,11 @@ export interface ProviderPreset {
   readonly supportsWebSockets: boolean;
   readonly supportsContinuation: boolean;
   readonly instructionsWithPreviousResponse: boolean;
+  /**
+   * Compaction v2 (a streamed request ending with `compaction_trigger`) instead of the legacy
+   * `POST /responses/compact`; see `Provider.supportsCompactionTrigger`.
+   */
+  readonly supportsCompactionTrigger: boolean;
   /** How the credential is sent by default (`'api-key'`: Azure key authentication). */
   readonly authHeader: 'bearer' | 'api-key';
   /**
@@ -49,10 +55,12 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     supportsWebSockets: true,
     supportsContinuation: true,
     instructionsWithPreviousResponse: true,
+    supportsCompactionTrigger: true,
     authHeader: 'bearer',
     local: false,
     apiKeyVariable: 'OPENAI_API_KEY',
-    notes: 'WebSocket mode on /v1/responses; continuation from the latest response of the socket.',
+    notes:
+      'WebSocket mode on /v1/responses; continuation from the latest response of the socket. Compaction v2 (a streamed request ending with `compaction_trigger`, the default of the Codex CLI); `/v1/responses/compact` is still served.',
   },
   'azure-openai': {
     id: 'azure-openai',
@@ -61,11 +69,12 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     supportsWebSockets: true,
     supportsContinuation: true,
     instructionsWithPreviousResponse: true,
+    supportsCompactionTrigger: true,
     authHeader: 'api-key',
     local: false,
     apiKeyVariable: 'AZURE_OPENAI_API_KEY',
     notes:
-      'The v1 API (no api-version); `model` is the deployment name. Key authentication sends `api-key`; for Entra ID pass `authHeader: "bearer"` and an AuthProvider returning tokens for the https://ai.azure.com/.default scope. WebSocket mode on /openai/v1/responses is reported by third parties, not yet in Microsoft’s reference: if the upgrade is refused with 426 the session falls back to HTTP.',
+      'The v1 API (no api-version); `model` is the deployment name. Key authentication sends `api-key`; for Entra ID pass `authHeader: "bearer"` and an AuthProvider returning tokens for the https://ai.azure.com/.default scope. WebSocket mode on /openai/v1/responses is reported by third parties, not yet in Microsoft’s reference: if the upgrade is refused with 426 the session falls back to HTTP. Compaction v2 as on OpenAI (the Codex CLI uses it for Azure endpoints too; not in Microsoft’s reference): pass `supportsCompactionTrigger: false` to use `/responses/compact` instead.',
   },
   xai: {
     id: 'xai',
@@ -74,11 +83,12 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     supportsWebSockets: true,
     supportsContinuation: false,
     instructionsWithPreviousResponse: false,
+    supportsCompactionTrigger: false,
     authHeader: 'bearer',
     local: false,
     apiKeyVariable: 'XAI_API_KEY',
     notes:
-      'xAI documents that `instructions` cannot be used with `previous_response_id`, and keeps only stored responses for continuation; the client sends `store: false`, so continuation is off. WebSocket mode on xAI comes from one third-party report (uncertain); a refused upgrade falls back to HTTP.',
+      'xAI documents that `instructions` cannot be used with `previous_response_id`, and keeps only stored responses for continuation; the client sends `store: false`, so continuation is off. WebSocket mode on xAI comes from one third-party report (uncertain); a refused upgrade falls back to HTTP. Compaction through `/responses/compact` (third-party reports only; `compaction_trigger` is not known to be accepted).',
   },
   'chatgpt-codex': {
     id: 'chatgpt-codex',
@@ -87,11 +97,12 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     supportsWebSockets: true,
     supportsContinuation: true,
     instructionsWithPreviousResponse: true,
+    supportsCompactionTrigger: true,
     authHeader: 'bearer',
     local: false,
     apiKeyVariable: null,
     notes:
-      'Reverse-engineered, not a public API: `previous_response_id` only over the WebSocket (HTTP answers 400 "Unsupported parameter"), `store: true` refused. Auth is a ChatGPT access token plus `ChatGPT-Account-ID` (return it from AuthProvider.getHeaders).',
+      'Reverse-engineered, not a public API: `previous_response_id` only over the WebSocket (HTTP answers 400 "Unsupported parameter"), `store: true` refused. Auth is a ChatGPT access token plus `ChatGPT-Account-ID` (return it from AuthProvider.getHeaders). Compaction v2 only: the backend is reported to have retired `/responses/compact`.',
   },
   'lm-studio': {
     id: 'lm-studio',
@@ -100,10 +111,11 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     supportsWebSockets: false,
     supportsContinuation: false,
     instructionsWithPreviousResponse: true,
+    supportsCompactionTrigger: false,
     authHeader: 'bearer',
     local: true,
     apiKeyVariable: null,
-    notes: '/v1/responses since LM Studio 0.3.29, HTTP/SSE only. Its stateful mode needs stored responses; the client sends full requests.',
+    notes: '/v1/responses since LM Studio 0.3.29, HTTP/SSE only. Its stateful mode needs stored responses; the client sends full requests. Neither compaction path is documented: compaction fails with a typed error unless the server adds one.',
   },
   vllm: {
     id: 'vllm',
@@ -112,10 +124,11 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     supportsWebSockets: false,
     supportsContinuation: false,
     instructionsWithPreviousResponse: true,
+    supportsCompactionTrigger: false,
     authHeader: 'bearer',
     local: true,
     apiKeyVariable: null,
-    notes: 'OpenAI-compatible server with /v1/responses over HTTP/SSE; `--api-key` makes it check a bearer token.',
+    notes: 'OpenAI-compatible server with /v1/responses over HTTP/SSE; `--api-key` makes it check a bearer token. Neither compaction path is documented: compaction fails with a typed error unless the server adds one.',
   },
   ollama: {
     id: 'ollama',
@@ -124,10 +137,11 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     supportsWebSockets: false,
     supportsContinuation: false,
     instructionsWithPreviousResponse: true,
+    supportsCompactionTrigger: false,
     authHeader: 'bearer',
     local: true,
     apiKeyVariable: null,
-    notes: '/v1/responses since Ollama 0.13.3, stateless only, HTTP/SSE only; no key needed locally (pass `auth: "none"`).',
+    notes: '/v1/responses since Ollama 0.13.3, stateless only, HTTP/SSE only; no key needed locally (pass `auth: "none"`). Compaction through `/responses/compact`, which newer Ollama versions are reported to serve (uncertain).',
   },
 };
 
@@ -181,6 +195,7 @@ export function providerFromPreset(id: ProviderPresetId, options: ProviderPreset
     supportsWebSockets: preset.supportsWebSockets,
     supportsContinuation: preset.supportsContinuation,
     instructionsWithPreviousResponse: preset.instructionsWithPreviousResponse,
+    supportsCompactionTrigger: preset.supportsCompactionTrigger,
     authHeader: preset.authHeader,
     ...overrides,
     baseUrl,

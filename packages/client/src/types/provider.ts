@@ -38,6 +38,17 @@ export interface Provider {
    */
   readonly instructionsWithPreviousResponse?: boolean;
   /**
+   * Whether the provider compacts a conversation through an ordinary streamed Responses request
+   * whose input ends with `{"type":"compaction_trigger"}` (compaction v2: the output holds one
+   * `compaction` item; HTTP or the WebSocket, like any request of the turn). When `false`,
+   * compaction uses the legacy unary endpoint `POST {baseUrl}/responses/compact`. Read by
+   * callers that pick a compaction path (core-session's `session.compact()` and automatic
+   * compaction); `ModelClientSession.compact` and `ModelClient.compactConversationHistory`
+   * always use their own path. Default `false`; the `openai`, `azure-openai` and
+   * `chatgpt-codex` presets set it to `true`.
+   */
+  readonly supportsCompactionTrigger?: boolean;
+  /**
    * How the credential from the `AuthProvider` is sent: `'bearer'` as `Authorization: Bearer
    * <token>`, `'api-key'` as `api-key: <token>` (Azure OpenAI key authentication). Default
    * `'bearer'`.
@@ -111,6 +122,8 @@ export interface ResolvedProvider {
   readonly supportsWebSockets: boolean;
   readonly supportsContinuation: boolean;
   readonly instructionsWithPreviousResponse: boolean;
+  /** See {@link Provider.supportsCompactionTrigger}. */
+  readonly supportsCompactionTrigger: boolean;
   readonly authHeader: 'bearer' | 'api-key';
   readonly proxy: string | false | undefined;
   readonly noProxy: string | undefined;
@@ -164,6 +177,7 @@ export function resolveProvider(provider: Provider): ResolvedProvider {
     supportsWebSockets: provider.supportsWebSockets ?? false,
     supportsContinuation: provider.supportsContinuation ?? true,
     instructionsWithPreviousResponse: provider.instructionsWithPreviousResponse ?? true,
+    supportsCompactionTrigger: provider.supportsCompactionTrigger ?? false,
     authHeader: provider.authHeader ?? 'bearer',
     proxy: provider.proxy,
     noProxy: provider.noProxy,

@@ -6,19 +6,28 @@ import { safeTelemetry, type ClientTelemetry } from '../telemetry/client-telemet
 import { decideRetry } from '../turn/retry-policy.js';
 import type { TurnContext } from '../types/turn-context.js';
 
-/** Longest wait for a unary answer, in milliseconds (compaction may compute for minutes). */
+/** Default longest wait for a unary answer, in milliseconds (memory-trace summaries). */
 export const UNARY_TIMEOUT_MS = 600_000;
 
 /**
  * POSTs a JSON body to `{base}/{endpoint}` over HTTP with the session headers, the turn's
  * metadata, request-phase retries and one auth refresh after a 401. Returns the parsed body.
+ * `timeoutMs` bounds each attempt, from the request to the end of the answer (default
+ * {@link UNARY_TIMEOUT_MS}); past it the attempt fails with a retryable `idle_timeout`.
  */
-export async function postUnary(services: SessionServices, endpoint: string, payload: unknown, turn: TurnContext, signal: AbortSignal | undefined): Promise<unknown> {
+export async function postUnary(
+  services: SessionServices,
+  endpoint: string,
+  payload: unknown,
+  turn: TurnContext,
+  signal: AbortSignal | undefined,
+  timeoutMs: number = UNARY_TIMEOUT_MS,
+): Promise<unknown> {
   const telemetry = safeTelemetry(turn.telemetry, services.redactSecrets);
   const combined = combineSignals(signal, services.lifetime);
   telemetry.onRequestStart?.({ endpoint });
   try {
-    const body = await postWithRetries(services, endpoint, payload, turn, telemetry, combined.signal);
+    const body = await postWithRetries(services, endpoint, payload, turn, telemetry, combined.signal, timeoutMs);
     telemetry.onRequestEnd?.({ endpoint, outcome: 'completed', error: null, responseId: null });
     return body;
   } catch (error) {
@@ -36,6 +45,7 @@ async function postWithRetries(
   turn: TurnContext,
   telemetry: ClientTelemetry,
   signal: AbortSignal,
+  timeoutMs: number,
 ): Promise<unknown> {
   let retries = 0;
   let refreshed = false;
@@ -56,7 +66,7 @@ async function postWithRetries(
         credentialHeaders: Object.keys(auth),
         body: text,
         compress: services.compressRequests,
-        idleTimeoutMs: UNARY_TIMEOUT_MS,
+        idleTimeoutMs: timeoutMs,
         signal,
       });
       telemetry.onRequestAttempt({ transport: 'http', endpoint, attempt: retries + 1, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });

@@ -45,6 +45,7 @@ export const ProviderArgumentSchema = z.object({
   allowInsecure: z.boolean().optional(),
   supportsContinuation: z.boolean().optional(),
   instructionsWithPreviousResponse: z.boolean().optional(),
+  supportsCompactionTrigger: z.boolean().optional(),
   authHeader: z.enum(['bearer', 'api-key']).optional(),
   proxy: z.union([nonEmpty, z.literal(false)], { error: 'must be a proxy URL or false' }).optional(),
   noProxy: z.string().optional(),
