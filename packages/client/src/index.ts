@@ -10,9 +10,12 @@ export {
   SUBAGENT_HEADER,
   type ModelClientOptions,
 } from './client/model-client.js';
-export { ModelClientSession, type StreamOptions } from './turn/model-client-session.js';
+export { ModelClientSession, type CompactedHistory, type CompactOptions, type StreamOptions } from './turn/model-client-session.js';
 export { ResponseStream, type CompletedResponse } from './turn/response-stream.js';
 export type { MemoryTraceInput, MemoryTraceSummary } from './unary/summarize-memory-traces.js';
+export { COMPACT_TIMEOUT_IDLE_MULTIPLE } from './unary/compact-conversation-history.js';
+export { COMPACTION_TRIGGER, DEFAULT_RETAINED_MESSAGE_TOKENS, buildCompactedWindow, compactionItemOf } from './compaction/compaction-window.js';
+export { CompactionFailedError, type CompactionFailureReason, type CompactionMethod } from './compaction/compaction-failed-error.js';
 /** The events a `ResponseStream` yields (defined by `@modelwire/protocol`). */
 export type { ResponseEvent, ResponseUsage } from '@modelwire/protocol';
 

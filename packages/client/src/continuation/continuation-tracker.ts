@@ -42,6 +42,8 @@ interface LastResponse {
   expectedChain: Fingerprint;
   /** Set once the response completed with a non-empty id and its stream was read to the end. */
   responseId: string | null;
+  /** Set when the response completed but is never a base (a compaction). */
+  compaction?: boolean;
 }
 
 const toolFingerprints = new WeakMap<object, Fingerprint>();
@@ -85,6 +87,7 @@ export class ContinuationTracker {
   decide(request: TrackedRequest): ContinuationDecision {
     const last = this.#last;
     if (last === null) return { mode: 'full', reason: this.#isFresh ? 'new_connection' : 'no_previous_response' };
+    if (last.compaction === true) return { mode: 'full', reason: 'after_compaction' };
     if (last.responseId === null) return { mode: 'full', reason: 'previous_not_completed' };
     if (request.continuable === false) return { mode: 'full', reason: 'conversation' };
     if (last.fieldsFingerprint !== request.fieldsFingerprint) return { mode: 'full', reason: 'request_changed' };
@@ -120,10 +123,21 @@ export class ContinuationTracker {
   /**
    * Marks the in-flight response complete and read to its end. An empty `responseId` leaves
    * the connection without a continuable response.
+   *
+   * A compaction (`compaction: true`, its input ended with `compaction_trigger`) is never a
+   * base: its server-side state is the whole uncompacted history plus the trigger, so
+   * continuing from it would bring back what the compaction removed, and the caller's next
+   * input (the compacted window) does not extend it anyway. The next request goes out in full
+   * (`after_compaction`) and starts a new chain. The compaction request itself may continue the
+   * response before it: the server then compacts that response's context plus the new items.
    */
-  complete(responseId: string): void {
+  complete(responseId: string, options: { readonly compaction?: boolean } = {}): void {
     const pending = this.#pending;
     this.#pending = null;
+    if (options.compaction === true) {
+      this.#last = { ...(pending ?? this.#last ?? { fieldsFingerprint: '', input: [], expectedLength: 0, expectedChain: '' }), responseId: null, compaction: true };
+      return;
+    }
     if (pending === null || responseId.length === 0) {
       this.#last = this.#last === null ? null : { ...this.#last, responseId: null };
       return;

@@ -53,6 +53,9 @@ export interface WebSocketConnectRecord {
  * - `continuation_unsupported`: the provider cannot continue responses (`supportsContinuation: false`).
  * - `conversation`: the request names a stored conversation (`options.conversation`), which the
  *   API does not combine with `previous_response_id`.
+ * - `after_compaction`: the previous response on this socket was a compaction (its input ended
+ *   with `compaction_trigger`): it is never a base, the next request starts a new chain with the
+ *   compacted window as its full input.
  */
 export type FullRequestReason =
   | 'no_previous_response'
@@ -63,7 +66,8 @@ export type FullRequestReason =
   | 'previous_response_not_found'
   | 'http_transport'
   | 'continuation_unsupported'
-  | 'conversation';
+  | 'conversation'
+  | 'after_compaction';
 
 /** The continuation decision of one request. */
 export type ContinuationDecisionRecord =

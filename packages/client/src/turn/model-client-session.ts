@@ -1,12 +1,14 @@
-import type { ResponseEvent } from '@modelwire/protocol';
+import { InvalidArgumentError } from '@modelwire/errors';
+import type { CompactionItem, ResponseEvent, ResponseUsage } from '@modelwire/protocol';
 import { BusyError, ClosedError, combineSignals } from '@modelwire/transport';
+import { buildCompactedWindow, COMPACTION_TRIGGER, DEFAULT_RETAINED_MESSAGE_TOKENS } from '../compaction/compaction-window.js';
 import type { SessionServices } from '../client/session-services.js';
-import { noopClientTelemetry, safeTelemetry, type ClientTelemetry } from '../telemetry/client-telemetry.js';
-import type { Prompt } from '../types/prompt.js';
+import { noopClientTelemetry, safeTelemetry, type ClientTelemetry, type TransportKind } from '../telemetry/client-telemetry.js';
+import type { Prompt, ResponseItem } from '../types/prompt.js';
 import { resolvePrompt } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { EventQueue } from './event-queue.js';
-import { RequestContext } from './request-context.js';
+import { RequestContext, type RunOptions } from './request-context.js';
 import { WarmUpSkipped } from './request-errors.js';
 import { RequestRun } from './request-run.js';
 import { ResponseStream, type CompletedResponse } from './response-stream.js';
@@ -16,6 +18,36 @@ import { StickyRoutingToken } from './sticky-routing-token.js';
 export interface StreamOptions {
   /** Aborts the request (same as `ResponseStream.abort()`). */
   readonly signal?: AbortSignal;
+}
+
+/** Options of one `compact` call. */
+export interface CompactOptions extends StreamOptions {
+  /**
+   * Token budget of the user, developer and system messages the new window keeps beside the
+   * compaction item (estimated as UTF-8 bytes / 4; the newest are kept first). A non-negative
+   * integer; `0` keeps the compaction item alone. Default 64 000.
+   */
+  readonly retainedMessageTokens?: number;
+}
+
+/** The outcome of a compaction v2 request (`ModelClientSession.compact`). */
+export interface CompactedHistory {
+  /**
+   * The new history window: the kept messages of the compacted input, then the `compaction`
+   * item. Use it unchanged as the input of the next request (a new array; push onto it); that
+   * request goes out in full and starts a new continuation chain.
+   */
+  readonly window: ResponseItem[];
+  /** The `compaction` item the server produced (also the window's last item), as streamed. */
+  readonly compaction: CompactionItem;
+  /** The id of the compaction response (not a base for continuation). */
+  readonly responseId: string;
+  /** Token usage of the compaction; `undefined` when the server sent none. */
+  readonly usage: ResponseUsage | undefined;
+  /** Which wire path carried it. */
+  readonly transport: TransportKind;
+  /** Whether it was sent incrementally (`previous_response_id` plus the new items and the trigger). */
+  readonly incremental: boolean;
 }
 
 /**
@@ -30,7 +62,7 @@ export interface StreamOptions {
 export class ModelClientSession implements AsyncDisposable {
   readonly #services: SessionServices;
   readonly #sticky = new StickyRoutingToken();
-  #active: ResponseStream | null = null;
+  #active: ResponseStream<unknown> | null = null;
   #lastTelemetry: ClientTelemetry = noopClientTelemetry;
   #closed = false;
 
@@ -59,7 +91,52 @@ export class ModelClientSession implements AsyncDisposable {
    *   any I/O.
    */
   stream(prompt: Prompt, turnContext: TurnContext, options: StreamOptions = {}): ResponseStream {
-    return this.#start(prompt, turnContext, options, true);
+    return this.#start(prompt, turnContext, options, { generate: true }, (completed) => completed);
+  }
+
+  /**
+   * Compaction v2: streams one ordinary Responses request whose input is `prompt.input` (the
+   * history to compact) followed by `{"type":"compaction_trigger"}`, with the prompt's
+   * instructions, tools and options and the turn's model, reasoning and sticky token, over the
+   * session's current transport with the same retry and fallback rules as `stream`. On the
+   * WebSocket it continues the socket's previous response when the history extends it (only
+   * the new items and the trigger go out). The events stream like any response
+   * (`response.compaction.compacting` may precede the item); `result` resolves with the new
+   * history window (see {@link CompactedHistory}).
+   *
+   * The compaction response is never a continuation base: the next request on the socket goes
+   * out in full (`after_compaction`) with the window as its input.
+   *
+   * A response that completed without exactly one usable `compaction` item (other output items
+   * are ignored) fails with `CompactionFailedError` (`compaction_failed`, not retryable) in
+   * place of `completed`; so does a compaction item the decoder cannot read. Nothing is
+   * committed anywhere: the caller's history is the caller's, untouched.
+   *
+   * @throws InvalidArgumentError (`invalid_argument`) for an empty input, an input that already
+   *   holds a `compaction_trigger`, `options.background`, or an invalid `retainedMessageTokens`;
+   *   plus everything `stream` throws before any I/O.
+   */
+  compact(prompt: Prompt, turnContext: TurnContext, options: CompactOptions = {}): ResponseStream<CompactedHistory> {
+    const { retainedMessageTokens = DEFAULT_RETAINED_MESSAGE_TOKENS, ...streamOptions } = options;
+    if (!Number.isInteger(retainedMessageTokens) || retainedMessageTokens < 0) {
+      throw new InvalidArgumentError({ path: 'options.retainedMessageTokens', message: 'must be a non-negative integer' });
+    }
+    const history = resolvePrompt(prompt, turnContext).input;
+    if (history.length === 0) throw new InvalidArgumentError({ path: 'prompt.input', message: 'must hold the history to compact' });
+    const trigger = history.findIndex((item) => item.type === 'compaction_trigger');
+    if (trigger >= 0) throw new InvalidArgumentError({ path: `prompt.input[${trigger}]`, message: 'must not be a compaction_trigger: compact() appends it' });
+    if (prompt.options?.background === true) throw new InvalidArgumentError({ path: 'prompt.options.background', message: 'must not be true: a compaction is read from its stream' });
+    return this.#start({ ...prompt, input: [...history, COMPACTION_TRIGGER] }, turnContext, streamOptions, { generate: true, compaction: true }, (completed) => {
+      const compaction = completed.output.find((item): item is CompactionItem => item.type === 'compaction') as CompactionItem;
+      return {
+        window: buildCompactedWindow(history, compaction, retainedMessageTokens),
+        compaction,
+        responseId: completed.responseId,
+        usage: completed.usage,
+        transport: completed.transport,
+        incremental: completed.incremental,
+      };
+    });
   }
 
   /**
@@ -73,7 +150,7 @@ export class ModelClientSession implements AsyncDisposable {
    */
   async prewarm(prompt: Prompt, turnContext: TurnContext, options: StreamOptions = {}): Promise<string | null> {
     if (!this.#services.usesWebSocket || !this.#services.provider.supportsContinuation) return null;
-    const stream = this.#start(prompt, turnContext, options, false);
+    const stream = this.#start(prompt, turnContext, options, { generate: false }, (completed) => completed);
     try {
       const result = await stream.result;
       return result.responseId;
@@ -105,7 +182,8 @@ export class ModelClientSession implements AsyncDisposable {
     return this.close();
   }
 
-  #start(input: Prompt, turnContext: TurnContext, options: StreamOptions, generate: boolean): ResponseStream {
+  /** Starts one request; `finish` turns the completed response into the stream's result (it must not throw). */
+  #start<TResult>(input: Prompt, turnContext: TurnContext, options: StreamOptions, runOptions: RunOptions, finish: (completed: CompletedResponse) => TResult): ResponseStream<TResult> {
     if (this.#closed || this.#services.lifetime.aborted) throw new ClosedError(this.#closed ? 'the turn' : 'the model client');
     if (this.#active !== null) throw new BusyError('a request of this turn is still running; wait for it or abort it first');
     const prompt = resolvePrompt(input, turnContext);
@@ -116,28 +194,29 @@ export class ModelClientSession implements AsyncDisposable {
     const queue = new EventQueue<ResponseEvent>(() => controller.abort());
     let run: RequestRun;
     try {
-      run = new RequestRun(new RequestContext(this.#services, this.#sticky, prompt, turnContext, telemetry, queue, combined.signal, { generate }));
+      run = new RequestRun(new RequestContext(this.#services, this.#sticky, prompt, turnContext, telemetry, queue, combined.signal, runOptions));
     } catch (error) {
       combined.dispose();
       throw error;
     }
-    let stream: ResponseStream | null = null;
-    const finish = (): void => {
+    let stream: ResponseStream<TResult> | null = null;
+    const release = (): void => {
       combined.dispose();
       if (this.#active === stream) this.#active = null;
     };
     telemetry.onRequestStart?.({ endpoint: 'responses' });
     // The turn is free again before the result settles for the caller, so that a caller
     // awaiting `result` (or finishing its iteration) can stream again at once.
-    const result: Promise<CompletedResponse> = run.run().then(
+    const result: Promise<TResult> = run.run().then(
       (completed) => {
-        finish();
+        release();
         telemetry.onRequestEnd?.({ endpoint: 'responses', outcome: 'completed', error: null, responseId: completed.responseId });
+        const value = finish(completed);
         queue.end();
-        return completed;
+        return value;
       },
       (failure: unknown) => {
-        finish();
+        release();
         // Every failure already passed the request run's scrubbing; this covers anything else.
         const error = this.#services.redactSecrets(failure);
         if (error instanceof WarmUpSkipped) {

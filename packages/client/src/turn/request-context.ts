@@ -1,6 +1,8 @@
 import { decodeEvent, type ResponseEvent, type ResponseUsage, type StreamEvent } from '@modelwire/protocol';
 import { ErrorCode, ModelwireError } from '@modelwire/transport';
 import type { SessionServices } from '../client/session-services.js';
+import { CompactionFailedError } from '../compaction/compaction-failed-error.js';
+import { compactionItemOf } from '../compaction/compaction-window.js';
 import { fingerprintRequestFields } from '../continuation/continuation-tracker.js';
 import { buildRequestFields, type RequestFields } from '../request/request-fields.js';
 import { turnMetadataJson } from '../request/request-headers.js';
@@ -20,6 +22,13 @@ const HEADER_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['rate_li
 export interface RunOptions {
   /** `false` sends a warm-up (`generate:false`, WebSocket only). */
   readonly generate: boolean;
+  /**
+   * `true` for a compaction v2 request (its input ends with `compaction_trigger`): the
+   * completed output must hold exactly one usable `compaction` item, else the request fails
+   * with a `CompactionFailedError` instead of `completed`; its response is never a
+   * continuation base. Default `false`.
+   */
+  readonly compaction?: boolean;
 }
 
 /**
@@ -97,7 +106,10 @@ export class RequestContext {
   decode(payload: unknown, transport: TransportKind): StreamEvent {
     const decoded = decodeEvent(payload);
     if (!decoded.ok) {
-      throw new ModelwireError(ErrorCode.DecodeFailed, `undecodable ${transport} event (${decoded.error.reason}): ${decoded.error.message}`, { retryable: true });
+      const failure = new ModelwireError(ErrorCode.DecodeFailed, `undecodable ${transport} event (${decoded.error.reason}): ${decoded.error.message}`, { retryable: true });
+      // A compaction item the decoder cannot read is the compaction's failure, not a glitch of the stream.
+      if (this.options.compaction === true && isCompactionItemEvent(payload)) throw new CompactionFailedError('malformed_item', 'v2', 0, { cause: failure });
+      throw failure;
     }
     // Nobody listening: no clock read, no record, no call per event.
     if (!this.#reportEvents) return decoded.event;
@@ -154,10 +166,30 @@ export class RequestContext {
     return output;
   }
 
-  /** Reports usage, hands the `completed` event to the caller and builds the result. */
+  /**
+   * Reports usage, hands the `completed` event to the caller and builds the result. For a
+   * compaction, first checks the output (throws `CompactionFailedError` instead of `completed`).
+   */
   complete(responseId: string, usage: ResponseUsage | undefined, output: readonly ResponseItem[], transport: TransportKind, incremental: boolean): CompletedResponse {
     if (usage !== undefined) this.telemetry.onTokenUsage({ ...usage, model: this.turn.model.slug, responseId });
+    if (this.options.compaction === true) compactionItemOf(output, 'v2');
     this.#queue.push({ type: 'completed', responseId, usage });
     return { responseId, output, outputText: outputTextOf(output), usage, transport, incremental };
   }
+}
+
+/** Whether an undecodable payload is an `output_item` event carrying a `compaction` item. */
+function isCompactionItemEvent(payload: unknown): boolean {
+  let value = payload;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as { type?: unknown; item?: unknown };
+  if (event.type !== 'response.output_item.added' && event.type !== 'response.output_item.done') return false;
+  return typeof event.item === 'object' && event.item !== null && (event.item as { type?: unknown }).type === 'compaction';
 }

@@ -28,20 +28,21 @@ export interface CompletedResponse {
 
 /**
  * One model call (request lifetime): an async iterable of {@link ResponseEvent}s, a promise of
- * the completed result, and `abort()`.
+ * the completed result (a {@link CompletedResponse}, or for `ModelClientSession.compact` a
+ * `CompactedHistory`), and `abort()`.
  *
  * The request starts when the stream is created and runs at wire speed; events are buffered
  * until iterated, up to a bound (see {@link ResponseStream.result}) beyond which a WebSocket
  * stops being read until the caller catches up. Iterate at most once. Leaving the loop early (`break`) aborts the request.
  * A failed response makes the iteration throw, and `result` reject, with the same typed error.
  */
-export class ResponseStream implements AsyncIterable<ResponseEvent>, AsyncDisposable {
-  readonly #result: Promise<CompletedResponse>;
+export class ResponseStream<TResult = CompletedResponse> implements AsyncIterable<ResponseEvent>, AsyncDisposable {
+  readonly #result: Promise<TResult>;
   readonly #queue: EventQueue<ResponseEvent>;
   readonly #controller: AbortController;
 
   /** @internal Created by `ModelClientSession.stream`. */
-  constructor(queue: EventQueue<ResponseEvent>, controller: AbortController, result: Promise<CompletedResponse>) {
+  constructor(queue: EventQueue<ResponseEvent>, controller: AbortController, result: Promise<TResult>) {
     this.#queue = queue;
     this.#controller = controller;
     this.#result = result;
@@ -57,7 +58,7 @@ export class ResponseStream implements AsyncIterable<ResponseEvent>, AsyncDispos
    * until the caller catches up) then no longer applies, so awaiting only the result never
    * stalls a long response. Events stay buffered for an iteration that may still follow.
    */
-  get result(): Promise<CompletedResponse> {
+  get result(): Promise<TResult> {
     this.#queue.markResultAwaited();
     return this.#result;
   }

@@ -64,6 +64,7 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
       }
       if (reader.completed !== null) return reader.completed;
       if (reader.failure !== null) throw new ResponseEndedError(errorFromClassification(reader.failure));
+      if (reader.rejected !== null) throw new ResponseEndedError(reader.rejected);
       if (!reader.resendFull) throw new ProtocolViolationError('the response ended without a result');
       forced = 'previous_response_not_found';
       connection.tracker.reset();

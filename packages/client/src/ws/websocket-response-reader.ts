@@ -1,5 +1,5 @@
 import { mapStreamEvent, type ErrorClassification, type ResponseEvent } from '@modelwire/protocol';
-import { ProtocolViolationError } from '@modelwire/transport';
+import { ProtocolViolationError, type ModelwireError } from '@modelwire/transport';
 import type { ContinuationDecision, ContinuationTracker } from '../continuation/continuation-tracker.js';
 import type { RequestContext } from '../turn/request-context.js';
 import type { StreamedItem } from '../turn/reconcile-output.js';
@@ -36,6 +36,8 @@ export class WebSocketResponseReader implements ResponseSink {
   failure: ErrorClassification | null = null;
   /** Set when that failure is `previous_response_not_found` before any output: the request is resent in full. */
   resendFull = false;
+  /** Set when the response completed but the request refused its output (a compaction without a usable item). */
+  rejected: ModelwireError | null = null;
   readonly #context: RequestContext;
   readonly #tracker: ContinuationTracker;
   readonly #headers: Readonly<Record<string, string>>;
@@ -75,8 +77,13 @@ export class WebSocketResponseReader implements ResponseSink {
         const final = event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined;
         const output = context.reconcile(item.responseId, this.#streamed, final, 'websocket');
         for (const done of output) this.#tracker.addOutputItem(done);
-        this.#tracker.complete(item.responseId);
-        this.completed = context.complete(item.responseId, item.usage, output, 'websocket', this.#decision.mode === 'incremental');
+        this.#tracker.complete(item.responseId, { compaction: context.options.compaction === true });
+        try {
+          this.completed = context.complete(item.responseId, item.usage, output, 'websocket', this.#decision.mode === 'incremental');
+        } catch (error) {
+          // The response itself ended cleanly: the socket stays usable.
+          this.rejected = error as ModelwireError;
+        }
         return;
       }
       if (NO_OUTPUT_EVENT_TYPES.has(item.type)) {
