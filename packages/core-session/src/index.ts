@@ -58,6 +58,7 @@ export {
   AlreadyConsumedError,
   BusyError,
   ClosedError,
+  CompactionFailedError,
   ConnectError,
   ConnectionClosedError,
   ConnectionLimitReachedError,
@@ -87,6 +88,8 @@ export {
   UnauthorizedError,
   UsageLimitReachedError,
   UsageNotIncludedError,
+  type CompactionFailureReason,
+  type CompactionMethod,
   type InvalidArgumentIssue,
 } from '@modelwire/client';
 
@@ -126,7 +129,8 @@ export { toolCallsOf, toolOutputItem, type ToolCall } from './tools/tool-call.js
 export { DEFAULT_TOOL_TIMEOUT_MS, runToolCall, type RunToolCallOptions } from './tools/run-tool-call.js';
 
 // Compaction
-export { compactHistory, type CompactHistoryRequest, type CompactionResult } from './compaction/compact-history.js';
+export { MAX_COMPACTION_STREAM_RETRIES, compactHistory, type CompactHistoryRequest, type CompactionResult } from './compaction/compact-history.js';
+export type { RetryingReport } from './turn/stream-with-retries.js';
 export {
   DEFAULT_AUTO_COMPACT_FRACTION,
   resolveAutoCompaction,

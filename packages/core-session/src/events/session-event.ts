@@ -1,3 +1,4 @@
+import type { CompactionMethod } from '@modelwire/client';
 import type { TurnResult } from '../turn/turn-result.js';
 import type { ToolOutputContent } from '../tools/tool-output.js';
 
@@ -101,6 +102,8 @@ export type SessionEvent =
       readonly itemsBefore: number;
       /** Items in the new window. */
       readonly itemsAfter: number;
+      /** The compaction path: `v2` (a streamed request ending with `compaction_trigger`) or `legacy` (`/responses/compact`). */
+      readonly method: CompactionMethod | null;
     }
   /** The turn ended normally (the model answered without tool calls). Always the last event. */
   | { readonly type: 'turn_completed'; readonly turnId: string; readonly result: TurnResult }

@@ -129,9 +129,12 @@ export class Session implements AsyncDisposable {
   }
 
   /**
-   * Compacts the history now (queued behind running turns): the client's compaction with a
-   * `TurnContext` of its own, then the history is replaced by the returned window and the next
-   * request starts a new chain.
+   * Compacts the history now (queued behind running turns) with a `TurnContext` of its own:
+   * compaction v2 (a streamed request ending with `compaction_trigger`, retried at most twice
+   * per transport) when the provider has `supportsCompactionTrigger`, else the legacy
+   * `POST /responses/compact`. The history is then replaced by the new window (a `compacted`
+   * journal record first) and the next request starts a new chain. On any failure, among them
+   * a `CompactionFailedError` for an unusable answer, the history stays exactly as it was.
    */
   compact(options: SessionCallOptions = {}): Promise<CompactionResult> {
     this.#assertOpen();
@@ -139,7 +142,15 @@ export class Session implements AsyncDisposable {
     const settings = mergeTurnSettings(this.#defaults, overrides);
     const result = this.#enqueue(signal, (controller) =>
       this.#withContext(settings, controller.signal, async (context) => {
-        const compaction = await compactHistory({ client: this.services.client, journal: this.services.journal, prompt: promptSettings(this.#config, this.services.tools), context, signal: controller.signal });
+        // A client session of its own (its own sticky token); a switch to HTTP is reported by the next turn.
+        const compaction = await compactHistory({
+          client: this.services.client,
+          journal: this.services.journal,
+          prompt: promptSettings(this.#config, this.services.tools),
+          context,
+          signal: controller.signal,
+          backoff: this.#config.backoff,
+        });
         await this.services.journal.sync();
         return compaction;
       }),

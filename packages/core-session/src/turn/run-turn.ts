@@ -9,7 +9,7 @@ import type { SessionServices } from '../services/session-services.js';
 import { ToolRoundLimitError } from '../errors/tool-round-limit-error.js';
 import { toolCallsOf, toolOutputItem, withoutRepeatedCalls, type ToolCall } from '../tools/tool-call.js';
 import { runToolCalls } from './run-tool-calls.js';
-import { streamWithRetries } from './stream-with-retries.js';
+import { reportFallback, streamWithRetries } from './stream-with-retries.js';
 import { promptSettings, type TurnLoopConfig } from './turn-loop-config.js';
 import { addUsage, lastAssistantText, ZERO_USAGE, type TurnResult } from './turn-result.js';
 
@@ -64,7 +64,18 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
     for (;;) {
       const settings = promptSettings(config, tools);
       if (shouldAutoCompact(config.autoCompaction, history.lastUsage, context.model.contextWindow)) {
-        const compaction = await compactHistory({ client, journal, prompt: settings, context, signal });
+        // On the turn's own client session: same sticky-routing token, same socket chain.
+        const compaction = await compactHistory({
+          client,
+          journal,
+          prompt: settings,
+          context,
+          signal,
+          turn,
+          backoff: config.backoff,
+          onRetrying: (report) => emit({ type: 'retrying', turnId, ...report }),
+          onAttemptEnd: () => reportFallback(services, turnId, emit),
+        });
         emit({ type: 'compaction', turnId, trigger: 'auto', ...compaction });
       }
       const completed = await streamWithRetries({

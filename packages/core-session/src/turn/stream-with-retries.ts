@@ -1,4 +1,4 @@
-import type { CompletedResponse, ModelClientSession, Prompt, TurnContext } from '@modelwire/client';
+import type { CompletedResponse, ModelClient, ModelClientSession, Prompt, ResponseStream, TurnContext } from '@modelwire/client';
 import { ResponseError, type ResponseEvent } from '@modelwire/protocol';
 import { computeBackoffMs, delay, ErrorCode, ModelwireError, toAbortError, type BackoffOptions, type ConnectionClosedError } from '@modelwire/transport';
 import type { SessionEvent } from '../events/session-event.js';
@@ -41,7 +41,54 @@ export interface StreamRequest {
  */
 export async function streamWithRetries(request: StreamRequest): Promise<CompletedResponse> {
   const { services, turn, prompt, context, turnId, signal, emit } = request;
-  const max = services.client.provider.streamMaxRetries;
+  return retryStream({
+    client: services.client,
+    turn,
+    context,
+    signal,
+    backoff: request.backoff,
+    maxRetries: services.client.provider.streamMaxRetries,
+    open: () => turn.stream(prompt, context, { signal }),
+    onEvent: (event) => forward(event, turnId, emit),
+    onRetrying: (retry) => emit({ type: 'retrying', turnId, ...retry }),
+    reportFallback: () => reportFallback(services, turnId, emit),
+  });
+}
+
+/** What a `retrying` session event says (without its turn id). */
+export type RetryingReport = Omit<Extract<SessionEvent, { type: 'retrying' }>, 'type' | 'turnId'>;
+
+/** One request streamed with retries by {@link retryStream}. */
+export interface RetriedStream<T> {
+  readonly client: ModelClient;
+  /** The client session the request streams on (its fallback switch is used). */
+  readonly turn: ModelClientSession;
+  /** The turn's context (its telemetry gets `onStreamRetry`). */
+  readonly context: TurnContext;
+  readonly signal: AbortSignal;
+  readonly backoff: BackoffOptions;
+  /** Stream retries per transport (the WebSocket's, then HTTP's after a switch). */
+  readonly maxRetries: number;
+  /** Starts one attempt. */
+  open(): ResponseStream<T>;
+  /** Receives every event of every attempt, as it arrives. */
+  onEvent(event: ResponseEvent): void;
+  /** Told before each retry that waits (not before a re-stream at once after a switch to HTTP). */
+  onRetrying(report: RetryingReport): void;
+  /** Called after each attempt, to report a switch of the session to HTTP. */
+  reportFallback(): void;
+}
+
+/**
+ * The retry loop of {@link streamWithRetries}, for any request that streams: retryable failures
+ * are retried up to `maxRetries` per transport (after the server's delay hint, capped, or the
+ * backoff); when the WebSocket exhausts its budget the session switches to HTTP, which starts
+ * with a fresh budget; a failure that itself switched the session to HTTP (1009) is re-streamed
+ * at once. A fatal error, an exhausted HTTP budget or an abort rejects with the typed error.
+ */
+export async function retryStream<T>(request: RetriedStream<T>): Promise<T> {
+  const { client, turn, context, signal } = request;
+  const max = request.maxRetries;
   let retries = 0;
   /** Re-streams of this request so far, across transports (the `attempt` of `onStreamRetry`). */
   let restreams = 0;
@@ -55,13 +102,13 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
   };
   for (;;) {
     let finishedItems = 0;
-    const onWebSocket = services.client.usesWebSocket;
+    const onWebSocket = client.usesWebSocket;
     try {
-      const stream = turn.stream(prompt, context, { signal });
+      const stream = request.open();
       try {
         for await (const event of stream) {
           if (event.type === 'output_item_done') finishedItems += 1;
-          forward(event, turnId, emit);
+          request.onEvent(event);
         }
         return await stream.result;
       } finally {
@@ -69,10 +116,10 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
       }
     } catch (error) {
       if (signal.aborted) throw toAbortError(signal.reason);
-      reportFallback(services, turnId, emit);
+      request.reportFallback();
       // The client switched to HTTP during this attempt (1009, 426, its own exhausted request
       // retries): HTTP starts with a fresh stream budget.
-      const switchedToHttp = onWebSocket && !services.client.usesWebSocket;
+      const switchedToHttp = onWebSocket && !client.usesWebSocket;
       if (switchedToHttp) retries = 0;
       if (switchedToHttp && isFallbackCause(error)) {
         // The failure itself moved the session to HTTP (a WebSocket closed with 1009 after
@@ -83,7 +130,7 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
       }
       if (!isRetryable(error)) throw error;
       if (retries >= max) {
-        if (!services.client.usesWebSocket || !turn.trySwitchToHttpFallback(context.telemetry)) throw error;
+        if (!client.usesWebSocket || !turn.trySwitchToHttpFallback(context.telemetry)) throw error;
         // Re-streamed at once over HTTP, with a fresh budget (the `finally` reports the switch).
         retries = 0;
         reportRetry(error, 0);
@@ -91,11 +138,11 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
       }
       retries += 1;
       const delayMs = retryDelayMs(error, retries, request.backoff);
-      emit({ type: 'retrying', turnId, attempt: retries, max, reason: error.message, code: error.code, delayMs, discardedItems: finishedItems });
+      request.onRetrying({ attempt: retries, max, reason: error.message, code: error.code, delayMs, discardedItems: finishedItems });
       reportRetry(error, delayMs);
       await delay(delayMs, signal);
     } finally {
-      reportFallback(services, turnId, emit);
+      request.reportFallback();
     }
   }
 }
@@ -116,7 +163,8 @@ function forward(event: ResponseEvent, turnId: string, emit: (event: SessionEven
   }
 }
 
-function reportFallback(services: SessionServices, turnId: string, emit: (event: SessionEvent) => void): void {
+/** Emits the session's `transport_fallback` event when the session switched to HTTP and nobody reported it yet. */
+export function reportFallback(services: SessionServices, turnId: string, emit: (event: SessionEvent) => void): void {
   const reason = services.takeFallbackReport();
   if (reason !== null) emit({ type: 'transport_fallback', turnId, reason });
 }
