@@ -11,7 +11,6 @@ import type { TurnOutcome } from './harness/turn-outcome.ts';
 
 const METHODS = ['v2', 'legacy'] as const;
 const TRANSPORTS = ['websocket', 'http'] as const;
-type Method = (typeof METHODS)[number];
 
 /** Every completed response crosses 0.00001 of the 200k window (2 tokens): each later request compacts first. */
 const AUTO_COMPACT = { autoCompaction: { fraction: 0.00001 } } as const;

@@ -6,7 +6,7 @@ import { buildCompactedWindow, compactionItemOf, legacyWindowOf } from './compac
 
 const COMPACTION: CompactionItem = { type: 'compaction', id: 'cmp_1', encrypted_content: 'enc' };
 const user = (text: string): ResponseItem => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
-const assistant = (text: string): ResponseItem => ({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
+const assistant = (text: string): ResponseItem => ({ type: 'message', id: `msg_${text.length}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] });
 const textOf = (item: ResponseItem): string =>
   item.type === 'message' ? (typeof item.content === 'string' ? item.content : item.content.map((part) => ('text' in part ? part.text : '')).join('')) : '';
 const tokens = (text: string): number => Math.ceil(Buffer.byteLength(text) / 4);

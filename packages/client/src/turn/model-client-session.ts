@@ -100,9 +100,9 @@ export class ModelClientSession implements AsyncDisposable {
    * instructions, tools and options and the turn's model, reasoning and sticky token, over the
    * session's current transport with the same retry and fallback rules as `stream`. On the
    * WebSocket it continues the socket's previous response when the history extends it (only
-   * the new items and the trigger go out). The events stream like any response
-   * (`response.compaction.compacting` may precede the item); `result` resolves with the new
-   * history window (see {@link CompactedHistory}).
+   * the new items and the trigger go out). The events stream like any response's (the
+   * compaction item as `output_item_added` / `output_item_done`); `result` resolves with the
+   * new history window (see {@link CompactedHistory}).
    *
    * The compaction response is never a continuation base: the next request on the socket goes
    * out in full (`after_compaction`) with the window as its input.

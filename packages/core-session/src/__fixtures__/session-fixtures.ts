@@ -1,6 +1,6 @@
 // Shared test helpers: a loopback server with a session pointed at it, event collection,
 // recording telemetry and open-handle detection.
-import type { ModelInfo, ResponseItem } from '@modelwire/client';
+import type { ModelInfo, Provider, ResponseItem } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import type { SessionEvent } from '../events/session-event.js';
 import { createSession } from '../session/create-session.js';
@@ -63,7 +63,7 @@ export interface SessionSetup {
 
 /** Starts a loopback server and a session (WebSocket by default) with the given options. */
 export async function startSession(
-  options: Partial<CreateSessionOptions> & { webSocket?: boolean } = {},
+  options: Partial<Omit<CreateSessionOptions, 'provider'>> & { webSocket?: boolean; provider?: Partial<Provider> } = {},
   serverOptions: ResponsesServerOptions = {},
 ): Promise<SessionSetup> {
   const server = await startResponsesServer(serverOptions);
