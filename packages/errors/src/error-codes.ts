@@ -35,6 +35,16 @@ export const ErrorCode = {
   Closed: 'closed',
   /** The HTTP proxy refused to open a tunnel (`CONNECT`) or to forward the request. */
   ProxyRefused: 'proxy_refused',
+  /**
+   * The server answered with a redirect (3xx). Redirects are never followed, so credentials
+   * never travel to another location; not retryable (the same request would be redirected again).
+   */
+  RedirectRefused: 'redirect_refused',
+  /**
+   * A request found no answer within its deadline (connecting, waiting for the response to
+   * start, and the retries in between). Not retryable.
+   */
+  DeadlineExceeded: 'deadline_exceeded',
 
   // --- protocol: the Responses API's own failures ---
   /** A payload could not be decoded (invalid JSON, wrong shape). */

@@ -26,7 +26,9 @@ export { AbortError } from './errors/abort-error.js';
 export { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 export { InsecureTransportError } from './errors/insecure-transport-error.js';
 export { InvalidHeaderError } from './errors/invalid-header-error.js';
-export { ProtocolViolationError } from './errors/protocol-violation-error.js';
+export { ProtocolViolationError, type ProtocolViolationErrorOptions, type ProtocolViolationKind } from './errors/protocol-violation-error.js';
+export { RedirectRefusedError, type RedirectRefusedErrorOptions } from './errors/redirect-refused-error.js';
+export { DeadlineExceededError, type DeadlineExceededErrorOptions } from './errors/deadline-exceeded-error.js';
 export { IncompleteEventError } from './errors/incomplete-event-error.js';
 export { ProxyRefusedError, type ProxyRefusedErrorOptions } from './errors/proxy-refused-error.js';
 

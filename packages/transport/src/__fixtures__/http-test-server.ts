@@ -64,3 +64,36 @@ export async function writeInPieces(response: ServerResponse, bytes: Uint8Array,
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/**
+ * A bare TCP server on 127.0.0.1 port 0 that answers each request with whatever `answer`
+ * writes (raw bytes, so the answer may break HTTP). `mode` is the request path without its
+ * leading slash. Reads the request head before answering, so the request was written.
+ */
+export async function startRawHttpServer(answer: (socket: Socket, mode: string) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer: createTcpServer } = await import('node:net');
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let head = '';
+    const onData = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      answer(socket, /^[A-Z]+ \/([^ ?]*)/.exec(head)?.[1] ?? '');
+    };
+    socket.on('data', onData);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

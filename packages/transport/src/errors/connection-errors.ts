@@ -24,8 +24,12 @@ export class ConnectTimeoutError extends ModelwireError {
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
 
-  constructor(timeoutMs: number, options: ConnectionErrorOptions = {}) {
-    super(ErrorCode.ConnectTimeout, `connect timed out after ${timeoutMs} ms`, { cause: options.cause, retryable: true });
+  /**
+   * @param options.target What was being connected to, for the message: scheme, host and path
+   *   and the transport (`"http://host/v1/responses over HTTP"`); never a query or credentials.
+   */
+  constructor(timeoutMs: number, options: ConnectionErrorOptions & { target?: string } = {}) {
+    super(ErrorCode.ConnectTimeout, `connect${options.target === undefined ? '' : ` to ${options.target}`} timed out after ${timeoutMs} ms`, { cause: options.cause, retryable: true });
     this.timeoutMs = timeoutMs;
   }
 

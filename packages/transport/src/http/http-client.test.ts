@@ -2,12 +2,14 @@ import { zstdDecompressSync } from 'node:zlib';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { activeResources, settledLeaks, type ResourceCounts } from '../__fixtures__/open-handles.js';
-import { startHttpServer, writeInPieces, type Handler, type HttpTestServer } from '../__fixtures__/http-test-server.js';
+import { startHttpServer, startRawHttpServer, writeInPieces, type Handler, type HttpTestServer } from '../__fixtures__/http-test-server.js';
 import { AbortError } from '../errors/abort-error.js';
 import { ClosedError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { ConnectError, IdleTimeoutError } from '../errors/connection-errors.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
+import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
+import { RedirectRefusedError } from '../errors/redirect-refused-error.js';
 import { InsecureTransportError } from '../errors/insecure-transport-error.js';
 import { InvalidHeaderError } from '../errors/invalid-header-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
@@ -118,7 +120,7 @@ describe('HttpClient.postStream', () => {
     expect(big.bodyTruncated).toBe(true);
   });
 
-  it('never follows a redirect: a 3xx is an HttpStatusError and the target is not requested', async () => {
+  it('never follows a redirect: a 3xx is a RedirectRefusedError naming the target host, and the target is not requested', async () => {
     let redirectTargetHits = 0;
     handler = (request, response) => {
       if (request.url === '/elsewhere') {
@@ -126,15 +128,66 @@ describe('HttpClient.postStream', () => {
         response.end('data: {}\n\n');
         return;
       }
-      response.writeHead(307, { location: `${server.url}/elsewhere` });
+      response.writeHead(307, { location: `${server.url}/elsewhere?sig=secret-in-query` });
       response.end();
     };
     const client = newClient({ headers: { authorization: 'Bearer sk-test-redirect' } });
-    const error = (await client.postStream(`${server.url}/v1/responses`, { body: {} }).catch((e: unknown) => e)) as HttpStatusError;
-    expect(error).toBeInstanceOf(HttpStatusError);
-    expect(error.status).toBe(307);
-    expect(error.retryable).toBe(false);
+    const error = (await client.postStream(`${server.url}/v1/responses`, { body: {} }).catch((e: unknown) => e)) as RedirectRefusedError;
+    expect(error).toBeInstanceOf(RedirectRefusedError);
+    expect(error).toMatchObject({ code: 'redirect_refused', status: 307, retryable: false, targetHost: new URL(server.url).host });
+    expect(error.message).toContain(new URL(server.url).host);
+    expect(error.message).not.toContain('secret-in-query');
     expect(redirectTargetHits).toBe(0);
+    // A relative Location names the request's own host; none at all says so.
+    handler = (_request, response) => {
+      response.writeHead(301, { location: '/v2/responses' });
+      response.end();
+    };
+    expect(await client.postStream(`${server.url}/v1/responses`, { body: {} }).catch((e: unknown) => e)).toMatchObject({ status: 301, targetHost: new URL(server.url).host });
+    handler = (_request, response) => {
+      response.writeHead(308);
+      response.end();
+    };
+    expect(await client.postJson(`${server.url}/v1/responses`, { body: {} }).catch((e: unknown) => e)).toMatchObject({ code: 'redirect_refused', status: 308, targetHost: null });
+  });
+
+  it('a 2xx that is not text/event-stream is a non-retryable protocol violation naming the content type', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<html><body>Sign in to the network</body></html>');
+    };
+    const client = newClient();
+    const error = (await client.postStream(`${server.url}/v1/responses?key=secret-in-query`, { body: {} }).catch((e: unknown) => e)) as ProtocolViolationError;
+    expect(error).toBeInstanceOf(ProtocolViolationError);
+    expect(error).toMatchObject({ code: 'protocol_violation', violation: 'content_type', retryable: false });
+    expect(error.message).toContain('text/html; charset=utf-8');
+    expect(error.message).toContain(`${server.url}/v1/responses`);
+    expect(error.message).not.toContain('secret-in-query');
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'Text/Event-Stream; charset=utf-8' });
+      response.end('data: {"ok":true}\n\n');
+    };
+    const accepted = await client.postStream(`${server.url}/v1/responses`, { body: {} });
+    expect((await collect(accepted.events)).map((event) => event.data)).toEqual(['{"ok":true}']);
+  });
+
+  it('a response that cannot be parsed after the request was written is a protocol violation, not a connect failure', async () => {
+    const raw = await startRawHttpServer((socket, mode) => {
+      if (mode === 'chunk') socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n7\r\ndata: 1\r\nZZ\r\n');
+      else socket.write(`HTTP/1.1 200 OK\r\nx-huge: ${'a'.repeat(100 * 1024)}\r\n\r\n`);
+    });
+    try {
+      const client = newClient();
+      const header = await client.postStream(`${raw.url}/header`, { body: {} }).catch((e: unknown) => e);
+      expect(header).toMatchObject({ code: 'protocol_violation', violation: 'http_parser', retryable: false });
+      expect((header as Error).message).toContain(`${raw.url}/header`);
+      const chunked = await client.postStream(`${raw.url}/chunk`, { body: {} });
+      const cut = await collect(chunked.events).catch((e: unknown) => e);
+      expect(cut).toMatchObject({ code: 'protocol_violation', violation: 'http_parser' });
+      expect(cut).not.toBeInstanceOf(ConnectError);
+    } finally {
+      await raw.close();
+    }
   });
 
   it('raises IdleTimeoutError when the body stalls between chunks, and closes the connection', async () => {
@@ -309,9 +362,11 @@ describe('HttpClient security and lifecycle', () => {
     const closed = await startHttpServer(() => undefined);
     const url = closed.url;
     await closed.close();
-    const error = await newClient().postStream(`${url}/v1`, { body: {} }).catch((e: unknown) => e);
+    const error = await newClient().postStream(`${url.replace('://', '://user:pass-in-url@')}/v1/responses?key=secret-in-query`, { body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as ConnectError).retryable).toBe(true);
+    // Scheme, host and path, and the transport; never the query or the credentials.
+    expect((error as ConnectError).message).toBe(`could not connect to ${url}/v1/responses over HTTP (ECONNREFUSED)`);
   });
 
   it('fails new requests after close(), and closing twice is fine', async () => {

@@ -4,6 +4,8 @@ import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { IdleTimeoutError } from '../errors/connection-errors.js';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
+import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
+import { RedirectRefusedError } from '../errors/redirect-refused-error.js';
 import type { NetworkPolicy } from '../network/network-policy.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { resolvePlaintextTarget, validateHeaders, type HostResolver, type RequestHeaders } from '../security/transport-security.js';
@@ -149,8 +151,9 @@ type BodyReadable = Dispatcher.ResponseData['body'];
  * raises a typed `IdleTimeoutError` and each call can choose its value (300 s for a stream,
  * 10 minutes for a compaction).
  *
- * Redirects are never followed: a 3xx is an `HttpStatusError` like any other non-2xx, so a
- * request's credentials never reach the redirect target.
+ * Redirects are never followed: a 3xx is a `RedirectRefusedError` (`redirect_refused`, not
+ * retryable, naming the target host), so a request's credentials never reach the redirect
+ * target.
  */
 export class HttpClient implements AsyncDisposable {
   readonly #dispatcher: Dispatcher | undefined;
@@ -190,23 +193,36 @@ export class HttpClient implements AsyncDisposable {
 
   /**
    * Sends a POST and returns once the response headers arrived, with the body as server-sent
-   * events. A non-2xx status throws `HttpStatusError` (with up to 64 KiB of the body) before
-   * any event is read.
+   * events. A 4xx or 5xx status throws `HttpStatusError` (with up to 64 KiB of the body), a
+   * 3xx `RedirectRefusedError`, and a 2xx whose `content-type` is not `text/event-stream` a
+   * `ProtocolViolationError` (`violation: 'content_type'`, naming the type), before any event
+   * is read. A response that cannot be parsed after the request was written is a
+   * `ProtocolViolationError` (`violation: 'http_parser'`), never a connect failure.
    *
-   * @throws HttpStatusError, ConnectError, ConnectTimeoutError, IdleTimeoutError (no headers
-   *   in time), AbortError, InsecureTransportError, InvalidHeaderError, ClosedError.
+   * @throws HttpStatusError, RedirectRefusedError, ProtocolViolationError, ConnectError
+   *   (nothing was sent; the message names scheme, host, path and transport),
+   *   ConnectTimeoutError, ConnectionClosedError, IdleTimeoutError (no headers in time),
+   *   AbortError, InsecureTransportError, InvalidHeaderError, ClosedError.
    */
   async postStream(url: string | URL, options: PostStreamOptions): Promise<HttpStreamResponse> {
     const idleTimeoutMs = options.idleTimeoutMs === undefined ? this.#idleTimeoutMs : options.idleTimeoutMs;
     const headers = { accept: 'text/event-stream', ...this.#headersFor(options.headers) };
     const { status, responseHeaders, body } = await this.#send(url, options, headers, idleTimeoutMs);
+    const contentType = responseHeaders['content-type'];
+    if (!isEventStream(contentType)) {
+      // An HTML error page, a JSON body, a captive portal: not a stream, and the same request would get it again.
+      discard(body);
+      throw new ProtocolViolationError(`POST ${describeUrl(url)} answered HTTP ${status} with content type ${contentType === undefined ? '(none)' : JSON.stringify(contentType.slice(0, 100))}, not text/event-stream`, {
+        violation: 'content_type',
+      });
+    }
     let cancelled = false;
     const cancel = (reason?: unknown): void => {
       if (cancelled) return;
       cancelled = true;
       if (!body.destroyed) body.destroy(reason instanceof Error ? reason : undefined);
     };
-    const context = { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs };
+    const context = { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs, target: typeof url === 'string' ? new URL(url) : url };
     const decoded = decodeSseStream(body, {
       idleTimeoutMs,
       cancel,
@@ -334,6 +350,11 @@ export class HttpClient implements AsyncDisposable {
       combined.dispose();
     }
     const responseHeaders = flattenHeaders(response.headers);
+    if (response.statusCode >= 300 && response.statusCode <= 399) {
+      // Never followed (the credentials stay here), never retried: the same request would be redirected again.
+      discard(response.body);
+      throw new RedirectRefusedError({ status: response.statusCode, headers: responseHeaders, requestUrl: target, context: `POST ${describeUrl(target)}` });
+    }
     if (response.statusCode < 200 || response.statusCode > 299) {
       // One byte beyond the cap lets HttpStatusError see (and flag) the truncation. A stalled
       // error body gets the headers timeout (or 30 s) before the status is reported without it.
@@ -372,6 +393,17 @@ function encodeBody(body: unknown, headers: Record<string, string>): Uint8Array 
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return body;
   return Buffer.from(JSON.stringify(body) ?? 'null', 'utf8');
+}
+
+/** Destroys a body nobody will read (and its connection), without an unhandled `error` event. */
+function discard(body: BodyReadable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** Whether a `content-type` value names `text/event-stream` (parameters such as `charset` allowed). */
+function isEventStream(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(';', 1)[0]?.trim().toLowerCase() === 'text/event-stream';
 }
 
 /** Origin and path only: a query string may carry a secret. */

@@ -2,10 +2,22 @@ import { toAbortError } from '../abort/abort-helpers.js';
 import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
 import { ConnectError, ConnectTimeoutError, IdleTimeoutError } from '../errors/connection-errors.js';
+import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
 import { ProxyRefusedError } from '../errors/proxy-refused-error.js';
 
 /** Socket error codes that mean "the connection could not be made" (nothing was sent). */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
+/** TLS failures of the handshake (nothing of the request was sent either). */
+const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|UNABLE_TO_)/;
+
+/**
+ * undici's parser failures: the request was written and the answer could not be read (a bad
+ * chunk size, a header block over the limit, a status line that is not HTTP).
+ */
+function isParserError(name: string, code: unknown): boolean {
+  return name === 'HTTPParserError' || code === 'UND_ERR_HEADERS_OVERFLOW' || (typeof code === 'string' && code.startsWith('HPE_'));
+}
 
 /** Context for {@link mapUndiciError}. */
 export interface UndiciErrorContext {
@@ -15,7 +27,7 @@ export interface UndiciErrorContext {
   idleTimeoutMs: number | null;
   /** `host:port` of the proxy the request went through, if any (never its credentials). */
   proxy?: string | null;
-  /** The request's URL (for naming the tunnel target). */
+  /** The request's URL (for naming the tunnel target, and the target of a failed connect: scheme, host and path, never the query). */
   target?: URL;
 }
 
@@ -37,10 +49,17 @@ export function mapUndiciError(error: unknown, context: UndiciErrorContext): Mod
     return new ProxyRefusedError({ status: Number(refused[1]), proxy: context.proxy, target, cause: error });
   }
   const via = context.proxy == null ? '' : ` through proxy ${context.proxy}`;
+  // Scheme, host and path only: a query may carry a secret, and `origin` never holds credentials.
+  const url = context.target === undefined ? undefined : `${context.target.origin}${context.target.pathname}`;
+  const where = url === undefined ? '' : ` to ${url} over HTTP`;
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_ABORT' || code === 'ABORT_ERR') return toAbortError(error);
+  if (isParserError(name, code)) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return new ProtocolViolationError(`the HTTP response${url === undefined ? '' : ` of POST ${url}`} could not be parsed: ${detail}`, { cause: error, violation: 'http_parser' });
+  }
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return new ConnectTimeoutError(context.connectTimeoutMs, { cause: error });
+      return new ConnectTimeoutError(context.connectTimeoutMs, { cause: error, ...(url === undefined ? {} : { target: `${url} over HTTP${via}` }) });
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
       return new IdleTimeoutError(context.idleTimeoutMs ?? 0, { cause: error });
@@ -59,6 +78,7 @@ export function mapUndiciError(error: unknown, context: UndiciErrorContext): Mod
       break;
   }
   const causeCode = typeof error === 'object' && error !== null ? ((error as { cause?: { code?: unknown } }).cause?.code ?? code) : code;
-  if (typeof causeCode === 'string' && CONNECT_CODES.has(causeCode)) return new ConnectError(`could not connect${via} (${causeCode})`, { cause: error });
-  return new ConnectError(`request failed${via}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error });
+  if (typeof causeCode === 'string' && (CONNECT_CODES.has(causeCode) || TLS_CODE.test(causeCode))) return new ConnectError(`could not connect${where}${via} (${causeCode})`, { cause: error });
+  // Anything else broke the exchange after the connection was made: "nothing was sent" cannot be claimed.
+  return new ConnectionClosedError({ cause: error, ...(typeof code === 'string' ? { reason: code } : {}) });
 }

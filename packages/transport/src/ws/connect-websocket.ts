@@ -5,6 +5,8 @@ import { toAbortError } from '../abort/abort-helpers.js';
 import { ConnectError, ConnectTimeoutError } from '../errors/connection-errors.js';
 import { ErrorCode, ModelwireError } from '@modelwire/errors';
 import { HttpStatusError, MAX_ERROR_BODY_BYTES } from '../errors/http-status-error.js';
+import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
+import { RedirectRefusedError } from '../errors/redirect-refused-error.js';
 import type { NetworkPolicy } from '../network/network-policy.js';
 import { openTunnel } from '../network/open-tunnel.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
@@ -86,13 +88,16 @@ const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', '
 /**
  * Opens a WebSocket (`ws:` or `wss:`) and resolves once the upgrade succeeded.
  *
- * A refused upgrade (any status other than 101: 401, 426, 429, 5xx …) rejects with
+ * A refused upgrade (a 4xx or 5xx instead of 101: 401, 404, 426, 429, 5xx …) rejects with
  * `HttpStatusError` carrying that status, the response headers and up to 64 KiB of the body,
- * so callers can tell "unauthorized" from "no WebSocket here, use HTTP" (426) from "rate
- * limited". Redirects are never followed (a 3xx is refused the same way).
+ * so callers can tell "unauthorized" from "no WebSocket here, use HTTP" (426, 404) from "rate
+ * limited". Redirects are never followed: a 3xx rejects with `RedirectRefusedError`. A 101
+ * whose answer fails validation (`Sec-WebSocket-Accept`, `Upgrade`, extensions, subprotocol)
+ * rejects with `ProtocolViolationError` (`violation: 'upgrade'`). A failed connect names
+ * scheme, host and path (never the query) and the transport.
  *
- * @throws HttpStatusError, ConnectError, ConnectTimeoutError, AbortError,
- *   InsecureTransportError, InvalidHeaderError.
+ * @throws HttpStatusError, RedirectRefusedError, ProtocolViolationError, ConnectError,
+ *   ConnectTimeoutError, AbortError, InsecureTransportError, InvalidHeaderError.
  */
 export async function connectWebSocket(url: string | URL, options: ConnectWebSocketOptions = {}): Promise<WebSocketConnection> {
   const target = typeof url === 'string' ? new URL(url) : url;
@@ -112,12 +117,15 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
   if (signal?.aborted) throw toAbortError(signal.reason);
 
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  // Scheme, host and path for messages: a query may carry a secret, and `origin` never holds credentials.
+  const described = `${target.origin}${target.pathname}`;
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
   const clock = options.clock ?? systemClock;
   const create: WebSocketFactory = options.createWebSocket ?? ((address, clientOptions) => new WebSocket(address, clientOptions));
   // One deadline for every step: the proxy tunnel (when there is one), TLS and the upgrade.
   const attempt = new AbortController();
-  const timer = setTimeout(() => attempt.abort(new ConnectTimeoutError(connectTimeoutMs)), connectTimeoutMs);
+  const via = proxy === null ? '' : ` through proxy ${proxy.address}`;
+  const timer = setTimeout(() => attempt.abort(new ConnectTimeoutError(connectTimeoutMs, { target: `${described} over WebSocket${via}` })), connectTimeoutMs);
   const onCallerAbort = (): void => attempt.abort(toAbortError(signal?.reason));
   signal?.addEventListener('abort', onCallerAbort, { once: true });
   const stopDeadline = (): void => {
@@ -207,24 +215,28 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
       );
     };
     const onUnexpectedResponse = (_request: unknown, response: IncomingMessage): void => {
+      const status = response.statusCode ?? 0;
+      const context = `WebSocket upgrade ${described}`;
+      if (status >= 300 && status <= 399) {
+        response.destroy();
+        fail(new RedirectRefusedError({ status, headers: flattenHeaders(response.headers), requestUrl: target, context }));
+        return;
+      }
       void readCapped(response).then((body) => {
-        fail(
-          new HttpStatusError({
-            status: response.statusCode ?? 0,
-            headers: flattenHeaders(response.headers),
-            body: body.text,
-            bodyTruncated: body.truncated,
-            context: `WebSocket upgrade ${target.origin}${target.pathname}`,
-          }),
-        );
+        fail(new HttpStatusError({ status, headers: flattenHeaders(response.headers), body: body.text, bodyTruncated: body.truncated, context }));
         response.destroy();
       });
     };
     const onError = (error: Error): void => {
+      if (upgrade !== undefined) {
+        // The server said 101, and `ws` refused its answer (a wrong `Sec-WebSocket-Accept`, an
+        // `Upgrade` header that is not `websocket`, an extension or subprotocol nobody asked for).
+        fail(new ProtocolViolationError(`the WebSocket upgrade answer of ${described}${via} is not valid: ${error.message}`, { cause: error, violation: 'upgrade' }));
+        return;
+      }
       const code = (error as { code?: unknown }).code;
       const known = typeof code === 'string' && CONNECT_ERROR_CODES.has(code);
-      const via = proxy === null ? '' : ` through proxy ${proxy.address}`;
-      fail(new ConnectError(`could not open WebSocket to ${target.origin}${via}${known ? ` (${code})` : ''}`, { cause: error }));
+      fail(new ConnectError(`could not connect to ${described} over WebSocket${via}${known ? ` (${code})` : ''}`, { cause: error }));
     };
     if (attempt.signal.aborted) {
       onDeadline();

@@ -12,6 +12,7 @@ import { InsecureTransportError } from '../errors/insecure-transport-error.js';
 import { InvalidHeaderError } from '../errors/invalid-header-error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
+import { RedirectRefusedError } from '../errors/redirect-refused-error.js';
 import { connectWebSocket, type ConnectWebSocketOptions } from './connect-websocket.js';
 import type { FrameListener, WebSocketConnection } from './websocket-connection.js';
 
@@ -240,7 +241,7 @@ describe('connectWebSocket: refused upgrades', () => {
     [426, false, { upgrade: 'none' }, 'use HTTP'],
     [429, true, { 'retry-after': '2', 'x-request-id': 'req_ws_429' }, '{"error":{"code":"rate_limit_exceeded"}}'],
     [503, true, {}, 'overloaded'],
-    [302, false, { location: 'ws://127.0.0.1:1/elsewhere' }, ''],
+    [404, false, {}, 'not found'],
   ])('status %i becomes HttpStatusError (retryable=%s) with headers and body', async (status, retryable, headers, body) => {
     const upgradeServer = await startUpgradeServer((_request, socket) => refuseUpgrade(socket, status, headers, body));
     cleanups.push(() => upgradeServer.close());
@@ -253,16 +254,47 @@ describe('connectWebSocket: refused upgrades', () => {
     if (status === 429) expect(error.requestId).toBe('req_ws_429');
   });
 
+  it('a 3xx is a RedirectRefusedError naming the target host, never followed', async () => {
+    let requests = 0;
+    const upgradeServer = await startUpgradeServer((_request, socket) => {
+      requests += 1;
+      refuseUpgrade(socket, 302, { location: 'wss://other.example.test:8443/elsewhere?token=secret-in-query' }, '');
+    });
+    cleanups.push(() => upgradeServer.close());
+    const error = (await connectWebSocket(`${upgradeServer.url}/v1/responses`, { pingIntervalMs: null }).catch((e: unknown) => e)) as RedirectRefusedError;
+    expect(error).toBeInstanceOf(RedirectRefusedError);
+    expect(error).toMatchObject({ code: 'redirect_refused', status: 302, retryable: false, targetHost: 'other.example.test:8443' });
+    expect(error.message).toContain('other.example.test:8443');
+    expect(error.message).not.toContain('secret-in-query');
+    expect(requests).toBe(1);
+  });
+
+  it('a 101 that fails validation (wrong Sec-WebSocket-Accept) is a protocol violation of the upgrade', async () => {
+    const upgradeServer = await startUpgradeServer((_request, socket) => {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: bm90LXRoZS1yaWdodC1rZXk=\r\n\r\n');
+    });
+    cleanups.push(() => upgradeServer.close());
+    const error = (await connectWebSocket(`${upgradeServer.url}/v1/responses`, { pingIntervalMs: null }).catch((e: unknown) => e)) as ProtocolViolationError;
+    expect(error).toBeInstanceOf(ProtocolViolationError);
+    expect(error).toMatchObject({ code: 'protocol_violation', violation: 'upgrade', retryable: false });
+    expect(error.message).toContain(`${upgradeServer.url}/v1/responses`.replace(/^ws/, 'ws'));
+    expect(error.message).toMatch(/Sec-WebSocket-Accept/i);
+  });
+
   it('reports a refused TCP connection, a handshake that never completes, and an abort', async () => {
     const closed = await startUpgradeServer(() => undefined);
     const closedUrl = closed.url;
     await closed.close();
-    expect(await connectWebSocket(closedUrl).catch((e: unknown) => e)).toBeInstanceOf(ConnectError);
+    const refused = await connectWebSocket(`${closedUrl}/v1/responses?api_key=secret-in-query`).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConnectError);
+    // Scheme, host and path, and the transport; never the query.
+    expect((refused as ConnectError).message).toBe(`could not connect to ${closedUrl}/v1/responses over WebSocket (ECONNREFUSED)`);
 
     const silent = await startUpgradeServer(() => undefined);
     cleanups.push(() => silent.close());
     const timeout = await connectWebSocket(silent.url, { connectTimeoutMs: 100 }).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(ConnectTimeoutError);
+    expect((timeout as ConnectTimeoutError).message).toBe(`connect to ${silent.url}/ over WebSocket timed out after 100 ms`);
     expect((timeout as ConnectTimeoutError).retryable).toBe(true);
 
     const controller = new AbortController();
@@ -353,7 +385,17 @@ describe('connectWebSocket: failures after open', () => {
     socket.send(Buffer.from([1, 2, 3]), { binary: true });
     const { error } = await readAll(connection);
     expect(error).toBeInstanceOf(ProtocolViolationError);
+    expect(error).toMatchObject({ violation: 'binary_frame' });
     expect(await serverClose).toBe(1003);
+  });
+
+  it('treats a frame the protocol forbids (reserved bits set) as an invalid-frame protocol violation', async () => {
+    const upgradeServer = await startUpgradeServer((request, socket) => acceptUpgradeAndSend(request, socket, [Buffer.from([0xf1, 0x02, 0x7b, 0x7d])]));
+    cleanups.push(() => upgradeServer.close());
+    const connection = await connect({}, `${upgradeServer.url}/v1/responses`);
+    const { error } = await readAll(connection);
+    expect(error).toBeInstanceOf(ProtocolViolationError);
+    expect(error).toMatchObject({ code: 'protocol_violation', violation: 'invalid_frame' });
   });
 });
 

@@ -354,7 +354,7 @@ export class WebSocketConnection implements AsyncDisposable {
 
   #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
     if (isBinary) {
-      this.#fail(new ProtocolViolationError('received a binary WebSocket frame; only JSON text frames are allowed'));
+      this.#fail(new ProtocolViolationError('received a binary WebSocket frame; only JSON text frames are allowed', { violation: 'binary_frame' }));
       this.#socket.close(1003, 'binary frames are not supported');
       return;
     }
@@ -380,7 +380,7 @@ export class WebSocketConnection implements AsyncDisposable {
     if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
       this.#fail(new PayloadTooLargeError('websocket_frame', this.#settings.maxPayloadBytes, { cause: error }));
     } else if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
-      this.#fail(new ProtocolViolationError(`invalid WebSocket frame (${code})`, { cause: error }));
+      this.#fail(new ProtocolViolationError(`invalid WebSocket frame (${code})`, { cause: error, violation: 'invalid_frame' }));
     } else {
       this.#fail(new ConnectionClosedError({ cause: error }));
     }
