@@ -22,6 +22,7 @@ const CODE_ROWS: readonly Row[] = [
   { code: 'invalid_prompt', status: 400, kind: 'invalid_request', retryable: false },
   { code: 'invalid_encrypted_content', status: 400, kind: 'invalid_request', retryable: false },
   { code: 'previous_response_not_found', status: 400, kind: 'previous_response_not_found', retryable: false },
+  { code: 'codex_previous_response_stale', status: 400, kind: 'previous_response_not_found', retryable: false },
   { code: 'websocket_connection_limit_reached', status: 400, kind: 'connection_limit_reached', retryable: true },
   { code: 'server_is_overloaded', status: 503, kind: 'server_overloaded', retryable: true },
   { code: 'slow_down', status: 503, kind: 'server_overloaded', retryable: true },
@@ -42,6 +43,26 @@ function nested(row: Row, withStatus: boolean): ErrorEvent {
 function flat(row: Row): ErrorEvent {
   return ErrorEventSchema.parse({ type: 'error', code: row.code, message: row.message ?? 'something went wrong', param: null, sequence_number: 3 });
 }
+
+describe('a previous response that is gone, said by the message only', () => {
+  it.each([
+    ["Invalid previous_response_id: 'resp_123' is not valid on this connection."],
+    ["Invalid 'previous_response_id': 'resp_abc'. Expected an ID that begins with 'resp'."],
+    ["Previous response with id 'resp_456' not found."],
+  ])('%s', (message) => {
+    expect(classifyErrorEvent(ErrorEventSchema.parse({ type: 'error', status: 400, error: { type: 'invalid_request_error', code: null, message, param: 'previous_response_id' } }))).toMatchObject({
+      kind: 'previous_response_not_found',
+      retryable: false,
+    });
+    expect(classifyErrorEvent(ErrorEventSchema.parse({ type: 'error', message, code: null }))).toMatchObject({ kind: 'previous_response_not_found' });
+    expect(classifyHttpError({ status: 400, body: JSON.stringify({ error: { message, type: 'invalid_request_error', code: null } }) })).toMatchObject({ kind: 'previous_response_not_found' });
+  });
+
+  it('a code that decides on its own wins over such a message, and other messages are not read', () => {
+    expect(classifyErrorEvent(ErrorEventSchema.parse({ type: 'error', status: 400, error: { code: 'invalid_prompt', message: 'Invalid previous_response_id' } }))).toMatchObject({ kind: 'invalid_request' });
+    expect(classifyHttpError({ status: 400, body: JSON.stringify({ error: { message: 'The previous_response_id field is fine; something else is invalid.' } }) })).toMatchObject({ kind: 'invalid_request' });
+  });
+});
 
 describe('error classification by code (every row, every source)', () => {
   describe.each(CODE_ROWS)('$code ($message)', (row) => {

@@ -23,6 +23,7 @@ const KIND_BY_CODE: ReadonlyMap<string, ErrorKind> = new Map<string, ErrorKind>(
   ['usage_not_included', 'usage_not_included'],
   ['usage_limit_reached', 'usage_limit_reached'],
   ['previous_response_not_found', 'previous_response_not_found'],
+  ['codex_previous_response_stale', 'previous_response_not_found'],
   ['websocket_connection_limit_reached', 'connection_limit_reached'],
   ['server_is_overloaded', 'server_overloaded'],
   ['slow_down', 'server_overloaded'],
@@ -46,6 +47,13 @@ const RETRYABLE_BY_KIND: Readonly<Record<ErrorKind, boolean>> = {
   retryable: true,
   stream_incomplete: true,
 };
+
+/**
+ * Messages that say the previous response is gone although the code does not (servers that
+ * send no code, or a generic `invalid_request_error`): "Invalid previous_response_id …",
+ * "Invalid 'previous_response_id' …", "Previous response with id '…' not found.".
+ */
+const PREVIOUS_RESPONSE_GONE = /^\s*invalid\s+'?previous_response_id'?|previous response with id\b.*\bnot found/i;
 
 function kindFromStatus(status: number | undefined): ErrorKind | undefined {
   if (status === undefined || status < 400) return undefined;
@@ -85,7 +93,8 @@ function classify(input: ClassifyInput): ErrorClassification {
   const code = stringOrUndefined(details.code);
   const type = stringOrUndefined(details.type);
   const byCode = (code !== undefined ? KIND_BY_CODE.get(code) : undefined) ?? (type !== undefined ? KIND_BY_CODE.get(type) : undefined);
-  let kind: ErrorKind = byCode ?? kindFromStatus(status) ?? (type === 'invalid_request_error' ? 'invalid_request' : input.fallback);
+  const gone = byCode === undefined && PREVIOUS_RESPONSE_GONE.test(stringOrUndefined(details.message) ?? '') ? 'previous_response_not_found' : undefined;
+  let kind: ErrorKind = byCode ?? gone ?? kindFromStatus(status) ?? (type === 'invalid_request_error' ? 'invalid_request' : input.fallback);
   let retryable = RETRYABLE_BY_KIND[kind];
 
   // The server's explicit opinion (`x-should-retry`) wins over the status and the code, so the
