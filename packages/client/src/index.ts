@@ -11,6 +11,18 @@ export {
   type ModelClientOptions,
 } from './client/model-client.js';
 export { ModelClientSession, type CompactedHistory, type CompactOptions, type StreamOptions } from './turn/model-client-session.js';
+export {
+  NETWORK_WAIT_FIRST_MS,
+  NETWORK_WAIT_MAX_MS,
+  RequestBudget,
+  isConnectionFailure,
+  type RequestBudgetLimits,
+  type RequestFailure,
+  type RequestWait,
+  type RetryPhase,
+  type RetryPlan,
+  type Sleep,
+} from './turn/request-budget.js';
 export { ResponseStream, type CompletedResponse } from './turn/response-stream.js';
 export type { MemoryTraceInput, MemoryTraceSummary } from './unary/summarize-memory-traces.js';
 export { COMPACT_TIMEOUT_IDLE_MULTIPLE } from './unary/compact-conversation-history.js';
@@ -96,6 +108,7 @@ export type {
 } from '@modelwire/protocol';
 export { modelInfoFor, registerModel, turnContextFor, type TurnContextDefaults } from './types/known-models.js';
 export {
+  DEFAULT_REQUEST_DEADLINE_MS,
   DEFAULT_REQUEST_MAX_RETRIES,
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   DEFAULT_STREAM_MAX_RETRIES,

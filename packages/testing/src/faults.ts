@@ -16,6 +16,26 @@ export interface RefuseUpgradeFault {
   readonly body?: string;
 }
 
+/**
+ * Answer a WebSocket upgrade with `101 Switching Protocols` whose `Sec-WebSocket-Accept` does
+ * not match the key (as a middlebox that fakes upgrades would): the client must refuse the
+ * socket. The connection is closed after the answer. Handshake only.
+ */
+export interface InvalidUpgradeFault {
+  readonly kind: 'invalid-upgrade';
+}
+
+/**
+ * Answer an HTTP request with bytes that break HTTP after the request was read: `chunk-size`
+ * sends the headers of an SSE stream and one event, then a chunk size that is not hexadecimal;
+ * `header-overflow` sends a 200 with a 100 KB header. The connection is closed after. HTTP
+ * requests only.
+ */
+export interface BrokenHttpFault {
+  readonly kind: 'broken-http';
+  readonly variant: 'chunk-size' | 'header-overflow';
+}
+
 /** Hold the WebSocket upgrade for `ms` milliseconds before answering it. Handshake only. */
 export interface DelayHandshakeFault {
   readonly kind: 'delay-handshake';
@@ -280,6 +300,8 @@ export interface CompactionResultFault {
 /** Every fault the loopback server can inject. */
 export type Fault =
   | RefuseUpgradeFault
+  | InvalidUpgradeFault
+  | BrokenHttpFault
   | DelayHandshakeFault
   | HttpStatusFault
   | CloseFault
@@ -337,8 +359,8 @@ export interface FaultMatch {
 /** A rule consulted for every handshake and request before the queue; return a fault or undefined. */
 export type FaultRule = (target: FaultTarget) => Fault | undefined;
 
-const HANDSHAKE_ONLY: ReadonlySet<FaultKind> = new Set(['refuse-upgrade', 'delay-handshake']);
-const HTTP_ONLY: ReadonlySet<FaultKind> = new Set(['http-status']);
+const HANDSHAKE_ONLY: ReadonlySet<FaultKind> = new Set(['refuse-upgrade', 'invalid-upgrade', 'delay-handshake']);
+const HTTP_ONLY: ReadonlySet<FaultKind> = new Set(['http-status', 'broken-http']);
 const WEBSOCKET_ONLY: ReadonlySet<FaultKind> = new Set(['oversized-frame', 'binary-frame', 'stale-tail', 'close-after-terminal', 'idle-flood', 'inject']);
 
 function defaultOn(fault: Fault): NonNullable<FaultMatch['on']> {

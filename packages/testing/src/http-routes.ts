@@ -60,6 +60,18 @@ function sendError(response: ServerResponse, status: number, code: string, messa
   sendJson(response, status, buildHttpErrorBody(code, message), headers);
 }
 
+/** Writes raw bytes that break HTTP (see `BrokenHttpFault`), then closes the connection. */
+function writeBrokenHttp(response: ServerResponse, variant: 'chunk-size' | 'header-overflow'): void {
+  const socket = response.socket;
+  if (socket === null || socket.destroyed) return;
+  if (variant === 'header-overflow') {
+    socket.end(`HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nx-padding: ${'a'.repeat(100 * 1024)}\r\n\r\n`);
+    return;
+  }
+  const event = `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', sequence_number: 0, response: { id: 'resp_broken', object: 'response', status: 'in_progress', output: [] } })}\n\n`;
+  socket.end(`HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n${Buffer.byteLength(event).toString(16)}\r\n${event}\r\nZZ\r\n`);
+}
+
 /** Handles every HTTP request of the server. */
 export class HttpRoutes {
   readonly #core: ServerCore;
@@ -121,6 +133,10 @@ export class HttpRoutes {
       const headers = { ...fault.headers };
       if (fault.body !== undefined) sendJson(response, fault.status, fault.body, headers);
       else sendError(response, fault.status, codeForStatus(fault.status), undefined, headers);
+      return;
+    }
+    if (fault?.kind === 'broken-http') {
+      writeBrokenHttp(response, fault.variant);
       return;
     }
     if (decoded === undefined) {

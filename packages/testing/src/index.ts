@@ -12,6 +12,7 @@ export type {
 export {
   FaultController,
   type BinaryFrameFault,
+  type BrokenHttpFault,
   type CloseAfterTerminalFault,
   type CloseFault,
   type CompactionResultFault,
@@ -32,6 +33,7 @@ export {
   type IncompleteFault,
   type InjectedFrame,
   type InjectFault,
+  type InvalidUpgradeFault,
   type LateTiming,
   type MalformedJsonFault,
   type NoiseFault,

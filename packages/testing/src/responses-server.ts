@@ -131,6 +131,12 @@ export async function startResponsesServer(options: ResponsesServerOptions = {})
       refuseUpgrade(socket, fault.status, fault.headers ?? {}, fault.body ?? buildHttpErrorBody(codeForStatus(fault.status)));
       return;
     }
+    if (fault?.kind === 'invalid-upgrade') {
+      finish(101);
+      // A 101 whose accept value belongs to no key: the client must not take the socket.
+      socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: bm90LXRoZS1hY2NlcHQtdmFsdWU=\r\n\r\n');
+      return;
+    }
     const delay = core.options.handshakeDelayMs + (fault?.kind === 'delay-handshake' ? fault.ms : 0);
     if (!(await timers.sleep(delay)) || closing || socket.destroyed) {
       socket.destroy();

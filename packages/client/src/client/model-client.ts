@@ -1,4 +1,6 @@
-import { ClosedError, MissingCredentialsError, redactError, systemClock, type Clock, type Environment } from '@modelwire/transport';
+import { ClosedError, delay, MissingCredentialsError, redactError, systemClock, type Clock, type Environment } from '@modelwire/transport';
+import { RequestBudget, type Sleep } from '../turn/request-budget.js';
+import { readConnectRefusal } from '../ws/connect-refusal.js';
 import { ClientOptionsArgumentSchema, validateArgument } from '../validation/validate-arguments.js';
 import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
 import type { FallbackReason } from '../telemetry/client-telemetry.js';
@@ -77,6 +79,25 @@ export interface ModelClientOptions {
   readonly clock?: Clock;
   /** Randomness for backoff jitter, in [0, 1). Default `Math.random`. */
   readonly random?: () => number;
+  /**
+   * Waits between attempts: backoff, the server's delay hints, the waiting-for-network
+   * schedule, and the turn loop's stream retries. Must reject with the signal's reason when it
+   * aborts. Default a timer. A testing seam: with `clock`, a test runs a whole retry schedule
+   * without waiting and reads the delays it was asked for.
+   */
+  readonly sleep?: Sleep;
+  /**
+   * The waiting-for-network policy (opt-in). A connection failure (`connect_failed`,
+   * `connect_timeout`: nothing reached the server) does not spend the request's attempt
+   * budget; the request waits 5 s, 10 s, 20 s, 40 s, then 60 s between attempts (a
+   * `waiting_for_network` session event in `@modelwire/core-session`) until the network is
+   * back, the request is aborted, or its deadline (`Provider.requestDeadlineMs`) would pass;
+   * it then fails with the connection failure. Applies once the session has reached its
+   * provider: before that, a connection failure is more likely a wrong base URL or a dead
+   * endpoint than a network outage, and it fails within the ordinary budget. Default `false`.
+   * To wait out longer outages, raise `requestDeadlineMs` (`Infinity` allowed).
+   */
+  readonly waitForNetwork?: boolean;
   /** Rotate the socket at this age, between requests, in milliseconds. Default 55 minutes. */
   readonly maxConnectionAgeMs?: number;
   /**
@@ -173,16 +194,25 @@ export class ModelClient implements AsyncDisposable {
       });
       return new ResponsesConnection(socket, clock, { connectMs: clock.now() - started, replacesEarlierConnection: replacesEarlier });
     };
-    this.#socket = new SessionSocket(connect, {
-      maxAgeMs: options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS,
-      healthCheckAfterIdleMs: options.healthCheckAfterIdleMs ?? DEFAULT_HEALTH_CHECK_AFTER_IDLE_MS,
-      pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
-    });
+    this.#socket = new SessionSocket(
+      connect,
+      {
+        maxAgeMs: options.maxConnectionAgeMs ?? DEFAULT_MAX_CONNECTION_AGE_MS,
+        healthCheckAfterIdleMs: options.healthCheckAfterIdleMs ?? DEFAULT_HEALTH_CHECK_AFTER_IDLE_MS,
+        pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
+      },
+      (error) => readConnectRefusal(error, webSocketProxy !== null)?.atOnce === true,
+    );
     // Fallback drops the socket and, with it, all continuation state.
     this.#fallback.onActivate(() => this.#socket.drop());
     const random = options.random ?? Math.random;
     const webSocketsEnabled = this.#provider.supportsWebSockets && (options.enableWebSockets ?? true);
     const fallback = this.#fallback;
+    const sleep: Sleep = options.sleep ?? ((ms, signal) => delay(ms, signal));
+    const waitForNetwork = options.waitForNetwork ?? false;
+    let providerReached = false;
+    const provider = this.#provider;
+    const limits = { requestMaxRetries: provider.requestMaxRetries, streamMaxRetries: provider.streamMaxRetries, deadlineMs: provider.requestDeadlineMs };
     this.#services = {
       provider: this.#provider,
       conversationId: options.conversationId,
@@ -193,6 +223,11 @@ export class ModelClient implements AsyncDisposable {
       http: this.#http,
       clock,
       random,
+      sleep,
+      createBudget: () => new RequestBudget(limits, { clock, sleep, canWaitForNetwork: () => waitForNetwork && providerReached }),
+      markProviderReached: () => {
+        providerReached = true;
+      },
       webSocketsEnabled,
       webSocketProxy,
       get usesWebSocket() {

@@ -1,4 +1,5 @@
 import type { Clock } from '@modelwire/transport';
+import type { RequestBudget, Sleep } from '../turn/request-budget.js';
 import type { SessionHeaders } from '../request/request-headers.js';
 import type { ResolvedProvider } from '../types/provider.js';
 import type { Verbosity } from '../types/turn-context.js';
@@ -22,6 +23,15 @@ export interface SessionServices {
   readonly clock: Clock;
   /** Randomness for backoff jitter. */
   readonly random: () => number;
+  /** Waits between attempts (backoff, server delays, network waits). */
+  readonly sleep: Sleep;
+  /** A fresh attempt budget and deadline for one request. */
+  createBudget(): RequestBudget;
+  /**
+   * Records that the provider answered (a response started, or an answer with a status came
+   * back): from now on the opt-in waiting-for-network policy applies to connection failures.
+   */
+  markProviderReached(): void;
   /** Provider supports WebSockets and the session enabled them (the fallback is separate). */
   readonly webSocketsEnabled: boolean;
   /** Whether requests currently go over the WebSocket: enabled, and no fallback to HTTP yet. */

@@ -7,6 +7,8 @@ import type { ClientTelemetry, FallbackReason } from '../telemetry/client-teleme
  */
 export class TransportFallback {
   #reason: FallbackReason | null = null;
+  /** WebSocket attempts in a row that failed with a protocol violation (reset by a completed response). */
+  #violationsInARow = 0;
   readonly #listeners = new Set<(reason: FallbackReason) => void>();
 
   /** Whether the session uses HTTP for everything from now on. */
@@ -35,6 +37,22 @@ export class TransportFallback {
       }
     }
     return true;
+  }
+
+  /**
+   * Counts a WebSocket attempt that failed with a protocol violation (its socket is retired).
+   * Returns `true` when this is the second in a row, without a completed response in between:
+   * the path, not one socket, is at fault, and the session should move to HTTP
+   * (`protocol_violations`).
+   */
+  noteProtocolViolation(): boolean {
+    this.#violationsInARow += 1;
+    return this.#violationsInARow >= 2;
+  }
+
+  /** A WebSocket response completed: earlier protocol violations no longer count. */
+  noteCompletedResponse(): void {
+    this.#violationsInARow = 0;
   }
 
   /** Registers a listener called once, when the session switches. Returns an unsubscribe function. */

@@ -48,6 +48,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
       emitRateLimitsOfRefusal(context, error);
       throw toResponseErrorIfHttp(error);
     }
+    services.markProviderReached();
     telemetry.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
     context.markSent();
     clock.start();

@@ -115,6 +115,26 @@ describe('incremental continuation: every "otherwise full" case', () => {
   });
 
   it.each([
+    ['codex_previous_response_stale', undefined],
+    ['', "Invalid previous_response_id: 'resp_x' is no longer available on this connection."],
+    ['', "Previous response with id 'resp_x' not found."],
+  ])('resends in full once, transparently, when the error says the previous response is gone (code %j, message %j)', async (code, message) => {
+    const { server, telemetry, turn, history } = await afterFirstExchange();
+    server.faults.next({ kind: 'error', code, ...(message === undefined ? {} : { message }) }, { on: 'websocket' });
+    history.push(userMessage('two'));
+    const stream = turn.stream(prompt(history), turnContext({}, telemetry));
+    const events = await drain(stream);
+    expect(events.filter((event) => event.type === 'failed')).toHaveLength(0);
+    const result = await stream.result;
+    expect(result.incremental).toBe(false);
+    const bodies = server.recording.requests.map((request) => request.body as Record<string, unknown>);
+    expect(bodies).toHaveLength(3);
+    expect(bodies[1]?.['previous_response_id']).toBeDefined();
+    expect(bodies[2]?.['previous_response_id']).toBeUndefined();
+    expect(lastDecision(telemetry)).toMatchObject({ mode: 'full', reason: 'previous_response_not_found' });
+  });
+
+  it.each([
     // The loopback server sends `codex.rate_limits` and `response.metadata` before the counted events.
     ['response.created', 1],
     ['response.created and response.in_progress', 2],

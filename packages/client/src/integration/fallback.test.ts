@@ -29,23 +29,91 @@ describe('session-wide fallback to HTTP', () => {
     expect(setup.server.recording.counters.handshakes).toBe(1);
   });
 
-  it('an exhausted WebSocket retry budget switches to HTTP with a fresh budget', async () => {
+  it('an upgrade refused with 503 until the budget ran out switches to HTTP (upgrade_refused) with a fresh count', async () => {
     setup = await startLoopback({ providerOverrides: { requestMaxRetries: 1 } });
     const refuse = setup.server.faults.use((target) => (target.phase === 'handshake' ? { kind: 'refuse-upgrade', status: 503, headers: { 'retry-after-ms': '1' } } : undefined));
-    // HTTP then fails once too: the fresh budget absorbs it.
+    // HTTP then fails once too: the fresh count absorbs it.
     setup.server.faults.next({ kind: 'http-status', status: 500, headers: { 'retry-after-ms': '1' } });
     const telemetry = new RecordingTelemetry();
     const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
     refuse();
     expect(result.transport).toBe('http');
     expect(setup.server.recording.counters.handshakes).toBe(2);
-    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['request_retries_exhausted']);
-    expect(telemetry.attempts.map((attempt) => [attempt.transport, attempt.attempt, attempt.willRetry])).toEqual([
-      ['websocket', 1, true],
-      ['websocket', 2, false],
-      ['http', 1, true],
-      ['http', 2, false],
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['upgrade_refused']);
+    // One attempt counter for the request, across transports.
+    expect(telemetry.attempts.map((attempt) => [attempt.transport, attempt.attempt, attempt.status, attempt.willRetry, attempt.retryDelayMs])).toEqual([
+      ['websocket', 1, 503, true, 1],
+      ['websocket', 2, 503, true, undefined],
+      ['http', 3, 500, true, 1],
+      ['http', 4, 200, false, undefined],
     ]);
+  });
+
+  it('connections cut before the first event until the budget ran out switch to HTTP (request_retries_exhausted)', async () => {
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 1 } });
+    setup.server.faults.use((target) => (target.phase === 'request' && target.transport === 'websocket' ? { kind: 'close', afterEvents: 0, code: 1011 } : undefined));
+    const telemetry = new RecordingTelemetry();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['request_retries_exhausted']);
+    expect(setup.server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'websocket', 'http']);
+  });
+
+  it.each([404, 405, 501])('an upgrade answered %i (a route without WebSocket mode) switches to HTTP at once', async (status) => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'refuse-upgrade', status });
+    const telemetry = new RecordingTelemetry();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['websocket_unsupported']);
+    expect(telemetry.attempts.map((attempt) => [attempt.transport, attempt.status, attempt.willRetry])).toEqual([
+      ['websocket', status, true],
+      ['http', 200, false],
+    ]);
+  });
+
+  it('an upgrade answered with a redirect is not followed and switches to HTTP at once (upgrade_refused)', async () => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'refuse-upgrade', status: 307, headers: { location: 'wss://elsewhere.example.test/v1/responses' } });
+    const telemetry = new RecordingTelemetry();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['upgrade_refused']);
+    expect(telemetry.attempts[0]?.error).toMatchObject({ code: 'redirect_refused', targetHost: 'elsewhere.example.test' });
+  });
+
+  it('an upgrade answered 403 is retried within the budget, then switches to HTTP (upgrade_refused), without an auth refresh', async () => {
+    let refreshes = 0;
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 2 }, auth: { getToken: () => 'token-403', refresh: async () => ((refreshes += 1), true) } });
+    setup.server.faults.use((target) => (target.phase === 'handshake' ? { kind: 'refuse-upgrade', status: 403, headers: { 'retry-after-ms': '2' } } : undefined));
+    const telemetry = new RecordingTelemetry();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(refreshes).toBe(0);
+    expect(setup.server.recording.counters.handshakes).toBe(3);
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['upgrade_refused']);
+    expect(telemetry.attempts.map((attempt) => attempt.retryDelayMs)).toEqual([2, 2, undefined, undefined]);
+  });
+
+  it('an upgrade refused with 429 until the budget ran out fails with the rate limit: HTTP would meet the same limit', async () => {
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 1 } });
+    setup.server.faults.use((target) => (target.phase === 'handshake' ? { kind: 'refuse-upgrade', status: 429, headers: { 'retry-after-ms': '1' } } : undefined));
+    const failure = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result.catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 429 });
+    expect(setup.client.fallbackReason).toBeNull();
+    expect(setup.server.recording.requests).toHaveLength(0);
+  });
+
+  it('a 101 whose answer fails validation switches to HTTP at once (upgrade_invalid)', async () => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'invalid-upgrade' });
+    const telemetry = new RecordingTelemetry();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['upgrade_invalid']);
+    expect(telemetry.attempts[0]?.error).toMatchObject({ code: 'protocol_violation', violation: 'upgrade' });
   });
 
   it('close code 1009 (message too big) switches to HTTP and resends there', async () => {
@@ -79,6 +147,29 @@ async function waitFor(condition: () => boolean): Promise<void> {
 }
 
 describe('fallback found by the pre-connect', () => {
+  it.each([
+    [{ kind: 'refuse-upgrade', status: 404 } as const, 'websocket_unsupported'],
+    [{ kind: 'invalid-upgrade' } as const, 'upgrade_invalid'],
+  ])('a pre-connect answered %o switches the first request to HTTP without a second handshake', async (fault, reason) => {
+    setup = await startLoopback();
+    setup.server.faults.next(fault);
+    await setup.client.preconnect();
+    const telemetry = new RecordingTelemetry();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
+    expect(result.transport).toBe('http');
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual([reason]);
+  });
+
+  it('a pre-connect refused with 500 costs nothing: the request shakes hands itself', async () => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'refuse-upgrade', status: 500 });
+    await setup.client.preconnect();
+    const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result;
+    expect(result.transport).toBe('websocket');
+    expect(setup.server.recording.counters.handshakes).toBe(2);
+  });
+
   it('a 426 on the pre-connect switches the first request to HTTP without a second handshake', async () => {
     setup = await startLoopback();
     setup.server.faults.next({ kind: 'refuse-upgrade', status: 426 });

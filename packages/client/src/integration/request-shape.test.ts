@@ -91,9 +91,9 @@ describe('request body and headers', () => {
 
 describe('a base URL without /v1', () => {
   it.each([
-    ['HTTP', false, 'POST'],
-    ['WebSocket', true, 'GET'],
-  ] as const)('fails on %s with a typed 404 naming the path, as on the API', async (_transport, supportsWebSockets, method) => {
+    ['HTTP', false],
+    ['WebSocket', true],
+  ] as const)('fails on %s with a typed 404 naming the path, as on the API (a WebSocket 404 moves the session to HTTP first)', async (_transport, supportsWebSockets) => {
     setup = await startLoopback();
     const { ModelClient } = await import('../client/model-client.js');
     const client = new ModelClient({
@@ -105,8 +105,9 @@ describe('a base URL without /v1', () => {
     try {
       const failure = await client.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result.catch((error: unknown) => error);
       expect(failure).toMatchObject({ code: 'invalid_request', status: 404, retryable: false });
-      expect((failure as Error).message).toContain(`Invalid URL (${method} /responses)`);
+      expect((failure as Error).message).toContain('Invalid URL (POST /responses)');
       expect(setup.server.recording.requests).toHaveLength(0);
+      expect(client.fallbackReason).toBe(supportsWebSockets ? 'websocket_unsupported' : null);
     } finally {
       await client.close();
     }

@@ -19,6 +19,19 @@ export interface RequestAttemptRecord {
   readonly error: Error | null;
   /** Whether the client will retry after this attempt. */
   readonly willRetry: boolean;
+  /**
+   * When `willRetry`: the wait before the next attempt, in milliseconds (the server's
+   * `retry-after-ms` / `retry-after` / "try again in" hint, the backoff, or the
+   * waiting-for-network schedule). Absent otherwise, and for a retry that goes at once (a new
+   * socket after a stale one, an auth refresh, a fallback to HTTP).
+   */
+  readonly retryDelayMs?: number;
+  /**
+   * `true` when the client waits for the network before the next attempt: a connection
+   * failure under the opt-in waiting-for-network policy, which does not spend the attempt
+   * budget. Absent otherwise.
+   */
+  readonly waitingForNetwork?: boolean;
 }
 
 /** One event received on a response stream. */
@@ -89,11 +102,27 @@ export type ContinuationDecisionRecord =
     };
 
 /**
- * Why the session switched from WebSocket to HTTP.
- * - `upgrade_required`: the upgrade was refused with 426.
- * - `request_retries_exhausted`: the client's request-phase retry budget ran out on the WebSocket.
- * - `stream_retries_exhausted`: the turn loop's stream retry budget ran out on the WebSocket
- *   (`ModelClientSession.trySwitchToHttpFallback`).
+ * Why the session switched from WebSocket to HTTP. The WebSocket path is given up wherever it
+ * is refused or unusable while HTTP may well work on the same base URL:
+ * - `upgrade_required`: the upgrade was refused with 426 (at once).
+ * - `websocket_unsupported`: the upgrade was answered 404, 405 or 501: a route without
+ *   WebSocket mode, as behind a gateway that only forwards HTTP (at once).
+ * - `upgrade_refused`: the upgrade was answered with a redirect (at once: it is never
+ *   followed), or with another status than 101 (400, 403, 5xx, …, but never 401, which
+ *   refreshes the credentials, nor 429, the provider's rate limit) until the request's attempt
+ *   budget ran out.
+ * - `upgrade_invalid`: the server answered 101 but the answer failed validation (wrong
+ *   `Sec-WebSocket-Accept`, no `Upgrade: websocket`, an extension or subprotocol nobody asked
+ *   for) (at once).
+ * - `invalid_frames`: the socket delivered a binary frame or a text frame that is not a JSON
+ *   object; the Responses WebSocket mode sends neither (at once).
+ * - `protocol_violations`: WebSocket attempts failed with a protocol violation (a frame the
+ *   protocol forbids, events that cannot be told apart) on two sockets in a row, without a
+ *   completed response in between.
+ * - `request_retries_exhausted`: the request's attempt budget ran out on the WebSocket before
+ *   the response started (connection failures, cuts, 5xx frames, …).
+ * - `stream_retries_exhausted`: the request's attempt budget ran out on the WebSocket after
+ *   the response had started (the turn loop, `ModelClientSession.trySwitchToHttpFallback`).
  * - `message_too_big`: the socket was closed with 1009 for a request.
  * - `websocket_blocked_by_proxy`: the session's proxy refused the WebSocket's tunnel
  *   (`CONNECT`), or the upgrade sent through it was answered with a status other than 101,
@@ -104,6 +133,11 @@ export type ContinuationDecisionRecord =
  */
 export type FallbackReason =
   | 'upgrade_required'
+  | 'websocket_unsupported'
+  | 'upgrade_refused'
+  | 'upgrade_invalid'
+  | 'invalid_frames'
+  | 'protocol_violations'
   | 'request_retries_exhausted'
   | 'stream_retries_exhausted'
   | 'message_too_big'

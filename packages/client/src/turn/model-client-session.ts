@@ -8,6 +8,7 @@ import type { Prompt, ResponseItem } from '../types/prompt.js';
 import { resolvePrompt } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { EventQueue } from './event-queue.js';
+import type { RequestBudget } from './request-budget.js';
 import { RequestContext, type RunOptions } from './request-context.js';
 import { WarmUpSkipped } from './request-errors.js';
 import { RequestRun } from './request-run.js';
@@ -18,6 +19,13 @@ import { StickyRoutingToken } from './sticky-routing-token.js';
 export interface StreamOptions {
   /** Aborts the request (same as `ResponseStream.abort()`). */
   readonly signal?: AbortSignal;
+  /**
+   * The attempt budget and deadline of the request this call belongs to. Pass the same one to
+   * every `stream()` call that re-sends the same request after a failure (see
+   * {@link ModelClientSession.createRequestBudget}), so that its retries before and after the
+   * response started share one counter and one deadline. Default: a fresh budget for this call.
+   */
+  readonly budget?: RequestBudget;
 }
 
 /** Options of one `compact` call. */
@@ -81,9 +89,11 @@ export class ModelClientSession implements AsyncDisposable {
    * passed; the client decides whether the wire carries all of it or only the new tail.
    *
    * Retries the request phase (before the first event) on transport failures, 408/409/429/5xx
-   * and one 401 after `auth.refresh()`; switches the session to HTTP on 426, on 1009 or when the
-   * WebSocket retry budget is exhausted. A failure after the first event is thrown to the
-   * caller (the turn loop decides whether to re-stream).
+   * and one 401 after `auth.refresh()`, within the request's attempt budget and deadline
+   * (`StreamOptions.budget`); switches the session to HTTP wherever the WebSocket path is
+   * refused or unusable (see `FallbackReason`) or its budget ran out. A failure after the first
+   * event is thrown to the caller (the turn loop decides whether to re-stream; the budget's
+   * `lastFailure` says where it happened).
    *
    * @throws BusyError (`busy`) when a request of this turn is still running, ClosedError
    *   (`closed`) when the turn or the client was closed, InvalidArgumentError
@@ -171,6 +181,16 @@ export class ModelClientSession implements AsyncDisposable {
     return this.#services.fallback.activate('stream_retries_exhausted', safeTelemetry(telemetry ?? this.#lastTelemetry));
   }
 
+  /**
+   * A fresh attempt budget and deadline for one request (the provider's `requestMaxRetries`,
+   * `streamMaxRetries` and `requestDeadlineMs`, and the client's waiting-for-network policy).
+   * A caller that re-sends a request whose stream broke passes the same budget to each
+   * `stream()` call (`StreamOptions.budget`), as the turn loop of `@modelwire/core-session` does.
+   */
+  createRequestBudget(): RequestBudget {
+    return this.#services.createBudget();
+  }
+
   /** Ends the turn: aborts a running request. The session's socket stays with the client. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -194,7 +214,7 @@ export class ModelClientSession implements AsyncDisposable {
     const queue = new EventQueue<ResponseEvent>(() => controller.abort());
     let run: RequestRun;
     try {
-      run = new RequestRun(new RequestContext(this.#services, this.#sticky, prompt, turnContext, telemetry, queue, combined.signal, runOptions));
+      run = new RequestRun(new RequestContext(this.#services, this.#sticky, prompt, turnContext, telemetry, queue, combined.signal, runOptions, options.budget ?? this.#services.createBudget()));
     } catch (error) {
       combined.dispose();
       throw error;

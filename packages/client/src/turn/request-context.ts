@@ -11,6 +11,7 @@ import type { ResolvedPrompt, ResponseItem } from '../types/prompt.js';
 import { outputTextOf } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import type { EventQueue, EventQueueFlowControl } from './event-queue.js';
+import type { RequestBudget } from './request-budget.js';
 import { reconcileOutput, type StreamedItem } from './reconcile-output.js';
 import type { CompletedResponse } from './response-stream.js';
 import { stickyTokenProblem, type StickyRoutingToken, type StickyTokenProblem } from './sticky-routing-token.js';
@@ -43,8 +44,11 @@ export class RequestContext {
   readonly prompt: ResolvedPrompt;
   readonly turn: TurnContext;
   readonly telemetry: ClientTelemetry;
-  readonly signal: AbortSignal;
+  /** The caller's signal for the whole request (its abort, the turn's, the client's close). */
+  readonly requestSignal: AbortSignal;
   readonly options: RunOptions;
+  /** The attempt budget and deadline shared by every attempt of this request. */
+  readonly budget: RequestBudget;
   /** The non-input request fields, built once per request. */
   readonly fields: RequestFields;
   /** Their fingerprint, for the continuation check. */
@@ -61,6 +65,10 @@ export class RequestContext {
   readonly #reportEvents: boolean;
   #streaming = false;
   #lastEventAt = 0;
+  /** The running attempt's signal (the request's, plus the deadline); `null` between attempts. */
+  #attemptSignal: AbortSignal | null = null;
+  /** Called once, when the running attempt's response starts. */
+  #onStreaming: (() => void) | null = null;
 
   constructor(
     services: SessionServices,
@@ -71,6 +79,7 @@ export class RequestContext {
     queue: EventQueue<ResponseEvent>,
     signal: AbortSignal,
     options: RunOptions,
+    budget: RequestBudget,
   ) {
     this.services = services;
     this.sticky = sticky;
@@ -79,14 +88,35 @@ export class RequestContext {
     this.telemetry = telemetry;
     this.#reportEvents = telemetry.wantsStreamEvents !== false;
     this.#queue = queue;
-    this.signal = signal;
+    this.requestSignal = signal;
     this.options = options;
+    this.budget = budget;
     // Invalid per-turn values fail here, before a socket is touched.
     turnMetadataJson(turn);
     this.fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
     this.fieldsFingerprint = fingerprintRequestFields(this.fields);
     this.continuable = this.fields.conversation === undefined;
     this.httpOnly = this.fields.background === true;
+  }
+
+  /** The signal of the running attempt: the request's, plus the deadline while the response has not started. */
+  get signal(): AbortSignal {
+    return this.#attemptSignal ?? this.requestSignal;
+  }
+
+  /**
+   * Starts an attempt with its own signal; `onStreaming` is called when its response starts
+   * (the first event that ends the request phase). `endAttempt` detaches both.
+   */
+  beginAttempt(signal: AbortSignal, onStreaming: () => void): void {
+    this.#attemptSignal = signal;
+    this.#onStreaming = onStreaming;
+  }
+
+  /** Ends the running attempt (see {@link beginAttempt}). */
+  endAttempt(): void {
+    this.#attemptSignal = null;
+    this.#onStreaming = null;
   }
 
   /** Whether an event that ends the request phase was handed to the caller. */
@@ -143,7 +173,12 @@ export class RequestContext {
       // An invalid token reaches nobody: not the next request, not the caller.
       if (stickyTokenProblem(event.turnState) !== undefined) return;
     }
-    if (!HEADER_EVENT_TYPES.has(event.type)) this.#streaming = true;
+    if (!this.#streaming && !HEADER_EVENT_TYPES.has(event.type)) {
+      this.#streaming = true;
+      const onStreaming = this.#onStreaming;
+      this.#onStreaming = null;
+      onStreaming?.();
+    }
     this.#queue.push(event, weight);
   }
 

@@ -15,6 +15,19 @@ export class FallbackTrigger extends Error {
 }
 
 /**
+ * A WebSocket upgrade answered with a status that refuses the WebSocket but may be passing
+ * (400, 403, 5xx, …): retried within the request's attempt budget like any retryable failure,
+ * then the session moves to HTTP (`upgrade_refused`) instead of failing the request.
+ */
+export class UpgradeRefused extends Error {
+  readonly failure: ModelwireError;
+  constructor(failure: ModelwireError) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
+
+/**
  * Ends a warm-up without a request: the session uses HTTP (or has just switched to it, for
  * example on a 426 during the warm-up's own upgrade), and HTTP has no warm-up. `prewarm`
  * answers it with `null`.

@@ -25,13 +25,34 @@ function headersOf(error: unknown): Readonly<Record<string, string>> | undefined
  *
  * @param retryNumber 1 for the first retry.
  */
-export function decideRetry(error: unknown, retryNumber: number, maxRetries: number, random: () => number): RetryDecision {
-  if (retryNumber > maxRetries || !ModelwireError.isInstance(error)) return { retry: false, delayMs: 0 };
+export function decideRetry(error: unknown, retryNumber: number, maxRetries: number, random: () => number, nowMs?: number): RetryDecision {
+  if (retryNumber > maxRetries) return { retry: false, delayMs: 0 };
+  const delayMs = retryDelayFor(error, retryNumber, random, { ...(nowMs === undefined ? {} : { nowMs }) });
+  return delayMs === null ? { retry: false, delayMs: 0 } : { retry: true, delayMs };
+}
+
+/** Options of {@link retryDelayFor}. */
+export interface RetryDelayOptions {
+  /** The current time in epoch milliseconds, for a `Retry-After` HTTP date. Default `Date.now()`. */
+  readonly nowMs?: number;
+  /** Retry whatever the error's own verdict says (a refused upgrade retried before a fallback). Default `false`. */
+  readonly force?: boolean;
+}
+
+/**
+ * The wait before retry number `retryNumber` of a failed request phase, in milliseconds, or
+ * `null` when the failure is not to be retried: `x-should-retry` overrides the error's
+ * `retryable`; the server's `retry-after-ms`, then `retry-after` (seconds or an HTTP date),
+ * then the "try again in" hint of its message (each capped at {@link MAX_RETRY_AFTER_MS})
+ * replace the backoff (200 ms · 2ⁿ⁻¹ ± 10 %).
+ */
+export function retryDelayFor(error: unknown, retryNumber: number, random: () => number, options: RetryDelayOptions = {}): number | null {
+  if (!ModelwireError.isInstance(error)) return null;
   const headers = headersOf(error);
   const shouldRetry = headers === undefined ? undefined : parseShouldRetry(headers);
-  const retry = shouldRetry ?? error.retryable;
-  if (!retry) return { retry: false, delayMs: 0 };
-  const hinted = headers === undefined ? undefined : parseRetryAfterMs(headers, { maxMs: MAX_RETRY_AFTER_MS });
+  const retry = options.force === true || (shouldRetry ?? error.retryable);
+  if (!retry) return null;
+  const hinted = headers === undefined ? undefined : parseRetryAfterMs(headers, { maxMs: MAX_RETRY_AFTER_MS, ...(options.nowMs === undefined ? {} : { now: options.nowMs }) });
   const fromMessage = error instanceof ResponseError && error.delayMs !== undefined ? Math.min(error.delayMs, MAX_RETRY_AFTER_MS) : undefined;
-  return { retry: true, delayMs: hinted ?? fromMessage ?? computeBackoffMs(retryNumber, { random }) };
+  return hinted ?? fromMessage ?? computeBackoffMs(retryNumber, { random });
 }

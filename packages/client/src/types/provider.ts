@@ -69,16 +69,35 @@ export interface Provider {
    */
   readonly ca?: CertificateInput;
   /**
-   * Retries of the request phase (before the first event arrived): transport failures,
-   * 408/409/429/5xx, one extra attempt after an auth refresh. Default `4`. `0` disables retries.
+   * Retries of a request whose response has not started yet (no event arrived): transport
+   * failures, 408/409/429/5xx. An auth refresh after a 401, a new socket for a stale kept-alive
+   * one and the socket age limit do not count. Default `4`. `0` disables retries.
+   *
+   * A request has **one** attempt counter for its whole life: the failures before and after
+   * its response started add up, so the two limits never multiply. A failure before the
+   * response started is retried while the count stays within `requestMaxRetries`; one after it
+   * while it stays within `streamMaxRetries`. When the WebSocket path runs out, the session
+   * moves to HTTP, where the count starts again (once per session); the deadline does not.
    */
   readonly requestMaxRetries?: number;
   /**
-   * Retry budget of the stream phase on the WebSocket path. When the WebSocket exhausts it, the
-   * session falls back to HTTP, which starts with a fresh budget. The client itself never
-   * replays a stream that produced output; the turn loop spends this budget. Default `5`.
+   * Retries of a request whose response had started and then broke (cut, idle, a retryable
+   * `response.failed` or `error` event). Same counter as {@link requestMaxRetries}. The client
+   * itself never replays a stream that produced output; the turn loop of
+   * `@modelwire/core-session` does. Default `5`.
    */
   readonly streamMaxRetries?: number;
+  /**
+   * The longest a request may go without its response starting, in milliseconds: connecting,
+   * waiting for the first event, and every retry and backoff in between, whatever the
+   * transport (a fallback to HTTP keeps the clock running). When it passes, a running attempt
+   * is stopped and the request fails with `DeadlineExceededError` (`deadline_exceeded`); a
+   * backoff that would end past it is not waited: the request fails at once with its last
+   * error (so a refused connection fails with `connect_failed` well within it). The clock
+   * stops while a response streams (a long answer is never cut by it) and starts again, from
+   * zero, when a started response breaks. `Infinity` disables it. Default `120_000` (2 minutes).
+   */
+  readonly requestDeadlineMs?: number;
   /**
    * Longest time without progress tolerated on an open response stream, in milliseconds:
    * progress is a Responses event of a known type (deltas, items, lifecycle and hosted-tool
@@ -133,6 +152,8 @@ export interface ResolvedProvider {
   readonly streamIdleTimeoutMs: number;
   readonly websocketConnectTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  /** See {@link Provider.requestDeadlineMs}; `Infinity` when disabled. */
+  readonly requestDeadlineMs: number;
   readonly headers: Readonly<Record<string, string>>;
   /** See {@link Provider.allowInsecure}. */
   readonly allowInsecure: boolean;
@@ -146,6 +167,8 @@ export const DEFAULT_STREAM_MAX_RETRIES = 5;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 /** Default WebSocket connect timeout in milliseconds (PROTOCOL §4, Codex). */
 export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 15_000;
+/** Default deadline of a request without its response starting, in milliseconds: 2 minutes. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 120_000;
 
 function nonNegativeInteger(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
@@ -187,6 +210,7 @@ export function resolveProvider(provider: Provider): ResolvedProvider {
     streamIdleTimeoutMs: positiveNumber(provider.streamIdleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS, 'streamIdleTimeoutMs'),
     websocketConnectTimeoutMs: positiveNumber(provider.websocketConnectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'websocketConnectTimeoutMs'),
     connectTimeoutMs: positiveNumber(provider.connectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
+    requestDeadlineMs: provider.requestDeadlineMs === Infinity ? Infinity : positiveNumber(provider.requestDeadlineMs, DEFAULT_REQUEST_DEADLINE_MS, 'requestDeadlineMs'),
     headers: { ...(provider.headers ?? {}) },
     allowInsecure: provider.allowInsecure ?? false,
   };

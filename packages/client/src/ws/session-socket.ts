@@ -1,4 +1,4 @@
-import { ClosedError, HttpStatusError, toAbortError } from '@modelwire/transport';
+import { ClosedError, toAbortError } from '@modelwire/transport';
 import type { ResponsesConnection } from './responses-connection.js';
 
 /** Timing rules of the session's socket (ARCHITECTURE §3.5). */
@@ -37,8 +37,11 @@ export class SessionSocket {
   #idle: ResponsesConnection | null = null;
   #preconnect: Promise<ResponsesConnection | null> | null = null;
   #hasServed = false;
-  /** A pre-connect refused with 426, handed to the request that adopts the pre-connect. */
-  #preconnectRefusal: HttpStatusError | null = null;
+  /**
+   * A pre-connect refused with an answer that rules the WebSocket out (426, 404, a redirect, an
+   * invalid 101, …), handed to the request that adopts the pre-connect.
+   */
+  #preconnectRefusal: { readonly error: unknown } | null = null;
   #closed = false;
   /** Every socket opened and not yet closed, so that `close()` can wait for all of them. */
   readonly #open = new Set<ResponsesConnection>();
@@ -46,11 +49,18 @@ export class SessionSocket {
   readonly #connecting = new Set<Promise<ResponsesConnection>>();
   readonly #connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>;
   readonly #health: SocketHealthOptions;
+  readonly #rulesOut: (error: unknown) => boolean;
   readonly #lifetime = new AbortController();
 
-  constructor(connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>, health: SocketHealthOptions) {
+  /**
+   * @param rulesOutWebSocket Whether a failed connect says the WebSocket will not work here
+   *   (the session moves to HTTP at once): a pre-connect that fails so hands its failure to the
+   *   request that adopts it, which then falls back without shaking hands again.
+   */
+  constructor(connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>, health: SocketHealthOptions, rulesOutWebSocket: (error: unknown) => boolean = () => false) {
     this.#connect = connect;
     this.#health = health;
+    this.#rulesOut = rulesOutWebSocket;
   }
 
   /** Whether a pre-connect is running or an idle socket is held. */
@@ -67,7 +77,7 @@ export class SessionSocket {
     const attempt = this.#open_(this.#lifetime.signal, false).then(
       (connection) => connection,
       (error: unknown) => {
-        if (error instanceof HttpStatusError && error.status === 426) this.#preconnectRefusal = error;
+        if (this.#rulesOut(error)) this.#preconnectRefusal = { error };
         return null;
       },
     );
@@ -102,8 +112,8 @@ export class SessionSocket {
       if (adopted !== null) void this.#close(adopted);
       const refusal = this.#preconnectRefusal;
       this.#preconnectRefusal = null;
-      // A 426 means "no WebSocket here": the request should fall back at once, not shake hands again.
-      if (refusal !== null) throw refusal;
+      // "No WebSocket here" (426, 404, …): the request should fall back at once, not shake hands again.
+      if (refusal !== null) throw refusal.error;
     }
     const connection = await this.#open_(signal, this.#hasServed);
     return { connection, reused: false };

@@ -1,13 +1,13 @@
 import { errorFromClassification, upgradeResponseEventsFromHeaders } from '@modelwire/protocol';
-import { ClosedError, ConnectionClosedError, HttpStatusError, ModelwireError, ProtocolViolationError } from '@modelwire/transport';
+import { ClosedError, ConnectionClosedError, ErrorCode, ModelwireError, ProtocolViolationError } from '@modelwire/transport';
 import type { ContinuationDecision } from '../continuation/continuation-tracker.js';
 import { decideContinuation, fieldsToSend } from '../request/provider-capabilities.js';
-import { isRefusedByProxy } from '../request/proxy-refusal.js';
 import { buildPerRequestValues } from '../request/request-headers.js';
 import { wireInput } from '../request/wire-input.js';
 import type { FullRequestReason } from '../telemetry/client-telemetry.js';
 import type { RequestContext } from '../turn/request-context.js';
-import { emitRateLimitsOfRefusal, FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp } from '../turn/request-errors.js';
+import { emitRateLimitsOfRefusal, FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp, UpgradeRefused } from '../turn/request-errors.js';
+import { readConnectRefusal } from './connect-refusal.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
 import { DEFAULT_LANE } from './response-router.js';
 import type { ResponsesConnection } from './responses-connection.js';
@@ -62,7 +62,10 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
       } finally {
         context.attachFlowControl(null);
       }
-      if (reader.completed !== null) return reader.completed;
+      if (reader.completed !== null) {
+        services.fallback.noteCompletedResponse();
+        return reader.completed;
+      }
       if (reader.failure !== null) throw new ResponseEndedError(errorFromClassification(reader.failure));
       if (reader.rejected !== null) throw new ResponseEndedError(reader.rejected);
       if (!reader.resendFull) throw new ProtocolViolationError('the response ended without a result');
@@ -83,13 +86,34 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
     if (!(error instanceof ResponseEndedError) && !(error instanceof StaleSocket)) void connection.close(1000, 'response abandoned');
     if (error instanceof ResponseEndedError) throw error.failure;
     if (error instanceof ConnectionClosedError && error.closeCode === 1009) throw new FallbackTrigger('message_too_big', error);
-    throw error;
+    throw readFrameFailure(context, error);
   } finally {
     services.socket.release(lent.connection);
   }
 }
 
-/** Borrows a socket (reporting the connect to telemetry); a 426 on the upgrade switches the session to HTTP. */
+/**
+ * What a failed WebSocket attempt means for the session's transport: a binary frame or a text
+ * frame that is not JSON moves it to HTTP at once (`invalid_frames`); any other protocol
+ * violation or undecodable frame is retried on a new socket (it is made retryable), and moves
+ * the session to HTTP when it happens again on that socket too (`protocol_violations`).
+ */
+function readFrameFailure(context: RequestContext, error: unknown): unknown {
+  if (!ModelwireError.isInstance(error)) return error;
+  const violation = error.code === ErrorCode.ProtocolViolation ? (error as { violation?: unknown }).violation : undefined;
+  if (violation === 'binary_frame' || violation === 'non_json_frame') return new FallbackTrigger('invalid_frames', error);
+  if (error.code !== ErrorCode.ProtocolViolation && error.code !== ErrorCode.DecodeFailed) return error;
+  if (context.services.fallback.noteProtocolViolation()) return new FallbackTrigger('protocol_violations', error);
+  if (error.retryable) return error;
+  // Once may be this socket's fault: a new one gets a chance (within the request's budget).
+  return new ProtocolViolationError(error.message, { cause: error, retryable: true, violation: error instanceof ProtocolViolationError ? error.violation : 'other' });
+}
+
+/**
+ * Borrows a socket (reporting the connect to telemetry). An upgrade answer that rules the
+ * WebSocket out (426, 404, 405, 501, a redirect, an invalid 101, a proxy's refusal) switches the
+ * session to HTTP at once; another refused status is retried within the budget, then switches.
+ */
 async function acquire(context: RequestContext): Promise<Lent> {
   const { services, telemetry } = context;
   const started = services.clock.now();
@@ -99,10 +123,13 @@ async function acquire(context: RequestContext): Promise<Lent> {
   } catch (error) {
     telemetry.onWebSocketConnect({ durationMs: services.clock.now() - started, reused: false, error: error instanceof Error ? error : null });
     emitRateLimitsOfRefusal(context, error);
-    if (error instanceof HttpStatusError && error.status === 426) throw new FallbackTrigger('upgrade_required', error);
-    if (isRefusedByProxy(error, services.webSocketProxy !== null)) throw new FallbackTrigger('websocket_blocked_by_proxy', error);
-    throw toResponseErrorIfHttp(error);
+    const refusal = readConnectRefusal(error, services.webSocketProxy !== null);
+    if (refusal?.atOnce === true) throw new FallbackTrigger(refusal.reason, error);
+    const failure = toResponseErrorIfHttp(error);
+    if (refusal !== null && ModelwireError.isInstance(failure)) throw new UpgradeRefused(failure);
+    throw failure;
   }
+  services.markProviderReached();
   const { connection, reused } = acquired;
   telemetry.onWebSocketConnect({ durationMs: reused ? 0 : connection.connectMs, reused, error: null });
   // A sticky token on the upgrade response is connection-scoped and never captured: only the

@@ -63,6 +63,8 @@ export class WebSocketResponseReader implements ResponseSink {
 
   onFrame(frame: FrameEnvelope, response: RoutedResponse): void {
     const context = this.#context;
+    // The Responses WebSocket mode sends one JSON object per text frame; anything else is garbage on this path.
+    if (frame.value === undefined) throw new ProtocolViolationError(`a WebSocket text frame that is not a JSON object (${frame.text.length} characters)`, { violation: 'non_json_frame' });
     const event = context.decode(this.#lenient(frame, response), 'websocket');
     let weight = frame.text.length;
     for (const item of mapStreamEvent(event, { headers: this.#headers })) {
