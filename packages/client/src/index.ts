@@ -138,6 +138,7 @@ export {
   ConnectError,
   ConnectTimeoutError,
   ConnectionClosedError,
+  DeadlineExceededError,
   ErrorCode,
   HttpStatusError,
   IdleTimeoutError,
@@ -151,7 +152,9 @@ export {
   PongTimeoutError,
   ProtocolViolationError,
   ProxyRefusedError,
+  RedirectRefusedError,
   type InvalidArgumentIssue,
+  type ProtocolViolationKind,
 } from '@modelwire/transport';
 export {
   ConnectionLimitReachedError,

@@ -64,6 +64,7 @@ export {
   ConnectionLimitReachedError,
   ConnectTimeoutError,
   ContextWindowExceededError,
+  DeadlineExceededError,
   ErrorCode,
   HttpStatusError,
   IdleTimeoutError,
@@ -81,6 +82,7 @@ export {
   ProviderPresetError,
   ProxyRefusedError,
   QuotaExceededError,
+  RedirectRefusedError,
   ResponseError,
   RetryableResponseError,
   ServerOverloadedError,
@@ -91,6 +93,7 @@ export {
   type CompactionFailureReason,
   type CompactionMethod,
   type InvalidArgumentIssue,
+  type ProtocolViolationKind,
 } from '@modelwire/client';
 
 // Turns

@@ -58,3 +58,4 @@ export { LOOPBACK_PROVIDER_RULES, type ProviderRules } from './provider-rules.js
 export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ErrorStatusField, type ResponsesErrorCode } from './error-payloads.js';
 export type { JsonObject, ResponsesRequestBody } from './request-body.js';
 export { activeResources, settledLeaks } from './open-handles.js';
+export { startNetworkRelay, type NetworkRelay } from './network-relay.js';

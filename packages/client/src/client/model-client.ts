@@ -224,7 +224,8 @@ export class ModelClient implements AsyncDisposable {
       clock,
       random,
       sleep,
-      createBudget: () => new RequestBudget(limits, { clock, sleep, canWaitForNetwork: () => waitForNetwork && providerReached }),
+      createBudget: (overrides = {}) =>
+        new RequestBudget({ ...limits, streamMaxRetries: Math.min(limits.streamMaxRetries, overrides.streamMaxRetries ?? Infinity) }, { clock, sleep, canWaitForNetwork: () => waitForNetwork && providerReached }),
       markProviderReached: () => {
         providerReached = true;
       },

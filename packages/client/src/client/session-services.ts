@@ -26,7 +26,7 @@ export interface SessionServices {
   /** Waits between attempts (backoff, server delays, network waits). */
   readonly sleep: Sleep;
   /** A fresh attempt budget and deadline for one request. */
-  createBudget(): RequestBudget;
+  createBudget(overrides?: { readonly streamMaxRetries?: number }): RequestBudget;
   /**
    * Records that the provider answered (a response started, or an answer with a status came
    * back): from now on the opt-in waiting-for-network policy applies to connection failures.

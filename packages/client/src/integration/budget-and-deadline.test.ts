@@ -1,5 +1,5 @@
-import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { startNetworkRelay as startRelay } from '@modelwire/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
@@ -35,37 +35,6 @@ function virtualTime(onSleep?: (ms: number, index: number) => void | Promise<voi
       await onSleep?.(ms, sleeps.length);
     },
   };
-}
-
-/** A TCP relay in front of a server, whose port can refuse connections (network down) and accept them again. */
-async function startRelay(targetPort: number): Promise<{ port: number; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  let port = 0;
-  const listen = async (): Promise<void> => {
-    const next = createServer((client) => {
-      const upstream = connectTcp(targetPort, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => next.listen(port, '127.0.0.1', resolve));
-    port = (next.address() as AddressInfo).port;
-    server = next;
-  };
-  const down = async (): Promise<void> => {
-    const current = server;
-    server = null;
-    for (const socket of sockets) socket.destroy();
-    if (current !== null) await new Promise<void>((resolve) => current.close(() => resolve()));
-  };
-  await listen();
-  return { port, down, up: listen, close: down };
 }
 
 const basic = (text = 'hi') => prompt([userMessage(text)]);

@@ -186,9 +186,17 @@ export class ModelClientSession implements AsyncDisposable {
    * `streamMaxRetries` and `requestDeadlineMs`, and the client's waiting-for-network policy).
    * A caller that re-sends a request whose stream broke passes the same budget to each
    * `stream()` call (`StreamOptions.budget`), as the turn loop of `@modelwire/core-session` does.
+   * `limits.streamMaxRetries` lowers the stream retry count for this request (a compaction
+   * retries at most twice); it can never exceed the provider's.
+   *
+   * @throws InvalidArgumentError when `limits.streamMaxRetries` is not a non-negative integer.
    */
-  createRequestBudget(): RequestBudget {
-    return this.#services.createBudget();
+  createRequestBudget(limits: { readonly streamMaxRetries?: number } = {}): RequestBudget {
+    const streamMaxRetries = limits.streamMaxRetries;
+    if (streamMaxRetries !== undefined && (!Number.isInteger(streamMaxRetries) || streamMaxRetries < 0)) {
+      throw new InvalidArgumentError([{ path: 'limits.streamMaxRetries', message: 'must be a non-negative integer' }]);
+    }
+    return this.#services.createBudget(streamMaxRetries === undefined ? {} : { streamMaxRetries });
   }
 
   /** Ends the turn: aborts a running request. The session's socket stays with the client. */

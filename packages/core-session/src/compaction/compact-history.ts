@@ -96,14 +96,13 @@ async function compactOverStream(request: CompactHistoryRequest, history: Prompt
   const turn = request.turn ?? (owned as ModelClientSession);
   try {
     const compacted = await retryStream({
-      client,
       turn,
       context,
       signal,
       backoff: request.backoff ?? {},
-      maxRetries: Math.min(client.provider.streamMaxRetries, MAX_COMPACTION_STREAM_RETRIES),
-      open: () => turn.compact({ ...settings, input: history }, context, { signal }),
-      onEvent: () => undefined,
+      maxStreamRetries: Math.min(client.provider.streamMaxRetries, MAX_COMPACTION_STREAM_RETRIES),
+      open: (budget) => turn.compact({ ...settings, input: history }, context, { signal, budget }),
+      onEvent: () => false,
       onRetrying: request.onRetrying ?? (() => undefined),
       reportFallback: request.onAttemptEnd ?? (() => undefined),
     });

@@ -64,24 +64,54 @@ export type SessionEvent =
       readonly success: boolean;
     }
   /**
-   * A stream failed with a retryable error; the partial output of that attempt is discarded
-   * and the request is sent again after `delayMs`.
+   * A response that had started failed with a retryable error; what its attempt streamed is
+   * discarded (`discardedItems`, `discardedDeltas`: both 0 when nothing reached the caller) and
+   * the request is sent again after `delayMs`. Failures before a response started are retried
+   * by the client within the same budget without this event (telemetry records them).
    */
   | {
       readonly type: 'retrying';
       readonly turnId: string;
-      /** 1 for the first retry of this request on the current transport. */
+      /**
+       * The request's count of failed attempts on the current transport, those before the
+       * response started included (one counter per request): 1 for the first.
+       */
       readonly attempt: number;
-      /** The retry budget of the current transport (`provider.streamMaxRetries`). */
+      /** The limit of that count for failures after the response started (`provider.streamMaxRetries`). */
       readonly max: number;
-      /** The failure's message (redacted). */
+      /** What failed: the failure's message (redacted; a connection failure names scheme, host, path and transport). */
       readonly reason: string;
       /** The failure's stable code. */
       readonly code: string;
+      /** The transport the failed attempt used. */
+      readonly transport: 'websocket' | 'http';
       /** Wait before the retry, in milliseconds (the server's hint, else backoff). */
       readonly delayMs: number;
       /** Output items the failed attempt had finished before it broke; none were committed. */
       readonly discardedItems: number;
+      /** Text and reasoning deltas of the failed attempt the caller had received (`text_delta`, `reasoning_delta`). */
+      readonly discardedDeltas: number;
+    }
+  /**
+   * The network is down (a connection failure: nothing reached the server) and the request
+   * waits `delayMs` before trying again, under the client's opt-in waiting-for-network policy
+   * (`client.waitForNetwork`): 5 s, 10 s, 20 s, 40 s, then every 60 s, without spending the
+   * retry budget, until the network is back, the turn is aborted, or the request's deadline
+   * would pass. Nothing was streamed, so nothing is discarded.
+   */
+  | {
+      readonly type: 'waiting_for_network';
+      readonly turnId: string;
+      /** 1 for the first wait of this request, 2 for the next, … */
+      readonly attempt: number;
+      /** Wait before the next attempt, in milliseconds. */
+      readonly delayMs: number;
+      /** The transport whose connection failed. */
+      readonly transport: 'websocket' | 'http';
+      /** The connection failure's message (names scheme, host, path and transport). */
+      readonly reason: string;
+      /** `connect_failed` or `connect_timeout`. */
+      readonly code: string;
     }
   /**
    * The session switched from the WebSocket to HTTP for good (emitted once per session, by

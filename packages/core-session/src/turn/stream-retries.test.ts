@@ -35,7 +35,11 @@ describe('stream retries', () => {
     const result = await handle.result;
     const [retry] = retrying(events);
     expect(retrying(events)).toHaveLength(1);
-    expect(retry).toMatchObject({ attempt: 1, max: 5, discardedItems: 1, code: 'connection_closed' });
+    expect(retry).toMatchObject({ attempt: 1, max: 5, discardedItems: 1, code: 'connection_closed', transport: 'websocket' });
+    // The deltas the caller saw before the cut are counted as discarded.
+    const seenBefore = events.slice(0, events.indexOf(retry as SessionEvent)).filter((event) => event.type === 'text_delta' || event.type === 'reasoning_delta');
+    expect(seenBefore.length).toBeGreaterThan(0);
+    expect(retry?.discardedDeltas).toBe(seenBefore.length);
     // Reported to the turn's telemetry too, with the same delay.
     expect(telemetry.streamRetries).toEqual([{ turnId: handle.turnId, attempt: 1, delayMs: retry?.delayMs, code: 'connection_closed' }]);
     // The deltas of the failed attempt were forwarded before the failure; the full answer follows the retry.

@@ -1,6 +1,6 @@
-import type { CompletedResponse, ModelClient, ModelClientSession, Prompt, ResponseStream, TurnContext } from '@modelwire/client';
+import type { CompletedResponse, ModelClientSession, Prompt, RequestBudget, RequestWait, ResponseStream, TurnContext } from '@modelwire/client';
 import { ResponseError, type ResponseEvent } from '@modelwire/protocol';
-import { computeBackoffMs, delay, ErrorCode, ModelwireError, toAbortError, type BackoffOptions, type ConnectionClosedError } from '@modelwire/transport';
+import { computeBackoffMs, ModelwireError, toAbortError, type BackoffOptions } from '@modelwire/transport';
 import type { SessionEvent } from '../events/session-event.js';
 import type { SessionServices } from '../services/session-services.js';
 
@@ -20,37 +20,44 @@ export interface StreamRequest {
   readonly signal: AbortSignal;
   /** Backoff between retries without a server hint. */
   readonly backoff: BackoffOptions;
-  /** Receives the forwarded deltas, `retrying` and `transport_fallback` events. */
+  /** Receives the forwarded deltas, `retrying`, `waiting_for_network` and `transport_fallback` events. */
   readonly emit: (event: SessionEvent) => void;
 }
 
 /**
  * Streams one model request to completion, retrying failed streams (ARCHITECTURE §3.6).
  *
- * Deltas are forwarded as they arrive. On a retryable failure the attempt's partial output is
- * dropped (only a completed response's output is ever returned, so nothing partial reaches the
- * history), a `retrying` event is emitted, and after the server's delay hint (capped) or the
- * backoff the request is sent again. The budget is the provider's `streamMaxRetries` per
- * request and transport: when the WebSocket exhausts it, the session switches to HTTP through
- * the client (fallback reason `stream_retries_exhausted`) and HTTP starts with a fresh budget.
- * A WebSocket close that itself switches the session to HTTP (1009) after output began is
- * re-streamed at once over HTTP with a fresh budget too, whatever its own `retryable` says.
- * Every re-stream (after a backoff, or at once after a switch) is reported first to the
- * turn's telemetry with `onStreamRetry` (attempt counted per request, across transports). A
- * fatal error, an exhausted HTTP budget or an abort rejects with the typed error.
+ * The request has one attempt budget and one deadline (`ModelClientSession.createRequestBudget`),
+ * shared with the client's own retries before the response starts, so that the provider's
+ * `requestMaxRetries` and `streamMaxRetries` never multiply. The client decides about failures
+ * before the response started (it retried them within the budget already, or they are final);
+ * this loop decides about failures after it started.
+ *
+ * Deltas are forwarded as they arrive. On a retryable failure after the response started, the
+ * attempt's partial output is dropped (only a completed response's output is ever returned, so
+ * nothing partial reaches the history), a `retrying` event says what failed and how much of
+ * what the caller saw is discarded, and after the server's delay hint (capped) or the backoff
+ * the request is sent again, while the budget's count stays within `streamMaxRetries` and the
+ * wait ends before the deadline. When the WebSocket runs out, the session switches to HTTP
+ * through the client (fallback reason `stream_retries_exhausted`) and HTTP starts a fresh
+ * count. A failure that itself moved the session to HTTP (close 1009, garbled frames) is
+ * re-streamed at once over HTTP with a fresh count, whatever its own `retryable` says. A
+ * connection failure waited out under the client's waiting-for-network policy is reported as a
+ * `waiting_for_network` event before the wait. Every re-stream is reported first to the turn's
+ * telemetry with `onStreamRetry` (attempt counted per request, across transports). A fatal
+ * error, an exhausted HTTP budget, a passed deadline or an abort rejects with the typed error.
  */
 export async function streamWithRetries(request: StreamRequest): Promise<CompletedResponse> {
   const { services, turn, prompt, context, turnId, signal, emit } = request;
   return retryStream({
-    client: services.client,
     turn,
     context,
     signal,
     backoff: request.backoff,
-    maxRetries: services.client.provider.streamMaxRetries,
-    open: () => turn.stream(prompt, context, { signal }),
+    open: (budget) => turn.stream(prompt, context, { signal, budget }),
     onEvent: (event) => forward(event, turnId, emit),
     onRetrying: (retry) => emit({ type: 'retrying', turnId, ...retry }),
+    onWait: (wait) => reportWait(wait, turnId, emit),
     reportFallback: () => reportFallback(services, turnId, emit),
   });
 }
@@ -60,36 +67,40 @@ export type RetryingReport = Omit<Extract<SessionEvent, { type: 'retrying' }>, '
 
 /** One request streamed with retries by {@link retryStream}. */
 export interface RetriedStream<T> {
-  readonly client: ModelClient;
-  /** The client session the request streams on (its fallback switch is used). */
+  /** The client session the request streams on (its budget and fallback switch are used). */
   readonly turn: ModelClientSession;
   /** The turn's context (its telemetry gets `onStreamRetry`). */
   readonly context: TurnContext;
   readonly signal: AbortSignal;
   readonly backoff: BackoffOptions;
-  /** Stream retries per transport (the WebSocket's, then HTTP's after a switch). */
-  readonly maxRetries: number;
-  /** Starts one attempt. */
-  open(): ResponseStream<T>;
-  /** Receives every event of every attempt, as it arrives. */
-  onEvent(event: ResponseEvent): void;
+  /**
+   * Stream retries per transport (the WebSocket's, then HTTP's after a switch), at most the
+   * provider's `streamMaxRetries`. Default: the provider's.
+   */
+  readonly maxStreamRetries?: number;
+  /** Starts one attempt with the request's budget (pass it to `stream`/`compact`). */
+  open(budget: RequestBudget): ResponseStream<T>;
+  /** Receives every event of every attempt, as it arrives; `true` when it was a delta forwarded to the caller. */
+  onEvent(event: ResponseEvent): boolean;
   /** Told before each retry that waits (not before a re-stream at once after a switch to HTTP). */
   onRetrying(report: RetryingReport): void;
+  /** Told before each wait of the client's retries (network waits included). */
+  onWait?(wait: RequestWait): void;
   /** Called after each attempt, to report a switch of the session to HTTP. */
   reportFallback(): void;
 }
 
 /**
- * The retry loop of {@link streamWithRetries}, for any request that streams: retryable failures
- * are retried up to `maxRetries` per transport (after the server's delay hint, capped, or the
- * backoff); when the WebSocket exhausts its budget the session switches to HTTP, which starts
- * with a fresh budget; a failure that itself switched the session to HTTP (1009) is re-streamed
- * at once. A fatal error, an exhausted HTTP budget or an abort rejects with the typed error.
+ * The retry loop of {@link streamWithRetries}, for any request that streams (a turn's request, a
+ * compaction v2): one attempt budget and deadline for the whole request, shared with the
+ * client's retries before the response starts; failures after it started are retried here within
+ * the stream count, the WebSocket's exhaustion switches the session to HTTP with a fresh count,
+ * and a failure that itself moved the session to HTTP is re-streamed at once.
  */
 export async function retryStream<T>(request: RetriedStream<T>): Promise<T> {
-  const { client, turn, context, signal } = request;
-  const max = request.maxRetries;
-  let retries = 0;
+  const { turn, context, signal } = request;
+  const budget = turn.createRequestBudget(request.maxStreamRetries === undefined ? undefined : { streamMaxRetries: request.maxStreamRetries });
+  const max = budget.limits.streamMaxRetries;
   /** Re-streams of this request so far, across transports (the `attempt` of `onStreamRetry`). */
   let restreams = 0;
   const reportRetry = (error: ModelwireError, delayMs: number): void => {
@@ -100,88 +111,101 @@ export async function retryStream<T>(request: RetriedStream<T>): Promise<T> {
       // Telemetry must not affect the turn.
     }
   };
-  for (;;) {
-    let finishedItems = 0;
-    const onWebSocket = client.usesWebSocket;
-    try {
-      const stream = request.open();
+  const onWait = request.onWait;
+  const stopWaitReports = onWait === undefined ? () => undefined : budget.onWait((wait) => onWait(wait));
+  try {
+    for (;;) {
+      let finishedItems = 0;
+      let deltas = 0;
       try {
-        for await (const event of stream) {
-          if (event.type === 'output_item_done') finishedItems += 1;
-          request.onEvent(event);
+        const stream = request.open(budget);
+        try {
+          for await (const event of stream) {
+            if (event.type === 'output_item_done') finishedItems += 1;
+            if (request.onEvent(event)) deltas += 1;
+          }
+          return await stream.result;
+        } finally {
+          await stream[Symbol.asyncDispose]();
         }
-        return await stream.result;
+      } catch (error) {
+        if (signal.aborted) throw toAbortError(signal.reason);
+        request.reportFallback();
+        const failure = budget.lastFailure;
+        // Before the response started the client decided already (retried within the budget, or final).
+        if (failure === null || failure.phase !== 'stream' || !ModelwireError.isInstance(error)) throw error;
+        if (failure.causedFallback) {
+          // The failure itself moved the session to HTTP (a WebSocket closed with 1009, garbled
+          // frames): whatever it is, HTTP is a different path. The partial output is dropped
+          // and the request streams again at once over HTTP, with a fresh count.
+          budget.resetForFallback();
+          reportRetry(error, 0);
+          continue;
+        }
+        if (!error.retryable) throw error;
+        const plan = budget.plan(error, 'stream', (retry) => retryDelayMs(error, retry, request.backoff));
+        if (!plan.retry) {
+          if (plan.exhausted === 'deadline' || failure.transport !== 'websocket' || !turn.trySwitchToHttpFallback(context.telemetry)) throw error;
+          // Re-streamed at once over HTTP, with a fresh count (the `finally` reports the switch).
+          budget.resetForFallback();
+          reportRetry(error, 0);
+          continue;
+        }
+        request.onRetrying({
+          attempt: plan.attempt,
+          max,
+          reason: error.message,
+          code: error.code,
+          transport: failure.transport,
+          delayMs: plan.delayMs,
+          discardedItems: finishedItems,
+          discardedDeltas: deltas,
+        });
+        reportRetry(error, plan.delayMs);
+        await budget.wait(plan, { phase: 'stream', transport: failure.transport, error }, signal);
       } finally {
-        await stream[Symbol.asyncDispose]();
+        request.reportFallback();
       }
-    } catch (error) {
-      if (signal.aborted) throw toAbortError(signal.reason);
-      request.reportFallback();
-      // The client switched to HTTP during this attempt (1009, 426, its own exhausted request
-      // retries): HTTP starts with a fresh stream budget.
-      const switchedToHttp = onWebSocket && !client.usesWebSocket;
-      if (switchedToHttp) retries = 0;
-      if (switchedToHttp && isFallbackCause(error)) {
-        // The failure itself moved the session to HTTP (a WebSocket closed with 1009 after
-        // output began): whatever it is, HTTP is a different path. The partial output is
-        // dropped and the request streams again at once over HTTP.
-        reportRetry(error, 0);
-        continue;
-      }
-      if (!isRetryable(error)) throw error;
-      if (retries >= max) {
-        if (!client.usesWebSocket || !turn.trySwitchToHttpFallback(context.telemetry)) throw error;
-        // Re-streamed at once over HTTP, with a fresh budget (the `finally` reports the switch).
-        retries = 0;
-        reportRetry(error, 0);
-        continue;
-      }
-      retries += 1;
-      const delayMs = retryDelayMs(error, retries, request.backoff);
-      request.onRetrying({ attempt: retries, max, reason: error.message, code: error.code, delayMs, discardedItems: finishedItems });
-      reportRetry(error, delayMs);
-      await delay(delayMs, signal);
-    } finally {
-      request.reportFallback();
     }
+  } finally {
+    stopWaitReports();
   }
 }
 
-function forward(event: ResponseEvent, turnId: string, emit: (event: SessionEvent) => void): void {
+/** Forwards a delta as a session event; `true` when `event` was one. */
+function forward(event: ResponseEvent, turnId: string, emit: (event: SessionEvent) => void): boolean {
   switch (event.type) {
     case 'output_text_delta':
       emit({ type: 'text_delta', turnId, itemId: event.itemId, delta: event.delta });
-      return;
+      return true;
     case 'reasoning_summary_delta':
       emit({ type: 'reasoning_delta', turnId, itemId: event.itemId, kind: 'summary', delta: event.delta });
-      return;
+      return true;
     case 'reasoning_content_delta':
       emit({ type: 'reasoning_delta', turnId, itemId: event.itemId, kind: 'content', delta: event.delta });
-      return;
+      return true;
     default:
-      return;
+      return false;
   }
 }
 
-/** Emits the session's `transport_fallback` event when the session switched to HTTP and nobody reported it yet. */
+/** A network wait of the client becomes a `waiting_for_network` event (ordinary backoff waits are telemetry only). */
+function reportWait(wait: RequestWait, turnId: string, emit: (event: SessionEvent) => void): void {
+  if (!wait.plan.waitingForNetwork) return;
+  emit({
+    type: 'waiting_for_network',
+    turnId,
+    attempt: wait.plan.attempt,
+    delayMs: wait.plan.delayMs,
+    transport: wait.transport,
+    reason: wait.error.message,
+    code: wait.error.code,
+  });
+}
+
 export function reportFallback(services: SessionServices, turnId: string, emit: (event: SessionEvent) => void): void {
   const reason = services.takeFallbackReport();
   if (reason !== null) emit({ type: 'transport_fallback', turnId, reason });
-}
-
-/**
- * Whether a failure is the WebSocket close that switches the session to HTTP (close code 1009,
- * "message too big"). Before output began the client goes on over HTTP itself; after, the
- * failure reaches this loop. A failure of the HTTP request that follows a switch inside the
- * same attempt (426, exhausted request retries) is not one: it keeps its own verdict.
- */
-function isFallbackCause(error: unknown): error is ModelwireError {
-  // By brand and code, not `instanceof`: the error may come from another copy of the package.
-  return ModelwireError.isInstance(error) && error.code === ErrorCode.ConnectionClosed && (error as Partial<ConnectionClosedError>).closeCode === 1009;
-}
-
-function isRetryable(error: unknown): error is ModelwireError {
-  return ModelwireError.isInstance(error) && error.retryable;
 }
 
 /** The server's hint (capped at {@link MAX_STREAM_RETRY_DELAY_MS}) or exponential backoff. */
