@@ -33,21 +33,27 @@ const cells: FaultCell[] = [
     expect: { status: 'failed', errorCode: 'connection_closed', retries: 2, requests: 3, historyTypes: ['message'] },
   },
   {
-    name: 'the request-phase budget runs out: the turn loop retries the request with a fresh request-phase budget',
+    name: 'the budget runs out before the first event (connection reset before the first byte, every time): a typed, retryable error after 1 + requestMaxRetries requests, never multiplied by the stream budget',
     transport: 'http',
-    provider: { requestMaxRetries: 1 },
-    inject: (server) => onResponses(server, (index) => index < 2, { kind: 'close', afterEvents: 0 }),
-    expect: { status: 'completed', retries: 1, requests: 3, historyTypes: BASIC },
-  },
-  {
-    name: 'both budgets run out (connection reset before the first byte, every time): a typed, retryable error',
-    transport: 'http',
-    provider: { requestMaxRetries: 1, streamMaxRetries: 1 },
+    provider: { requestMaxRetries: 1, streamMaxRetries: 5 },
     inject: (server) => onResponses(server, (index) => index < 4, { kind: 'close', afterEvents: 0 }),
-    expect: { status: 'failed', retries: 1, requests: 4, historyTypes: ['message'] },
+    expect: { status: 'failed', errorCode: 'connection_closed', retries: 0, requests: 2, historyTypes: ['message'] },
     verify: (_context, outcome) => {
       expect(outcome.error).toMatchObject({ retryable: true });
-      expect(typeof (outcome.error as { code?: unknown }).code).toBe('string');
+    },
+  },
+  {
+    name: 'failures before and after the first event share one counter per request: cut after, before, after the first event with both limits at 2 ends after three requests',
+    transport: 'http',
+    provider: { requestMaxRetries: 2, streamMaxRetries: 2 },
+    inject: (server) => {
+      onResponses(server, (index) => index === 0 || index === 2, { kind: 'close', afterEvents: 6 });
+      onResponses(server, (index) => index === 1, { kind: 'close', afterEvents: 0 });
+    },
+    expect: { status: 'failed', errorCode: 'connection_closed', retries: 1, requests: 3, historyTypes: ['message'] },
+    verify: (_context, outcome) => {
+      // The one retrying event is the first stream failure; it discarded nothing the caller saw as output.
+      expect(outcome.events.find((event) => event.type === 'retrying')).toMatchObject({ attempt: 1, max: 2, transport: 'http', discardedItems: 0 });
     },
   },
   // x-should-retry: false on a 500: see "Known gaps" in docs/reliability.md (the client honours

@@ -1,7 +1,8 @@
-// Fault matrix, silent peers: a TCP server on loopback that accepts connections and never
-// answers (no HTTP response headers, no WebSocket upgrade). The client must give up with a
-// typed timeout within its budgets instead of waiting for the operating system, and close every
-// socket it opened.
+// Fault matrix, silent and dead peers: a TCP server on loopback that accepts connections and
+// never answers (no HTTP response headers, no WebSocket upgrade), and a port that refuses
+// connections. The client must give up with a typed error within its budget and its deadline
+// instead of waiting for the operating system, name where it tried, and close every socket it
+// opened.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createSession } from '@modelwire/core-session';
@@ -60,7 +61,7 @@ async function expectEverySocketClosed(baseline: ResourceCounts): Promise<void> 
 }
 
 describe('fault matrix: silent peers', () => {
-  it('http: response headers that never come end in a typed idle_timeout after both budgets; no socket stays open', async () => {
+  it('http: response headers that never come end in a typed idle_timeout after one budget; no socket stays open', async () => {
     const baseline = activeResources();
     silent = new SilentServer();
     const url = await silent.listen();
@@ -75,9 +76,31 @@ describe('fault matrix: silent peers', () => {
     const outcome = await runTurn(session.submit('hello'));
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toMatchObject({ code: 'idle_timeout', retryable: true });
-    expect(outcome.retries).toBe(1);
-    // (1 + requestMaxRetries) × (1 + streamMaxRetries) attempts.
-    expect(silent.accepted).toBe(4);
+    expect(outcome.retries).toBe(0);
+    // 1 + requestMaxRetries attempts: the stream budget does not multiply it.
+    expect(silent.accepted).toBe(2);
+    expect(session.history.map((item) => item.type)).toEqual(['message']);
+    await session.close();
+    await expectEverySocketClosed(baseline);
+  }, 30_000);
+
+  it('http: the request deadline stops a request whose headers never come, whatever the idle timeout: a typed deadline_exceeded naming the target', async () => {
+    const baseline = activeResources();
+    silent = new SilentServer();
+    const url = await silent.listen();
+    const session = createSession({
+      provider: { baseUrl: url, streamIdleTimeoutMs: 600_000, requestDeadlineMs: 800 },
+      auth: { getToken: () => 'matrix-token' },
+      model: MATRIX_MODEL,
+      instructions: 'You are a test agent.',
+      client: { random: () => 0.5 },
+    });
+    const outcome = await runTurn(session.submit('hello'));
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatchObject({ name: 'DeadlineExceededError', code: 'deadline_exceeded', retryable: false, attempts: 1 });
+    expect(outcome.error?.message).toContain(`POST ${url}/responses`);
+    expect(outcome.retries).toBe(0);
+    expect(silent.accepted).toBe(1);
     expect(session.history.map((item) => item.type)).toEqual(['message']);
     await session.close();
     await expectEverySocketClosed(baseline);
@@ -104,4 +127,33 @@ describe('fault matrix: silent peers', () => {
     await session.close();
     await expectEverySocketClosed(baseline);
   }, 30_000);
+});
+
+describe('fault matrix: a port that refuses connections', () => {
+  it.each(['websocket', 'http'] as const)('%s: a typed connect_failed naming scheme, host, path and transport, after one budget per transport, with the waiting-for-network policy on', async (transport) => {
+    const baseline = activeResources();
+    const refusing = createServer();
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const port = (refusing.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    const sleeps: number[] = [];
+    const session = createSession({
+      provider: { baseUrl: `http://127.0.0.1:${port}/v1`, supportsWebSockets: transport === 'websocket', requestMaxRetries: 2 },
+      auth: { getToken: () => 'matrix-token' },
+      model: MATRIX_MODEL,
+      instructions: 'You are a test agent.',
+      preconnect: false,
+      // As the demo: the policy is on, but the provider was never reached, so a dead endpoint fails fast.
+      client: { random: () => 0.5, waitForNetwork: true, sleep: async (ms) => void sleeps.push(ms) },
+    });
+    const outcome = await runTurn(session.submit('hello'));
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatchObject({ code: 'connect_failed', retryable: true });
+    expect(outcome.error?.message).toBe(`could not connect to http://127.0.0.1:${port}/v1/responses over HTTP (ECONNREFUSED)`);
+    expect(outcome.events.map((event) => event.type)).toEqual(['turn_started', ...(transport === 'websocket' ? ['transport_fallback'] : []), 'turn_failed']);
+    expect(outcome.fallback).toBe(transport === 'websocket' ? 'request_retries_exhausted' : undefined);
+    expect(sleeps).toEqual(transport === 'websocket' ? [200, 400, 200, 400] : [200, 400]);
+    await session.close();
+    expect(await leakedResources(baseline)).toEqual([]);
+  });
 });

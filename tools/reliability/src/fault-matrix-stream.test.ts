@@ -1,5 +1,5 @@
 // Fault matrix, stream phase: connections cut before and after the first event, stalls,
-// malformed, binary and oversized frames, truncated responses, streams without a terminal
+// malformed (not JSON), binary and oversized frames, truncated responses, streams without a terminal
 // event, the connection age limit and half-open sockets, on both transports.
 import type { Fault, FaultTarget, ResponsesServer } from '@modelwire/testing';
 import { describe, expect, it } from 'vitest';
@@ -76,10 +76,10 @@ cells.push(
     },
   },
   {
-    name: 'a malformed JSON frame fails the attempt, which is retried',
+    name: 'a text frame that is not JSON moves the session to HTTP (invalid_frames), where the answer streams again at once',
     transport: 'websocket',
     inject: (server) => onRequests(server, [0], { kind: 'malformed-json', afterEvents: 4 }),
-    expect: { status: 'completed', retries: 1, requests: 2, historyTypes: BASIC },
+    expect: { status: 'completed', retries: 0, fallback: 'invalid_frames', requests: 2, historyTypes: BASIC },
   },
   {
     name: 'a malformed JSON data line fails the attempt, which is retried',
@@ -88,10 +88,13 @@ cells.push(
     expect: { status: 'completed', retries: 1, requests: 2, historyTypes: BASIC },
   },
   {
-    name: 'a binary frame is a typed protocol violation (not retried); the next turn uses a new socket',
+    name: 'a binary frame moves the session to HTTP (invalid_frames), where the answer streams again at once',
     transport: 'websocket',
     inject: (server) => onRequests(server, [0], { kind: 'binary-frame', afterEvents: 4 }),
-    expect: { status: 'failed', errorCode: 'protocol_violation', errorName: 'ProtocolViolationError', retries: 0, requests: 1, historyTypes: ['message'] },
+    expect: { status: 'completed', retries: 0, fallback: 'invalid_frames', requests: 2, historyTypes: BASIC },
+    verify: (context) => {
+      expect(context.server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'http']);
+    },
   },
   {
     name: 'an oversized frame (over 16 MiB) is a typed payload_too_large error (not retried)',
