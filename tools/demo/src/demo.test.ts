@@ -75,7 +75,8 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
   it('recovers from a socket dropped mid-stream: retry on a new socket, the turn completes', async () => {
     const run = await runDemo(['--fault', 'drop-socket', '--prompt', 'Look at the top-level files and read the README.']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/↻ connection_closed \(.+\): retry 1\/3 in \d+ ms, partial output discarded/);
+    // Cut after the response started but before any delta or finished item: nothing the caller saw is discarded.
+    expect(run.stdout).toMatch(/↻ connection_closed over WebSocket \(.+\): retry 1\/3 in \d+ ms, nothing had been streamed/);
     const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
     expect(summary).toMatch(/^2\s+1\s+WebSocket\s+reused #1\s+incremental \+1.*cut after \d+ events$/m);
     expect(summary).toMatch(/^3\s+1\s+WebSocket\s+new #2\s+full\b.*completed$/m);
@@ -88,6 +89,14 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('switched to HTTP/SSE for the rest of the session (upgrade_required)');
     expect(run.stdout).toContain('fallbacks         to HTTP (upgrade_required)');
+    expect(run.stdout).not.toMatch(/^\d+\s+\d+\s+WebSocket/m);
+  });
+
+  it('falls back to HTTP at once when every upgrade is answered 404 (a route without WebSocket mode)', async () => {
+    const run = await runDemo(['--fault', 'refuse-upgrade-404', '--prompt', 'List the files of tools.']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('switched to HTTP/SSE for the rest of the session (websocket_unsupported)');
+    expect(run.stdout).toContain('fallbacks         to HTTP (websocket_unsupported)');
     expect(run.stdout).not.toMatch(/^\d+\s+\d+\s+WebSocket/m);
   });
 
@@ -237,6 +246,32 @@ describe('npm start (provider mode, OPENAI_API_KEY set)', { timeout: 60_000 }, (
     const run = await runDemo(['--prompt', 'Hello'], { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: server.url });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('the turn failed');
+    expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
+  });
+
+  it('completes over HTTP against a provider whose route answers every upgrade with 404', async () => {
+    await using server = await startResponsesServer();
+    server.faults.use((target) => (target.phase === 'handshake' ? { kind: 'refuse-upgrade', status: 404 } : undefined));
+    const run = await runDemo(['--prompt', 'Hello provider', '--model', 'gpt-test'], { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: server.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('You said: Hello provider');
+    expect(run.stdout).toContain('fallbacks         to HTTP (websocket_unsupported)');
+    expect(server.recording.requests.map((request) => request.transport)).toEqual(['http']);
+  });
+
+  it('fails fast against a port that refuses connections: one clear error naming the host, a handful of lines', async () => {
+    const refusing = createServer();
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const port = (refusing.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    const run = await runDemo(['--prompt', 'hi'], { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`✗ the turn failed (connect_failed): could not connect to http://127.0.0.1:${port}/v1/responses over HTTP (ECONNREFUSED)`);
+    expect(run.stdout.match(/the turn failed/g)).toHaveLength(1);
+    // The banner (4 lines), the prompt, one retry line per transport, the switch, the error, the resume hint.
+    expect(run.stdout.trim().split('\n').length).toBeLessThanOrEqual(12);
+    expect(run.stdout).not.toContain('Summary');
+    expect(run.stdout).not.toContain('network unreachable');
     expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
   });
 

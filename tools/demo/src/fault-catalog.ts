@@ -7,6 +7,7 @@ import type { Fault, FaultRule } from '@modelwire/testing';
 export const FAULT_NAMES = [
   'drop-socket',
   'refuse-upgrade-426',
+  'refuse-upgrade-404',
   'stall',
   'server-error',
   'rate-limit',
@@ -22,23 +23,26 @@ export type FaultName = (typeof FAULT_NAMES)[number];
 export const FAULT_DESCRIPTIONS: Readonly<Record<FaultName, string>> = {
   'drop-socket': 'the connection is cut mid-stream (TCP reset); the turn loop discards the partial output and re-streams on a new connection',
   'refuse-upgrade-426': 'the WebSocket upgrade is refused with 426; the session switches to HTTP/SSE for good',
+  'refuse-upgrade-404': 'every WebSocket upgrade is answered 404 (a gateway without WebSocket mode); the session switches to HTTP/SSE at once, for good',
   stall: 'the server stops sending mid-stream; the idle timeout fires and the request is streamed again',
   'server-error': 'an error event (server_error) ends the stream; the turn loop retries with backoff',
   'rate-limit': 'rate_limit_exceeded before the first event, with a "try again in 300ms" hint; the client waits and retries',
-  'malformed-json': 'a frame that is not JSON arrives mid-stream; the request fails and is streamed again',
+  'malformed-json': 'a frame that is not JSON arrives mid-stream; over the WebSocket the session moves to HTTP/SSE (the path garbles frames) and the answer streams again there, over HTTP the request is streamed again',
   'previous-response-evicted': 'the server no longer holds the previous response (previous_response_not_found); the client resends the full input once, transparently',
   'half-open': 'the pre-connected socket goes silent (no pongs, no answers); the idle timeout replaces it',
 };
 
 /** Faults that only exist on the WebSocket path. */
-export const WEBSOCKET_ONLY_FAULTS: ReadonlySet<FaultName> = new Set(['refuse-upgrade-426', 'previous-response-evicted', 'half-open']);
+export const WEBSOCKET_ONLY_FAULTS: ReadonlySet<FaultName> = new Set(['refuse-upgrade-426', 'refuse-upgrade-404', 'previous-response-evicted', 'half-open']);
 
-function faultOf(name: FaultName): { phase: 'handshake' | 'request'; fault: Fault } {
+function faultOf(name: FaultName): { phase: 'handshake' | 'request'; fault: Fault; every?: boolean } {
   switch (name) {
     case 'drop-socket':
       return { phase: 'request', fault: { kind: 'close', afterEvents: 6 } };
     case 'refuse-upgrade-426':
       return { phase: 'handshake', fault: { kind: 'refuse-upgrade', status: 426 } };
+    case 'refuse-upgrade-404':
+      return { phase: 'handshake', fault: { kind: 'refuse-upgrade', status: 404 }, every: true };
     case 'stall':
       return { phase: 'request', fault: { kind: 'stall', afterEvents: 6 } };
     case 'server-error':
@@ -59,12 +63,13 @@ function faultOf(name: FaultName): { phase: 'handshake' | 'request'; fault: Faul
  * the first `responses` request after the first one.
  */
 export function faultRule(name: FaultName): FaultRule {
-  const { phase, fault } = faultOf(name);
+  const { phase, fault, every = false } = faultOf(name);
   let used = false;
   return (target) => {
     if (used || target.phase !== phase) return undefined;
     if (target.phase === 'request' && (target.endpoint !== 'responses' || target.requestIndex < 1)) return undefined;
-    used = true;
+    // A route without WebSocket mode refuses every upgrade, not one.
+    used = !every;
     return fault;
   };
 }

@@ -58,9 +58,18 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     if (options.fault !== null) terminal.line(terminal.yellow(`fault     ${options.fault}: ${FAULT_DESCRIPTIONS[options.fault]}`));
 
     const recorder = new TelemetryRecorder();
-    recorder.onRequestRetry = (code, attempt) => {
-      terminal.line(terminal.yellow(`  ↻ ${code}: attempt ${attempt} failed before any output; the client retries`));
-      terminal.startSpinner('retrying');
+    // One line per kind of failure and transport; repeats only move the spinner (a dead
+    // endpoint fails the same way on every attempt, and should take a handful of lines).
+    const shownRetries = new Set<string>();
+    recorder.onRequestRetry = (code, record) => {
+      if (record.waitingForNetwork === true) return;
+      const key = `${record.transport}:${code}`;
+      const wait = record.retryDelayMs === undefined ? '' : ` in ${formatDelay(record.retryDelayMs)}`;
+      if (!shownRetries.has(key)) {
+        shownRetries.add(key);
+        terminal.line(terminal.yellow(`  ↻ ${code} before any output (${firstLine(record.error?.message ?? '', 90)}); the client retries`));
+      }
+      terminal.startSpinner(`attempt ${record.attempt + 1}${wait}`);
     };
     const meter = new WireMeter();
     // What a resumed session is given again (nothing of it is stored in the journal).
@@ -70,7 +79,13 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
       tools: repositoryTools(REPOSITORY_ROOT),
       telemetry: (scope: { turnId: string }) => recorder.forTurn(scope.turnId),
       // The metered connector keeps the session's proxy and CA policy (HTTPS_PROXY, NO_PROXY …).
-      client: { webSocketConnector: meter.wrap(createTransportWebSocketConnector({ network: networkPolicyFor(resolveProvider(provider), env) })), originator: 'modelwire-demo' },
+      client: {
+        webSocketConnector: meter.wrap(createTransportWebSocketConnector({ network: networkPolicyFor(resolveProvider(provider), env) })),
+        originator: 'modelwire-demo',
+        // Connection failures after the provider was reached are waited out (5 s doubling to
+        // 60 s) within the request deadline (2 minutes); a provider never reached fails fast.
+        waitForNetwork: true,
+      },
       sessionSource: { kind: 'cli' },
     } as const;
     let session: Session;
@@ -121,6 +136,12 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
       exitCode = 130;
     }
 
+    if (!recorder.requests.some((request) => request.outcome === 'completed')) {
+      // Nothing reached the model: a table of failed attempts adds nothing to the error above.
+      const journal = session.journalLocation;
+      if (journal !== null && existsSync(journal)) terminal.line(`retry with: npm start -- --resume ${journal}`);
+      return exitCode;
+    }
     const firstRequest = recorder.requests.find((request) => request.endpoint === 'responses');
     const preconnect = options.http ? undefined : meter.handshakes[0];
     const adopted =
@@ -182,6 +203,10 @@ function displayUrl(url: string): string {
   }
 }
 
+function formatDelay(ms: number): string {
+  return ms >= 1_000 ? `${(ms / 1_000).toFixed(ms % 1_000 === 0 ? 0 : 1)} s` : `${ms.toFixed(0)} ms`;
+}
+
 function firstLine(text: string, max = 72): string {
   const line = text.split('\n').find((candidate) => candidate.trim() !== '') ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
@@ -203,10 +228,16 @@ function render(event: SessionEvent, terminal: Terminal, retries: string[]): boo
       terminal.startSpinner('waiting for the model');
       return false;
     }
-    case 'retrying':
+    case 'retrying': {
       retries.push(event.code);
-      terminal.line(terminal.yellow(`  ↻ ${event.code} (${firstLine(event.reason, 60)}): retry ${event.attempt}/${event.max} in ${event.delayMs.toFixed(0)} ms, partial output discarded`));
+      const discarded = event.discardedItems + event.discardedDeltas > 0 ? 'partial output discarded' : 'nothing had been streamed';
+      terminal.line(terminal.yellow(`  ↻ ${event.code} over ${event.transport === 'websocket' ? 'WebSocket' : 'HTTP'} (${firstLine(event.reason, 60)}): retry ${event.attempt}/${event.max} in ${formatDelay(event.delayMs)}, ${discarded}`));
       terminal.startSpinner('retrying');
+      return false;
+    }
+    case 'waiting_for_network':
+      terminal.line(terminal.yellow(`  ⌁ network unreachable (${firstLine(event.reason, 70)}): trying again in ${formatDelay(event.delayMs)} (Ctrl-C stops)`));
+      terminal.startSpinner('waiting for the network');
       return false;
     case 'transport_fallback':
       terminal.line(terminal.yellow(`  ⇣ switched to HTTP/SSE for the rest of the session (${event.reason})`));

@@ -38,7 +38,7 @@ export class TelemetryRecorder {
   /** Re-streams by the turn loop (stream-phase retries). */
   streamRetries = 0;
   /** Called when the client retries a request before its first event (to show it as it happens). */
-  onRequestRetry: ((code: string, attempt: number) => void) | null = null;
+  onRequestRetry: ((code: string, record: RequestAttemptRecord) => void) | null = null;
   #turns = new Map<string, number>();
 
   /**
@@ -87,7 +87,7 @@ export class TelemetryRecorder {
         request.attempts += 1;
         if (record.willRetry) {
           request.retriedAttempts += 1;
-          this.onRequestRetry?.(codeOf(record.error) ?? (record.status === null ? 'failed' : `HTTP ${record.status}`), record.attempt);
+          this.onRequestRetry?.(codeOf(record.error) ?? (record.status === null ? 'failed' : `HTTP ${record.status}`), record);
           return;
         }
         request.requestPhaseDone = true;

@@ -57,7 +57,11 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
     open: (budget) => turn.stream(prompt, context, { signal, budget }),
     onEvent: (event) => forward(event, turnId, emit),
     onRetrying: (retry) => emit({ type: 'retrying', turnId, ...retry }),
-    onWait: (wait) => reportWait(wait, turnId, emit),
+    onWait: (wait) => {
+      // A switch the client made before this wait (its WebSocket budget ran out) is told first.
+      reportFallback(services, turnId, emit);
+      reportWait(wait, turnId, emit);
+    },
     reportFallback: () => reportFallback(services, turnId, emit),
   });
 }
