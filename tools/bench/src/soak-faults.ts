@@ -40,7 +40,7 @@ export const SOAK_FAULTS: readonly SoakFault[] = [
   { name: 'half-open mid-stream', on: 'websocket', weight: 1, fault: { kind: 'half-open', afterEvents: 6 } },
   { name: 'connection age limit', on: 'websocket', weight: 1, fault: { kind: 'error', code: 'websocket_connection_limit_reached', afterEvents: 0 } },
   { name: 'previous_response_not_found', on: 'websocket', weight: 2, fault: { kind: 'error', code: 'previous_response_not_found', afterEvents: 0 }, incrementalOnly: true },
-  { name: 'binary frame (fatal)', on: 'websocket', weight: 0.3, fault: { kind: 'binary-frame', afterEvents: 6 }, fatalCode: 'protocol_violation' },
+  { name: 'binary frame (fallback)', on: 'websocket', weight: 0.3, fault: { kind: 'binary-frame', afterEvents: 6 } },
   // Either transport
   { name: 'reset mid-stream', on: 'request', weight: 2, fault: { kind: 'close', afterEvents: 8 } },
   { name: 'idle stall', on: 'request', weight: 1, fault: { kind: 'stall', afterEvents: 5 } },

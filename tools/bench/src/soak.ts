@@ -48,7 +48,7 @@ export interface SoakReport {
   /** Failed turns by error code. */
   readonly turnsFailed: Readonly<Record<string, number>>;
   /**
-   * Failed turns that ran out of retries: a retryable error after every retry of both budgets
+   * Failed turns that ran out of retries: a retryable error after every retry of the request's one budget
    * (several faults in a row on one request). Expected at high fault rates, rare at 10 %.
    */
   readonly budgetExhausted: number;
