@@ -3,7 +3,7 @@ import { startNetworkRelay as startRelay } from '@modelwire/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
-import { ModelClient } from '../client/model-client.js';
+import { ModelClient, type ModelClientOptions } from '../client/model-client.js';
 import type { RequestWait } from '../turn/request-budget.js';
 
 let setup: LoopbackSetup | undefined;
@@ -38,6 +38,20 @@ function virtualTime(onSleep?: (ms: number, index: number) => void | Promise<voi
 }
 
 const basic = (text = 'hi') => prompt([userMessage(text)]);
+
+/** A client of the provider at `port` (closed after the test); `provider` and `options` add to the defaults. */
+function clientAt(port: number, provider: Partial<ModelClientOptions['provider']>, options: Partial<Omit<ModelClientOptions, 'provider'>> = {}): ModelClient {
+  const client = new ModelClient({
+    provider: { baseUrl: `http://127.0.0.1:${port}/v1`, supportsWebSockets: false, ...provider },
+    auth: 'none',
+    conversationId: 'conv-budget',
+    sessionSource: { kind: 'cli' },
+    random: () => 0.5,
+    ...options,
+  });
+  cleanups.push(() => client.close());
+  return client;
+}
 
 describe('the retry delay is the server hint, else the backoff (read through an injected sleep)', () => {
   it('HTTP: retry-after in seconds and as an HTTP date, retry-after-ms, the message hint, then 200 ms · 2ⁿ⁻¹', async () => {
@@ -104,16 +118,7 @@ describe('a target that refuses connections', () => {
     const relay = await startRelay(1);
     await relay.down();
     const time = virtualTime();
-    const client = new ModelClient({
-      provider: { baseUrl: `http://127.0.0.1:${relay.port}/v1`, supportsWebSockets: true, requestMaxRetries: 2 },
-      auth: { getToken: () => 'sk-refused-secret' },
-      conversationId: 'conv-refused',
-      sessionSource: { kind: 'cli' },
-      random: () => 0.5,
-      clock: time.clock,
-      sleep: time.sleep,
-    });
-    cleanups.push(() => client.close());
+    const client = clientAt(relay.port, { supportsWebSockets: true, requestMaxRetries: 2 }, { auth: { getToken: () => 'sk-refused-secret' }, clock: time.clock, sleep: time.sleep });
     const telemetry = new RecordingTelemetry();
     const failure = await client.newTurn().stream(basic(), turnContext({}, telemetry)).result.catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'connect_failed', retryable: true });
@@ -162,13 +167,7 @@ describe('the deadline stops an attempt that gets no answer', () => {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     });
     const port = (silent.address() as AddressInfo).port;
-    const client = new ModelClient({
-      provider: { baseUrl: `http://127.0.0.1:${port}/v1`, supportsWebSockets: true, requestDeadlineMs: 300, websocketConnectTimeoutMs: 600_000 },
-      auth: 'none',
-      conversationId: 'conv-silent',
-      sessionSource: { kind: 'cli' },
-    });
-    cleanups.push(() => client.close());
+    const client = clientAt(port, { supportsWebSockets: true, requestDeadlineMs: 300, websocketConnectTimeoutMs: 600_000 });
     const failure = await client.newTurn().stream(basic(), turnContext()).result.catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'deadline_exceeded', attempts: 1 });
     expect((failure as Error).message).toContain(`ws://127.0.0.1:${port}/v1/responses over WebSocket`);
@@ -196,16 +195,7 @@ describe('waiting for network (opt-in)', () => {
     const time = virtualTime(async (_ms, index) => {
       if (index === 3) await relay.up();
     });
-    const client = new ModelClient({
-      provider: { baseUrl: `http://127.0.0.1:${relay.port}/v1`, supportsWebSockets: false, requestMaxRetries: 1 },
-      auth: { getToken: () => 'test-token' },
-      conversationId: 'conv-network',
-      sessionSource: { kind: 'cli' },
-      waitForNetwork: true,
-      clock: time.clock,
-      sleep: time.sleep,
-    });
-    cleanups.push(() => client.close());
+    const client = clientAt(relay.port, { supportsWebSockets: false, requestMaxRetries: 1 }, { auth: { getToken: () => 'test-token' }, waitForNetwork: true, clock: time.clock, sleep: time.sleep });
     await client.newTurn().stream(basic('reach it once'), turnContext()).result;
     await relay.down();
     const turn = client.newTurn();
@@ -231,16 +221,7 @@ describe('waiting for network (opt-in)', () => {
     const relay = await startRelay(setup.server.port);
     cleanups.push(() => relay.close());
     const time = virtualTime();
-    const client = new ModelClient({
-      provider: { baseUrl: `http://127.0.0.1:${relay.port}/v1`, supportsWebSockets: false, requestDeadlineMs: 30_000 },
-      auth: 'none',
-      conversationId: 'conv-network-deadline',
-      sessionSource: { kind: 'cli' },
-      waitForNetwork: true,
-      clock: time.clock,
-      sleep: time.sleep,
-    });
-    cleanups.push(() => client.close());
+    const client = clientAt(relay.port, { supportsWebSockets: false, requestDeadlineMs: 30_000 }, { waitForNetwork: true, clock: time.clock, sleep: time.sleep });
     await client.newTurn().stream(basic(), turnContext()).result;
     await relay.down();
     const failure = await client.newTurn().stream(basic('again'), turnContext()).result.catch((error: unknown) => error);
@@ -253,17 +234,7 @@ describe('waiting for network (opt-in)', () => {
     const relay = await startRelay(1);
     await relay.down();
     const time = virtualTime();
-    const client = new ModelClient({
-      provider: { baseUrl: `http://127.0.0.1:${relay.port}/v1`, supportsWebSockets: false, requestMaxRetries: 2 },
-      auth: 'none',
-      conversationId: 'conv-never-reached',
-      sessionSource: { kind: 'cli' },
-      waitForNetwork: true,
-      random: () => 0.5,
-      clock: time.clock,
-      sleep: time.sleep,
-    });
-    cleanups.push(() => client.close());
+    const client = clientAt(relay.port, { supportsWebSockets: false, requestMaxRetries: 2 }, { waitForNetwork: true, clock: time.clock, sleep: time.sleep });
     const failure = await client.newTurn().stream(basic(), turnContext()).result.catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'connect_failed' });
     expect(time.sleeps).toEqual([200, 400]);
@@ -273,14 +244,7 @@ describe('waiting for network (opt-in)', () => {
     setup = await startLoopback();
     const relay = await startRelay(setup.server.port);
     cleanups.push(() => relay.close());
-    const client = new ModelClient({
-      provider: { baseUrl: `http://127.0.0.1:${relay.port}/v1`, supportsWebSockets: false },
-      auth: 'none',
-      conversationId: 'conv-network-abort',
-      sessionSource: { kind: 'cli' },
-      waitForNetwork: true,
-    });
-    cleanups.push(() => client.close());
+    const client = clientAt(relay.port, { supportsWebSockets: false }, { waitForNetwork: true });
     await client.newTurn().stream(basic(), turnContext()).result;
     await relay.down();
     const telemetry = new RecordingTelemetry();

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collect, startSession, TEST_MODEL, type SessionSetup } from '../__fixtures__/session-fixtures.js';
 import type { SessionEvent } from '../events/session-event.js';
 import { createSession } from '../session/create-session.js';
+import type { SessionClientOptions } from '../session/session-options.js';
+import type { Session } from '../session/session.js';
 
 let setup: SessionSetup | undefined;
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,6 +41,20 @@ describe('one attempt budget per request, shared by the client and the turn loop
   });
 });
 
+/** A session on HTTP through `relay.port`, with the waiting-for-network policy and `client` options on top (closed after the test). */
+function sessionThrough(port: number, client: SessionClientOptions = {}): Session {
+  const session = createSession({
+    provider: { baseUrl: `http://127.0.0.1:${port}/v1`, supportsWebSockets: false },
+    auth: 'none',
+    model: TEST_MODEL,
+    instructions: 'You are a test agent.',
+    preconnect: false,
+    client: { waitForNetwork: true, ...client },
+  });
+  cleanups.push(() => session.close());
+  return session;
+}
+
 describe('waiting for network (client.waitForNetwork)', () => {
   it('reports each wait as a waiting_for_network event and completes the turn once the network is back', async () => {
     const server = await startResponsesServer();
@@ -47,23 +63,14 @@ describe('waiting for network (client.waitForNetwork)', () => {
     cleanups.push(() => relay.close());
     let now = Date.UTC(2026, 0, 1);
     const sleeps: number[] = [];
-    const session = createSession({
-      provider: { baseUrl: `http://127.0.0.1:${relay.port}/v1`, supportsWebSockets: false },
-      auth: 'none',
-      model: TEST_MODEL,
-      instructions: 'You are a test agent.',
-      preconnect: false,
-      client: {
-        waitForNetwork: true,
-        clock: { now: () => now },
-        sleep: async (ms) => {
-          sleeps.push(ms);
-          now += ms;
-          if (sleeps.length === 2) await relay.up();
-        },
+    const session = sessionThrough(relay.port, {
+      clock: { now: () => now },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+        if (sleeps.length === 2) await relay.up();
       },
     });
-    cleanups.push(() => session.close());
     expect((await session.submit('first').result).finalMessage).toBe('You said: first');
     await relay.down();
     const handle = session.submit('second');
@@ -84,15 +91,7 @@ describe('waiting for network (client.waitForNetwork)', () => {
     cleanups.push(() => server.close());
     const relay = await startNetworkRelay(server.port);
     cleanups.push(() => relay.close());
-    const session = createSession({
-      provider: { baseUrl: `http://127.0.0.1:${relay.port}/v1`, supportsWebSockets: false },
-      auth: 'none',
-      model: TEST_MODEL,
-      instructions: 'You are a test agent.',
-      preconnect: false,
-      client: { waitForNetwork: true },
-    });
-    cleanups.push(() => session.close());
+    const session = sessionThrough(relay.port);
     await session.submit('first').result;
     await relay.down();
     const handle = session.submit('second');
