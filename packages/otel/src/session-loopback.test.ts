@@ -243,8 +243,9 @@ describe('a real multi-turn session through the loopback server', () => {
     expect(turnSpan!.attributes).toMatchObject({ [Attr.sessionSource]: 'subagent', [Attr.subagent]: 'review', [Attr.turnRequests]: 3 });
     expect(turnSpan!.events.map((event) => event.name)).toEqual([EventName.streamRetry]);
     const [first, failed, again] = childrenOf(turnSpan!, harness.spans());
-    expect(first!.attributes).toMatchObject({ [Attr.outcome]: 'completed', [Attr.attempt]: 1 });
-    // The refused upgrade (401) is a failed attempt followed by a retry after the refresh.
+    // The refused upgrade (401) is a failed attempt followed by a retry after the refresh: the
+    // request's one attempt counter says the second attempt completed.
+    expect(first!.attributes).toMatchObject({ [Attr.outcome]: 'completed', [Attr.attempt]: 2 });
     expect(first!.events.filter((event) => event.name === EventName.retry).map((event) => event.attributes?.[Attr.httpStatusCode])).toEqual([401]);
     expect(failed!.attributes).toMatchObject({ [Attr.outcome]: 'failed' });
     expect(again!.attributes).toMatchObject({ [Attr.outcome]: 'completed', [Attr.continuationMode]: 'full', [Attr.continuationReason]: 'previous_not_completed' });

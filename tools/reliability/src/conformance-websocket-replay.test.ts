@@ -4,9 +4,10 @@
 // request must receive exactly the events of its own recorded response, in order, and end as
 // that response ends (completed with its items, or its typed error): zero mix-ups.
 //
-// Recordings with lines that are not JSON (edited on purpose) end the sequence: their request
-// fails with `decode_failed` on its first attempt, and with nothing retried in between no
-// other response is affected. Without the conformance folder the replay is skipped, saying so.
+// Recordings with lines that are not JSON (edited on purpose) end the sequence: a text frame
+// that is not JSON fails their request's first attempt with a `protocol_violation` and moves the
+// session to HTTP (`invalid_frames`), and with nothing retried in between no other response is
+// affected. Without the conformance folder the replay is skipped, saying so.
 import type { AddressInfo } from 'node:net';
 import { ModelClient, noopClientTelemetry, type FrameDroppedRecord, type RequestAttemptRecord, type ResponseItem, type TurnContext } from '@modelwire/client';
 import { decodeEvent, errorFromClassification, mapStreamEvent, type ResponseEvent } from '@modelwire/protocol';
@@ -151,7 +152,8 @@ describe.skipIf(recordings === null)('conformance replay over one WebSocket', ()
             if (expected.kind === 'undecodable') {
               expect(failure, response.name).toBeDefined();
               const firstFailure = attempts.slice(attemptsBefore).find((attempt) => attempt.error !== null);
-              expect(firstFailure?.error, response.name).toMatchObject({ code: 'decode_failed' });
+              expect(firstFailure?.error, response.name).toMatchObject({ code: 'protocol_violation', violation: 'non_json_frame' });
+              expect(client.fallbackReason, response.name).toBe('invalid_frames');
               continue;
             }
             expect(events, response.name).toEqual(expected.events);

@@ -9,7 +9,11 @@ export interface RequestAttemptRecord {
   readonly transport: TransportKind;
   /** The endpoint, e.g. `"responses"`, `"responses/compact"`, `"memories/trace_summarize"`. */
   readonly endpoint: string;
-  /** 1 for the first attempt, 2 for the first retry, … */
+  /**
+   * The request's one attempt counter: 1 for its first attempt, 2 for the next whatever made it
+   * (a retry, an auth refresh, a new socket for a stale one, a fallback to HTTP), counted across
+   * transports and, when the caller passes the same `RequestBudget`, across `stream()` calls.
+   */
   readonly attempt: number;
   /** HTTP status (or the `status` of a WebSocket error frame); `null` when none was received. */
   readonly status: number | null;
