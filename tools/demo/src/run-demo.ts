@@ -61,6 +61,9 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     // One line per kind of failure and transport; repeats only move the spinner (a dead
     // endpoint fails the same way on every attempt, and should take a handful of lines).
     const shownRetries = new Set<string>();
+    // The switch is shown when it happens (telemetry is synchronous; the session event that
+    // follows arrives after the attempts already made over HTTP).
+    recorder.onFallback = (record) => terminal.line(terminal.yellow(`  ⇣ switched to HTTP/SSE for the rest of the session (${record.reason})`));
     recorder.onRequestRetry = (code, record) => {
       if (record.waitingForNetwork === true) return;
       const key = `${record.transport}:${code}`;
@@ -240,7 +243,7 @@ function render(event: SessionEvent, terminal: Terminal, retries: string[]): boo
       terminal.startSpinner('waiting for the network');
       return false;
     case 'transport_fallback':
-      terminal.line(terminal.yellow(`  ⇣ switched to HTTP/SSE for the rest of the session (${event.reason})`));
+      // Shown from the client's telemetry as it happened.
       return false;
     case 'compaction':
       terminal.line(terminal.dim(`  ⇲ history compacted: ${event.itemsBefore} → ${event.itemsAfter} items`));

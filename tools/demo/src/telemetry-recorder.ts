@@ -37,6 +37,8 @@ export class TelemetryRecorder {
   readonly fallbacks: TransportFallbackRecord[] = [];
   /** Re-streams by the turn loop (stream-phase retries). */
   streamRetries = 0;
+  /** Called when the session switches to HTTP (to show it as it happens, before the retries that follow). */
+  onFallback: ((record: TransportFallbackRecord) => void) | null = null;
   /** Called when the client retries a request before its first event (to show it as it happens). */
   onRequestRetry: ((code: string, record: RequestAttemptRecord) => void) | null = null;
   #turns = new Map<string, number>();
@@ -111,6 +113,7 @@ export class TelemetryRecorder {
       },
       onTransportFallback: (record) => {
         this.fallbacks.push(record);
+        this.onFallback?.(record);
       },
       onStreamEvent: () => {},
       onTokenUsage: () => {},
