@@ -19,7 +19,9 @@ export interface DefaultModelOptions {
   readonly answerChars?: number | undefined;
 }
 
-const TOOL_REQUEST = /^\s*(?:run|exec|execute|shell|call)\s*:\s*(.+?)\s*$/im;
+const TOOL_REQUEST = /^\s*(?:run|exec|execute|shell|call)(?:\s+(\d+)\s+times)?\s*:\s*(.+?)\s*$/im;
+/** Upper bound of `run N times:` (a tool loop longer than this is a typo, not a test). */
+const MAX_REPEATS = 1000;
 const PREFERRED_TOOLS = ['shell', 'exec', 'run', 'exec_command', 'shell_command', 'local_shell', 'container.exec', 'bash'];
 const FILLER = 'the loopback model keeps talking so that the answer reaches the requested size and stays the same on every run';
 
@@ -71,6 +73,9 @@ export function stableHash(text: string): string {
 
 /**
  * Decides the answer to a request whose full (effective) input is `input`:
+ * - the last user message says `run N times: <command>`, a function tool is declared, and
+ *   fewer than N tool outputs follow that message → another call of the tool (a tool loop of
+ *   N calls and one final message, N + 1 requests);
  * - the last relevant item is a `function_call_output` → a message quoting that output;
  * - the last user message says `run: <command>` (or `exec:` …) and a function tool is
  *   declared → a `function_call` of the shell-like tool (else the first function tool);
@@ -85,16 +90,22 @@ export function decideDefaultOutput(
   const outputs: ModelOutput[] = [];
   const reasoning = body.reasoning;
   let lastRelevant: JsonObject | undefined;
-  for (let index = input.length - 1; index >= 0; index -= 1) {
+  let lastUser: JsonObject | undefined;
+  /** Tool outputs after the last user message. */
+  let toolOutputs = 0;
+  for (let index = input.length - 1; index >= 0 && lastUser === undefined; index -= 1) {
     const item = input[index];
     if (!isRecord(item)) continue;
     const isUser = (item['type'] === 'message' || item['type'] === undefined) && item['role'] === 'user';
-    if (isUser || item['type'] === 'function_call_output' || item['type'] === 'custom_tool_call_output') {
-      lastRelevant = item;
-      break;
-    }
+    const isToolOutput = item['type'] === 'function_call_output' || item['type'] === 'custom_tool_call_output';
+    if (isUser || isToolOutput) lastRelevant ??= item;
+    if (isToolOutput) toolOutputs += 1;
+    if (isUser) lastUser = item;
   }
   const userText = lastRelevant && lastRelevant['role'] === 'user' ? messageText(lastRelevant) : '';
+  const toolRequest = lastUser === undefined ? null : TOOL_REQUEST.exec(messageText(lastUser));
+  const repeats = Math.min(Number(toolRequest?.[1] ?? 1), MAX_REPEATS);
+  const tool = toolRequest ? pickTool(functionTools(body.tools)) : undefined;
   if (isRecord(reasoning)) {
     const wantsSummary = reasoning['summary'] !== undefined && reasoning['summary'] !== 'none';
     const topic = lastRelevant === undefined ? 'the conversation' : userText ? `"${userText.slice(0, 60)}"` : 'the tool output';
@@ -103,6 +114,10 @@ export function decideDefaultOutput(
       summary: wantsSummary ? `**Considering the request**\n\nLooking at ${topic} and deciding what to do next.` : undefined,
       encrypted: (body.include ?? []).includes('reasoning.encrypted_content'),
     });
+  }
+  if (toolRequest && tool && lastRelevant !== lastUser && toolOutputs < repeats) {
+    outputs.push(callOf(tool, toolRequest[2] ?? '', input.length));
+    return outputs;
   }
   if (lastRelevant && lastRelevant['role'] !== 'user') {
     const callId = String(lastRelevant['call_id'] ?? '');
@@ -114,20 +129,17 @@ export function decideDefaultOutput(
     outputs.push({ kind: 'message', text: sized(`${name} returned:\n${output}\nDone.`, options.answerChars) });
     return outputs;
   }
-  const toolRequest = TOOL_REQUEST.exec(userText);
-  const tool = toolRequest ? pickTool(functionTools(body.tools)) : undefined;
   if (toolRequest && tool) {
-    const command = toolRequest[1] ?? '';
-    const name = String(tool['name']);
-    outputs.push({
-      kind: 'function_call',
-      name,
-      arguments: argumentsFor(tool, command),
-      callId: `call_${stableHash(`${input.length}:${name}:${command}`)}`,
-    });
+    outputs.push(callOf(tool, toolRequest[2] ?? '', input.length));
     return outputs;
   }
   const answer = userText ? `You said: ${userText}` : 'Hello from the loopback model.';
   outputs.push({ kind: 'message', text: sized(answer, options.answerChars) });
   return outputs;
+}
+
+/** A call of `tool` running `command`; the call id is unique per position in the conversation. */
+function callOf(tool: JsonObject, command: string, inputLength: number): ModelOutput {
+  const name = String(tool['name']);
+  return { kind: 'function_call', name, arguments: argumentsFor(tool, command), callId: `call_${stableHash(`${inputLength}:${name}:${command}`)}` };
 }

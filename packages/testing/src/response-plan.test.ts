@@ -23,6 +23,22 @@ describe('default model', () => {
     expect(message).toEqual({ kind: 'message', text: 'shell returned:\nx.txt\nDone.' });
   });
 
+  it('repeats the call for `run N times:` until N tool outputs follow the user message, then answers', () => {
+    const input: Record<string, unknown>[] = [user('earlier'), user('run 3 times: ls')];
+    const callIds: string[] = [];
+    for (let step = 0; step < 3; step += 1) {
+      const [call] = decideDefaultOutput({ tools: [shell] }, input, {});
+      expect(call).toMatchObject({ kind: 'function_call', name: 'exec_command', arguments: JSON.stringify({ cmd: 'ls' }) });
+      const callId = call?.kind === 'function_call' ? call.callId : '';
+      callIds.push(callId);
+      input.push({ type: 'function_call', call_id: callId, name: 'exec_command', arguments: '{}' }, { type: 'function_call_output', call_id: callId, output: `out ${step}` });
+    }
+    expect(new Set(callIds).size).toBe(3);
+    expect(decideDefaultOutput({ tools: [shell] }, input, {})).toEqual([{ kind: 'message', text: 'exec_command returned:\nout 2\nDone.' }]);
+    // A new user message starts counting again.
+    expect(decideDefaultOutput({ tools: [shell] }, [...input, user('run 2 times: pwd')], {})[0]).toMatchObject({ kind: 'function_call' });
+  });
+
   it('adds a reasoning item, with a summary and encrypted content only when asked', () => {
     const withSummary = decideDefaultOutput({ reasoning: { effort: 'low', summary: 'auto' }, include: ['reasoning.encrypted_content'] }, [user('hi')], {});
     expect(withSummary[0]).toMatchObject({ kind: 'reasoning', encrypted: true });
