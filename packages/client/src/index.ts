@@ -10,7 +10,7 @@ export {
   SUBAGENT_HEADER,
   type ModelClientOptions,
 } from './client/model-client.js';
-export { ModelClientSession, type CompactedHistory, type CompactOptions, type StreamOptions } from './turn/model-client-session.js';
+export { ModelClientSession, type CompactedHistory, type CompactOptions, type RawResponseEvent, type StreamOptions } from './turn/model-client-session.js';
 export {
   NETWORK_WAIT_FIRST_MS,
   NETWORK_WAIT_MAX_MS,

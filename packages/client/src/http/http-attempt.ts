@@ -56,7 +56,10 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
     const streamed: StreamedItem[] = [];
     for await (const data of response.events) {
       if (data === '[DONE]') continue;
-      const event = context.decode(data, 'http');
+      // Parsed here only for a caller that wants the raw payloads; `decode` accepts the parsed value.
+      const payload = context.wantsRawEvents ? parsedOrText(data) : data;
+      const event = context.decode(payload, 'http');
+      if (payload !== data) context.forwardRaw(payload);
       if (event.type !== UNKNOWN_EVENT_TYPE || isKnownEventType(event.originalType)) clock.progress();
       for (const item of mapStreamEvent(event, { headers: response.headers })) {
         if (item.type === 'failed') throw errorFromClassification(item.error);
@@ -72,5 +75,14 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
     throw errorFromClassification(classifyStreamEnd(requestId === undefined ? {} : { requestId }));
   } finally {
     clock.stop();
+  }
+}
+
+/** The JSON value of `data`, or `data` itself when it is not JSON (decoding then reports it). */
+function parsedOrText(data: string): unknown {
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
   }
 }

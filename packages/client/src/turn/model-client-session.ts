@@ -15,6 +15,13 @@ import { RequestRun } from './request-run.js';
 import { ResponseStream, type CompletedResponse } from './response-stream.js';
 import { StickyRoutingToken } from './sticky-routing-token.js';
 
+/**
+ * One Responses stream event as the server sent it: the parsed JSON object of an SSE `data:`
+ * line or a WebSocket text frame, `type` and `sequence_number` included. Read-only: the client
+ * goes on using it after the callback returns.
+ */
+export type RawResponseEvent = Readonly<Record<string, unknown>> & { readonly type: string };
+
 /** Options of one `stream` or `prewarm` call. */
 export interface StreamOptions {
   /** Aborts the request (same as `ResponseStream.abort()`). */
@@ -26,6 +33,18 @@ export interface StreamOptions {
    * response started share one counter and one deadline. Default: a fresh budget for this call.
    */
   readonly budget?: RequestBudget;
+   * Receives every stream event of the request as the server sent it (a {@link RawResponseEvent}),
+   * synchronously and in order, before the client acts on it: for a caller that re-serialises
+   * the stream (the `@modelwire/fetch` adapter writes it back as SSE) or needs an event type
+   * the `ResponseEvent` union leaves out. Events of every attempt are passed, a retried one's
+   * included (an attempt that fails before `response.created` ends with its error event; a
+   * retry then starts again with `response.created`), except the `previous_response_not_found`
+   * refusal the client answers with its transparent full resend. WebSocket-only events
+   * (`codex.rate_limits`, `response.metadata`, …) are passed too. Not called for `[DONE]` or
+   * for a payload that fails to decode (the request fails with `decode_failed`). An exception
+   * thrown by the callback fails the request. Default: none (nothing is copied or parsed twice).
+   */
+  readonly onRawEvent?: (event: RawResponseEvent) => void;
 }
 
 /** Options of one `compact` call. */
@@ -222,7 +241,19 @@ export class ModelClientSession implements AsyncDisposable {
     const queue = new EventQueue<ResponseEvent>(() => controller.abort());
     let run: RequestRun;
     try {
-      run = new RequestRun(new RequestContext(this.#services, this.#sticky, prompt, turnContext, telemetry, queue, combined.signal, runOptions, options.budget ?? this.#services.createBudget()));
+      run = new RequestRun(
+        new RequestContext(
+          this.#services,
+          this.#sticky,
+          prompt,
+          turnContext,
+          telemetry,
+          queue,
+          combined.signal,
+          { ...runOptions, ...(options.onRawEvent === undefined ? {} : { onRawEvent: options.onRawEvent }) },
+          options.budget ?? this.#services.createBudget(),
+        ),
+      );
     } catch (error) {
       combined.dispose();
       throw error;

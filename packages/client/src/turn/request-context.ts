@@ -14,6 +14,7 @@ import type { EventQueue, EventQueueFlowControl } from './event-queue.js';
 import type { RequestBudget } from './request-budget.js';
 import { reconcileOutput, type StreamedItem } from './reconcile-output.js';
 import type { CompletedResponse } from './response-stream.js';
+import type { RawResponseEvent } from './model-client-session.js';
 import { stickyTokenProblem, type StickyRoutingToken, type StickyTokenProblem } from './sticky-routing-token.js';
 
 /** Events that do not end the request phase (they may repeat harmlessly on a retry). */
@@ -30,6 +31,8 @@ export interface RunOptions {
    * continuation base. Default `false`.
    */
   readonly compaction?: boolean;
+  /** The caller's raw event callback (`StreamOptions.onRawEvent`). */
+  readonly onRawEvent?: (event: RawResponseEvent) => void;
 }
 
 /**
@@ -148,6 +151,16 @@ export class RequestContext {
     this.telemetry.onStreamEvent({ transport, kind, durationMs: now - this.#lastEventAt });
     this.#lastEventAt = now;
     return decoded.event;
+  }
+
+  /** Whether the caller wants raw events (`StreamOptions.onRawEvent`): the HTTP path then parses payloads itself. */
+  get wantsRawEvents(): boolean {
+    return this.options.onRawEvent !== undefined;
+  }
+
+  /** Hands a decoded event's payload, as the server sent it, to the caller's raw callback (if any). */
+  forwardRaw(payload: unknown): void {
+    this.options.onRawEvent?.(payload as RawResponseEvent);
   }
 
   /**

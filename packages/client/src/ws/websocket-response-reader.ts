@@ -65,11 +65,16 @@ export class WebSocketResponseReader implements ResponseSink {
     const context = this.#context;
     // The Responses WebSocket mode sends one JSON object per text frame; anything else is garbage on this path.
     if (frame.value === undefined) throw new ProtocolViolationError(`a WebSocket text frame that is not a JSON object (${frame.text.length} characters)`, { violation: 'non_json_frame' });
-    const event = context.decode(this.#lenient(frame, response), 'websocket');
+    const value = this.#lenient(frame, response);
+    const event = context.decode(value, 'websocket');
     let weight = frame.text.length;
-    for (const item of mapStreamEvent(event, { headers: this.#headers })) {
+    const items = mapStreamEvent(event, { headers: this.#headers });
+    // The refusal answered by the transparent full resend is the client's business, not the caller's.
+    const resends = items.some((item) => item.type === 'failed' && this.#answersWithResend(item.error));
+    if (!resends) context.forwardRaw(value);
+    for (const item of items) {
       if (item.type === 'failed') {
-        if (item.error.kind === 'previous_response_not_found' && this.#decision.mode === 'incremental' && !this.#producedOutput) this.resendFull = true;
+        if (resends) this.resendFull = true;
         else this.failure = item.error;
         return;
       }
@@ -98,6 +103,11 @@ export class WebSocketResponseReader implements ResponseSink {
       context.emit(item, weight);
       weight = 0;
     }
+  }
+
+  /** Whether a failure is a `previous_response_not_found` this reader answers with one full resend. */
+  #answersWithResend(error: ErrorClassification): boolean {
+    return error.kind === 'previous_response_not_found' && this.#decision.mode === 'incremental' && !this.#producedOutput;
   }
 
   /** The frame's value, with what the binding makes unambiguous filled in (a copy; the frame is not changed). */
