@@ -5,13 +5,15 @@
 // layer, read from `nx.tags`:
 //
 //   errors < transport < client < otel < session < store
-//   errors < protocol  < client
+//   errors < protocol  < client < fetch
 //   errors < protocol  < testing (imported only by test files and their fixtures)
 //
 // `protocol` is pure (zod, no network library), so it depends on `errors`, not `transport`.
 // `testing` (the loopback server) is a dev dependency of the packages whose tests use it; the
 // rule lets only `*.test.ts` and `__fixtures__/` files import it. `store` holds the session
-// stores built on a database (`@modelwire/store-postgres`), above `core-session`.
+// stores built on a database (`@modelwire/store-postgres`), above `core-session`. `fetch` holds
+// the SDK adapter `@modelwire/fetch` (a `fetch` served by a `ModelClient`), beside `otel`:
+// nothing below imports it, and it needs neither telemetry nor sessions.
 // It stands in for `@nx/enforce-module-boundaries`, whose published versions lag the
 // workspace's Nx 23.3 and would install a second copy of Nx.
 import tseslint from 'typescript-eslint';
@@ -30,6 +32,11 @@ export const layerConstraints = [
   },
   {
     sourceTag: 'layer:otel',
+    onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client'],
+    testOnlyDependOnLibsWithTags: testOnly,
+  },
+  {
+    sourceTag: 'layer:fetch',
     onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client'],
     testOnlyDependOnLibsWithTags: testOnly,
   },

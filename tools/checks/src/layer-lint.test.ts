@@ -62,6 +62,15 @@ describe('layer lint', () => {
     expect(messages[0]).toContain('only imports of lower layers are allowed');
   });
 
+  it('puts the fetch adapter above client and below nothing: it imports client, otel and core-session may not import it', async () => {
+    expect(
+      await layerMessages('packages/fetch/src/probe.ts', "import { a } from '@modelwire/client';\nimport { b } from '@modelwire/transport';\nexport const c = [a, b];\n"),
+    ).toEqual([]);
+    expect(await layerMessages('packages/fetch/src/probe.ts', "import { a } from '@modelwire/core-session';\nexport const c = a;\n")).toHaveLength(1);
+    expect(await layerMessages('packages/core-session/src/probe.ts', "import { a } from '@modelwire/fetch';\nexport const c = a;\n")).toHaveLength(1);
+    expect(await layerMessages('packages/client/src/probe.ts', "import { a } from '@modelwire/fetch';\nexport const c = a;\n")).toHaveLength(1);
+  });
+
   it('rejects a relative import that leaves the project', async () => {
     const messages = await layerMessages(
       'packages/protocol/src/probe.ts',

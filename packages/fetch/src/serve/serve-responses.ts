@@ -1,0 +1,215 @@
+import { InvalidArgumentError, ModelwireError, type ClientTelemetry, type CompletedResponse, type ModelClient, type ResponseStream, type TurnContext } from '@modelwire/client';
+import { computeBackoffMs, delay } from '@modelwire/transport';
+import { passThroughModelInfo, type ResponsesBodyRequest } from '../request/responses-body.js';
+import { ResponseRelay, type SseSink } from '../sse/response-relay.js';
+import type { TurnLease } from '../turns/session-turns.js';
+import { apiErrorAnswer } from './error-response.js';
+
+/** What one served request needs from the adapter. */
+export interface ServeContext {
+  readonly client: ModelClient;
+  readonly request: ResponsesBodyRequest;
+  readonly lease: TurnLease;
+  /** The request's signal (the SDK's abort), if any. */
+  readonly signal: AbortSignal | undefined;
+  readonly telemetry: ClientTelemetry;
+  /**
+   * Sends the original request to the API unchanged: for a body the client's validation refuses
+   * (the API then answers it, with its own error when it refuses it too).
+   */
+  readonly passThrough: () => Promise<Response>;
+}
+
+/** Chunks of SSE a streaming body queues for a slow reader before the request stops being read. */
+const STREAM_HIGH_WATER_MARK = 256;
+
+const encoder = new TextEncoder();
+
+function turnContextOf(context: ServeContext): TurnContext {
+  return {
+    model: passThroughModelInfo(context.request.model),
+    reasoningEffort: null,
+    reasoningSummary: 'none',
+    verbosity: null,
+    turnMetadata: context.lease.turnMetadata,
+    telemetry: context.telemetry,
+  };
+}
+
+/** How the attempts of one request ended. */
+type Outcome =
+  | { readonly kind: 'completed'; readonly result: CompletedResponse }
+  /** The server ended the response itself with a terminal event the caller already has (or will get as JSON). */
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'failed'; readonly error: unknown; readonly retried: boolean }
+  /** The client refused the prompt before any I/O (`InvalidArgumentError`): the request goes to the API unchanged. */
+  | { readonly kind: 'refused' };
+
+/**
+ * Streams the request through the lease's turn, sending it again (at most
+ * `provider.streamMaxRetries` times per transport, with backoff, then once more over HTTP
+ * after a session-wide switch) when it fails with a retryable error before the caller saw any
+ * output: a socket closed after `response.created`, a `server_error` before the first item.
+ * The client itself already absorbs a 426 (fallback to HTTP), `previous_response_not_found`
+ * (full resend) and failures before the first event (request-phase retries).
+ */
+async function runAttempts(context: ServeContext, relay: ResponseRelay, signal: AbortSignal, prompt: ResponsesBodyRequest['prompt']): Promise<Outcome> {
+  const { client, lease } = context;
+  const turnContext = turnContextOf(context);
+  const max = client.provider.streamMaxRetries;
+  let retries = 0;
+  for (let attempt = 0; ; attempt += 1) {
+    const onWebSocket = client.usesWebSocket;
+    let stream: ResponseStream;
+    try {
+      stream = lease.turn.stream(prompt, turnContext, { signal, onRawEvent: (event) => relay.offer(event) });
+    } catch (error) {
+      if (attempt === 0 && error instanceof InvalidArgumentError) return { kind: 'refused' };
+      return { kind: 'failed', error, retried: false };
+    }
+    try {
+      for await (const _event of stream) await relay.ready();
+      return { kind: 'completed', result: await stream.result };
+    } catch (error) {
+      if (signal.aborted) return { kind: 'failed', error: signal.reason, retried: false };
+      // The server ended the response itself (`response.incomplete`, or a failure the caller has).
+      if (relay.terminalWritten || relay.answer !== null) return { kind: 'ended' };
+      const retryable = ModelwireError.isInstance(error) && error.retryable;
+      if (relay.producedOutput || !retryable) return { kind: 'failed', error, retried: false };
+      // The client switched the session to HTTP during this attempt: HTTP gets a fresh budget.
+      if (onWebSocket && !client.usesWebSocket) retries = 0;
+      if (retries < max) {
+        retries += 1;
+        relay.newAttempt();
+        await delay(computeBackoffMs(retries), signal).catch(() => undefined);
+        if (signal.aborted) return { kind: 'failed', error: signal.reason, retried: false };
+        continue;
+      }
+      if (client.usesWebSocket && lease.turn.trySwitchToHttpFallback(context.telemetry)) {
+        retries = 0;
+        relay.newAttempt();
+        continue;
+      }
+      return { kind: 'failed', error, retried: true };
+    } finally {
+      await stream[Symbol.asyncDispose]();
+    }
+  }
+}
+
+/** A signal that aborts with the request's signal or when the caller cancels the body. */
+function linkedController(signal: AbortSignal | undefined): { controller: AbortController; dispose: () => void } {
+  const controller = new AbortController();
+  if (signal === undefined) return { controller, dispose: () => undefined };
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return { controller, dispose: () => undefined };
+  }
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+function finishLease(lease: TurnLease, outcome: Outcome): void {
+  if (outcome.kind === 'completed') lease.complete(outcome.result.output);
+  else lease.release();
+}
+
+/** The answer for a request that failed before anything was sent back, or the rejection a network failure gives. */
+function failureResponse(outcome: Extract<Outcome, { kind: 'failed' }>, relay: ResponseRelay): Response {
+  const answer = apiErrorAnswer(outcome.error, relay.heldFailure, outcome.retried);
+  if (answer === null) throw new TypeError('fetch failed', { cause: outcome.error });
+  return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers } });
+}
+
+/**
+ * Serves a non-streaming request: the JSON of the final response (`response.completed`'s, or
+ * `response.incomplete`'s `response`, status 200), or the API's error answer.
+ */
+export async function serveJson(context: ServeContext): Promise<Response> {
+  const relay = new ResponseRelay(null);
+  const { controller, dispose } = linkedController(context.signal);
+  let outcome: Outcome;
+  try {
+    outcome = await runAttempts(context, relay, controller.signal, context.request.prompt);
+  } finally {
+    dispose();
+  }
+  finishLease(context.lease, outcome);
+  if (outcome.kind === 'refused') return context.passThrough();
+  if (controller.signal.aborted) throw controller.signal.reason;
+  const answer = relay.answer;
+  if (outcome.kind !== 'failed' && answer !== null) {
+    return new Response(JSON.stringify(answer['response']), { status: 200, headers: { 'content-type': 'application/json', ...relay.headers } });
+  }
+  return failureResponse(outcome.kind === 'failed' ? outcome : { kind: 'failed', error: new TypeError('the response ended without an answer'), retried: false }, relay);
+}
+
+/**
+ * Serves a streaming request: resolves with a 200 `text/event-stream` response once the first
+ * event is ready (the events then stream as they arrive, as the API sends them), or with the
+ * API's error answer when the request failed before any event. A failure after output began
+ * ends the body with a `TypeError` ("terminated", the failure as `cause`), as a cut HTTP stream
+ * does; the request's abort signal, or cancelling the body, aborts the request.
+ */
+export function serveStream(context: ServeContext): Promise<Response> {
+  const { controller: abort, dispose } = linkedController(context.signal);
+  let body!: ReadableStreamDefaultController<Uint8Array>;
+  let wanted: (() => void) | null = null;
+  const sink: SseSink = {
+    write: (text) => body.enqueue(encoder.encode(text)),
+    ready: () => ((body.desiredSize ?? 1) > 0 ? Promise.resolve() : new Promise<void>((resolve) => (wanted = resolve))),
+  };
+  const readable = new ReadableStream<Uint8Array>(
+    {
+      start: (controller) => {
+        body = controller;
+      },
+      pull: () => {
+        const wake = wanted;
+        wanted = null;
+        wake?.();
+      },
+      cancel: (reason) => {
+        abort.abort(reason);
+        const wake = wanted;
+        wanted = null;
+        wake?.();
+      },
+    },
+    { highWaterMark: STREAM_HIGH_WATER_MARK },
+  );
+  return new Promise<Response>((resolve, reject) => {
+    const respond = (): void => resolve(new Response(readable, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...relay.headers } }));
+    const relay = new ResponseRelay(sink, respond);
+    void runAttempts(context, relay, abort.signal, context.request.prompt).then((outcome) => {
+      dispose();
+      finishLease(context.lease, outcome);
+      if (outcome.kind === 'refused') {
+        context.passThrough().then(resolve, reject);
+        return;
+      }
+      if (abort.signal.aborted) {
+        if (relay.started) body.error(abort.signal.reason);
+        else reject(abort.signal.reason);
+        return;
+      }
+      if (outcome.kind !== 'failed') {
+        if (relay.started) body.close();
+        else reject(new TypeError('fetch failed', { cause: new Error('the response ended without an event') }));
+        return;
+      }
+      if (relay.started) {
+        // Started but no output yet: the failure the server sent is what the API would have streamed.
+        if (relay.writeHeld()) body.close();
+        else body.error(new TypeError('terminated', { cause: outcome.error }));
+        return;
+      }
+      try {
+        resolve(failureResponse(outcome, relay));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
