@@ -67,6 +67,23 @@ describe('WebSocket mode', () => {
     expect(missing.error.code).toBe('previous_response_not_found');
   });
 
+  it('stores a response created over the socket unless store is false: HTTP continues it', async () => {
+    const target = await start();
+    const socket = await open(target);
+    const stored = completedOf(await socket.request({ model: 'gpt-test', input: [userMessage('kept')] }));
+    const unstored = completedOf(await socket.request({ model: 'gpt-test', input: [userMessage('not kept')], store: false }));
+    const continueOverHttp = (previous: string) =>
+      fetch(`${target.url}/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+        body: JSON.stringify({ model: 'gpt-test', previous_response_id: previous, input: 'and then?' }),
+      });
+    expect((await continueOverHttp(stored.response.id)).status).toBe(200);
+    const refused = await continueOverHttp(unstored.response.id);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'previous_response_not_found' } });
+  });
+
   it('warms up with generate:false and chains from the warm-up id', async () => {
     const target = await start();
     const socket = await open(target);

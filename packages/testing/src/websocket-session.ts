@@ -224,7 +224,12 @@ export class WebSocketSession {
             await this.#send(recorded, this.#withLane(timing, body));
           }
           await this.#send(recorded, this.#withLane(action.event, body), action.burst !== true);
-          if (isCompleted(action.event)) this.#cache.set(lane, { responseId: plan.responseId, input, output: plan.output });
+          if (isCompleted(action.event)) {
+            const completed = { responseId: plan.responseId, input, output: plan.output };
+            this.#cache.set(lane, completed);
+            // Stored as over HTTP (`store` defaults to true): an HTTP request can continue it.
+            if (!warmUp && body['store'] !== false) core.storedResponses.set(plan.responseId, completed);
+          }
           if (type === 'response.created' && this.#pendingLate.length > 0) {
             const pending = this.#pendingLate;
             this.#pendingLate = [];

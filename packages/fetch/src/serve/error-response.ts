@@ -13,6 +13,23 @@ export interface ApiErrorAnswer {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The HTTP status the API answers an error code with, for failures that name a code but no status. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  rate_limit_exceeded: 429,
+  insufficient_quota: 429,
+  usage_limit_reached: 429,
+  server_error: 500,
+  server_is_overloaded: 503,
+  slow_down: 503,
+  invalid_api_key: 401,
+};
+
+/** The status for a failure event without one: from its code, else 400 for a known request error, else 500. */
+function statusForCode(code: string | undefined): number {
+  if (code === undefined) return 500;
+  return STATUS_BY_CODE[code] ?? 400;
+}
+
 /** The API's error `type` for a status, for errors whose own `type` is not known. */
 export function errorTypeForStatus(status: number, code: string | undefined): string {
   if (code === 'insufficient_quota') return 'insufficient_quota';
@@ -51,13 +68,13 @@ function fromEvent(event: RawResponseEvent | null, error: unknown): ApiErrorAnsw
     const response = event['response'];
     const failure = isRecord(response) && isRecord(response['error']) ? response['error'] : {};
     const code = typeof failure['code'] === 'string' ? failure['code'] : undefined;
-    const status = fallbackStatus ?? (code === 'rate_limit_exceeded' ? 429 : 500);
+    const status = fallbackStatus ?? (code === undefined ? 500 : statusForCode(code));
     return { status, body: { error: { message: failure['message'] ?? '', type: errorTypeForStatus(status, code), param: null, code: code ?? null } }, headers: {} };
   }
   const nested = isRecord(event['error']) ? event['error'] : null;
-  const status = numberOf(event['status']) ?? numberOf(event['status_code']) ?? fallbackStatus ?? 500;
   const source = nested ?? event;
   const code = typeof source['code'] === 'string' ? source['code'] : undefined;
+  const status = numberOf(event['status']) ?? numberOf(event['status_code']) ?? fallbackStatus ?? statusForCode(code);
   const body = {
     message: source['message'] ?? '',
     type: typeof source['type'] === 'string' && source['type'] !== 'error' ? source['type'] : errorTypeForStatus(status, code),
