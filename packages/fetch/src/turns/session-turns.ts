@@ -157,6 +157,11 @@ export class SessionTurns {
     conversation.turnMetadata = { turn_id: crypto.randomUUID() };
   }
 
+  #forget(conversation: Conversation): void {
+    const index = this.#conversations.indexOf(conversation);
+    if (index >= 0) this.#conversations.splice(index, 1);
+  }
+
   #touch(conversation: Conversation): void {
     const index = this.#conversations.indexOf(conversation);
     if (index >= 0) this.#conversations.splice(index, 1);
@@ -182,7 +187,10 @@ export class SessionTurns {
         end();
       },
       release: () => {
-        if (!ended) end();
+        if (ended) return;
+        end();
+        // A conversation whose first request failed has nothing to continue: forget it.
+        if (conversation.expected.length === 0) this.#forget(conversation);
       },
     };
   }
