@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ResponseInputItem } from '@modelwire/client';
 import { describe, expect, it } from 'vitest';
-import { itemMatchKey, itemsMatch } from './item-match.js';
+import { itemsMatch } from './item-match.js';
 
 const item = (value: Record<string, unknown>): ResponseInputItem => value as unknown as ResponseInputItem;
 
