@@ -27,7 +27,7 @@ export {
   type SessionTurnsOptions,
   type TurnLease,
 } from './turns/session-turns.js';
-export { itemMatchKey, itemsMatch } from './turns/item-match.js';
+export { itemsMatch } from './turns/item-match.js';
 export {
   ANSWER_EVENT_TYPES,
   FAILURE_EVENT_TYPES,

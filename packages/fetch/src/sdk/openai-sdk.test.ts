@@ -54,7 +54,10 @@ async function toolLoop(client: OpenAI, stream: boolean): Promise<LoopResult> {
     if (response === undefined) throw new Error('no response.completed');
     input.push(...(response.output as OpenAI.Responses.ResponseInputItem[]));
     const pending = response.output.filter((item) => item.type === 'function_call');
-    if (pending.length === 0) return { outputText: response.output_text, calls, steps: step };
+    if (pending.length === 0) {
+      const outputText = response.output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => (part.type === 'output_text' ? part.text : '')) : [])).join('');
+      return { outputText, calls, steps: step };
+    }
     for (const call of pending) {
       calls.push(`${call.call_id} ${call.arguments}`);
       input.push({ type: 'function_call_output', call_id: call.call_id, output: TOOL_OUTPUT });
@@ -80,6 +83,7 @@ describe('openai (new OpenAI({ fetch }))', () => {
 
     expect(adapted).toEqual(overHttp);
     expect(adapted.steps).toBe(TOOL_LOOP_STEPS);
+    expect(adapted.outputText).toContain('Done.');
     const { recording } = setup.server;
     expect(recording.handshakes).toHaveLength(1);
     expect(recording.counters.requests).toEqual({ http: 0, websocket: TOOL_LOOP_STEPS });

@@ -1,5 +1,5 @@
 import type { ModelClient, ModelClientSession, ResponseInputItem, ResponseItem, TurnMetadata } from '@modelwire/client';
-import { fieldsOf, itemMatchKey, itemsMatch } from './item-match.js';
+import { fieldsOf, itemsMatch } from './item-match.js';
 
 /** Default {@link SessionTurnsOptions.turnIdleMs}: 10 minutes. */
 export const DEFAULT_TURN_IDLE_MS = 10 * 60 * 1000;
@@ -64,18 +64,6 @@ interface Conversation {
   /** When the last response ended (`now()`), for the idle gap. */
   endedAt: number;
   busy: boolean;
-}
-
-/** Match keys of the items the client saw, computed once per object. */
-const knownKeys = new WeakMap<object, string>();
-
-function keyOf(item: ResponseInputItem): string {
-  let key = knownKeys.get(item);
-  if (key === undefined) {
-    key = itemMatchKey(item);
-    knownKeys.set(item, key);
-  }
-  return key;
 }
 
 /**
@@ -201,11 +189,9 @@ function extends_(input: readonly ResponseInputItem[], expected: readonly Respon
   const length = expected.length;
   if (length === 0) return false;
   const last = length - 1;
-  if (!itemsMatch(input[last] as ResponseInputItem, expected[last] as ResponseInputItem, keyOf(expected[last] as ResponseInputItem))) return false;
+  if (!itemsMatch(input[last] as ResponseInputItem, expected[last] as ResponseInputItem)) return false;
   for (let index = 0; index < last; index += 1) {
-    const known = expected[index] as ResponseInputItem;
-    const sent = input[index] as ResponseInputItem;
-    if (sent !== known && !itemsMatch(sent, known, keyOf(known))) return false;
+    if (!itemsMatch(input[index] as ResponseInputItem, expected[index] as ResponseInputItem)) return false;
   }
   return true;
 }

@@ -4,6 +4,7 @@
 // with its error; the others still run.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { PathFigures } from '../fetch-adapter.ts';
 import type { ScaleBenchResult } from '../scale.ts';
 import type { SoakReport } from '../soak.ts';
 import type { Measurement } from '../shared/measure.ts';
@@ -222,6 +223,36 @@ export const SUITE: readonly SuiteEntry[] = [
             ratioHeadline('WebSocket: modelwire / openai-node ResponsesWS', result.webSocketRatio),
             { label: 'responses per round per contender', value: count(result.requestsPerRound) },
             { label: 'events seen in the last round', value: Object.entries(result.eventsSeen).map(([name, value]) => `${name}: ${count(value)}`).join(', ') },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'fetch-adapter',
+    title: 'Fetch adapter: the SDKs people use, through @modelwire/fetch',
+    description: 'A streamed 20-step tool loop from 24 KiB of earlier conversation, per SDK (the openai package, the AI SDK\'s OpenAI Responses model, @openai/agents), against one loopback server: through the adapter (pre-connected session WebSocket, continuation) and over the SDK\'s own HTTP path (the anchor: a full resend on every step). Handshakes, connections and request bytes at the server; first-event latency (request → first SSE bytes) at the SDK\'s fetch, every request of every round.',
+    async run(profile) {
+      const { runFetchAdapterBench, DEFAULT_PATH, ADAPTER_PATH } = await import('../fetch-adapter.ts');
+      const result = await runFetchAdapterBench(pick(profile, { full: {}, quick: { rounds: 2 }, tiny: { rounds: 1, warmupRounds: 0, steps: 4, historyKiB: 4 } }));
+      const row = (sdk: string, path: string, figures: PathFigures, anchor: boolean, ratio: number): ReportRow => ({
+        name: `${sdk}: ${path}`,
+        value: `${figures.handshakes} handshakes, ${figures.httpConnections} HTTP connections, ${kib(figures.requestBytes)} in ${figures.requests} requests (${figures.incrementalRequests} incremental), first event ${figures.firstEventMs.toFixed(2)} ms${figures.answered ? '' : ', not answered'}`,
+        ratio,
+        anchor,
+      });
+      return {
+        section: {
+          rows: result.sdks.flatMap((entry) => [row(entry.sdk, DEFAULT_PATH, entry.defaultPath, true, 1), row(entry.sdk, ADAPTER_PATH, entry.adapter, false, entry.adapter.requestBytes / entry.defaultPath.requestBytes)]),
+          headlines: [
+            ...result.sdks.map((entry) => ratioHeadline(`${entry.sdk}: request bytes, default / adapter`, entry.bytesRatio, profile === 'tiny' ? undefined : { at: 10, kind: '≥' })),
+            ...result.sdks.map((entry) => ratioHeadline(`${entry.sdk}: first-event latency, adapter / default (median)`, entry.firstEventRatio)),
+            {
+              label: 'WebSocket handshakes per loop through the adapter',
+              value: result.sdks.map((entry) => `${entry.sdk}: ${entry.adapter.handshakes}`).join(', '),
+              target: '1 each',
+              met: result.sdks.every((entry) => entry.adapter.handshakes === 1),
+            },
           ],
         },
       };
