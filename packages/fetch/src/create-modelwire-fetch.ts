@@ -1,4 +1,4 @@
-import { ModelClient, noopClientTelemetry, type ClientTelemetry, type ModelClientOptions } from '@modelwire/client';
+import { ModelClient, noopClientTelemetry, type ClientTelemetry, type ModelClientOptions, type TurnMetadata } from '@modelwire/client';
 import { requestFromResponsesBody } from './request/responses-body.js';
 import { serveJson, serveStream, type ServeContext } from './serve/serve-responses.js';
 import { SessionTurns, type SessionTurnsOptions } from './turns/session-turns.js';
@@ -29,8 +29,12 @@ export interface ModelwireFetchOptions extends SessionTurnsOptions {
    * Default `true` (a failed pre-connect costs nothing; the first request connects itself).
    */
   readonly preconnect?: boolean;
-  /** Where the client reports every served request (attempts, connects, continuation, fallback). Default none. */
-  readonly telemetry?: ClientTelemetry;
+  /**
+   * Where the client reports the served requests (attempts, connects, continuation decisions,
+   * fallback, token usage): one handle for all of them, or a function giving the handle of a
+   * turn (called per request with the turn's metadata; `turn_id` tells turns apart). Default none.
+   */
+  readonly telemetry?: ClientTelemetry | ((turn: TurnMetadata) => ClientTelemetry);
 }
 
 /**
@@ -75,6 +79,7 @@ export function createModelwireFetch(clientOrOptions: ModelClient | ModelwireCli
   const passThroughFetch: FetchFunction = options.fetch ?? globalThis.fetch.bind(globalThis);
   const turns = new SessionTurns(client, options);
   const telemetry = options.telemetry ?? noopClientTelemetry;
+  const telemetryFor = (turn: TurnMetadata): ClientTelemetry => (typeof telemetry === 'function' ? telemetry(turn) : telemetry);
   const responsesUrl = `${client.provider.baseUrl.replace(/\/+$/, '')}/responses`;
   if (options.preconnect ?? true) void client.preconnect();
 
@@ -95,7 +100,7 @@ export function createModelwireFetch(clientOrOptions: ModelClient | ModelwireCli
       request: { ...request, prompt: { ...request.prompt, input: lease.input } },
       lease,
       signal: signalOf(input, init),
-      telemetry,
+      telemetry: telemetryFor(lease.turnMetadata),
       passThrough: () => passThroughFetch(input, init),
     };
     return request.stream ? serveStream(context) : serveJson(context);

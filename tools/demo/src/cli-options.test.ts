@@ -4,14 +4,15 @@ import { FAULT_NAMES } from './fault-catalog.ts';
 
 describe('parseDemoOptions', () => {
   it('defaults to the built-in tour over the WebSocket', () => {
-    expect(parseDemoOptions([])).toEqual({ http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, resume: null, journalDirectory: null, help: false });
+    expect(parseDemoOptions([])).toEqual({ sdk: null, http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, resume: null, journalDirectory: null, help: false });
   });
 
   it('reads every flag; --prompt may repeat', () => {
     const options = parseDemoOptions(['--http', '--fault', 'stall', '--prompt', 'one', '--prompt', 'two', '--model', 'gpt-5-mini']);
-    expect(options).toEqual({ http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', resume: null, journalDirectory: null, help: false });
+    expect(options).toEqual({ sdk: null, http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', resume: null, journalDirectory: null, help: false });
     expect(parseDemoOptions(['-h']).help).toBe(true);
     expect(parseDemoOptions(['--journal-dir', '/tmp/j']).journalDirectory).toBe('/tmp/j');
+    for (const sdk of ['openai', 'ai-sdk', 'agents']) expect(parseDemoOptions(['--sdk', sdk]).sdk).toBe(sdk);
   });
 
   it('continues a journaled session with --resume, by default with one summing-up turn', () => {
@@ -28,6 +29,8 @@ describe('parseDemoOptions', () => {
     [['stray'], /positional/],
     [['--resume', ' '], /needs the path of a journal file/],
     [['--resume', 'r.jsonl', '--journal-dir', '/tmp'], /a resumed session goes on in its own file/],
+    [['--sdk', 'langchain'], /unknown SDK 'langchain'; choose one of: openai, ai-sdk, agents/],
+    [['--sdk', 'openai', '--resume', 'r.jsonl'], /--sdk runs the SDK's own session, which is not journaled/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(UsageError);
     expect(() => parseDemoOptions(argv)).toThrow(message);

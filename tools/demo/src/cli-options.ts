@@ -3,8 +3,14 @@
 import { parseArgs } from 'node:util';
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, type FaultName } from './fault-catalog.ts';
 
+/** The SDKs `--sdk` runs the session through. */
+export const SDK_NAMES = ['openai', 'ai-sdk', 'agents'] as const;
+export type SdkName = (typeof SDK_NAMES)[number];
+
 /** What the demo was asked to do. */
 export interface DemoOptions {
+  /** Run the session through this SDK and `@modelwire/fetch` instead of `@modelwire/core-session`; `null` for core-session. */
+  readonly sdk: SdkName | null;
   /** Force HTTP/SSE (no WebSocket, no pre-connect). */
   readonly http: boolean;
   /** Loopback fault to inject once; `null` for none. */
@@ -54,6 +60,10 @@ prints where, and --resume continues it: the history comes back from the file an
 request of the resumed session is a full one.
 
 Options:
+  --sdk <name>       run the session through an SDK people already use, with Modelwire
+                     underneath through @modelwire/fetch: openai (the openai package),
+                     ai-sdk (the AI SDK's OpenAI Responses model) or agents
+                     (@openai/agents); the SDK runs the tool loops (not with --resume)
   --http             use HTTP/SSE only (no WebSocket, no pre-connect); use it when
                      OPENAI_BASE_URL points at a server without Responses WebSocket mode
   --fault <name>     inject one loopback-server fault and watch the session recover
@@ -82,6 +92,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       allowPositionals: false,
       strict: true,
       options: {
+        sdk: { type: 'string' },
         http: { type: 'boolean', default: false },
         fault: { type: 'string' },
         prompt: { type: 'string', multiple: true },
@@ -98,6 +109,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   if (fault !== null && !(FAULT_NAMES as readonly string[]).includes(fault)) {
     throw new UsageError(`unknown fault '${fault}'; choose one of: ${FAULT_NAMES.join(', ')}`);
   }
+  const sdk = values.sdk ?? null;
+  if (sdk !== null && !(SDK_NAMES as readonly string[]).includes(sdk)) throw new UsageError(`unknown SDK '${sdk}'; choose one of: ${SDK_NAMES.join(', ')}`);
   const prompts = values.prompt ?? [];
   for (const prompt of prompts) if (prompt.trim() === '') throw new UsageError('--prompt needs a non-empty text');
   const model = values.model ?? null;
@@ -107,7 +120,9 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   const journalDirectory = values['journal-dir'] ?? null;
   if (journalDirectory !== null && journalDirectory.trim() === '') throw new UsageError('--journal-dir needs a directory');
   if (resume !== null && journalDirectory !== null) throw new UsageError('--journal-dir is for new sessions; a resumed session goes on in its own file');
+  if (sdk !== null && (resume !== null || journalDirectory !== null)) throw new UsageError('--sdk runs the SDK\'s own session, which is not journaled: drop --resume and --journal-dir');
   return {
+    sdk: sdk as SdkName | null,
     http: values.http ?? false,
     fault: fault as FaultName | null,
     prompts: prompts.length > 0 ? prompts : resume !== null ? DEFAULT_RESUME_PROMPTS : DEFAULT_PROMPTS,

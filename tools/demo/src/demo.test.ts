@@ -28,7 +28,7 @@ afterAll(() => rmSync(JOURNALS, { recursive: true, force: true }));
 
 function runDemo(argv: readonly string[], env: Record<string, string> = {}, interruptWhen?: (stdout: string) => boolean): Promise<Run> {
   // Sessions journal into this file's directory (not the doctor, which runs no session).
-  const args = argv[0] === 'doctor' || argv.includes('--resume') || argv.includes('--journal-dir') ? argv : [...argv, '--journal-dir', JOURNALS];
+  const args = argv[0] === 'doctor' || argv.includes('--resume') || argv.includes('--journal-dir') || argv.includes('--sdk') ? argv : [...argv, '--journal-dir', JOURNALS];
   const base: NodeJS.ProcessEnv = { ...process.env, MODELWIRE_SKIP_BUILD: '1', NO_COLOR: '1' };
   delete base['OPENAI_API_KEY'];
   delete base['OPENAI_BASE_URL'];
@@ -160,6 +160,34 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--fault <name>');
     expect(run.stdout).toContain('previous-response-evicted');
+  });
+});
+
+describe('npm start -- --sdk (the session through an SDK and @modelwire/fetch)', { timeout: 60_000 }, () => {
+  it.each(['openai', 'ai-sdk', 'agents'])('runs two turns through %s: one pre-connected socket, every request after the first incremental', async (sdk) => {
+    const run = await runDemo(['--sdk', sdk, '--prompt', 'What is this repository? Look at its top-level files and read the README.', '--prompt', 'Thanks. Sum it up in one sentence.']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('createModelwireFetch');
+    expect(run.stdout).toContain('⚙ list_files {"path":"."}');
+    expect(run.stdout).toContain('⚙ read_file {"path":"README.md"}');
+    expect(run.stdout).toContain('It says: Modelwire is a TypeScript client');
+    const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+    expect(summary).toMatch(/^1\s+1\s+WebSocket\s+pre-connected #1\s+full\b/m);
+    expect(summary).toMatch(/^4\s+2\s+WebSocket\s+reused #1\s+incremental \+1\b/m);
+    const rows = summary.split('\n').filter((line) => /^\d+\s/.test(line));
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows.filter((line) => /\sfull\s/.test(line))).toHaveLength(1);
+    expect(summary).toMatch(/token replayed on \d+ requests, 0 violations/);
+  });
+
+  it('uses the real provider mode with OPENAI_API_KEY, never printing the key', async () => {
+    await using server = await startResponsesServer();
+    const run = await runDemo(['--sdk', 'openai', '--prompt', 'Hello provider', '--model', 'gpt-test'], { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: server.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('You said: Hello provider');
+    expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
+    expect(server.recording.handshakes[0]?.headers['authorization']).toBe(`Bearer ${SECRET}`);
   });
 });
 

@@ -112,7 +112,7 @@ export function createLoopbackModel(options: LoopbackModelOptions): ScriptedMode
     const id = `resp_demo_${counter.toString().padStart(4, '0')}`;
     const model = request.body.model ?? 'gpt-loopback';
     const decision = decide(request.input);
-    const snapshot = { id, object: 'response', status: 'in_progress', model, output: [], usage: null, error: null };
+    const snapshot = { id, object: 'response', created_at: Math.floor(Date.now() / 1000), status: 'in_progress', model, output: [], usage: null, error: null, incomplete_details: null };
     const events: JsonObject[] = [
       { type: 'response.created', response: snapshot },
       { type: 'response.in_progress', response: snapshot },

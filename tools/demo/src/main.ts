@@ -48,10 +48,16 @@ if (options.fault !== null && options.http && WEBSOCKET_ONLY_FAULTS.has(options.
 buildPackagesOrExit();
 
 const { Terminal } = await import('./terminal.ts');
-const { runDemo } = await import('./run-demo.ts');
 const terminal = new Terminal(process.stdout, process.stderr, process.env, [process.env['OPENAI_API_KEY'] ?? '']);
 try {
-  process.exitCode = await runDemo(options, terminal, process.env);
+  const sdk = options.sdk;
+  if (sdk === null) {
+    const { runDemo } = await import('./run-demo.ts');
+    process.exitCode = await runDemo(options, terminal, process.env);
+  } else {
+    const { runSdkDemo } = await import('./run-sdk-demo.ts');
+    process.exitCode = await runSdkDemo(sdk, options, terminal, process.env);
+  }
 } catch (error) {
   terminal.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

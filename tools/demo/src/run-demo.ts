@@ -25,7 +25,7 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.ur
 /** Loopback handshakes are delayed by this much, standing in for TCP + TLS to a real provider. */
 export const LOOPBACK_HANDSHAKE_DELAY_MS = 120;
 
-const INSTRUCTIONS =
+export const INSTRUCTIONS =
   'You are a concise assistant exploring a TypeScript monorepo. Use list_files and read_file to look at files before you answer; keep answers to two or three sentences.';
 
 /** Runs the demo; resolves with the process exit code (0 ok, 1 a turn failed). */

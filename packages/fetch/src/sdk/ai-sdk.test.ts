@@ -73,4 +73,35 @@ describe('AI SDK (createOpenAI({ fetch }).responses)', () => {
     expect(requestBytes(plain) / requestBytes(setup.server)).toBeGreaterThanOrEqual(10);
     expect(recording.stickyViolations).toEqual([]);
   });
+
+  it('continues across turns, with store: false (items sent back in full) and with the default store (the earlier answer sent back as an item reference): the next user message goes out alone', async () => {
+    setup = await startAdapter();
+    const provider = createOpenAI({ apiKey: 'sk-test', baseURL: setup.server.url, fetch: setup.fetch });
+    const conversation = async (providerOptions: { openai: { store: boolean } } | undefined): Promise<string[]> => {
+      const messages: ModelMessage[] = [];
+      const texts: string[] = [];
+      for (const prompt of ['run: ls', 'and now?']) {
+        messages.push({ role: 'user', content: prompt });
+        const result = await generateText({ model: provider.responses('gpt-4.1'), system: INSTRUCTIONS, messages, tools, maxRetries: 0, stopWhen: stepCountIs(5), ...(providerOptions === undefined ? {} : { providerOptions }) });
+        texts.push(result.text);
+        messages.push(...result.responseMessages);
+      }
+      return texts;
+    };
+    const unstored = await conversation({ openai: { store: false } });
+    expect(unstored).toEqual([expect.stringContaining(TOOL_OUTPUT), 'You said: and now?']);
+    const previous = (index: number): unknown => (setup!.server.recording.requests[index]?.body as Record<string, unknown>)['previous_response_id'];
+    // Turn 1: the call, then its output; turn 2: only the new user message.
+    expect([0, 1, 2].map((index) => typeof previous(index))).toEqual(['undefined', 'string', 'string']);
+    expect((setup.server.recording.requests[2]?.body as { input: unknown[] }).input).toHaveLength(1);
+
+    setup.server.recording.reset();
+    const stored = await conversation(undefined);
+    expect(stored).toEqual(unstored);
+    // The default store: the AI SDK names the earlier answer by id (item_reference); it matches that answer.
+    const sentBack = JSON.stringify(setup.server.recording.requests.map((request) => request.body));
+    expect([0, 1, 2].map((index) => typeof previous(index))).toEqual(['undefined', 'string', 'string']);
+    expect((setup.server.recording.requests[2]?.body as { input: unknown[] }).input).toHaveLength(1);
+    expect(sentBack).not.toContain('item_reference');
+  });
 });
