@@ -70,8 +70,9 @@ beforeAll(() => {
     projectDir: project,
     packed,
     roots: packed.map((entry) => entry.name),
-    // What a newcomer adds next to Modelwire: Node's types, and zod for typed tools.
-    extraDependencies: { '@types/node': '*', zod: '*', '@opentelemetry/sdk-trace': '*', '@opentelemetry/sdk-metrics': '*' },
+    // What a newcomer adds next to Modelwire: Node's types, zod for typed tools, and the SDKs
+    // @modelwire/fetch serves (its README shows each of them).
+    extraDependencies: { '@types/node': '*', zod: '*', '@opentelemetry/sdk-trace': '*', '@opentelemetry/sdk-metrics': '*', openai: '*', ai: '*', '@ai-sdk/openai': '*', '@openai/agents': '*' },
   });
   lockPackages = (lockfile as { packages: typeof lockPackages }).packages;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'newcomer', version: '0.0.0', private: true, type: 'module', dependencies }, null, 2));
