@@ -210,6 +210,12 @@ export function serveStream(context: ServeContext): Promise<Response> {
       } catch (error) {
         reject(error);
       }
+    }, (unexpected: unknown) => {
+      // Not a request failure (those are outcomes): a bug. Nothing may hang on it.
+      dispose();
+      context.lease.release();
+      if (relay.started) body.error(unexpected);
+      else reject(unexpected);
     });
   });
 }
