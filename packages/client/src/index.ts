@@ -217,5 +217,5 @@ export { createTransportWebSocketConnector, type WebSocketKeepAliveOptions } fro
 // Building blocks (request fields and the continuation check)
 export { ContinuationTracker, fingerprintRequestFields, type ContinuationDecision, type TrackedRequest } from './continuation/continuation-tracker.js';
 export { CONTINUATION_IGNORED_FIELDS } from './continuation/item-fingerprint.js';
-export { buildRequestFields, type RequestFields } from './request/request-fields.js';
+export { buildRequestFields, REQUEST_OPTION_NAMES, type RequestFields } from './request/request-fields.js';
 export { ITEM_ID_PREFIXES, wireInput } from './request/wire-input.js';

@@ -61,8 +61,12 @@ const RESERVED_BODY_FIELDS: ReadonlySet<string> = new Set([
   'stream_id',
 ]);
 
-/** The typed option names (every key of {@link RequestOptions} but `extraBody`). */
-const TYPED_OPTION_FIELDS: ReadonlySet<string> = new Set<keyof RequestOptions>([
+/**
+ * The typed request option names: every key of {@link RequestOptions} but `extraBody`, that is
+ * the body fields the client types and sends under their wire names (for callers that sort a
+ * whole request body into options, such as an SDK adapter).
+ */
+export const REQUEST_OPTION_NAMES = [
   'max_output_tokens',
   'temperature',
   'top_p',
@@ -88,7 +92,13 @@ const TYPED_OPTION_FIELDS: ReadonlySet<string> = new Set<keyof RequestOptions>([
   'moderation',
   'image',
   'access_programs',
-]);
+] as const satisfies readonly Exclude<keyof RequestOptions, 'extraBody'>[];
+
+// Compile-time check: an option added to `RequestOptions` without being listed above fails the build.
+const everyOptionListed: Exclude<keyof RequestOptions, (typeof REQUEST_OPTION_NAMES)[number] | 'extraBody'> extends never ? true : false = true;
+void everyOptionListed;
+
+const TYPED_OPTION_FIELDS: ReadonlySet<string> = new Set(REQUEST_OPTION_NAMES);
 
 /**
  * Builds the non-input request fields from the prompt (and its options), the turn context and

@@ -4,6 +4,7 @@
 // `run N times:` rule), so that a loop is `TOOL_LOOP_STEPS` requests.
 import { staticTokenAuth, type ModelClientOptions } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
+import { expect } from 'vitest';
 import { createModelwireFetch, type ModelwireFetch, type ModelwireFetchOptions } from '../create-modelwire-fetch.js';
 
 /** Tool calls the loops make before the final answer. */
@@ -72,4 +73,19 @@ export function requestBytes(server: ResponsesServer): number {
 /** How many WebSocket requests continued a previous response. */
 export function incrementalRequests(server: ResponsesServer): number {
   return server.recording.requests.filter((request) => request.transport === 'websocket' && typeof (request.body as Record<string, unknown>)['previous_response_id'] === 'string').length;
+}
+
+/**
+ * What a 20-step tool loop through the adapter must show next to the same loop over the SDK's
+ * own HTTP path (`plain`): every request over the one pre-connected WebSocket, all but the
+ * first continuing the previous response, at least 10× fewer request bytes, and the sticky
+ * routing of one turn respected.
+ */
+export function expectToolLoopThroughAdapter(adapted: ResponsesServer, plain: ResponsesServer): void {
+  const { recording } = adapted;
+  expect(recording.handshakes).toHaveLength(1);
+  expect(recording.counters.requests).toEqual({ http: 0, websocket: TOOL_LOOP_STEPS });
+  expect(incrementalRequests(adapted)).toBeGreaterThanOrEqual(TOOL_LOOP_STEPS - 1);
+  expect(requestBytes(plain) / requestBytes(adapted)).toBeGreaterThanOrEqual(10);
+  expect(recording.stickyViolations).toEqual([]);
 }

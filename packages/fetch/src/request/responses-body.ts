@@ -1,43 +1,7 @@
-import type { ModelInfo, Prompt, RequestOptions, ResponseInputItem, ToolChoice, ToolSpec } from '@modelwire/client';
+import { REQUEST_OPTION_NAMES, type ModelInfo, type Prompt, type RequestOptions, type ResponseInputItem, type ToolChoice, type ToolSpec } from '@modelwire/client';
 
-/**
- * The typed request options of `@modelwire/client` (every key of `RequestOptions` but
- * `extraBody`): body fields under these names go to `Prompt.options` as they are.
- */
-const TYPED_OPTION_KEYS = [
-  'max_output_tokens',
-  'temperature',
-  'top_p',
-  'top_logprobs',
-  'max_tool_calls',
-  'metadata',
-  'store',
-  'truncation',
-  'safety_identifier',
-  'user',
-  'prompt_cache_key',
-  'prompt_cache_retention',
-  'prompt_cache_options',
-  'include',
-  'text',
-  'reasoning',
-  'context_management',
-  'conversation',
-  'background',
-  'service_tier',
-  'stream_options',
-  'prompt',
-  'moderation',
-  'image',
-  'access_programs',
-] as const satisfies readonly (keyof RequestOptions)[];
-
-// Compile-time check: a request option added to the client without being listed here fails the build.
-type UnlistedOption = Exclude<keyof RequestOptions, (typeof TYPED_OPTION_KEYS)[number] | 'extraBody'>;
-const everyOptionListed: UnlistedOption extends never ? true : UnlistedOption = true;
-void everyOptionListed;
-
-const TYPED_OPTIONS: ReadonlySet<string> = new Set(TYPED_OPTION_KEYS);
+/** The typed request options of `@modelwire/client`: body fields under these names go to `Prompt.options` as they are. */
+const TYPED_OPTIONS: ReadonlySet<string> = new Set(REQUEST_OPTION_NAMES);
 
 /** Body fields that become `Prompt` fields or the model, not options. */
 const PROMPT_FIELDS: ReadonlySet<string> = new Set(['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'stream']);

@@ -6,9 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import {
   earlierConversation,
-  incrementalRequests,
+  expectToolLoopThroughAdapter,
   INSTRUCTIONS,
-  requestBytes,
   startAdapter,
   TOOL_LOOP_PROMPT,
   TOOL_LOOP_STEPS,
@@ -84,13 +83,8 @@ describe('openai (new OpenAI({ fetch }))', () => {
     expect(adapted).toEqual(overHttp);
     expect(adapted.steps).toBe(TOOL_LOOP_STEPS);
     expect(adapted.outputText).toContain('Done.');
-    const { recording } = setup.server;
-    expect(recording.handshakes).toHaveLength(1);
-    expect(recording.counters.requests).toEqual({ http: 0, websocket: TOOL_LOOP_STEPS });
-    expect(incrementalRequests(setup.server)).toBeGreaterThanOrEqual(TOOL_LOOP_STEPS - 1);
-    expect(requestBytes(plain) / requestBytes(setup.server)).toBeGreaterThanOrEqual(10);
+    expectToolLoopThroughAdapter(setup.server, plain);
     // One user message: one turn, whose sticky token every later request carried.
-    expect(recording.stickyViolations).toEqual([]);
-    expect(new Set(recording.requests.map((request) => JSON.parse(((request.body as { client_metadata: Record<string, string> }).client_metadata)['x-codex-turn-metadata'] ?? '{}').turn_id)).size).toBe(1);
+    expect(new Set(setup.server.recording.requests.map((request) => JSON.parse(((request.body as { client_metadata: Record<string, string> }).client_metadata)['x-codex-turn-metadata'] ?? '{}').turn_id)).size).toBe(1);
   });
 });
