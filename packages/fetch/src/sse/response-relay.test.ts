@@ -65,6 +65,18 @@ describe('ResponseRelay', () => {
     expect(relay.terminalWritten).toBe(true);
   });
 
+  it('passes keepalive heartbeats without numbering them and without counting them as output', () => {
+    const sink = collecting();
+    const relay = new ResponseRelay(sink);
+    relay.offer(event('response.created', 0));
+    relay.offer({ type: 'keepalive' });
+    relay.offer({ type: 'noise.unknown' });
+    expect(relay.producedOutput).toBe(false);
+    relay.offer(event('response.output_text.delta', 1, { delta: 'hi' }));
+    expect(sink.events).toEqual([event('response.created', 0), { type: 'keepalive' }, { type: 'noise.unknown' }, event('response.output_text.delta', 1, { delta: 'hi' })]);
+    expect(relay.producedOutput).toBe(true);
+  });
+
   it('writes a held failure when the adapter gives up after the response started', () => {
     const sink = collecting();
     const relay = new ResponseRelay(sink);

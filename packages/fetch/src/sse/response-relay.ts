@@ -108,7 +108,9 @@ export class ResponseRelay {
       this.#write(event, false);
       return;
     }
-    this.#producedOutput = true;
+    // Output is what a response produces (`response.output_item.added`, deltas, …); a `keepalive`
+    // heartbeat or an event of a type nobody knows shows nothing of the response.
+    if (type.startsWith('response.')) this.#producedOutput = true;
     this.#write(event, ANSWER_EVENT_TYPES.has(type));
   }
 
@@ -136,9 +138,13 @@ export class ResponseRelay {
       this.#onStart = null;
       onStart?.();
     }
-    const sequence = this.#sequence;
-    this.#sequence += 1;
-    const renumbered = typeof event['sequence_number'] === 'number' && event['sequence_number'] !== sequence ? { ...event, sequence_number: sequence } : event;
+    // Only numbered events count (the API sends `keepalive` without a `sequence_number`).
+    let renumbered = event;
+    if (typeof event['sequence_number'] === 'number') {
+      const sequence = this.#sequence;
+      this.#sequence += 1;
+      if (event['sequence_number'] !== sequence) renumbered = { ...event, sequence_number: sequence };
+    }
     if (terminal) this.#terminalWritten = true;
     sink.write(formatSseEvent(renumbered));
   }
