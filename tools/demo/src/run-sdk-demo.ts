@@ -63,7 +63,7 @@ function repositoryTools(terminal: Terminal): Record<'list_files' | 'read_file',
 }
 
 const TOOL_DESCRIPTIONS = { list_files: 'Lists a directory of the repository (d for folders, f for files with their size).', read_file: 'Reads a text file of the repository (at most 16 KiB).' } as const;
-const PATH_SCHEMA = { type: 'object', properties: { path: { type: 'string', description: 'Path relative to the repository root' } }, required: ['path'], additionalProperties: false } as const;
+const PATH_SCHEMA = { type: 'object' as const, properties: { path: { type: 'string' as const, description: 'Path relative to the repository root' } }, required: ['path'], additionalProperties: false };
 
 /** One conversation driven by an SDK: each `turn` sends a prompt and runs the SDK's tool loop, printing text as it streams. */
 interface SdkConversation {

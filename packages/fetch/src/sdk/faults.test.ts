@@ -3,7 +3,7 @@
 // absorb reaches the SDK as the error type the API's own answer gives it.
 import { createOpenAI } from '@ai-sdk/openai';
 import { APICallError, generateText } from 'ai';
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { clientOptionsFor, startAdapter, type AdapterSetup } from '../__fixtures__/adapter-setup.js';
@@ -119,7 +119,7 @@ describe('failures the SDK sees as the API would answer them', () => {
     const error = await sdk(setup.server.url, setup.fetch).responses.create({ model: 'gpt-4.1', input: 'hi', tools: [badTool] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ status: 400, param: 'tools[0].name', code: 'invalid_value' });
-    expect(JSON.stringify((error as OpenAI.APIError).error)).toBe(JSON.stringify((expected as OpenAI.APIError).error));
+    expect(JSON.stringify((error as APIError).error)).toBe(JSON.stringify((expected as APIError).error));
     expect(setup.server.recording.counters.requests).toEqual({ http: 1, websocket: 0 });
   });
 
@@ -131,7 +131,7 @@ describe('failures the SDK sees as the API would answer them', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
-    expect((error as OpenAI.APIError).headers?.get('x-should-retry')).toBe('false');
+    expect((error as APIError).headers?.get('x-should-retry')).toBe('false');
     // Two WebSocket attempts, the session-wide switch to HTTP, two HTTP attempts.
     expect(setup.server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'websocket', 'http', 'http']);
   });
