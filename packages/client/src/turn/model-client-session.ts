@@ -33,6 +33,7 @@ export interface StreamOptions {
    * response started share one counter and one deadline. Default: a fresh budget for this call.
    */
   readonly budget?: RequestBudget;
+  /**
    * Receives every stream event of the request as the server sent it (a {@link RawResponseEvent}),
    * synchronously and in order, before the client acts on it: for a caller that re-serialises
    * the stream (the `@modelwire/fetch` adapter writes it back as SSE) or needs an event type
