@@ -29,7 +29,7 @@ export { COMPACT_TIMEOUT_IDLE_MULTIPLE } from './unary/compact-conversation-hist
 export { COMPACTION_TRIGGER, DEFAULT_RETAINED_MESSAGE_TOKENS, buildCompactedWindow, compactionItemOf } from './compaction/compaction-window.js';
 export { CompactionFailedError, type CompactionFailureReason, type CompactionMethod } from './compaction/compaction-failed-error.js';
 /** The events a `ResponseStream` yields (defined by `@modelwire/protocol`). */
-export type { ResponseEvent, ResponseUsage } from '@modelwire/protocol';
+export type { HostedToolKind, HostedToolStatus, ResponseEvent, ResponseEventOf, ResponseEventType, ResponseUsage, ToolInputKind } from '@modelwire/protocol';
 
 // Values passed in
 export { staticTokenAuth, type AuthProvider } from './types/auth-provider.js';

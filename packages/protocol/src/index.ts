@@ -197,6 +197,7 @@ export {
   FunctionCallArgumentsDoneEventSchema,
   OutputItemAddedEventSchema,
   OutputItemDoneEventSchema,
+  OutputTextAnnotationAddedEventSchema,
   OutputTextDeltaEventSchema,
   OutputTextDoneEventSchema,
   ReasoningSummaryPartAddedEventSchema,
@@ -293,9 +294,18 @@ export {
 } from './decode/decode-event.js';
 
 // Client-facing events
-export type { ResponseEvent, ResponseEventType, ResponseUsage } from './events/response-event.js';
+export type {
+  HostedToolKind,
+  HostedToolStatus,
+  ResponseEvent,
+  ResponseEventOf,
+  ResponseEventType,
+  ResponseUsage,
+  ToolInputKind,
+} from './events/response-event.js';
 export { mapStreamEvent, toResponseUsage } from './events/map-stream-event.js';
 export { isKnownEventType } from './events/known-event-types.js';
+export { STREAM_EVENT_COVERAGE, type StreamEventHandling } from './events/stream-event-coverage.js';
 export {
   modelsEtagFromHeaders,
   rateLimitsFromHeaders,

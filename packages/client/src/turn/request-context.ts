@@ -17,8 +17,11 @@ import type { CompletedResponse } from './response-stream.js';
 import type { RawResponseEvent } from './model-client-session.js';
 import { stickyTokenProblem, type StickyRoutingToken, type StickyTokenProblem } from './sticky-routing-token.js';
 
-/** Events that do not end the request phase (they may repeat harmlessly on a retry). */
-const HEADER_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included']);
+/**
+ * Events that do not end the request phase (they may repeat harmlessly on a retry): header
+ * events, and events of a type this version does not know (they carry no response output).
+ */
+const HEADER_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included', 'unknown']);
 
 /** Per-request options. */
 export interface RunOptions {

@@ -10,9 +10,10 @@ import type { ResponseSink, RoutedResponse } from './routed-response.js';
 
 /**
  * Events that carry no response output: a response that ended after only these produced
- * nothing, so resending its request cannot duplicate anything the caller saw.
+ * nothing, so resending its request cannot duplicate anything the caller saw (an event of an
+ * unknown type included: it is forwarded once, like the header events).
  */
-const NO_OUTPUT_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['created', 'rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included']);
+const NO_OUTPUT_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['created', 'queued', 'rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included', 'unknown']);
 
 /** Lifecycle terminals that carry a `response` object (not `error`). */
 const LIFECYCLE_TERMINALS: ReadonlySet<string> = new Set(['response.completed', 'response.failed', 'response.incomplete']);

@@ -97,9 +97,11 @@ export async function collect(handle: TurnHandle): Promise<{ events: SessionEven
   return { events, types: events.map((event) => event.type) };
 }
 
+const DELTA_TYPES: ReadonlySet<SessionEvent['type']> = new Set(['text_delta', 'reasoning_delta', 'refusal_delta', 'tool_input_delta']);
+
 /** Event types without deltas (which vary with chunking). */
 export function milestones(events: readonly SessionEvent[]): string[] {
-  return events.filter((event) => event.type !== 'text_delta' && event.type !== 'reasoning_delta').map((event) => event.type);
+  return events.filter((event) => !DELTA_TYPES.has(event.type)).map((event) => event.type);
 }
 
 /** The text of all `text_delta` events. */

@@ -1,4 +1,5 @@
 import type { CompactionMethod } from '@modelwire/client';
+import type { HostedToolKind, HostedToolStatus, OutputTextAnnotation, ToolInputKind } from '@modelwire/protocol';
 import type { TurnResult } from '../turn/turn-result.js';
 import type { ToolOutputContent } from '../tools/tool-output.js';
 
@@ -32,6 +33,44 @@ export type SessionEvent =
    * raw reasoning text (only some models stream it).
    */
   | { readonly type: 'reasoning_delta'; readonly turnId: string; readonly itemId: string; readonly kind: 'summary' | 'content'; readonly delta: string }
+  /**
+   * A piece of a refusal: the model declines, in a `refusal` content part instead of text. The
+   * committed message holds the whole refusal.
+   */
+  | { readonly type: 'refusal_delta'; readonly turnId: string; readonly itemId: string; readonly delta: string }
+  /**
+   * A citation or file path attached to the assistant text while it streams (web search, file
+   * search, code interpreter files). `annotationIndex` counts the text part's annotations;
+   * `annotation` is as the server sent it (see `OutputTextAnnotation`; compatible servers may
+   * leave fields out). The committed message carries every annotation too.
+   */
+  | {
+      readonly type: 'text_annotation';
+      readonly turnId: string;
+      readonly itemId: string;
+      readonly contentIndex: number;
+      readonly annotationIndex: number;
+      readonly annotation: OutputTextAnnotation;
+    }
+  /**
+   * A piece of a tool call's input while the model writes it: a function call's JSON arguments,
+   * a custom tool's input, an MCP call's arguments, the code a code interpreter will run, an
+   * `apply_patch` diff. `tool_call_started` follows, for client-side tools, once the call is
+   * committed.
+   */
+  | { readonly type: 'tool_input_delta'; readonly turnId: string; readonly itemId: string; readonly toolKind: ToolInputKind; readonly delta: string }
+  /**
+   * A built-in tool that the server runs (web search, file search, code interpreter, image
+   * generation, an MCP call or tool listing, server-side compaction) made progress. Its result
+   * is the output item the turn commits.
+   */
+  | { readonly type: 'hosted_tool_progress'; readonly turnId: string; readonly itemId: string; readonly tool: HostedToolKind; readonly status: HostedToolStatus }
+  /**
+   * A preview of an image the image generation tool is producing: base64 data in
+   * `outputFormat` (`png` when the server names none). `index` counts the previews from 0; the
+   * final image is in the committed `image_generation_call` item.
+   */
+  | { readonly type: 'image_partial'; readonly turnId: string; readonly itemId: string; readonly index: number; readonly imageBase64: string; readonly outputFormat: string }
   /** The model's tool call is committed and its handler starts. */
   | {
       readonly type: 'tool_call_started';

@@ -20,7 +20,11 @@ export interface StreamRequest {
   readonly signal: AbortSignal;
   /** Backoff between retries without a server hint. */
   readonly backoff: BackoffOptions;
-  /** Receives the forwarded deltas, `retrying`, `waiting_for_network` and `transport_fallback` events. */
+  /**
+   * Receives the forwarded stream events (text, reasoning and refusal deltas, annotations, tool
+   * input, built-in tool progress, partial images), `retrying`, `waiting_for_network` and
+   * `transport_fallback`.
+   */
   readonly emit: (event: SessionEvent) => void;
 }
 
@@ -187,6 +191,24 @@ function forward(event: ResponseEvent, turnId: string, emit: (event: SessionEven
       return true;
     case 'reasoning_content_delta':
       emit({ type: 'reasoning_delta', turnId, itemId: event.itemId, kind: 'content', delta: event.delta });
+      return true;
+    case 'refusal_delta':
+      emit({ type: 'refusal_delta', turnId, itemId: event.itemId, delta: event.delta });
+      return true;
+    case 'output_text_annotation_added':
+      if (event.annotation !== null) {
+        emit({ type: 'text_annotation', turnId, itemId: event.itemId, contentIndex: event.contentIndex, annotationIndex: event.annotationIndex, annotation: event.annotation });
+        return true;
+      }
+      return false;
+    case 'tool_call_input_delta':
+      emit({ type: 'tool_input_delta', turnId, itemId: event.itemId, toolKind: event.toolKind, delta: event.delta });
+      return true;
+    case 'hosted_tool_progress':
+      emit({ type: 'hosted_tool_progress', turnId, itemId: event.itemId, tool: event.tool, status: event.status });
+      return true;
+    case 'image_generation_partial_image':
+      emit({ type: 'image_partial', turnId, itemId: event.itemId, index: event.partialImageIndex, imageBase64: event.imageBase64, outputFormat: event.outputFormat ?? 'png' });
       return true;
     default:
       return false;

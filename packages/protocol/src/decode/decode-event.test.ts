@@ -40,9 +40,9 @@ describe('decodeEvent', () => {
   });
 
   it('passes unknown event types through as a typed unknown event, unchanged', () => {
-    const payload = { type: 'response.web_search_call.searching', sequence_number: 4, item_id: 'ws_1', output_index: 0, extra: { nested: [1] } };
+    const payload = { type: 'response.hologram_call.rendering', sequence_number: 4, item_id: 'hg_1', output_index: 0, extra: { nested: [1] } };
     const result = decodeEvent(JSON.stringify(payload));
-    expect(result).toEqual({ ok: true, event: { type: 'unknown', originalType: 'response.web_search_call.searching', payload } });
+    expect(result).toEqual({ ok: true, event: { type: 'unknown', originalType: 'response.hologram_call.rendering', payload } });
   });
 
   it('accepts a stray [DONE] as an unknown event', () => {
@@ -132,7 +132,29 @@ describe('decodeEvent', () => {
     const arbitraryEvent = fc.record({
       type: fc.constantFrom(...KNOWN_TYPES),
       fields: fc.dictionary(
-        fc.constantFrom('item_id', 'output_index', 'content_index', 'summary_index', 'delta', 'text', 'response', 'item', 'part', 'error', 'status', 'headers', 'rate_limits', 'credits', 'code', 'message'),
+        fc.constantFrom(
+          'item_id',
+          'output_index',
+          'content_index',
+          'summary_index',
+          'command_index',
+          'annotation_index',
+          'delta',
+          'text',
+          'response',
+          'item',
+          'part',
+          'annotation',
+          'output',
+          'partial_image_b64',
+          'error',
+          'status',
+          'headers',
+          'rate_limits',
+          'credits',
+          'code',
+          'message',
+        ),
         fc.jsonValue({ maxDepth: 3 }),
       ),
     });
@@ -154,8 +176,33 @@ describe('compiled validators', () => {
     // Importing decode-event registered the refinement overrides.
     const mutation = fc.record({
       type: fc.constantFrom(...KNOWN_TYPES),
-      path: fc.array(fc.constantFrom('response', 'item', 'output', '0', '1', 'usage', 'part', 'summary', 'error', 'headers', 'rate_limits', 'primary', 'credits', 'content', 'input_tokens_details'), { maxLength: 3 }),
-      key: fc.constantFrom('type', 'id', 'call_id', 'delta', 'text', 'output_index', 'used_percent', 'has_credits', 'code', 'cached_tokens', 'summary', 'usage', 'status', 'item_id', 'x'),
+      path: fc.array(
+        fc.constantFrom('response', 'item', 'output', '0', '1', 'usage', 'part', 'summary', 'error', 'headers', 'rate_limits', 'primary', 'credits', 'content', 'input_tokens_details', 'annotation', 'delta', 'outcome'),
+        { maxLength: 3 },
+      ),
+      key: fc.constantFrom(
+        'type',
+        'id',
+        'call_id',
+        'delta',
+        'text',
+        'output_index',
+        'used_percent',
+        'has_credits',
+        'code',
+        'cached_tokens',
+        'summary',
+        'usage',
+        'status',
+        'item_id',
+        'stdout',
+        'stderr',
+        'command_index',
+        'annotation',
+        'partial_image_index',
+        'size',
+        'x',
+      ),
       value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 'function_call', 'message', 'reasoning')),
     });
     fc.assert(

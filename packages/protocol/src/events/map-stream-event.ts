@@ -2,12 +2,18 @@ import { classifyErrorEvent, classifyFailedResponse, classifyIncompleteResponse,
 import { rateLimitSnapshotFromEvent } from '../rate-limits/rate-limit-snapshot.js';
 import { errorHeadersOf, type ErrorEvent } from '../schemas/error-payload.js';
 import type { ResponseItem } from '../items/response-item.js';
-import type { StreamEvent } from '../schemas/stream-events.js';
+import { UNKNOWN_EVENT_TYPE, type StreamEvent } from '../schemas/stream-events.js';
 import type { TokenUsage } from '../schemas/token-usage.js';
 import { rateLimitsFromHeaders, responseEventsFromHeaders } from './header-events.js';
+import type { EventMapper } from './event-mapper.js';
+import { BUILT_IN_TOOL_EVENT_MAPPERS } from './map-built-in-tool-events.js';
+import { CONTENT_EVENT_MAPPERS } from './map-content-events.js';
 import type { ResponseEvent, ResponseUsage } from './response-event.js';
 
 const NOTHING: readonly ResponseEvent[] = Object.freeze([]);
+
+/** The `originalType` `decodeEvent` gives a `[DONE]` payload. */
+const DONE_MARKER = '[DONE]';
 
 /** Converts wire token usage into {@link ResponseUsage}. */
 export function toResponseUsage(usage: TokenUsage): ResponseUsage {
@@ -21,27 +27,29 @@ export function toResponseUsage(usage: TokenUsage): ResponseUsage {
 }
 
 /**
+ * The one-to-one mappings of every group, by JSON `type` (content and reasoning; built-in
+ * tools, shell and audio). Lifecycle, error and header events are mapped by `mapStreamEvent`
+ * itself: they need options, produce several events or none.
+ */
+const ONE_TO_ONE: ReadonlyMap<string, EventMapper<never>> = new Map<string, EventMapper<never>>([
+  ...Object.entries(CONTENT_EVENT_MAPPERS),
+  ...Object.entries(BUILT_IN_TOOL_EVENT_MAPPERS),
+]);
+
+/**
  * Maps one decoded stream event to what the client reports: usually one {@link ResponseEvent},
  * several for a `response.metadata` / `codex.response.metadata` event (one per header it
- * carries) and for an `error` carrying rate-limit headers (see `errorEvents`), none (an empty, frozen
- * array) for events with nothing to report (`*.done` pieces, `response.in_progress`, unknown
- * events). Pure: no state, no I/O; terminal failures come back as `failed` events carrying
- * their classification. `options` feed classification (request id, headers, clock).
+ * carries) and for an `error` carrying rate-limit headers (see `errorEvents`), none (an empty,
+ * frozen array) for `response.in_progress` and the other events with nothing to report
+ * (`STREAM_EVENT_COVERAGE` lists every type). An event of a type this version does not know
+ * becomes an `unknown` event carrying its type and payload. Pure: no state, no I/O; terminal
+ * failures come back as `failed` events carrying their classification. `options` feed
+ * classification (request id, headers, clock).
  */
 export function mapStreamEvent(event: StreamEvent, options?: ClassifyOptions): readonly ResponseEvent[] {
+  const oneToOne = ONE_TO_ONE.get(event.type);
+  if (oneToOne !== undefined) return [oneToOne(event as never)];
   switch (event.type) {
-    case 'response.output_text.delta':
-      return [{ type: 'output_text_delta', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, delta: event.delta }];
-    case 'response.reasoning_summary_text.delta':
-      return [{ type: 'reasoning_summary_delta', itemId: event.item_id, outputIndex: event.output_index, summaryIndex: event.summary_index, delta: event.delta }];
-    case 'response.reasoning_text.delta':
-      return [{ type: 'reasoning_content_delta', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, delta: event.delta }];
-    case 'response.function_call_arguments.delta':
-      return [{ type: 'tool_call_input_delta', toolKind: 'function', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }];
-    case 'response.custom_tool_call_input.delta':
-      return [{ type: 'tool_call_input_delta', toolKind: 'custom', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }];
-    case 'response.reasoning_summary_part.added':
-      return [{ type: 'reasoning_summary_part_added', itemId: event.item_id, outputIndex: event.output_index, summaryIndex: event.summary_index }];
     // Output items: the event schema checked the fields of the item types it validates; the
     // rest (and any item of a type without a schema) is the server's, typed as the closed
     // `ResponseItem` union as documented there (`unknownItemOf` reads types not modelled).
@@ -51,6 +59,8 @@ export function mapStreamEvent(event: StreamEvent, options?: ClassifyOptions): r
       return [{ type: 'output_item_done', outputIndex: event.output_index, item: event.item as ResponseItem }];
     case 'response.created':
       return [{ type: 'created', responseId: event.response.id }];
+    case 'response.queued':
+      return [{ type: 'queued', responseId: event.response.id }];
     case 'response.completed': {
       const usage = event.response.usage;
       return [{ type: 'completed', responseId: event.response.id, usage: usage ? toResponseUsage(usage) : undefined }];
@@ -68,6 +78,10 @@ export function mapStreamEvent(event: StreamEvent, options?: ClassifyOptions): r
     case 'response.metadata':
     case 'codex.response.metadata':
       return responseEventsFromHeaders(event.headers);
+    case UNKNOWN_EVENT_TYPE:
+      // A stray `data: [DONE]` (decoded as an unknown event) is the end-of-stream marker of
+      // other APIs, not an event.
+      return event.originalType === DONE_MARKER ? NOTHING : [{ type: 'unknown', originalType: event.originalType, payload: event.payload }];
     default:
       return NOTHING;
   }

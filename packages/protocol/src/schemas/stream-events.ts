@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import { BUILT_IN_TOOL_EVENT_SCHEMAS } from './built-in-tool-events.js';
 import { ErrorEventSchema } from './error-payload.js';
 import { ResponseItemSchema } from './response-item.js';
 import { ResponseSnapshotSchema } from './response-snapshot.js';
+import { itemPieceEvent, sequenceNumber, textFields, toolInputEvent } from './stream-event-shapes.js';
 import { CodexRateLimitsEventSchema, CodexResponseMetadataEventSchema, ResponseMetadataEventSchema, WebSocketTimingEventSchema } from './websocket-server-events.js';
 
-// Every Responses stream event the client interprets, keyed by its JSON `type`. All objects are
-// loose (new fields survive). `sequence_number` is optional because the WebSocket extras do not
-// carry one; the Responses events always do (0 for `response.created`, +1 per event).
-
-const sequenceNumber = z.number().optional();
+// Every Responses stream event the client interprets, keyed by its JSON `type`: here the
+// lifecycle, item, text, reasoning and tool-input events; the built-in tool, shell and audio
+// events are in `built-in-tool-events.ts`. All objects are loose (new fields survive).
 
 function lifecycleEvent<T extends string>(type: T) {
   return z.looseObject({ type: z.literal(type), sequence_number: sequenceNumber, response: ResponseSnapshotSchema });
@@ -35,19 +35,7 @@ export const OutputItemAddedEventSchema = outputItemEvent('response.output_item.
 /** `response.output_item.done`: the final form of an item. */
 export const OutputItemDoneEventSchema = outputItemEvent('response.output_item.done');
 
-// The content, summary and tool-input events all locate a piece of an output item; they differ
-// only in their index field and payload (a `part`, or a text field under `key` plus padding).
-function itemPieceEvent<T extends string, S extends z.ZodRawShape>(type: T, fields: S) {
-  return z.looseObject({ type: z.literal(type), sequence_number: sequenceNumber, item_id: z.string(), output_index: z.number(), ...fields });
-}
 const partField = { part: z.looseObject({ type: z.string() }) };
-function textFields<K extends string>(key: K) {
-  return {
-    ...({ [key]: z.string() } as Record<K, z.ZodString>),
-    /** Random padding against length side channels; ignore. */
-    obfuscation: z.string().optional(),
-  };
-}
 
 function contentPartEvent<T extends string>(type: T) {
   return itemPieceEvent(type, { content_index: z.number(), ...partField });
@@ -68,6 +56,16 @@ export const OutputTextDoneEventSchema = contentTextEvent('response.output_text.
 export const RefusalDeltaEventSchema = contentTextEvent('response.refusal.delta', 'delta');
 /** `response.refusal.done`. */
 export const RefusalDoneEventSchema = contentTextEvent('response.refusal.done', 'refusal');
+/**
+ * `response.output_text.annotation.added`: a citation or file path attached to a text part
+ * (`annotation_index` counts the part's annotations). Only the annotation's `type` is checked:
+ * compatible servers send fewer fields (xAI's `url_citation` has only `url`).
+ */
+export const OutputTextAnnotationAddedEventSchema = itemPieceEvent('response.output_text.annotation.added', {
+  content_index: z.number(),
+  annotation_index: z.number(),
+  annotation: z.looseObject({ type: z.string() }).nullable(),
+});
 /** `response.reasoning_text.delta`: a piece of raw reasoning text. */
 export const ReasoningTextDeltaEventSchema = contentTextEvent('response.reasoning_text.delta', 'delta');
 /** `response.reasoning_text.done`. */
@@ -89,9 +87,6 @@ export const ReasoningSummaryTextDeltaEventSchema = summaryTextEvent('response.r
 /** `response.reasoning_summary_text.done`. */
 export const ReasoningSummaryTextDoneEventSchema = summaryTextEvent('response.reasoning_summary_text.done', 'text');
 
-function toolInputEvent<T extends string, K extends string>(type: T, key: K) {
-  return itemPieceEvent(type, textFields(key));
-}
 /** `response.function_call_arguments.delta`: a piece of a function call's JSON arguments. */
 export const FunctionCallArgumentsDeltaEventSchema = toolInputEvent('response.function_call_arguments.delta', 'delta');
 /** `response.function_call_arguments.done`: the whole arguments string. */
@@ -121,6 +116,7 @@ export const STREAM_EVENT_SCHEMAS = {
   'response.output_text.done': OutputTextDoneEventSchema,
   'response.refusal.delta': RefusalDeltaEventSchema,
   'response.refusal.done': RefusalDoneEventSchema,
+  'response.output_text.annotation.added': OutputTextAnnotationAddedEventSchema,
   'response.reasoning_text.delta': ReasoningTextDeltaEventSchema,
   'response.reasoning_text.done': ReasoningTextDoneEventSchema,
   'response.reasoning_summary_part.added': ReasoningSummaryPartAddedEventSchema,
@@ -135,6 +131,7 @@ export const STREAM_EVENT_SCHEMAS = {
   'codex.response.metadata': CodexResponseMetadataEventSchema,
   'codex.rate_limits': CodexRateLimitsEventSchema,
   'responsesapi.websocket_timing': WebSocketTimingEventSchema,
+  ...BUILT_IN_TOOL_EVENT_SCHEMAS,
 } as const;
 
 /** The JSON `type` of every known stream event. */
@@ -150,8 +147,7 @@ export type StreamEventOf<K extends KnownStreamEventType> = z.infer<(typeof STRE
 export const UNKNOWN_EVENT_TYPE = 'unknown';
 
 /**
- * An event of a type this package does not know (built-in tool progress, `response.audio.*`,
- * future events). It is passed through, never an error: `originalType` is the JSON `type`,
+ * An event of a type this package does not know (a future event, a provider's own). It is passed through, never an error: `originalType` is the JSON `type`,
  * `payload` the decoded object, unchanged.
  */
 export interface UnknownStreamEvent {
