@@ -14,7 +14,9 @@ import { validateCompactRequest, validateResponsesRequest } from './request-vali
 import { refuseRequestByRules } from './provider-rules.js';
 import { actionsFor, isCompleted, noiseEvent } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type ServerCore } from './server-core.js';
+import type { RecordedTranscript } from './server-options.js';
 import { formatSseEvent, formatSseRaw, SseWriter } from './sse-writer.js';
+import { parseLine, sseBlockOf, TranscriptClock } from './transcript-replay.js';
 
 /** The endpoint at `pathname` under the server's base path (`/v1`, or the provider's `pathPrefix`). */
 function endpointOf(pathname: string, basePath: string): Endpoint | undefined {
@@ -240,6 +242,10 @@ export class HttpRoutes {
         bytes,
       );
     };
+    if (plan.transcript !== undefined) {
+      await this.#replayTranscript(writer, plan.transcript, record, remember);
+      return;
+    }
     for (const action of actionsFor(plan, fault, false)) {
       if (writer.closed) return;
       switch (action.type) {
@@ -303,4 +309,31 @@ export class HttpRoutes {
     }
     return false;
   }
+
+  /** Writes a recorded transcript as SSE, cut and paced as it asks; each line is recorded once its last byte is written. */
+  async #replayTranscript(writer: SseWriter, transcript: RecordedTranscript, record: (event: JsonObject | { raw: string }, bytes: number) => void, remember: () => void): Promise<void> {
+    const clock = new TranscriptClock(transcript.pacing, this.#core.timers);
+    const lines = transcript.transcript;
+    const ends: number[] = [];
+    let total = 0;
+    for (const line of lines) {
+      total += Buffer.byteLength(sseBlockOf(line));
+      ends.push(total);
+    }
+    let written = 0;
+    let recorded = 0;
+    for (const chunk of clock.chunks(lines)) {
+      if (!(await clock.pause()) || writer.closed) return;
+      if ((await writer.write(chunk)) === 0) return;
+      written += chunk.length;
+      for (; recorded < lines.length && (ends[recorded] ?? 0) <= written; recorded += 1) {
+        const line = lines[recorded] ?? '';
+        const event = parseLine(line);
+        record(event ?? { raw: line }, Buffer.byteLength(sseBlockOf(line)));
+        if (event !== undefined && isCompleted(event)) remember();
+      }
+    }
+    writer.end();
+  }
 }
+

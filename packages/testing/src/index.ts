@@ -5,8 +5,11 @@ export type {
   RateLimitSnapshot,
   ResolvedOptions,
   ResponsesServerOptions,
+  RecordedTranscript,
+  ScriptedEvents,
   ScriptedModel,
   ScriptedResponse,
+  TranscriptPacing,
   UpgradeHandshake,
 } from './server-options.js';
 export {

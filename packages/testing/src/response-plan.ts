@@ -4,6 +4,8 @@
  */
 import type { ModelOutput } from './default-model.js';
 import { isRecord, type JsonObject } from './request-body.js';
+import type { RecordedTranscript } from './server-options.js';
+import { parseLine } from './transcript-replay.js';
 
 /** One event of a planned response; `paced` events (deltas) wait the token delay first. */
 export interface PlannedEvent {
@@ -19,6 +21,8 @@ export interface ResponsePlan {
   readonly output: readonly JsonObject[];
   /** The response object without output/usage, for terminal events injected by faults. */
   readonly snapshot: JsonObject;
+  /** Set when the response replays a recording: sent instead of `events`, byte for byte. */
+  readonly transcript?: RecordedTranscript;
 }
 
 /** Inputs of {@link planModelResponse}. */
@@ -172,4 +176,17 @@ export function planScriptedResponse(events: readonly JsonObject[], fallbackId: 
     return { event: withSequence, paced: type.endsWith('.delta') };
   });
   return { responseId: responseId ?? fallbackId, events: planned, output, snapshot };
+}
+
+/**
+ * Wraps a recorded transcript: its lines are sent as they are; the JSON ones give the response
+ * id, output and snapshot (for continuation and the non-streamed answer).
+ */
+export function planTranscript(transcript: RecordedTranscript, fallbackId: string): ResponsePlan {
+  const parsed: JsonObject[] = [];
+  for (const line of transcript.transcript) {
+    const event = parseLine(line);
+    if (event !== undefined) parsed.push(event);
+  }
+  return { ...planScriptedResponse(parsed, fallbackId), transcript };
 }

@@ -7,7 +7,7 @@ import { decideDefaultOutput } from './default-model.js';
 import type { CompactionResultKind, Fault, FaultController, FaultTarget } from './faults.js';
 import type { Recording } from './recording.js';
 import type { JsonObject } from './request-body.js';
-import { planModelResponse, planScriptedResponse, type ResponsePlan } from './response-plan.js';
+import { planModelResponse, planScriptedResponse, planTranscript, type ResponsePlan } from './response-plan.js';
 import type { ModelRequest, ResolvedOptions, ScriptedResponse } from './server-options.js';
 import type { StickyRouting } from './sticky-routing.js';
 import type { Timers } from './timers.js';
@@ -111,7 +111,7 @@ export class ServerCore {
     const responseId = this.newId('resp');
     const scripted =
       this.script.take() ?? (this.options.model === 'default' ? undefined : this.options.model(request));
-    if (scripted) return planScriptedResponse(scripted.events, responseId);
+    if (scripted) return 'transcript' in scripted ? planTranscript(scripted, responseId) : planScriptedResponse(scripted.events, responseId);
     const body = request.body;
     const contextBytes = Buffer.byteLength(
       JSON.stringify([body.instructions ?? '', body.tools ?? [], request.input]),

@@ -24,9 +24,45 @@ export interface ModelRequest {
  * `sequence_number` get their index. The `response.id` and `response.output` found in the
  * events' `response` objects become the cached response used by continuation.
  */
-export interface ScriptedResponse {
+export interface ScriptedEvents {
   readonly events: readonly JsonObject[];
 }
+
+/**
+ * How a {@link RecordedTranscript} is cut and paced on the wire. Every choice comes from
+ * `random`, so a seeded generator replays the same timing.
+ */
+export interface TranscriptPacing {
+  /** Numbers in [0, 1) that decide chunk sizes and pauses. Default `Math.random`. */
+  readonly random?: () => number;
+  /**
+   * HTTP only: the SSE body is written in pieces of 1 to `maxChunkBytes` bytes, cut anywhere
+   * (inside a line, a field name or a UTF-8 character). Default: one write per event.
+   */
+  readonly maxChunkBytes?: number;
+  /**
+   * Chance (0–1) of a pause before each write (HTTP) or frame (WebSocket): mostly the next
+   * tick of the event loop, one in ten times 1–3 ms. Default 0: everything in one burst.
+   */
+  readonly pauseProbability?: number;
+}
+
+/**
+ * One response replayed from a recording: each line is sent byte for byte, as the SSE `data`
+ * of an event named after the line's JSON `type` (no `event:` field when the line has none),
+ * or as one WebSocket text frame. Lines that are not JSON are sent as they are. Nothing is
+ * added (no `codex.rate_limits` or `response.metadata` frames, no sequence numbers) and faults
+ * do not apply; the HTTP response headers are the usual ones. The `response.id` and output
+ * of the line's `response.completed` become the cached response used by continuation.
+ */
+export interface RecordedTranscript {
+  /** The recorded lines, one event each, without line breaks. */
+  readonly transcript: readonly string[];
+  readonly pacing?: TranscriptPacing;
+}
+
+/** What the server answers one request with: events to send, or a recorded transcript. */
+export type ScriptedResponse = ScriptedEvents | RecordedTranscript;
 
 /** Decides the answer to a request; undefined falls back to the default model. */
 export type ScriptedModel = (request: ModelRequest) => ScriptedResponse | undefined;

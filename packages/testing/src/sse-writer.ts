@@ -28,8 +28,8 @@ export class SseWriter {
     return this.#response.destroyed || this.#response.writableEnded;
   }
 
-  /** Writes one block; returns the number of bytes written (0 when closed). */
-  async write(block: string): Promise<number> {
+  /** Writes one block (or any piece of the body); returns the number of bytes written (0 when closed). */
+  async write(block: string | Uint8Array): Promise<number> {
     if (this.closed) return 0;
     const bytes = Buffer.byteLength(block);
     await new Promise<void>((resolve) => {

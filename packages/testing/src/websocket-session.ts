@@ -12,6 +12,7 @@ import { headerValue, isRecord, type JsonObject, type ResponsesRequestBody } fro
 import { validateResponsesRequest } from './request-validation.js';
 import { actionsFor, isCompleted, noiseEvent } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type CachedResponse, type ServerCore } from './server-core.js';
+import { parseLine, TranscriptClock } from './transcript-replay.js';
 
 const DEFAULT_LANE = 'default';
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -207,6 +208,18 @@ export class WebSocketSession {
           fault?.kind === 'compaction-result' ? fault.result : undefined,
         );
     recorded.responseId = plan.responseId;
+    if (plan.transcript !== undefined) {
+      // A recording, frame for frame: nothing added, nothing changed.
+      const clock = new TranscriptClock(plan.transcript.pacing, core.timers);
+      for (const line of plan.transcript.transcript) {
+        if (!(await clock.pause()) || !this.#open()) return;
+        const event = parseLine(line);
+        // Without a pause the frames go out in one burst (`ws` keeps their order).
+        await this.#sendFrame(recorded, line, event ?? { raw: line }, false, false);
+        if (event !== undefined && isCompleted(event)) this.#cache.set(lane, { responseId: plan.responseId, input, output: plan.output });
+      }
+      return;
+    }
     const receivedAt = Date.now();
     await this.#send(recorded, this.#withLane(core.rateLimitEvent(), body));
     const headers: Record<string, string> = { 'x-request-id': core.newId('req'), 'openai-model': body.model ?? core.options.modelName };
