@@ -270,3 +270,47 @@ export function expectedEvents(response: RecordedResponse, decode: (line: Record
 
 /** Events the loopback server's HTTP response headers add (not part of a recording). */
 export const HEADER_EVENT_TYPES: ReadonlySet<string> = new Set(['rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included']);
+
+/** Built-in tool progress types (each becomes one `hosted_tool_progress` session event). */
+const HOSTED_PROGRESS = /^response\.(web_search_call|file_search_call|code_interpreter_call|image_generation_call|mcp_call|mcp_list_tools)\.(in_progress|searching|interpreting|generating|completed|failed)$|^response\.compaction\.compacting$/;
+
+/** What a core-session turn must forward as session events for some recorded responses, read from their raw lines. */
+export interface ForwardedExpectation {
+  /** Text deltas, joined in order. */
+  text: string;
+  /** Reasoning summary deltas, joined. */
+  summary: string;
+  /** Raw reasoning text deltas, joined. */
+  reasoning: string;
+  /** Refusal deltas, joined. */
+  refusal: string;
+  /** Tool input deltas of every kind, joined. */
+  toolInput: string;
+  hostedProgress: number;
+  partialImages: number;
+  annotations: number;
+}
+
+/**
+ * Reads what a session must forward for `responses` (in order): everything up to the first line
+ * that is not JSON, where the turn fails.
+ */
+export function forwardedExpectation(responses: readonly RecordedResponse[]): ForwardedExpectation {
+  const expected: ForwardedExpectation = { text: '', summary: '', reasoning: '', refusal: '', toolInput: '', hostedProgress: 0, partialImages: 0, annotations: 0 };
+  for (const response of responses) {
+    for (const { event } of response.lines) {
+      if (event === undefined) return expected;
+      const type = String(event['type']);
+      const delta = typeof event['delta'] === 'string' ? event['delta'] : '';
+      if (type === 'response.output_text.delta') expected.text += delta;
+      else if (type === 'response.reasoning_summary_text.delta') expected.summary += delta;
+      else if (type === 'response.reasoning_text.delta') expected.reasoning += delta;
+      else if (type === 'response.refusal.delta') expected.refusal += delta;
+      else if (type.endsWith('.delta') && RAW_TOOL_INPUT.has(type.replace(/\.delta$/, ''))) expected.toolInput += delta;
+      else if (HOSTED_PROGRESS.test(type)) expected.hostedProgress += 1;
+      else if (type === 'response.image_generation_call.partial_image') expected.partialImages += 1;
+      else if (type === 'response.output_text.annotation.added' && event['annotation'] !== null) expected.annotations += 1;
+    }
+  }
+  return expected;
+}

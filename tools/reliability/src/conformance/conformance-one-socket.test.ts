@@ -1,4 +1,4 @@
-// Conformance replay over the WebSocket: every response of every recording under
+// Conformance tier, several recordings on one socket: every response of every recording under
 // ../shared/conformance is served, one after another, on the session's socket by an
 // independent `ws` server with random frame timing (bursts, next ticks, short pauses). Each
 // request must receive exactly the events of its own recorded response, in order, and end as
@@ -11,14 +11,13 @@
 import type { AddressInfo } from 'node:net';
 import { ModelClient, noopClientTelemetry, type FrameDroppedRecord, type RequestAttemptRecord, type ResponseItem, type TurnContext } from '@modelwire/client';
 import { decodeEvent, errorFromClassification, mapStreamEvent, type ResponseEvent } from '@modelwire/protocol';
-import { seededRandom } from '@modelwire/bench/src/shared/responses-stream.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadConformanceRecordings, type RecordedResponse } from './harness/conformance-recordings.ts';
+import type { RecordedResponse } from '../harness/conformance-recordings.ts';
+import { seededRandom, tierRecordings } from '../harness/conformance-tier.ts';
 
-const recordings = loadConformanceRecordings();
-if (recordings === null) process.stdout.write('conformance: skipped (no recordings)\n');
+const recordings = tierRecordings();
 
 /** What the client must report for one recorded response. */
 type Expected =
@@ -156,6 +155,7 @@ describe.skipIf(recordings === null)('conformance replay over one WebSocket', ()
               expect(client.fallbackReason, response.name).toBe('invalid_frames');
               continue;
             }
+            expect(events.filter((event) => event.type === 'unknown'), response.name).toEqual([]);
             expect(events, response.name).toEqual(expected.events);
             if (expected.kind === 'failed') {
               expect(failure, response.name).toMatchObject({ code: expected.code });
