@@ -37,6 +37,26 @@ export function registerFastValidator(schema: z.ZodType, validator: FastValidato
   OVERRIDES.set(schema, validator);
 }
 
+/** How an object field is checked inside its object's compiled check (`Other`: through the field's own compiled check). */
+const FieldKind = { String: 0, Number: 1, OptionalString: 2, OptionalNumber: 3, Literal: 4, Other: 5 } as const;
+type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
+
+/** The inline kind of a field schema (only plain strings and numbers, optional or not, and single literals). */
+function fieldKindOf(schema: z.ZodType): { kind: FieldKind; literal?: unknown } {
+  const definition = definitionOf(schema);
+  if ((definition.checks?.length ?? 0) > 0 || OVERRIDES.has(schema)) return { kind: FieldKind.Other };
+  if (definition.type === 'string') return { kind: FieldKind.String };
+  if (definition.type === 'number') return { kind: FieldKind.Number };
+  if (definition.type === 'literal' && definition.values?.length === 1) return { kind: FieldKind.Literal, literal: definition.values[0] };
+  if (definition.type === 'optional' && definition.innerType !== undefined) {
+    const inner = definitionOf(definition.innerType);
+    if ((inner.checks?.length ?? 0) > 0 || OVERRIDES.has(definition.innerType)) return { kind: FieldKind.Other };
+    if (inner.type === 'string') return { kind: FieldKind.OptionalString };
+    if (inner.type === 'number') return { kind: FieldKind.OptionalNumber };
+  }
+  return { kind: FieldKind.Other };
+}
+
 function literalOf(schema: z.ZodType | undefined): unknown {
   if (!schema) return undefined;
   const definition = definitionOf(schema);
@@ -93,18 +113,44 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
       // Only loose objects (unknown keys kept): a strict or stripping object changes the output.
       if (!definition.catchall || definitionOf(definition.catchall).type !== 'unknown') return undefined;
       const keys: string[] = [];
-      const validators: FastValidator[] = [];
+      const kinds: FieldKind[] = [];
+      const literals: unknown[] = [];
+      const validators: (FastValidator | undefined)[] = [];
       for (const [key, field] of Object.entries(definition.shape)) {
         const validator = compileValidator(field);
         if (!validator) return undefined;
+        const { kind, literal } = fieldKindOf(field);
         keys.push(key);
-        validators.push(validator);
+        kinds.push(kind);
+        literals.push(literal);
+        validators.push(kind === FieldKind.Other ? validator : undefined);
       }
       const count = keys.length;
+      // The common fields (strings, numbers, the `type` literal) are checked inline, in one
+      // loop without a call per field: this check runs for every stream event.
       return (value) => {
         if (!isPlainRecord(value)) return false;
         for (let index = 0; index < count; index += 1) {
-          if (!validators[index]?.(value[keys[index] as string])) return false;
+          const field = value[keys[index] as string];
+          switch (kinds[index]) {
+            case FieldKind.String:
+              if (typeof field !== 'string') return false;
+              break;
+            case FieldKind.Number:
+              if (typeof field !== 'number' || !Number.isFinite(field)) return false;
+              break;
+            case FieldKind.OptionalString:
+              if (field !== undefined && typeof field !== 'string') return false;
+              break;
+            case FieldKind.OptionalNumber:
+              if (field !== undefined && (typeof field !== 'number' || !Number.isFinite(field))) return false;
+              break;
+            case FieldKind.Literal:
+              if (field !== literals[index]) return false;
+              break;
+            default:
+              if (!validators[index]?.(field)) return false;
+          }
         }
         return true;
       };

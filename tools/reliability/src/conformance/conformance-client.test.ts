@@ -5,7 +5,7 @@
 // as the recording ends: completed with the recorded items (encrypted content included), usage
 // and ids; the error transcript with its typed error; the transcript with invalid JSON lines
 // with `decode_failed` at its first invalid line.
-import { ModelClient, noopClientTelemetry, type FrameDroppedRecord, type RequestAttemptRecord, type ResponseEvent, type ResponseItem, type TurnContext } from '@modelwire/client';
+import { ModelClient, noopClientTelemetry, type FrameDroppedRecord, type RequestAttemptRecord, type ResponseEvent, type TurnContext } from '@modelwire/client';
 import { decodeEvent, mapStreamEvent, ResponseError } from '@modelwire/protocol';
 import { startResponsesServer } from '@modelwire/testing';
 import fc from 'fast-check';
@@ -131,7 +131,7 @@ describe.skipIf(recordings === null).each([
               expect(result.usage, name).toEqual(outcome.usage);
               // The streamed items, in output order, byte for byte (the final list agrees on
               // count and types; where it re-encrypted reasoning, the streamed form is kept).
-              expect(result.output, name).toEqual(outcome.items as readonly ResponseItem[]);
+              expect(result.output, name).toEqual(outcome.items);
               expect(outcome.completedOutput?.map((item) => item['type']), name).toEqual(outcome.items.map((item) => item['type']));
               const created = seen.find((event) => event.type === 'created');
               expect(created?.type === 'created' ? created.responseId : undefined, name).toBe(outcome.createdId);

@@ -5,7 +5,7 @@
 // input, built-in tool progress, image previews, annotations) exactly, commit every recorded
 // item (encrypted content included) in order, count the recorded usage, and end the turn with
 // the right typed error for the error and invalid-JSON transcripts, committing nothing of them.
-import type { ResponseItem, ResponseUsage } from '@modelwire/client';
+import type { ResponseUsage } from '@modelwire/client';
 import { createSession, type SessionEvent } from '@modelwire/core-session';
 import { startResponsesServer, type ScriptedResponse } from '@modelwire/testing';
 import fc from 'fast-check';
@@ -117,7 +117,7 @@ describe.skipIf(recordings === null).each([
             expect(failure, label).toBeUndefined();
             // Every recorded item is committed, byte for byte and in order, between the user
             // messages and the outputs of the tools the session ran.
-            const recordedItems = outcomes.flatMap((outcome) => outcome.items) as readonly ResponseItem[];
+            const recordedItems: readonly unknown[] = outcomes.flatMap((outcome) => outcome.items);
             const committed = history.filter((item) => recordedItems.some((recorded) => recorded === item || JSON.stringify(recorded) === JSON.stringify(item)));
             expect(committed, label).toEqual(recordedItems);
             expect(usage, label).toEqual(outcomes.reduce((total, outcome) => addUsage(total, outcome.usage), ZERO));
