@@ -5,8 +5,7 @@
 // input, built-in tool progress, image previews, annotations) exactly, commit every recorded
 // item (encrypted content included) in order, count the recorded usage, and end the turn with
 // the right typed error for the error and invalid-JSON transcripts, committing nothing of them.
-import type { ResponseUsage } from '@modelwire/client';
-import { createSession, type SessionEvent } from '@modelwire/core-session';
+import { addUsage, createSession, ZERO_USAGE, type SessionEvent } from '@modelwire/core-session';
 import { startResponsesServer, type ScriptedResponse } from '@modelwire/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -43,19 +42,6 @@ function forwardedOf(events: readonly SessionEvent[]): ForwardedExpectation {
   return seen;
 }
 
-function addUsage(total: ResponseUsage, usage: ResponseUsage | undefined): ResponseUsage {
-  if (usage === undefined) return total;
-  return {
-    inputTokens: total.inputTokens + usage.inputTokens,
-    cachedInputTokens: total.cachedInputTokens + usage.cachedInputTokens,
-    outputTokens: total.outputTokens + usage.outputTokens,
-    reasoningOutputTokens: total.reasoningOutputTokens + usage.reasoningOutputTokens,
-    totalTokens: total.totalTokens + usage.totalTokens,
-  };
-}
-
-const ZERO: ResponseUsage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0, totalTokens: 0 };
-
 describe.skipIf(recordings === null).each([
   ['WebSocket', true],
   ['HTTP/SSE', false],
@@ -90,7 +76,7 @@ describe.skipIf(recordings === null).each([
               if (INVALID_JSON_LINES.has(response.name) && webSocket) server.script.next(served);
             }
             const events: SessionEvent[] = [];
-            let usage = ZERO;
+            let usage = ZERO_USAGE;
             let failure: unknown;
             // A turn ends when a response holds no client tool call; the recording's next response answers the next turn.
             while (server.script.pending > 0 && failure === undefined) {
@@ -120,7 +106,7 @@ describe.skipIf(recordings === null).each([
             const recordedItems: readonly unknown[] = outcomes.flatMap((outcome) => outcome.items);
             const committed = history.filter((item) => recordedItems.some((recorded) => recorded === item || JSON.stringify(recorded) === JSON.stringify(item)));
             expect(committed, label).toEqual(recordedItems);
-            expect(usage, label).toEqual(outcomes.reduce((total, outcome) => addUsage(total, outcome.usage), ZERO));
+            expect(usage, label).toEqual(outcomes.reduce((total, outcome) => addUsage(total, outcome.usage), ZERO_USAGE));
           } finally {
             server.script.clear();
             await session.close();
