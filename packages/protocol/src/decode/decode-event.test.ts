@@ -168,6 +168,28 @@ describe('decodeEvent', () => {
 });
 
 describe('compiled validators', () => {
+  it.each(['response.output_text.delta', 'response.reasoning_summary_text.delta', 'response.function_call_arguments.delta'] as const)(
+    'the hand-written check of %s accepts exactly what its schema accepts',
+    (type) => {
+      const schema = STREAM_EVENT_SCHEMAS[type];
+      const fast = compileValidator(schema);
+      const fieldValue = fc.oneof(
+        fc.constant(undefined),
+        fc.constantFrom(null, Number.NaN, Number.POSITIVE_INFINITY, -0, 3, 'x', '', true, [], {}, type),
+        fc.jsonValue({ maxDepth: 1 }),
+      );
+      const fields = fc.dictionary(fc.constantFrom('type', 'sequence_number', 'item_id', 'output_index', 'content_index', 'summary_index', 'delta', 'obfuscation', 'logprobs'), fieldValue);
+      fc.assert(
+        fc.property(fields, (changes) => {
+          const event = { ...KNOWN_EVENT_EXAMPLES[type], ...changes };
+          expect(fast?.(event)).toBe(schema.safeParse(event).success);
+        }),
+        { numRuns: 1000 },
+      );
+      for (const value of [null, [], 'text', 7]) expect(fast?.(value)).toBe(false);
+    },
+  );
+
   it('compile for every known event schema (no event needs zod on the success path)', () => {
     for (const schema of Object.values(STREAM_EVENT_SCHEMAS)) expect(compileValidator(schema)).toBeTypeOf('function');
   });
@@ -198,6 +220,10 @@ describe('compiled validators', () => {
         'stdout',
         'stderr',
         'command_index',
+        'content_index',
+        'summary_index',
+        'sequence_number',
+        'obfuscation',
         'annotation',
         'partial_image_index',
         'size',

@@ -1,8 +1,18 @@
 import { redactText } from '@modelwire/errors';
 import type { z } from 'zod';
-import { STREAM_EVENT_SCHEMAS, UNKNOWN_EVENT_TYPE, type KnownStreamEvent, type StreamEvent, type UnknownStreamEvent } from '../schemas/stream-events.js';
+import {
+  FunctionCallArgumentsDeltaEventSchema,
+  OutputTextDeltaEventSchema,
+  ReasoningSummaryTextDeltaEventSchema,
+  STREAM_EVENT_SCHEMAS,
+  UNKNOWN_EVENT_TYPE,
+  type KnownStreamEvent,
+  type StreamEvent,
+  type UnknownStreamEvent,
+} from '../schemas/stream-events.js';
 import { KNOWN_CONTENT_TYPES, VALIDATED_ITEM_TYPES, UnknownContentFallbackSchema, UnknownItemFallbackSchema } from '../schemas/response-item.js';
 import { compileValidator, registerFastValidator, type FastValidator } from './compile-validator.js';
+import { isFunctionCallArgumentsDelta, isOutputTextDelta, isReasoningSummaryTextDelta } from './hot-event-checks.js';
 
 /** Why a payload could not be decoded. */
 export type DecodeFailureReason =
@@ -56,6 +66,10 @@ function isRecordWithTypeOutside(known: ReadonlySet<string>): FastValidator {
 // The two refinements in the item schemas, as plain checks (compared with zod by property tests).
 registerFastValidator(UnknownItemFallbackSchema, isRecordWithTypeOutside(VALIDATED_ITEM_TYPES));
 registerFastValidator(UnknownContentFallbackSchema, isRecordWithTypeOutside(KNOWN_CONTENT_TYPES));
+// The hottest deltas, checked field by name (compared with zod by the same property tests).
+registerFastValidator(OutputTextDeltaEventSchema, isOutputTextDelta);
+registerFastValidator(ReasoningSummaryTextDeltaEventSchema, isReasoningSummaryTextDelta);
+registerFastValidator(FunctionCallArgumentsDeltaEventSchema, isFunctionCallArgumentsDelta);
 
 // Dispatch on `type` through one Map lookup; the hot events get their compiled check.
 const DECODERS: ReadonlyMap<string, EventDecoder> = new Map(

@@ -80,7 +80,7 @@ export const SUITE: readonly SuiteEntry[] = [
         section: {
           rows: timedRows(result.measurements, JSON_PARSE),
           headlines: [
-            ratioHeadline('decode + map / JSON.parse', result.ratio, { at: 1.6, kind: '≤' }),
+            ratioHeadline('decode + map / JSON.parse', result.ratio, { at: 1.25, kind: '≤' }),
             { label: 'events per round (all decoded ok)', value: `${count(result.eventCount)} (${result.decodedOk === result.eventCount ? 'yes' : `no: ${result.decodedOk}`})` },
           ],
         },
