@@ -89,6 +89,7 @@ export const STREAM_EVENT_COVERAGE = {
   'response.audio.transcript.done': { events: ['audio_transcript_done'] },
   // WebSocket and Codex backend extras (not in the official union)
   'response.metadata': { events: ['turn_state', 'server_model', 'models_etag', 'reasoning_included', 'rate_limits'], note: 'one event per header it carries' },
+  'codex.response.metadata': { events: ['turn_state', 'server_model', 'models_etag', 'reasoning_included', 'rate_limits'], note: 'the newer name of response.metadata; one event per header it carries' },
   'codex.rate_limits': { events: ['rate_limits'] },
   'responsesapi.websocket_timing': { internal: 'server timing figures asked for by a handshake header; telemetry sees them (onStreamEvent), callers do not' },
 } as const satisfies { readonly [K in KnownStreamEventType]: StreamEventHandling };
