@@ -20,6 +20,7 @@ type ExtraEventType =
   | 'response.apply_patch_call_operation_diff.delta'
   | 'response.apply_patch_call_operation_diff.done'
   | 'response.metadata'
+  | 'codex.response.metadata'
   | 'codex.rate_limits'
   | 'responsesapi.websocket_timing';
 
