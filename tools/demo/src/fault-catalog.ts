@@ -38,7 +38,8 @@ export const WEBSOCKET_ONLY_FAULTS: ReadonlySet<FaultName> = new Set(['refuse-up
 function faultOf(name: FaultName): { phase: 'handshake' | 'request'; fault: Fault; every?: boolean } {
   switch (name) {
     case 'drop-socket':
-      return { phase: 'request', fault: { kind: 'close', afterEvents: 6 } };
+      // After created, in_progress and the call's output_item.added: before its first argument delta.
+      return { phase: 'request', fault: { kind: 'close', afterEvents: 3 } };
     case 'refuse-upgrade-426':
       return { phase: 'handshake', fault: { kind: 'refuse-upgrade', status: 426 } };
     case 'refuse-upgrade-404':

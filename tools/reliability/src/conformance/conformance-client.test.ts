@@ -4,7 +4,8 @@
 // typed events of its recording (never `unknown`), in order, with deltas that add up, and end
 // as the recording ends: completed with the recorded items (encrypted content included), usage
 // and ids; the error transcript with its typed error; the transcript with invalid JSON lines
-// with `decode_failed` at its first invalid line.
+// with `decode_failed` at its first invalid line (over the WebSocket, with a protocol violation
+// that moves the session to HTTP, where it fails with `decode_failed`).
 import { ModelClient, noopClientTelemetry, type FrameDroppedRecord, type RequestAttemptRecord, type ResponseEvent, type TurnContext } from '@modelwire/client';
 import { decodeEvent, mapStreamEvent, ResponseError } from '@modelwire/protocol';
 import { startResponsesServer } from '@modelwire/testing';
@@ -102,15 +103,16 @@ describe.skipIf(recordings === null).each([
               const name = `${response.name} (seed ${seed})`;
               expect(seen.filter((event) => event.type === 'unknown'), name).toEqual([]);
               if (outcome.kind === 'undecodable') {
-                // The first line is not JSON: each attempt fails there with `decode_failed`,
-                // before any event. Over the WebSocket that ends the socket's (zero) retries and
-                // the session goes on over HTTP, where the same line fails the request.
+                // The first line is not JSON: each attempt fails there before any event. Over the
+                // WebSocket a text frame that is not a JSON object is a protocol violation (the
+                // mode sends nothing else): the session goes on over HTTP (`invalid_frames`),
+                // where the same line fails the request with `decode_failed`.
                 expect(INVALID_JSON_LINES.get(response.name)?.[0], name).toBe(0);
                 expect(failure, name).toMatchObject({ code: 'decode_failed', retryable: true });
                 expect(seen, name).toEqual([]);
                 const failedAttempts = attempts.slice(attemptsBefore).filter((attempt) => attempt.error !== null);
                 expect(failedAttempts.map((attempt) => [attempt.transport, (attempt.error as { code?: string }).code]), name).toEqual(
-                  transport === 'websocket' ? [['websocket', 'decode_failed'], ['http', 'decode_failed']] : [['http', 'decode_failed']],
+                  transport === 'websocket' ? [['websocket', 'protocol_violation'], ['http', 'decode_failed']] : [['http', 'decode_failed']],
                 );
                 expect(client.usesWebSocket, name).toBe(false);
                 continue;
