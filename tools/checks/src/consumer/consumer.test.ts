@@ -87,9 +87,10 @@ beforeAll(() => {
   }
 }, 600_000);
 
+// Removing the scratch project (its node_modules included) takes a while on a busy machine.
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+}, 300_000);
 
 describe.each(folders)('the packed %s', (folder) => {
   const packedOf = (): PackResult => packed.find((entry) => entry.workspacePath === folder)!;
