@@ -160,6 +160,23 @@ describe('sticky routing over HTTP', () => {
     ]);
     expect(target.turnStates.get('t1')).toBe(token);
   });
+
+  it('sends the token again, and records nothing, while no response carrying it reached its end', async () => {
+    const target = await start();
+    target.faults.next({ kind: 'close', afterEvents: 0 });
+    const cut = await post(target, '/responses', request('a'), { 'x-codex-turn-metadata': turn('t1') });
+    const token = cut.headers.get('x-codex-turn-state');
+    expect(token).toMatch(/^ts_/);
+    await expect(cut.text()).rejects.toThrow();
+    // The client may never have read the cut response's headers: asking again without the token is allowed.
+    const again = await post(target, '/responses', request('b'), { 'x-codex-turn-metadata': turn('t1') });
+    expect(again.headers.get('x-codex-turn-state')).toBe(token);
+    await again.text();
+    expect(target.recording.stickyViolations).toEqual([]);
+    // Now a response carrying it was delivered whole: the token is expected from here on.
+    await (await post(target, '/responses', request('c'), { 'x-codex-turn-metadata': turn('t1') })).text();
+    expect(target.recording.stickyViolations.map((violation) => [violation.kind, violation.requestIndex])).toEqual([['missing', 2]]);
+  });
 });
 
 describe('unary endpoints', () => {

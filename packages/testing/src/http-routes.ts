@@ -12,7 +12,7 @@ import { bearerToken, headerValue, isRecord, type JsonObject } from './request-b
 import { basePathOf, unknownUrlError } from './routes.js';
 import { validateCompactRequest, validateResponsesRequest } from './request-validation.js';
 import { refuseRequestByRules } from './provider-rules.js';
-import { actionsFor, isCompleted, noiseEvent } from './response-actions.js';
+import { actionsFor, isCompleted, isTerminal, noiseEvent } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type ServerCore } from './server-core.js';
 import type { RecordedTranscript } from './server-options.js';
 import { formatSseEvent, formatSseRaw, SseWriter } from './sse-writer.js';
@@ -230,6 +230,7 @@ export class HttpRoutes {
     if (body.stream !== true) {
       const completed = plan.events.map((planned) => planned.event).find(isCompleted);
       remember();
+      core.sticky.delivered(turnState);
       sendJson(response, 200, JSON.stringify(completed?.['response'] ?? plan.snapshot), headers);
       return;
     }
@@ -257,6 +258,7 @@ export class HttpRoutes {
           if (bytes === 0) return;
           record(action.event, bytes);
           if (isCompleted(action.event)) remember();
+          if (isTerminal(action.event)) core.sticky.delivered(turnState);
           break;
         }
         case 'raw': {

@@ -166,6 +166,13 @@ export function noiseEvent(noise: NoiseKind): JsonObject | undefined {
   return undefined;
 }
 
+const TERMINAL_TYPES: ReadonlySet<unknown> = new Set(['response.completed', 'response.incomplete', 'response.failed', 'error']);
+
+/** Whether a planned event ends its response (`error` included). */
+export function isTerminal(event: JsonObject): boolean {
+  return TERMINAL_TYPES.has(event['type']);
+}
+
 /** Whether a planned event is the successful terminal event. */
 export function isCompleted(event: JsonObject): boolean {
   return event['type'] === 'response.completed';

@@ -2,6 +2,11 @@
  * The server side of sticky routing (`x-codex-turn-state`): issue a token on the first
  * response of each turn, expect it on every later request of that turn, and record breaches.
  * Turns are told apart by the `turn_id` inside the `x-codex-turn-metadata` JSON.
+ *
+ * A client can only replay a token it received. Until a response carrying the token has been
+ * written to its terminal event (`delivered`), a request of the turn without the token is not a
+ * breach: the client may have given up on that response before reading its headers (an idle
+ * timeout on a busy machine, a cut before the first byte). Such a request gets the token again.
  */
 import { randomUUID } from 'node:crypto';
 import type { Recording, StickyViolation } from './recording.js';
@@ -33,6 +38,8 @@ export class StickyRouting {
   readonly #tokens = new Map<string, string>();
   /** Turn id per issued token. */
   readonly #turnsByToken = new Map<string, string>();
+  /** Tokens a response carried to its terminal event: from then on the client knows them. */
+  readonly #delivered = new Set<string>();
   readonly #recording: Recording;
   readonly #enabled: boolean;
 
@@ -49,8 +56,9 @@ export class StickyRouting {
 
   /**
    * Checks a request against the contract (recording violations) and returns the token to
-   * send with its response: a new one on the first response of a turn, otherwise undefined.
-   * Requests without turn metadata are not checked and get no token.
+   * send with its response: a new one on the first response of a turn, the turn's token again
+   * while no response carrying it was delivered, otherwise undefined. Requests without turn
+   * metadata are not checked and get no token.
    */
   observe(values: RoutingValues, requestIndex: number, transport: 'http' | 'websocket'): string | undefined {
     const turnId = turnIdOf(values.turnMetadata);
@@ -70,8 +78,15 @@ export class StickyRouting {
       this.#turnsByToken.set(token, turnId);
       return token;
     }
-    if (received === undefined) violation('missing');
-    else if (received !== expected) violation('wrong');
-    return undefined;
+    const known = this.#delivered.has(expected);
+    if (received === undefined) {
+      if (known) violation('missing');
+    } else if (received !== expected) violation('wrong');
+    return known ? undefined : expected;
+  }
+
+  /** Notes that a response carrying `token` was written to its terminal event. */
+  delivered(token: string | undefined): void {
+    if (token !== undefined) this.#delivered.add(token);
   }
 }

@@ -10,7 +10,7 @@ import { refuseRequestByRules } from './provider-rules.js';
 import type { RecordedEvent, RecordedRequest } from './recording.js';
 import { headerValue, isRecord, type JsonObject, type ResponsesRequestBody } from './request-body.js';
 import { validateResponsesRequest } from './request-validation.js';
-import { actionsFor, isCompleted, noiseEvent } from './response-actions.js';
+import { actionsFor, isCompleted, isTerminal, noiseEvent } from './response-actions.js';
 import { cachedContextBytes, continuedInput, type CachedResponse, type ServerCore } from './server-core.js';
 import { parseLine, TranscriptClock } from './transcript-replay.js';
 
@@ -237,6 +237,7 @@ export class WebSocketSession {
             await this.#send(recorded, this.#withLane(timing, body));
           }
           await this.#send(recorded, this.#withLane(action.event, body), action.burst !== true);
+          if (isTerminal(action.event) && this.#open()) core.sticky.delivered(turnState);
           if (isCompleted(action.event)) {
             const completed = { responseId: plan.responseId, input, output: plan.output };
             this.#cache.set(lane, completed);
