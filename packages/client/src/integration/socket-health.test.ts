@@ -29,7 +29,9 @@ describe('socket reuse and health', () => {
   });
 
   it('replaces a socket that missed its pong (half-open) instead of reusing it', async () => {
-    setup = await startLoopback({ pingIntervalMs: 30, pongTimeoutMs: 30 });
+    // Frequent pings; a pong timeout long enough that a healthy socket survives a busy machine's
+    // event-loop lag (a 30 ms one dropped healthy sockets before the fault under load).
+    setup = await startLoopback({ pingIntervalMs: 30, pongTimeoutMs: 2_000 });
     const history: ResponseItem[] = [userMessage('one')];
     const turn = setup.client.newTurn();
     const first = await turn.stream(prompt(history), turnContext()).result;
