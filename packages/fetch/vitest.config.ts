@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
 import { workspaceVitestOptions } from '../../vitest.shared.ts';
 
-export default defineConfig(workspaceVitestOptions('fetch', import.meta.dirname));
+export default defineConfig(workspaceVitestOptions('fetch', import.meta.dirname, { runsModelClients: true }));

@@ -112,6 +112,7 @@ export {
   DEFAULT_REQUEST_MAX_RETRIES,
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   DEFAULT_STREAM_MAX_RETRIES,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS,
   resolveProvider,
   type Provider,
@@ -170,6 +171,16 @@ export {
   UsageLimitReachedError,
   UsageNotIncludedError,
 } from '@modelwire/protocol';
+
+// What the process remembers about opening WebSockets (fast fallback for later sessions)
+export {
+  DEFAULT_WEBSOCKET_OUTCOME_MAX_ENTRIES,
+  DEFAULT_WEBSOCKET_OUTCOME_TTL_MS,
+  sharedWebSocketOutcomes,
+  WebSocketOutcomeCache,
+  type WebSocketOutcome,
+  type WebSocketOutcomeCacheOptions,
+} from './client/websocket-outcomes.js';
 
 // Telemetry
 export { noopClientTelemetry, safeTelemetry } from './telemetry/client-telemetry.js';

@@ -27,6 +27,8 @@ export interface TestProxy {
   readonly authorizations: string[];
   /** Answer every `CONNECT` with this status (403, 407, 502 …) instead of tunnelling; `null` tunnels. */
   refuseConnect: number | null;
+  /** Accept every `CONNECT` and never answer it (a proxy that holds tunnels); forwarded requests pass. */
+  stallConnect: boolean;
   /**
    * Open tunnels but answer a WebSocket upgrade sent through them with 403 and close (a
    * TLS-less middlebox that filters upgrades); other traffic passes.
@@ -45,6 +47,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
     forwarded: [] as string[],
     authorizations: [] as string[],
     refuseConnect: null as number | null,
+    stallConnect: false,
     blockUpgrades: false,
   };
   const expected = options.credentials === undefined ? undefined : `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}`;
@@ -68,6 +71,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
   server.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     state.connects.push(request.url ?? '');
     socket.on('error', () => undefined);
+    if (state.stallConnect) return;
     if (state.refuseConnect !== null) {
       socket.end(`HTTP/1.1 ${state.refuseConnect} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
@@ -110,6 +114,12 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
     },
     set refuseConnect(value: number | null) {
       state.refuseConnect = value;
+    },
+    get stallConnect() {
+      return state.stallConnect;
+    },
+    set stallConnect(value: boolean) {
+      state.stallConnect = value;
     },
     get blockUpgrades() {
       return state.blockUpgrades;

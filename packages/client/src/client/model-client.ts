@@ -21,6 +21,7 @@ import { credentialHeaders } from './credential-headers.js';
 import { networkPolicyFor } from './network-for-provider.js';
 import type { SessionServices } from './session-services.js';
 import { TransportFallback } from './transport-fallback.js';
+import { isRememberedReason, sharedWebSocketOutcomes, webSocketOutcomePath, type WebSocketOutcomeCache } from './websocket-outcomes.js';
 
 /** The default `originator` header value. */
 export const DEFAULT_ORIGINATOR = 'modelwire';
@@ -49,8 +50,20 @@ export interface ModelClientOptions {
   readonly verbosity?: Verbosity;
   /** Enabled beta feature keys, sent comma-joined as `x-codex-beta-features` (computed once). Default none. */
   readonly betaFeatures?: readonly string[];
-  /** Use the WebSocket when the provider supports it. Default `true`. */
+  /**
+   * Use the WebSocket when the provider supports it. Default `true`. `false` is the opt-out:
+   * every request goes over HTTP/SSE, no socket is ever dialed, and nothing is remembered.
+   */
   readonly enableWebSockets?: boolean;
+  /**
+   * Where the process remembers that the WebSocket could not be opened on a network path (the
+   * WebSocket URL plus its proxy), so that a new session there starts on HTTP without paying
+   * the connect timeout again. Default {@link sharedWebSocketOutcomes} (process-wide, entries
+   * expire after 10 minutes, a successful connect forgets its path). Pass your own
+   * `WebSocketOutcomeCache` to isolate a group of clients (tests), or `false` to neither read
+   * nor record anything.
+   */
+  readonly webSocketOutcomes?: WebSocketOutcomeCache | false;
   /** Allow zstd compression of HTTP request bodies. Default `false`. */
   readonly enableRequestCompression?: boolean;
   /** Ask the WebSocket server for `responsesapi.websocket_timing` events (handshake opt-in). Default `false`. */
@@ -65,8 +78,12 @@ export interface ModelClientOptions {
    */
   readonly http?: WireHttp;
   /**
-   * Opens WebSockets (testing seam). Default: the transport package's `connectWebSocket`,
-   * with the keep-alive settings below.
+   * Opens WebSockets (testing seam, instrumentation). Default: the transport package's
+   * `connectWebSocket`, with the keep-alive settings below. An injected connector receives the
+   * session's proxy and TLS policy (`network`) and `allowInsecure` in its connect options and
+   * must apply them itself: `createTransportWebSocketConnector()` does, so wrapping it keeps
+   * the policy. The fallback rules and the remembered outcome assume the WebSocket takes the
+   * proxy that `network` names for its URL.
    */
   readonly webSocketConnector?: WireSocketConnector;
   /**
@@ -183,6 +200,9 @@ export class ModelClient implements AsyncDisposable {
     const websocketUrl = `${this.#provider.baseUrl.replace(/^http/, 'ws')}/responses`;
     // An injected connector is assumed to follow the same proxy settings (the demo's wraps the default one).
     const webSocketProxy = network.proxyFor(websocketUrl)?.address ?? null;
+    const outcomes = options.webSocketOutcomes ?? sharedWebSocketOutcomes;
+    const outcomePath = webSocketOutcomePath(websocketUrl, webSocketProxy);
+    let webSocketConnected = false;
     const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
       const started = clock.now();
       const auth = await this.#authHeaders(signal);
@@ -191,7 +211,12 @@ export class ModelClient implements AsyncDisposable {
         credentialHeaders: Object.keys(auth),
         timeoutMs: this.#provider.websocketConnectTimeoutMs,
         signal,
+        network,
+        allowInsecure: this.#provider.allowInsecure,
       });
+      webSocketConnected = true;
+      // The path works (again): later sessions there start on the WebSocket.
+      if (outcomes !== false) outcomes.forget(outcomePath);
       return new ResponsesConnection(socket, clock, { connectMs: clock.now() - started, replacesEarlierConnection: replacesEarlier });
     };
     this.#socket = new SessionSocket(
@@ -201,12 +226,21 @@ export class ModelClient implements AsyncDisposable {
         healthCheckAfterIdleMs: options.healthCheckAfterIdleMs ?? DEFAULT_HEALTH_CHECK_AFTER_IDLE_MS,
         pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
       },
-      (error) => readConnectRefusal(error, webSocketProxy !== null)?.atOnce === true,
+      (error) => readConnectRefusal(error, { viaProxy: webSocketProxy !== null, beforeFirstConnect: !webSocketConnected })?.atOnce === true,
     );
     // Fallback drops the socket and, with it, all continuation state.
     this.#fallback.onActivate(() => this.#socket.drop());
     const random = options.random ?? Math.random;
     const webSocketsEnabled = this.#provider.supportsWebSockets && (options.enableWebSockets ?? true);
+    /** A fallback worth remembering, recorded once HTTP answered (the WebSocket failed, HTTP works). */
+    let unrecordedOutcome: FallbackReason | null = null;
+    if (webSocketsEnabled && outcomes !== false) {
+      const remembered = outcomes.lookup(outcomePath);
+      if (remembered !== null) this.#fallback.activateRemembered(remembered.reason);
+      this.#fallback.onActivate((reason) => {
+        if (!this.#fallback.remembered && isRememberedReason(reason)) unrecordedOutcome = reason;
+      });
+    }
     const fallback = this.#fallback;
     const sleep: Sleep = options.sleep ?? ((ms, signal) => delay(ms, signal));
     const waitForNetwork = options.waitForNetwork ?? false;
@@ -231,6 +265,14 @@ export class ModelClient implements AsyncDisposable {
       },
       webSocketsEnabled,
       webSocketProxy,
+      get webSocketConnected() {
+        return webSocketConnected;
+      },
+      noteHttpAnswered: () => {
+        if (unrecordedOutcome === null || outcomes === false) return;
+        outcomes.record(outcomePath, unrecordedOutcome);
+        unrecordedOutcome = null;
+      },
       get usesWebSocket() {
         return webSocketsEnabled && !fallback.isActive;
       },
@@ -253,14 +295,28 @@ export class ModelClient implements AsyncDisposable {
     return this.#sessionSource;
   }
 
-  /** Whether the session switched to HTTP for good, and why (`null` while it has not). */
+  /**
+   * Whether the session switched to HTTP for good, and why (`null` while it has not). Set from
+   * construction when the session starts on HTTP because of a remembered outcome
+   * ({@link fallbackRemembered}).
+   */
   get fallbackReason(): FallbackReason | null {
     return this.#fallback.reason;
   }
 
   /**
+   * `true` when the session started on HTTP because the process remembered that the WebSocket
+   * could not be opened on this network path (`webSocketOutcomes`); {@link fallbackReason} is
+   * then the reason the recording session had. Nothing is dialed.
+   */
+  get fallbackRemembered(): boolean {
+    return this.#fallback.remembered;
+  }
+
+  /**
    * Registers a listener called once, when the session switches to HTTP for good (for a
-   * session event; telemetry gets its own report). Returns a function that unregisters it.
+   * session event; telemetry gets its own report); for a remembered outcome, when the first
+   * request starts. Returns a function that unregisters it.
    */
   onTransportFallback(listener: (reason: FallbackReason) => void): () => void {
     return this.#fallback.onActivate(listener);

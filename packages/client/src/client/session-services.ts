@@ -38,6 +38,13 @@ export interface SessionServices {
   readonly usesWebSocket: boolean;
   /** `host:port` of the proxy the provider's settings route the WebSocket through, or `null` for a direct connection. */
   readonly webSocketProxy: string | null;
+  /** Whether a WebSocket of this session has connected (pre-connect included). */
+  readonly webSocketConnected: boolean;
+  /**
+   * An HTTP request got its answer (2xx): when the session fell back because its WebSocket
+   * could not be opened, the process now remembers it for the network path (`WebSocketOutcomeCache`).
+   */
+  noteHttpAnswered(): void;
   /** Whether HTTP request bodies may be zstd-compressed. */
   readonly compressRequests: boolean;
   /** `{base}/responses` over HTTP. */

@@ -7,6 +7,10 @@ import type { ClientTelemetry, FallbackReason } from '../telemetry/client-teleme
  */
 export class TransportFallback {
   #reason: FallbackReason | null = null;
+  /** Whether the switch came from a remembered outcome (made at construction, announced by the first request). */
+  #remembered = false;
+  /** A remembered switch not yet reported to telemetry and the listeners. */
+  #unannounced = false;
   /** WebSocket attempts in a row that failed with a protocol violation (reset by a completed response). */
   #violationsInARow = 0;
   readonly #listeners = new Set<(reason: FallbackReason) => void>();
@@ -21,6 +25,11 @@ export class TransportFallback {
     return this.#reason;
   }
 
+  /** Whether the session started on HTTP because of a remembered outcome (`WebSocketOutcomeCache`). */
+  get remembered(): boolean {
+    return this.#remembered;
+  }
+
   /**
    * Switches the session to HTTP. Returns `true` when this call flipped the flag (and reported
    * it to `telemetry` and the listeners), `false` when the session had already switched.
@@ -28,7 +37,32 @@ export class TransportFallback {
   activate(reason: FallbackReason, telemetry: ClientTelemetry): boolean {
     if (this.#reason !== null) return false;
     this.#reason = reason;
-    telemetry.onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason });
+    this.#announce(telemetry);
+    return true;
+  }
+
+  /**
+   * Starts the session on HTTP because the process remembered `reason` for its network path.
+   * Nothing is reported yet: the session's first request does it ({@link announce}), so that
+   * listeners registered after construction and the turn's telemetry hear of it.
+   */
+  activateRemembered(reason: FallbackReason): void {
+    if (this.#reason !== null) return;
+    this.#reason = reason;
+    this.#remembered = true;
+    this.#unannounced = true;
+  }
+
+  /** Reports a remembered switch that has not been reported yet (no-op otherwise). */
+  announce(telemetry: ClientTelemetry): void {
+    if (this.#unannounced) this.#announce(telemetry);
+  }
+
+  #announce(telemetry: ClientTelemetry): void {
+    const reason = this.#reason;
+    if (reason === null) return;
+    this.#unannounced = false;
+    telemetry.onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason, ...(this.#remembered ? { remembered: true } : {}) });
     for (const listener of this.#listeners) {
       try {
         listener(reason);
@@ -36,7 +70,6 @@ export class TransportFallback {
         // A listener must not break the request that triggered the fallback.
       }
     }
-    return true;
   }
 
   /**

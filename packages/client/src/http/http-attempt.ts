@@ -49,6 +49,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
       throw toResponseErrorIfHttp(error);
     }
     services.markProviderReached();
+    services.noteHttpAnswered();
     telemetry.onRequestAttempt({ transport: 'http', endpoint: 'responses', attempt, status: response.status, durationMs: services.clock.now() - started, error: null, willRetry: false });
     context.markSent();
     clock.start();

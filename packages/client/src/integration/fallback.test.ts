@@ -84,17 +84,20 @@ describe('session-wide fallback to HTTP', () => {
     expect(telemetry.attempts[0]?.error).toMatchObject({ code: 'redirect_refused', targetHost: 'elsewhere.example.test' });
   });
 
-  it('an upgrade answered 403 is retried within the budget, then switches to HTTP (upgrade_refused), without an auth refresh', async () => {
+  it.each([400, 403, 407, 410])('an upgrade answered %i switches to HTTP at once (upgrade_refused), without an auth refresh', async (status) => {
     let refreshes = 0;
-    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 2 }, auth: { getToken: () => 'token-403', refresh: async () => ((refreshes += 1), true) } });
-    setup.server.faults.use((target) => (target.phase === 'handshake' ? { kind: 'refuse-upgrade', status: 403, headers: { 'retry-after-ms': '2' } } : undefined));
+    setup = await startLoopback({ providerOverrides: { requestMaxRetries: 2 }, auth: { getToken: () => 'token-4xx', refresh: async () => ((refreshes += 1), true) } });
+    setup.server.faults.use((target) => (target.phase === 'handshake' ? { kind: 'refuse-upgrade', status, headers: { 'retry-after-ms': '2' } } : undefined));
     const telemetry = new RecordingTelemetry();
     const result = await setup.client.newTurn().stream(prompt([userMessage('hi')]), turnContext({}, telemetry)).result;
     expect(result.transport).toBe('http');
     expect(refreshes).toBe(0);
-    expect(setup.server.recording.counters.handshakes).toBe(3);
+    expect(setup.server.recording.counters.handshakes).toBe(1);
     expect(telemetry.fallbacks.map((fallback) => fallback.reason)).toEqual(['upgrade_refused']);
-    expect(telemetry.attempts.map((attempt) => attempt.retryDelayMs)).toEqual([2, 2, undefined, undefined]);
+    expect(telemetry.attempts.map((attempt) => [attempt.transport, attempt.status, attempt.retryDelayMs])).toEqual([
+      ['websocket', status, undefined],
+      ['http', 200, undefined],
+    ]);
   });
 
   it('an upgrade refused with 429 until the budget ran out fails with the rate limit: HTTP would meet the same limit', async () => {

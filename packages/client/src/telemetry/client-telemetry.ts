@@ -112,9 +112,9 @@ export type ContinuationDecisionRecord =
  * - `websocket_unsupported`: the upgrade was answered 404, 405 or 501: a route without
  *   WebSocket mode, as behind a gateway that only forwards HTTP (at once).
  * - `upgrade_refused`: the upgrade was answered with a redirect (at once: it is never
- *   followed), or with another status than 101 (400, 403, 5xx, …, but never 401, which
- *   refreshes the credentials, nor 429, the provider's rate limit) until the request's attempt
- *   budget ran out.
+ *   followed) or with a 4xx refusal (400, 403, 407, 410, …: at once, a repeat would get the
+ *   same answer), or with 408 or a 5xx until the request's attempt budget ran out (never 401,
+ *   which refreshes the credentials, nor 429, the provider's rate limit).
  * - `upgrade_invalid`: the server answered 101 but the answer failed validation (wrong
  *   `Sec-WebSocket-Accept`, no `Upgrade: websocket`, an extension or subprotocol nobody asked
  *   for) (at once).
@@ -128,6 +128,9 @@ export type ContinuationDecisionRecord =
  * - `stream_retries_exhausted`: the request's attempt budget ran out on the WebSocket after
  *   the response had started (the turn loop, `ModelClientSession.trySwitchToHttpFallback`).
  * - `message_too_big`: the socket was closed with 1009 for a request.
+ * - `websocket_connect_timeout`: the session's first WebSocket could not be opened within
+ *   `Provider.websocketConnectTimeoutMs` (nothing answered: a black-holed port, a proxy that
+ *   holds the tunnel); the request goes on over HTTP at once.
  * - `websocket_blocked_by_proxy`: the session's proxy refused the WebSocket's tunnel
  *   (`CONNECT`), or the upgrade sent through it was answered with a status other than 101,
  *   401 or 429.
@@ -146,6 +149,7 @@ export type FallbackReason =
   | 'stream_retries_exhausted'
   | 'message_too_big'
   | 'websocket_blocked_by_proxy'
+  | 'websocket_connect_timeout'
   | 'requested'
   | 'retries_exhausted';
 
@@ -155,8 +159,14 @@ export interface TransportFallbackRecord {
   readonly from: 'responses_websocket';
   /** Always `"responses_http"`. */
   readonly to: 'responses_http';
-  /** What triggered it. */
+  /** What triggered it (for a remembered outcome: what triggered it in the session that recorded it). */
   readonly reason: FallbackReason;
+  /**
+   * `true` when the session started on HTTP because the process remembered that the
+   * WebSocket could not be opened on this network path (`WebSocketOutcomeCache`): nothing was
+   * dialed. Absent when this session found out itself.
+   */
+  readonly remembered?: true;
 }
 
 /** Token usage of one completed response (PROTOCOL §1.3), in tokens. */

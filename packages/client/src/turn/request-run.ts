@@ -44,6 +44,8 @@ export class RequestRun {
     let staleSocketRetried = false;
     /** The previous attempt's failure (the cause of a deadline that passes during the next). */
     let previous: unknown;
+    // A session that starts on HTTP because of a remembered outcome reports it with its first request.
+    services.fallback.announce(telemetry);
     for (;;) {
       // A background request goes over HTTP even on a WebSocket session (the WebSocket mode does
       // not support it); the socket, its continuation state and the session's transport stay as they are.
@@ -135,7 +137,8 @@ export class RequestRun {
         }
         const plan = budget.plan(error as ModelwireError, 'request', (retryNumber) => delayFor(retryNumber) ?? 0);
         if (!plan.retry) {
-          if (plan.exhausted === 'budget' && useWebSocket && fallsBackWhenExhausted(error)) {
+          // A refused upgrade never fails the request: when its retries would pass the deadline, HTTP gets the rest.
+          if ((plan.exhausted === 'budget' || upgradeRefused) && useWebSocket && fallsBackWhenExhausted(error)) {
             // The WebSocket path ran out: the session switches to HTTP, with a fresh count.
             report(error, true);
             services.fallback.activate(upgradeRefused ? 'upgrade_refused' : 'request_retries_exhausted', telemetry);

@@ -109,8 +109,12 @@ export interface Provider {
    */
   readonly streamIdleTimeoutMs?: number;
   /**
-   * Time allowed to open a WebSocket (TCP, TLS and upgrade), in milliseconds. A timeout counts
-   * as one failed attempt. Default `15_000`.
+   * The connect budget of the WebSocket: time allowed to open it (TCP, proxy tunnel, TLS and
+   * upgrade), in milliseconds. Before the session's first WebSocket connected, running out of
+   * it moves the session to HTTP at once (`websocket_connect_timeout`), so a network that
+   * black-holes WebSockets costs one budget, not one per retry; the process then remembers the
+   * outcome for the network path (see `ModelClientOptions.webSocketOutcomes`). Later, a
+   * timeout counts as one failed attempt and the next handshake is tried. Default `5_000`.
    */
   readonly websocketConnectTimeoutMs?: number;
   /**
@@ -165,8 +169,13 @@ export const DEFAULT_REQUEST_MAX_RETRIES = 4;
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
 /** Default stream idle timeout in milliseconds (PROTOCOL §4, Codex). */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
-/** Default WebSocket connect timeout in milliseconds (PROTOCOL §4, Codex). */
-export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * Default WebSocket connect budget in milliseconds: 5 seconds (a handshake to the API takes well
+ * under one; a black-holed path should cost seconds, not the 15 s of an HTTP connect).
+ */
+export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 5_000;
+/** Default HTTP connect timeout in milliseconds (PROTOCOL §4, Codex). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 /** Default deadline of a request without its response starting, in milliseconds: 2 minutes. */
 export const DEFAULT_REQUEST_DEADLINE_MS = 120_000;
 
@@ -209,7 +218,7 @@ export function resolveProvider(provider: Provider): ResolvedProvider {
     streamMaxRetries: nonNegativeInteger(provider.streamMaxRetries, DEFAULT_STREAM_MAX_RETRIES, 'streamMaxRetries'),
     streamIdleTimeoutMs: positiveNumber(provider.streamIdleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS, 'streamIdleTimeoutMs'),
     websocketConnectTimeoutMs: positiveNumber(provider.websocketConnectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'websocketConnectTimeoutMs'),
-    connectTimeoutMs: positiveNumber(provider.connectTimeoutMs, DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
+    connectTimeoutMs: positiveNumber(provider.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
     requestDeadlineMs: provider.requestDeadlineMs === Infinity ? Infinity : positiveNumber(provider.requestDeadlineMs, DEFAULT_REQUEST_DEADLINE_MS, 'requestDeadlineMs'),
     headers: { ...(provider.headers ?? {}) },
     allowInsecure: provider.allowInsecure ?? false,

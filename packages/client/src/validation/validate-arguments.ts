@@ -74,6 +74,7 @@ export const ClientOptionsArgumentSchema = z.looseObject({
   verbosity: z.enum(['low', 'medium', 'high']).optional(),
   betaFeatures: z.array(nonEmpty).optional(),
   enableWebSockets: z.boolean().optional(),
+  webSocketOutcomes: z.union([z.literal(false), z.object({ lookup: functionValue, record: functionValue, forget: functionValue }).loose()], { error: 'must be a WebSocketOutcomeCache or false' }).optional(),
   enableRequestCompression: z.boolean().optional(),
   includeTimingMetrics: z.boolean().optional(),
   originator: nonEmpty.optional(),

@@ -12,9 +12,15 @@ export interface WebSocketKeepAliveOptions {
   readonly pongTimeoutMs?: number;
   /** Largest incoming frame, in bytes. Default 16 MiB (the transport's default). */
   readonly maxPayloadBytes?: number;
-  /** The session's proxy and TLS policy (shared with HTTP). Default: direct, Node's default trust store. */
+  /**
+   * The proxy and TLS policy. Default: the one the `ModelClient` passes with each connect (the
+   * session's, shared with HTTP); without either, direct with Node's default trust store.
+   */
   readonly network?: NetworkPolicy;
-  /** Send credentials over plain `ws:` to a host that is not loopback (`Provider.allowInsecure`). Default `false`. */
+  /**
+   * Send credentials over plain `ws:` to a host that is not loopback (`Provider.allowInsecure`).
+   * Default: the value the `ModelClient` passes with each connect; without either, `false`.
+   */
   readonly allowInsecure?: boolean;
   /** Creates the underlying `ws` socket (to wrap, instrument or observe it). Default `new WebSocket(url, options)`. */
   readonly createWebSocket?: WebSocketFactory;
@@ -74,6 +80,11 @@ class TransportWireSocket implements WireSocket {
   }
 }
 
+/** `{ [key]: value }`, or nothing when `value` is `undefined` (for exact optional properties). */
+function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
 /** The default WebSocket connector: the transport package's `connectWebSocket`. */
 export function createTransportWebSocketConnector(options: WebSocketKeepAliveOptions = {}): WireSocketConnector {
   return async (url, connect) => {
@@ -85,8 +96,8 @@ export function createTransportWebSocketConnector(options: WebSocketKeepAliveOpt
       pingIntervalMs: options.pingIntervalMs ?? 30_000,
       pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
       ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
-      ...(options.network === undefined ? {} : { network: options.network }),
-      ...(options.allowInsecure === undefined ? {} : { allowInsecure: options.allowInsecure }),
+      ...withDefined('network', options.network ?? connect.network),
+      ...withDefined('allowInsecure', options.allowInsecure ?? connect.allowInsecure),
       ...(options.createWebSocket === undefined ? {} : { createWebSocket: options.createWebSocket }),
     });
     return new TransportWireSocket(connection);

@@ -1,4 +1,4 @@
-import type { ModelwireError } from '@modelwire/transport';
+import type { ModelwireError, NetworkPolicy } from '@modelwire/transport';
 
 /**
  * The slice of an open WebSocket the client needs. Produced by a {@link WireSocketConnector}
@@ -53,6 +53,14 @@ export interface WireSocketConnectOptions {
   /** Connect timeout in milliseconds (TCP, TLS and upgrade). */
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /**
+   * The session's proxy and TLS policy (the one its HTTP requests use). The `ModelClient`
+   * always passes it; a connector must dial through `network.proxyFor(url)` with its trusted
+   * certificates (the default connector does) or the WebSocket bypasses the session's proxy.
+   */
+  readonly network?: NetworkPolicy;
+  /** `Provider.allowInsecure`: credentials may go over plain `ws:` to a host that is not loopback. */
+  readonly allowInsecure?: boolean;
 }
 
 /** Opens a WebSocket to `url`. Rejects with a Modelwire error (an `HttpStatusError` for a refused upgrade). */

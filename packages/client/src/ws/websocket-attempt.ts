@@ -111,8 +111,9 @@ function readFrameFailure(context: RequestContext, error: unknown): unknown {
 
 /**
  * Borrows a socket (reporting the connect to telemetry). An upgrade answer that rules the
- * WebSocket out (426, 404, 405, 501, a redirect, an invalid 101, a proxy's refusal) switches the
- * session to HTTP at once; another refused status is retried within the budget, then switches.
+ * WebSocket out (426, a 4xx refusal, a redirect, an invalid 101, a proxy's refusal) or, before
+ * the session's first connect, no answer within the connect timeout switches the session to
+ * HTTP at once; 408 and 5xx are retried within the budget, then switch.
  */
 async function acquire(context: RequestContext): Promise<Lent> {
   const { services, telemetry } = context;
@@ -123,7 +124,7 @@ async function acquire(context: RequestContext): Promise<Lent> {
   } catch (error) {
     telemetry.onWebSocketConnect({ durationMs: services.clock.now() - started, reused: false, error: error instanceof Error ? error : null });
     emitRateLimitsOfRefusal(context, error);
-    const refusal = readConnectRefusal(error, services.webSocketProxy !== null);
+    const refusal = readConnectRefusal(error, { viaProxy: services.webSocketProxy !== null, beforeFirstConnect: !services.webSocketConnected });
     if (refusal?.atOnce === true) throw new FallbackTrigger(refusal.reason, error);
     const failure = toResponseErrorIfHttp(error);
     if (refusal !== null && ModelwireError.isInstance(failure)) throw new UpgradeRefused(failure);
