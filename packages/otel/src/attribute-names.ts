@@ -54,6 +54,8 @@ export const Attr = {
   fallbackFrom: 'from',
   fallbackTo: 'to',
   fallbackReason: 'reason',
+  /** `true` on a switch made from a remembered outcome (the session started on HTTP; absent otherwise). */
+  fallbackRemembered: 'remembered',
 } as const;
 
 /** Span names. Request spans follow the GenAI convention `{operation} {model}` instead. */

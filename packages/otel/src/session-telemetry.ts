@@ -166,7 +166,7 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
       reportFallback: (record) => {
         if (this.#fallbackReported) return false;
         this.#fallbackReported = true;
-        const attributes = { [Attr.fallbackFrom]: record.from, [Attr.fallbackTo]: record.to, [Attr.fallbackReason]: record.reason };
+        const attributes = { [Attr.fallbackFrom]: record.from, [Attr.fallbackTo]: record.to, [Attr.fallbackReason]: record.reason, ...(record.remembered === true ? { [Attr.fallbackRemembered]: true } : {}) };
         this.#shared.instruments.fallbackToHttp.add(1, { ...metricAttributes, ...attributes });
         this.#shared.log('warn', EventName.fallback, `session switched from the WebSocket to HTTP (${record.reason})`, attributes);
         return true;

@@ -282,7 +282,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     if (request !== null && request.phase === 'failed' && !request.outputBegan) request.phase = 'awaiting_retry';
     const span = request?.span ?? this.span;
     if (span.isRecording()) {
-      span.addEvent(EventName.fallback, { [Attr.fallbackFrom]: record.from, [Attr.fallbackTo]: record.to, [Attr.fallbackReason]: record.reason }, now);
+      span.addEvent(EventName.fallback, { [Attr.fallbackFrom]: record.from, [Attr.fallbackTo]: record.to, [Attr.fallbackReason]: record.reason, ...(record.remembered === true ? { [Attr.fallbackRemembered]: true } : {}) }, now);
     }
   }
 

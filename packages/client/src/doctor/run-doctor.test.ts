@@ -8,7 +8,8 @@ import { WebSocketServer } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateTestCertificates, type TestCertificates } from '../__fixtures__/test-certificates.js';
 import { startTestProxy, type TestProxy } from '../__fixtures__/test-proxy.js';
-import { activeResources, settledLeaks, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { activeResources, settledLeaks, startNetworkRelay, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { WebSocketOutcomeCache } from '../client/websocket-outcomes.js';
 import { staticTokenAuth } from '../types/auth-provider.js';
 import type { Provider } from '../types/provider.js';
 import { runDoctorCli } from './doctor-cli.js';
@@ -197,6 +198,27 @@ describe('the doctor', () => {
     const { report, verdicts } = await doctor({ baseUrl: loopback.url, proxy: proxy.url });
     expect(verdicts).toMatchObject({ proxy: 'ok', websocket: 'fail', http: 'ok' });
     expect(fixOf(report, 'websocket')).toMatch(/refused \(403\) through the proxy 127\.0\.0\.1:\d+/);
+  });
+
+  it('WebSocket: an upgrade held unanswered fails with the connect-budget fix and the remembered outcome, while HTTP works', async () => {
+    const relay = await startNetworkRelay(loopback.port);
+    cleanups.push(() => relay.close());
+    relay.holdUpgrades = true;
+    const baseUrl = `http://127.0.0.1:${relay.port}/v1`;
+    const outcomes = new WebSocketOutcomeCache();
+    const { report, verdicts } = await doctor({ baseUrl }, { timeoutMs: 1_000, webSocketOutcomes: outcomes });
+    expect(verdicts).toMatchObject({ websocket: 'fail', http: 'ok' });
+    expect(relay.heldUpgrades).toBe(1);
+    expect(fixOf(report, 'websocket')).toMatch(/websocketConnectTimeoutMs.*remembers it for 10 minutes/);
+    // A session of this process remembered it: the doctor says so, and forgets it once the upgrade works again.
+    outcomes.record(`ws://127.0.0.1:${relay.port}/v1/responses via direct`, 'websocket_connect_timeout');
+    const remembered = await doctor({ baseUrl }, { timeoutMs: 1_000, webSocketOutcomes: outcomes });
+    expect(detailOf(remembered.report, 'websocket')).toMatch(/this process remembers websocket_connect_timeout for this path \(new sessions start on HTTP for about 10 more min\)/);
+    relay.holdUpgrades = false;
+    const healed = await doctor({ baseUrl }, { webSocketOutcomes: outcomes });
+    expect(healed.verdicts).toMatchObject({ websocket: 'ok', http: 'ok' });
+    expect(detailOf(healed.report, 'websocket')).toMatch(/the remembered outcome \(websocket_connect_timeout\) is forgotten/);
+    expect(outcomes.size).toBe(0);
   });
 
   it('HTTP and WebSocket: refused credentials fail with the key fix', async () => {

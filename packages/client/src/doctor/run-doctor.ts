@@ -21,6 +21,7 @@ import {
 } from '@modelwire/transport';
 import { credentialHeaders } from '../client/credential-headers.js';
 import { networkPolicyFor } from '../client/network-for-provider.js';
+import { DEFAULT_WEBSOCKET_OUTCOME_TTL_MS, sharedWebSocketOutcomes, webSocketOutcomePath, type WebSocketOutcomeCache } from '../client/websocket-outcomes.js';
 import { RESPONSES_WEBSOCKETS_BETA, RequestHeader } from '../request/request-headers.js';
 import type { AuthProvider } from '../types/auth-provider.js';
 import { resolveProvider, type Provider, type ResolvedProvider } from '../types/provider.js';
@@ -42,7 +43,17 @@ export interface DoctorOptions {
   readonly lookup?: HostLookup;
   /** Aborts the run. */
   readonly signal?: AbortSignal;
+  /**
+   * The process's remembered WebSocket outcomes (`ModelClientOptions.webSocketOutcomes`): the
+   * WebSocket check says when this process's new sessions start on HTTP for the path, and a
+   * successful upgrade forgets it (as a session's would). Default the process-wide cache;
+   * `false` to leave it out.
+   */
+  readonly webSocketOutcomes?: WebSocketOutcomeCache | false;
 }
+
+/** What a failed upgrade means for sessions, said once in every WebSocket fix. */
+const SESSIONS_FALL_BACK = `Sessions fall back to HTTP after one attempt and this process remembers it for ${DEFAULT_WEBSOCKET_OUTCOME_TTL_MS / 60_000} minutes (its new sessions start on HTTP without dialing)`;
 
 const TITLES: Readonly<Record<DoctorCheckId, string>> = { dns: 'DNS', tcp: 'TCP', proxy: 'Proxy', tls: 'TLS', websocket: 'WebSocket', http: 'HTTP' };
 
@@ -180,7 +191,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   }
 
   const headers = await authenticate(options, provider, secrets);
-  await checkWebSocket(target, headers, probe, add);
+  await checkWebSocket(target, headers, probe, add, options.webSocketOutcomes ?? sharedWebSocketOutcomes);
   await checkHttp(target, headers, options.model ?? 'gpt-5-mini', probe, add);
   return finish(provider, shownBase, shownRoute, checks);
 }
@@ -195,12 +206,24 @@ async function authenticate(options: DoctorOptions, provider: ResolvedProvider, 
 
 type Add = (id: DoctorCheckId, status: DoctorStatus, detail: string, fix?: string | null) => void;
 
-async function checkWebSocket(target: Target, headers: Record<string, string>, probe: { timeoutMs: number; signal?: AbortSignal }, add: Add): Promise<void> {
+async function checkWebSocket(target: Target, headers: Record<string, string>, probe: { timeoutMs: number; signal?: AbortSignal }, addCheck: Add, outcomes: WebSocketOutcomeCache | false): Promise<void> {
   if (!target.provider.supportsWebSockets) {
-    add('websocket', 'skip', 'the provider has no WebSocket mode (HTTP/SSE only)');
+    addCheck('websocket', 'skip', 'the provider has no WebSocket mode (HTTP/SSE only)');
     return;
   }
   const url = `${target.provider.baseUrl.replace(/^http/, 'ws')}/responses`;
+  const path = webSocketOutcomePath(url, target.proxy?.address ?? null);
+  const remembered = outcomes === false ? null : outcomes.lookup(path);
+  const add: Add = (id, status, detail, fix) => {
+    if (remembered === null) return addCheck(id, status, detail, fix);
+    if (status === 'ok') {
+      // A successful upgrade on the path: as after a session's, new sessions try the WebSocket again.
+      if (outcomes !== false) outcomes.forget(path);
+      return addCheck(id, status, `${detail}; the remembered outcome (${remembered.reason}) is forgotten: new sessions of this process start on the WebSocket again`, fix);
+    }
+    const minutes = Math.max(1, Math.ceil((remembered.expiresAt - Date.now()) / 60_000));
+    return addCheck(id, status, `${detail}; this process remembers ${remembered.reason} for this path (new sessions start on HTTP for about ${minutes} more min)`, fix);
+  };
   let connection;
   try {
     connection = await connectWebSocket(url, {
@@ -241,20 +264,22 @@ async function checkWebSocket(target: Target, headers: Record<string, string>, p
 
 function upgradeFailure(error: unknown, target: Target): [DoctorStatus, string] {
   if (error instanceof HttpStatusError) {
-    if (error.status === 426) return ['warn', 'This URL has no WebSocket mode (426): sessions use HTTP. Set `supportsWebSockets: false` to skip the attempt.'];
+    if (error.status === 426) return ['warn', `This URL has no WebSocket mode (426). ${SESSIONS_FALL_BACK}; set \`supportsWebSockets: false\` to skip the attempt.`];
     if (error.status === 401 || (error.status === 403 && target.proxy === null)) return ['fail', credentialsFix(target)];
     if (target.proxy !== null) {
       return [
         'fail',
-        `The upgrade was refused (${error.status}) through the proxy ${target.proxy.address}, which may filter WebSockets: sessions fall back to HTTP. Ask for WebSocket upgrades to ${target.host} to be allowed. (If the HTTP check is refused too, the cause is the provider, not the proxy.)`,
+        `The upgrade was refused (${error.status}) through the proxy ${target.proxy.address}, which may filter WebSockets. ${SESSIONS_FALL_BACK}. Ask for WebSocket upgrades to ${target.host} to be allowed. (If the HTTP check is refused too, the cause is the provider, not the proxy.)`,
       ];
     }
     if (error.status === 404) return ['fail', baseUrlFix(target)];
-    return ['fail', `The server refused the upgrade with ${error.status}; sessions fall back to HTTP if it persists.`];
+    return ['fail', `The server refused the upgrade with ${error.status}. ${error.status === 408 || error.status >= 500 ? 'Sessions retry it, then fall back to HTTP and remember it' : SESSIONS_FALL_BACK}.`];
   }
   if (error instanceof ProxyRefusedError) return ['fail', proxyFix(error, target.proxy, target) ?? 'The proxy refused the tunnel.'];
   if (ModelwireError.isInstance(error) && error.code === ErrorCode.InsecureTransport) return ['fail', 'Credentials would go over plain ws:// to a non-loopback host: use https, or set `allowInsecure: true` knowingly.'];
-  if (ModelwireError.isInstance(error) && error.code === ErrorCode.ConnectTimeout) return ['fail', 'The upgrade did not complete in time: a proxy or firewall may hold WebSocket upgrades. Sessions fall back to HTTP.'];
+  if (ModelwireError.isInstance(error) && error.code === ErrorCode.ConnectTimeout) {
+    return ['fail', `The upgrade did not complete in time: a proxy or firewall may hold WebSocket upgrades. ${SESSIONS_FALL_BACK.replace('after one attempt', 'after one connect budget (`websocketConnectTimeoutMs`, default 5 s)')}; set \`supportsWebSockets: false\` to skip the attempt.`];
+  }
   return ['fail', 'The WebSocket could not be opened: see the detail; sessions fall back to HTTP.'];
 }
 

@@ -1,5 +1,5 @@
 import { classifyStreamEnd, errorFromClassification, isKnownEventType, mapStreamEvent, responseEventsFromHeaders, UNKNOWN_EVENT_TYPE } from '@modelwire/protocol';
-import { combineSignals } from '@modelwire/transport';
+import { combineSignals, IncompleteEventError } from '@modelwire/transport';
 import { buildPerRequestValues } from '../request/request-headers.js';
 import { ProgressClock } from '../turn/progress-clock.js';
 import { wireInput } from '../request/wire-input.js';
@@ -55,7 +55,8 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
     clock.start();
     for (const event of responseEventsFromHeaders(response.headers)) context.emit(event);
     const streamed: StreamedItem[] = [];
-    for await (const data of response.events) {
+    const requestId = response.headers['x-request-id'];
+    for await (const data of cutMidEventAsIncomplete(response.events, requestId)) {
       if (data === '[DONE]') continue;
       // Parsed here only for a caller that wants the raw payloads; `decode` accepts the parsed value.
       const payload = context.wantsRawEvents ? parsedOrText(data) : data;
@@ -72,10 +73,25 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
         context.emit(item);
       }
     }
-    const requestId = response.headers['x-request-id'];
     throw errorFromClassification(classifyStreamEnd(requestId === undefined ? {} : { requestId }));
   } finally {
     clock.stop();
+  }
+}
+
+/**
+ * The SSE payloads of `events`; a body cut in the middle of an event (the transport's
+ * `IncompleteEventError`) becomes the same typed `StreamIncompleteError` as a body that ends
+ * between events (code `stream_incomplete`, retryable), with the transport's error as its
+ * cause: callers meet one class for one code.
+ */
+async function* cutMidEventAsIncomplete(events: AsyncIterable<string>, requestId: string | undefined): AsyncGenerator<string> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (!(error instanceof IncompleteEventError)) throw error;
+    const classification = classifyStreamEnd(requestId === undefined ? {} : { requestId });
+    throw errorFromClassification({ ...classification, message: `${classification.message}: ${error.message}` }, { cause: error });
   }
 }
 

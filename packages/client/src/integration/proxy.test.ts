@@ -6,6 +6,7 @@ import { RecordingTelemetry } from '../__fixtures__/loopback-client.js';
 import { startTestProxy, type TestProxy } from '../__fixtures__/test-proxy.js';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { ModelClient } from '../client/model-client.js';
+import { createTransportWebSocketConnector } from '../wire/transport-websocket.js';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import type { Provider } from '../types/provider.js';
 
@@ -66,6 +67,28 @@ describe('a session behind an HTTP proxy', () => {
     const result = await session.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result;
     expect(result.transport).toBe('websocket');
     expect(proxy.connects).toHaveLength(1);
+  });
+
+  it('hands an injected connector the session policy: a wrapped default connector built without one still goes through CONNECT', async () => {
+    server = await startResponsesServer();
+    const seen: (string | null)[] = [];
+    const inner = createTransportWebSocketConnector();
+    const created = new ModelClient({
+      provider: { baseUrl: server.url, supportsWebSockets: true, proxy: proxy.url },
+      auth: { getToken: () => 'sk-behind-proxy-123456' },
+      conversationId: 'conv-proxy',
+      sessionSource: { kind: 'cli' },
+      environment: {},
+      webSocketConnector: (url, options) => {
+        seen.push(options.network?.proxyFor(url)?.address ?? null);
+        return inner(url, options);
+      },
+    });
+    clients.push(created);
+    const result = await created.newTurn().stream(prompt([userMessage('hi')]), turnContext()).result;
+    expect(result.transport).toBe('websocket');
+    expect(seen).toEqual([`127.0.0.1:${proxy.port}`]);
+    expect(proxy.connects).toEqual([`127.0.0.1:${server.port}`]);
   });
 
   it('goes direct for NO_PROXY hosts, on both transports', async () => {

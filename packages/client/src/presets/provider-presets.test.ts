@@ -7,6 +7,7 @@ import { LOOPBACK_PROVIDER_RULES, startResponsesServer, type ProviderRules, type
 import type { AuthProvider } from '../types/auth-provider.js';
 import type { ResponseItem } from '../types/prompt.js';
 import type { Provider } from '../types/provider.js';
+import { InvalidArgumentError } from '@modelwire/errors';
 import { ProviderPresetError, providerFromPreset, providerPresets } from './provider-presets.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -179,5 +180,28 @@ describe('provider presets as data', () => {
     expect(providerFromPreset('vllm', { baseUrl: 'http://192.168.1.20:8000/v1', allowInsecure: true })).toMatchObject({ allowInsecure: true, supportsWebSockets: false });
     expect(providerFromPreset('vllm', { baseUrl: 'https://vllm.internal.example/v1' }).baseUrl).toBe('https://vllm.internal.example/v1');
     expect(() => providerFromPreset('nope' as 'openai')).toThrow(/unknown provider preset "nope"/);
+  });
+
+  it('refuses bad preset arguments with InvalidArgumentError naming the argument', () => {
+    const caught = (run: () => unknown): unknown => {
+      try {
+        run();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const cases = [
+      [() => providerFromPreset('nope' as 'openai'), 'id'],
+      [() => providerFromPreset('azure-openai'), 'resource'],
+      [() => providerFromPreset('ollama', { baseUrl: 'http://192.168.1.20:11434/v1' }), 'baseUrl'],
+    ] as const;
+    for (const [run, path] of cases) {
+      const error = caught(run);
+      expect(error).toBeInstanceOf(ProviderPresetError);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ name: 'ProviderPresetError', code: 'invalid_argument', retryable: false, path });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@modelwire/errors';
 import { isLoopbackHost } from '@modelwire/transport';
 import type { Provider } from '../types/provider.js';
 
@@ -156,10 +157,14 @@ export interface ProviderPresetOptions extends Partial<Provider> {
   readonly resource?: string;
 }
 
-/** Thrown by {@link providerFromPreset} for a missing resource or a plaintext LAN URL without opt-in. */
-export class ProviderPresetError extends TypeError {
-  override get name(): string {
-    return 'ProviderPresetError';
+/**
+ * Thrown by {@link providerFromPreset} for an unknown id, a missing resource or a plaintext LAN
+ * URL without opt-in: an `InvalidArgumentError` (code `invalid_argument`, not retryable) whose
+ * `path` names the argument at fault (`id`, `resource`, `baseUrl`).
+ */
+export class ProviderPresetError extends InvalidArgumentError {
+  constructor(path: string, message: string) {
+    super({ path, message });
   }
 }
 
@@ -173,12 +178,12 @@ export class ProviderPresetError extends TypeError {
  */
 export function providerFromPreset(id: ProviderPresetId, options: ProviderPresetOptions = {}): Provider {
   const preset = (providerPresets as Partial<Record<string, ProviderPreset>>)[id];
-  if (preset === undefined) throw new ProviderPresetError(`unknown provider preset "${String(id)}"; known: ${Object.keys(providerPresets).join(', ')}`);
+  if (preset === undefined) throw new ProviderPresetError('id', `unknown provider preset "${String(id)}"; known: ${Object.keys(providerPresets).join(', ')}`);
   const { resource, ...overrides } = options;
   let baseUrl = overrides.baseUrl ?? preset.baseUrl;
   if (overrides.baseUrl === undefined && baseUrl.includes('{resource}')) {
     if (resource === undefined || !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(resource)) {
-      throw new ProviderPresetError(`the ${preset.title} preset needs \`resource\` (the resource name, letters, digits and dashes) or a \`baseUrl\``);
+      throw new ProviderPresetError('resource', `the ${preset.title} preset needs \`resource\` (the resource name, letters, digits and dashes) or a \`baseUrl\``);
     }
     baseUrl = baseUrl.replace('{resource}', resource.toLowerCase());
   }
@@ -186,6 +191,7 @@ export function providerFromPreset(id: ProviderPresetId, options: ProviderPreset
     const url = new URL(baseUrl);
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
       throw new ProviderPresetError(
+        'baseUrl',
         `${preset.title} at ${url.host} would be reached over plain http across the network; pass allowInsecure: true to accept that, or use https`,
       );
     }

@@ -47,6 +47,17 @@ describe('buildRequestFields', () => {
     expect(() => buildRequestFields(prompt([], { compactThreshold: 10 }), turnContext(), 'c')).toThrow(InvalidArgumentError);
   });
 
+  it('refuses a value of the wrong shape with InvalidArgumentError naming it, never a TypeError', () => {
+    const cases: [() => unknown, string][] = [
+      [() => buildRequestFields(null as never, turnContext(), 'c'), 'prompt'],
+      [() => buildRequestFields(prompt([], { options: 'fast' as never }), turnContext(), 'c'), 'prompt.options'],
+      [() => buildRequestFields(prompt([]), undefined as never, 'c'), 'turnContext'],
+      [() => buildRequestFields(prompt([]), turnContext({ model: undefined as never }), 'c'), 'turnContext.model.slug'],
+      [() => buildRequestFields(prompt([]), turnContext(), ''), 'conversationId'],
+    ];
+    for (const [run, path] of cases) expect(run, path).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', path }));
+  });
+
   it('falls back to the session verbosity only when the turn leaves it undefined', () => {
     const { verbosity: _omit, ...withoutVerbosity } = turnContext();
     expect(buildRequestFields(prompt([]), withoutVerbosity, 'c', 'high').text).toEqual({ verbosity: 'high' });

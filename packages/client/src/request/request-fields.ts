@@ -117,6 +117,7 @@ const TYPED_OPTION_FIELDS: ReadonlySet<string> = new Set(REQUEST_OPTION_NAMES);
  *   that is typed or owned by the client.
  */
 export function buildRequestFields(prompt: Prompt, turn: TurnContext, conversationId: string, sessionVerbosity?: Verbosity): RequestFields {
+  checkShape(prompt, turn, conversationId);
   const { extraBody, store, include, prompt_cache_key: promptCacheKey, text: textOptions, reasoning: reasoningOptions, service_tier: serviceTier, ...options } =
     prompt.options ?? {};
   checkConflicts(prompt);
@@ -157,6 +158,20 @@ export function buildRequestFields(prompt: Prompt, turn: TurnContext, conversati
       ? {}
       : { context_management: [{ type: 'compaction' as const, compact_threshold: prompt.compactThreshold }] }),
   };
+}
+
+/**
+ * The shape this building block reads (the full schemas run at `ModelClientSession.stream`):
+ * a wrong value fails with an `InvalidArgumentError` naming it, not a `TypeError` from deep inside.
+ */
+function checkShape(prompt: Prompt, turn: TurnContext, conversationId: string): void {
+  if (typeof prompt !== 'object' || prompt === null) throw new InvalidArgumentError({ path: 'prompt', message: 'must be an object' });
+  if (prompt.options !== undefined && (typeof prompt.options !== 'object' || prompt.options === null)) throw new InvalidArgumentError({ path: 'prompt.options', message: 'must be an object' });
+  if (typeof turn !== 'object' || turn === null) throw new InvalidArgumentError({ path: 'turnContext', message: 'must be an object' });
+  if (typeof turn.model !== 'object' || turn.model === null || typeof turn.model.slug !== 'string' || turn.model.slug.length === 0) {
+    throw new InvalidArgumentError({ path: 'turnContext.model.slug', message: 'must be a non-empty string' });
+  }
+  if (typeof conversationId !== 'string' || conversationId.length === 0) throw new InvalidArgumentError({ path: 'conversationId', message: 'must be a non-empty string' });
 }
 
 function checkConflicts(prompt: Prompt): void {

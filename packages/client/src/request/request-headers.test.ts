@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@modelwire/errors';
 import { describe, expect, it } from 'vitest';
 import { turnContext } from '../__fixtures__/turn-fixtures.js';
 import { buildPerRequestValues, buildSessionHeaders } from './request-headers.js';
@@ -55,7 +56,9 @@ describe('buildPerRequestValues', () => {
     expect(buildPerRequestValues(turn, 'sticky')['x-codex-turn-state']).toBe('sticky');
   });
 
-  it('rejects metadata without a turn id', () => {
-    expect(() => buildPerRequestValues(turnContext({ turnMetadata: { turn_id: '' } }), null)).toThrow(TypeError);
+  it('rejects metadata without a turn id with InvalidArgumentError naming the field', () => {
+    expect(() => buildPerRequestValues(turnContext({ turnMetadata: { turn_id: '' } }), null)).toThrow(InvalidArgumentError);
+    expect(() => buildPerRequestValues(turnContext({ turnMetadata: { turn_id: '' } }), null)).toThrow(expect.objectContaining({ path: 'turnContext.turnMetadata.turn_id', code: 'invalid_argument' }));
+    expect(() => buildPerRequestValues(turnContext({ turnMetadata: null as never }), null)).toThrow(expect.objectContaining({ path: 'turnContext.turnMetadata' }));
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@modelwire/errors';
 import type { TurnContext } from '../types/turn-context.js';
 
 /** Lower-case names of the headers this module writes (PROTOCOL §1 and §5). */
@@ -84,10 +85,13 @@ export function headerSafeJson(value: unknown): string {
  * object whatever Unicode it holds.
  */
 export function turnMetadataJson(turn: TurnContext): string {
+  if (typeof turn?.turnMetadata !== 'object' || turn.turnMetadata === null) {
+    throw new InvalidArgumentError({ path: 'turnContext.turnMetadata', message: 'must be an object with a turn_id' });
+  }
   let json = metadataJson.get(turn.turnMetadata);
   if (json === undefined) {
     if (typeof turn.turnMetadata.turn_id !== 'string' || turn.turnMetadata.turn_id.length === 0) {
-      throw new TypeError('turnContext.turnMetadata.turn_id must be a non-empty string');
+      throw new InvalidArgumentError({ path: 'turnContext.turnMetadata.turn_id', message: 'must be a non-empty string' });
     }
     json = headerSafeJson(turn.turnMetadata);
     metadataJson.set(turn.turnMetadata, json);

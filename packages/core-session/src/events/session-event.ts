@@ -156,9 +156,12 @@ export type SessionEvent =
    * The session switched from the WebSocket to HTTP for good (emitted once per session, by
    * the turn during which it happened). When it follows a failed stream (the WebSocket retry
    * budget ran out), it also means what that attempt streamed is discarded, like `retrying`:
-   * the request is sent again over HTTP at once.
+   * the request is sent again over HTTP at once. `remembered: true`: the session started on
+   * HTTP because the process remembered that the WebSocket could not be opened on this network
+   * path (the client's `WebSocketOutcomeCache`; `reason` is the recording session's); emitted
+   * by the first turn, and nothing was dialed.
    */
-  | { readonly type: 'transport_fallback'; readonly turnId: string; readonly reason: string }
+  | { readonly type: 'transport_fallback'; readonly turnId: string; readonly reason: string; readonly remembered?: true }
   /**
    * The history was compacted and replaced by the server's window during the turn (automatic
    * compaction; `session.compact()` reports through its own promise instead).

@@ -47,7 +47,7 @@ describe('SessionServices', () => {
     expect(services.takeFallbackReport()).toBeNull();
     const turn = services.client.newTurn();
     expect(turn.trySwitchToHttpFallback()).toBe(true);
-    expect(services.takeFallbackReport()).toBe('stream_retries_exhausted');
+    expect(services.takeFallbackReport()).toEqual({ reason: 'stream_retries_exhausted', remembered: false });
     expect(services.takeFallbackReport()).toBeNull();
     await turn.close();
   });

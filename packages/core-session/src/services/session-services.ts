@@ -73,11 +73,11 @@ export class SessionServices implements AsyncDisposable {
    * `transport_fallback` session event fire exactly once per session, whichever layer switched
    * (the client on a 426 or exhausted request retries, or the turn loop).
    */
-  takeFallbackReport(): string | null {
+  takeFallbackReport(): { readonly reason: string; readonly remembered: boolean } | null {
     const reason = this.client.fallbackReason;
     if (reason === null || this.#fallbackReported) return null;
     this.#fallbackReported = true;
-    return reason;
+    return { reason, remembered: this.client.fallbackRemembered };
   }
 
   /** Closes the model client (socket, connection pool) and the journal (file or connection). Idempotent. */

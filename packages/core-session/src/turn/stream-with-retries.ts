@@ -230,8 +230,8 @@ function reportWait(wait: RequestWait, turnId: string, emit: (event: SessionEven
 }
 
 export function reportFallback(services: SessionServices, turnId: string, emit: (event: SessionEvent) => void): void {
-  const reason = services.takeFallbackReport();
-  if (reason !== null) emit({ type: 'transport_fallback', turnId, reason });
+  const report = services.takeFallbackReport();
+  if (report !== null) emit({ type: 'transport_fallback', turnId, reason: report.reason, ...(report.remembered ? { remembered: true as const } : {}) });
 }
 
 /** The server's hint (capped at {@link MAX_STREAM_RETRY_DELAY_MS}) or exponential backoff. */
