@@ -1,8 +1,8 @@
 // Fault matrix, connection phase: refused upgrades, auth refresh, HTTP statuses, connect
 // timeouts. Each cell runs a real session against the loopback server.
 import type { AuthProvider } from '@modelwire/client';
-import { describe, it } from 'vitest';
-import { runCell, type FaultCell } from './harness/fault-cell.ts';
+import { describe, expect, it } from 'vitest';
+import { runCell, submitAndRun, type FaultCell } from './harness/fault-cell.ts';
 
 const BASIC = ['message', 'reasoning', 'message'];
 
@@ -91,13 +91,32 @@ const cells: FaultCell[] = [
     expect: { status: 'completed', retries: 0, requests: 2, historyTypes: BASIC },
   },
   {
-    name: 'websocket connect timeout counts as one failed attempt and the next connect succeeds',
+    name: 'websocket connect timeout before the session ever connected: HTTP at once (websocket_connect_timeout), one dial',
     transport: 'websocket',
     inject: (server) => server.faults.next({ kind: 'delay-handshake', ms: 2_000 }),
     // The server records a handshake when it answers it: the delayed one is still held.
-    expect: { status: 'completed', requests: 1, handshakes: 1, historyTypes: BASIC },
+    expect: { status: 'completed', fallback: 'websocket_connect_timeout', requests: 1, handshakes: 0, historyTypes: BASIC },
     verify: (context) => {
       if (context.server.faults.pending.length !== 0) throw new Error('the delayed handshake never happened');
+      expect(context.server.recording.requests.map((request) => request.transport)).toEqual(['http']);
+    },
+  },
+  {
+    name: 'websocket connect timeout after the session connected once counts as one failed attempt and the next connect succeeds',
+    transport: 'websocket',
+    // The first turn's socket is closed by the server right after its response: the next turn connects again.
+    inject: (server) => server.faults.next({ kind: 'close-after-terminal' }),
+    drive: async (context) => {
+      const first = await submitAndRun(context, 'warm up');
+      expect(first.status).toBe('completed');
+      context.server.faults.next({ kind: 'delay-handshake', ms: 2_000 });
+      return submitAndRun(context, 'hello');
+    },
+    // The delayed handshake is still held when the cell looks: the two answered are the first turn's and the retry's.
+    expect: { status: 'completed', requests: 2, handshakes: 2, historyTypes: [...BASIC, ...BASIC] },
+    verify: (context) => {
+      if (context.server.faults.pending.length !== 0) throw new Error('the delayed handshake never happened');
+      expect(context.server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'websocket']);
     },
   },
   {

@@ -43,9 +43,17 @@ cells.push(
     verify: (context) => expect(transports(context)).toEqual(['http']),
   },
   {
-    name: 'upgrade answered 403 every time: retried within the budget, then HTTP (upgrade_refused)',
+    name: 'upgrade answered 403 every time: HTTP at once (upgrade_refused), one handshake',
     transport: 'websocket',
     inject: (server) => everyHandshake(server, { kind: 'refuse-upgrade', status: 403, headers: { 'retry-after-ms': '1' } }),
+    // A 4xx refusal is not retried: the same handshake would get the same answer.
+    expect: { status: 'completed', retries: 0, fallback: 'upgrade_refused', requests: 1, handshakes: 1, historyTypes: BASIC },
+    verify: (context) => expect(transports(context)).toEqual(['http']),
+  },
+  {
+    name: 'upgrade answered 503 every time: retried within the budget, then HTTP (upgrade_refused)',
+    transport: 'websocket',
+    inject: (server) => everyHandshake(server, { kind: 'refuse-upgrade', status: 503, headers: { 'retry-after-ms': '1' } }),
     // 1 + requestMaxRetries (3) handshakes, then the request over HTTP.
     expect: { status: 'completed', retries: 0, fallback: 'upgrade_refused', requests: 1, handshakes: 4, historyTypes: BASIC },
     verify: (context) => expect(transports(context)).toEqual(['http']),

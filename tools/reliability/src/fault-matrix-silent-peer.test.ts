@@ -5,6 +5,7 @@
 // opened.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { sharedWebSocketOutcomes } from '@modelwire/client';
 import { createSession } from '@modelwire/core-session';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MATRIX_MODEL } from './harness/loopback-session.ts';
@@ -106,7 +107,7 @@ describe('fault matrix: silent peers', () => {
     await expectEverySocketClosed(baseline);
   }, 30_000);
 
-  it('websocket: an upgrade that is never answered ends in connect timeouts, then the session falls back to HTTP, which times out too', async () => {
+  it('websocket: an upgrade that is never answered moves the session to HTTP after one connect timeout (websocket_connect_timeout), which times out too; nothing is remembered', async () => {
     const baseline = activeResources();
     silent = new SilentServer();
     const url = await silent.listen();
@@ -121,8 +122,12 @@ describe('fault matrix: silent peers', () => {
     });
     const outcome = await runTurn(session.submit('hello'));
     expect(outcome.status).toBe('failed');
-    expect(outcome.fallback).toBe('request_retries_exhausted');
+    expect(outcome.fallback).toBe('websocket_connect_timeout');
     expect(outcome.error).toMatchObject({ code: 'idle_timeout', retryable: true });
+    // One upgrade, then the HTTP attempts (1 + requestMaxRetries).
+    expect(silent.accepted).toBe(3);
+    // HTTP failed too: the WebSocket's failure proved nothing about the path.
+    expect(sharedWebSocketOutcomes.size).toBe(0);
     expect(session.history.map((item) => item.type)).toEqual(['message']);
     await session.close();
     await expectEverySocketClosed(baseline);
