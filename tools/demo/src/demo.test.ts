@@ -87,16 +87,26 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
   it('falls back to HTTP for the rest of the session when the upgrade is refused with 426', async () => {
     const run = await runDemo(['--fault', 'refuse-upgrade-426', '--prompt', 'List the files of tools.']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('switched to HTTP/SSE for the rest of the session (upgrade_required)');
+    expect(run.stdout).toMatch(/switched to HTTP\/SSE for the rest of the session \(upgrade_required, \d+\.\d s after the session started\)/);
     expect(run.stdout).toContain('fallbacks         to HTTP (upgrade_required)');
+    expect(run.stdout).toContain('remembered        a new session of this process starts on HTTP/SSE without dialing (upgrade_required;');
     expect(run.stdout).not.toMatch(/^\d+\s+\d+\s+WebSocket/m);
   });
 
   it('falls back to HTTP at once when every upgrade is answered 404 (a route without WebSocket mode)', async () => {
     const run = await runDemo(['--fault', 'refuse-upgrade-404', '--prompt', 'List the files of tools.']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('switched to HTTP/SSE for the rest of the session (websocket_unsupported)');
+    expect(run.stdout).toMatch(/switched to HTTP\/SSE for the rest of the session \(websocket_unsupported, \d+\.\d s after the session started\)/);
     expect(run.stdout).toContain('fallbacks         to HTTP (websocket_unsupported)');
+    expect(run.stdout).not.toMatch(/^\d+\s+\d+\s+WebSocket/m);
+  });
+
+  it('a black-holed upgrade costs one connect budget: the turn completes over HTTP, and the process remembers it for its next session', async () => {
+    const run = await runDemo(['--fault', 'black-hole-upgrade', '--prompt', 'List the files of tools.']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/switched to HTTP\/SSE for the rest of the session \(websocket_connect_timeout, \d+\.\d s after the session started\)/);
+    expect(run.stdout).toContain('fallbacks         to HTTP (websocket_connect_timeout)');
+    expect(run.stdout).toContain('remembered        a new session of this process starts on HTTP/SSE without dialing (websocket_connect_timeout;');
     expect(run.stdout).not.toMatch(/^\d+\s+\d+\s+WebSocket/m);
   });
 

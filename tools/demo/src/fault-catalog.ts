@@ -8,6 +8,7 @@ export const FAULT_NAMES = [
   'drop-socket',
   'refuse-upgrade-426',
   'refuse-upgrade-404',
+  'black-hole-upgrade',
   'stall',
   'server-error',
   'rate-limit',
@@ -24,6 +25,8 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultName, string>> = {
   'drop-socket': 'the connection is cut mid-stream (TCP reset); the turn loop discards the partial output and re-streams on a new connection',
   'refuse-upgrade-426': 'the WebSocket upgrade is refused with 426; the session switches to HTTP/SSE for good',
   'refuse-upgrade-404': 'every WebSocket upgrade is answered 404 (a gateway without WebSocket mode); the session switches to HTTP/SSE at once, for good',
+  'black-hole-upgrade':
+    'every WebSocket upgrade is held unanswered (a middlebox that black-holes WebSockets); after one connect budget (websocketConnectTimeoutMs, 5 s) the session moves to HTTP/SSE, and this process remembers it: its next session starts on HTTP/SSE without dialing',
   stall: 'the server stops sending mid-stream; the idle timeout fires and the request is streamed again',
   'server-error': 'an error event (server_error) ends the stream; the turn loop retries with backoff',
   'rate-limit': 'rate_limit_exceeded before the first event, with a "try again in 300ms" hint; the client waits and retries',
@@ -33,7 +36,10 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultName, string>> = {
 };
 
 /** Faults that only exist on the WebSocket path. */
-export const WEBSOCKET_ONLY_FAULTS: ReadonlySet<FaultName> = new Set(['refuse-upgrade-426', 'refuse-upgrade-404', 'previous-response-evicted', 'half-open']);
+export const WEBSOCKET_ONLY_FAULTS: ReadonlySet<FaultName> = new Set(['refuse-upgrade-426', 'refuse-upgrade-404', 'black-hole-upgrade', 'previous-response-evicted', 'half-open']);
+
+/** How long the loopback server holds a black-holed upgrade: far longer than any connect budget. */
+const BLACK_HOLE_MS = 10 * 60 * 1000;
 
 function faultOf(name: FaultName): { phase: 'handshake' | 'request'; fault: Fault; every?: boolean } {
   switch (name) {
@@ -44,6 +50,8 @@ function faultOf(name: FaultName): { phase: 'handshake' | 'request'; fault: Faul
       return { phase: 'handshake', fault: { kind: 'refuse-upgrade', status: 426 } };
     case 'refuse-upgrade-404':
       return { phase: 'handshake', fault: { kind: 'refuse-upgrade', status: 404 }, every: true };
+    case 'black-hole-upgrade':
+      return { phase: 'handshake', fault: { kind: 'delay-handshake', ms: BLACK_HOLE_MS }, every: true };
     case 'stall':
       return { phase: 'request', fault: { kind: 'stall', afterEvents: 6 } };
     case 'server-error':
@@ -69,7 +77,7 @@ export function faultRule(name: FaultName): FaultRule {
   return (target) => {
     if (used || target.phase !== phase) return undefined;
     if (target.phase === 'request' && (target.endpoint !== 'responses' || target.requestIndex < 1)) return undefined;
-    // A route without WebSocket mode refuses every upgrade, not one.
+    // A route without WebSocket mode (or a black hole) refuses every upgrade, not one.
     used = !every;
     return fault;
   };

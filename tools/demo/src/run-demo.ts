@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTransportWebSocketConnector, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
+import { createTransportWebSocketConnector, ModelClient, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { createSession, JsonlSessionStore, resumeSession, type ResumeReport, type Session, type SessionEvent } from '@modelwire/core-session';
 import type { DemoOptions } from './cli-options.ts';
@@ -63,7 +63,15 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     const shownRetries = new Set<string>();
     // The switch is shown when it happens (telemetry is synchronous; the session event that
     // follows arrives after the attempts already made over HTTP).
-    recorder.onFallback = (record) => terminal.line(terminal.yellow(`  ⇣ switched to HTTP/SSE for the rest of the session (${record.reason})`));
+    const sessionStartedAt = performance.now();
+    recorder.onFallback = (record) =>
+      terminal.line(
+        terminal.yellow(
+          record.remembered === true
+            ? `  ⇣ on HTTP/SSE from the start: this process remembered that the WebSocket could not be opened here (${record.reason}); nothing was dialed`
+            : `  ⇣ switched to HTTP/SSE for the rest of the session (${record.reason}, ${((performance.now() - sessionStartedAt) / 1000).toFixed(1)} s after the session started)`,
+        ),
+      );
     recorder.onRequestRetry = (code, record) => {
       if (record.waitingForNetwork === true) return;
       const key = `${record.transport}:${code}`;
@@ -173,6 +181,7 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     terminal.line();
     terminal.line(terminal.bold('Summary'));
     terminal.line(formatSummary(rows, totals).trimEnd());
+    if (recorder.fallbacks.length > 0 && !options.http) terminal.line(await rememberedLine(provider, env));
     const journal = session.journalLocation;
     if (journal !== null && existsSync(journal)) {
       terminal.line();
@@ -183,6 +192,19 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
   } finally {
     await server?.close();
   }
+}
+
+/**
+ * What the process remembered about the WebSocket for the provider's network path, read the way
+ * a new session would: a client constructed (and closed) on the same provider and environment.
+ */
+async function rememberedLine(provider: Provider, env: NodeJS.ProcessEnv): Promise<string> {
+  const probe = new ModelClient({ provider, auth: 'none', conversationId: 'demo-probe', sessionSource: { kind: 'cli' }, environment: env });
+  const line = probe.fallbackRemembered
+    ? `remembered        a new session of this process starts on HTTP/SSE without dialing (${probe.fallbackReason ?? ''}; for 10 min, or until a WebSocket connects there)`
+    : 'remembered        nothing: a new session tries the WebSocket again';
+  await probe.close();
+  return line;
 }
 
 /** One line on what a resume found: the journal, its turns and items, what was repaired. */
