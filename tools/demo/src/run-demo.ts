@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTransportWebSocketConnector, ModelClient, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider } from '@modelwire/client';
+import { createTransportWebSocketConnector, ModelClient, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider, type TransportFallbackRecord } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { createSession, JsonlSessionStore, resumeSession, type ResumeReport, type Session, type SessionEvent } from '@modelwire/core-session';
 import type { DemoOptions } from './cli-options.ts';
@@ -64,7 +64,11 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
     // The switch is shown when it happens (telemetry is synchronous; the session event that
     // follows arrives after the attempts already made over HTTP).
     const sessionStartedAt = performance.now();
-    recorder.onFallback = (record) =>
+    // A failure that moves the session to HTTP is reported as an attempt that goes on, then the
+    // switch, in the same tick: its line is printed after that tick, followed by the switch.
+    let retryPending = false;
+    let switchedWith: TransportFallbackRecord | null = null;
+    const showSwitch = (record: TransportFallbackRecord): void =>
       terminal.line(
         terminal.yellow(
           record.remembered === true
@@ -72,15 +76,32 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
             : `  ⇣ switched to HTTP/SSE for the rest of the session (${record.reason}, ${((performance.now() - sessionStartedAt) / 1000).toFixed(1)} s after the session started)`,
         ),
       );
+    recorder.onFallback = (record) => {
+      if (retryPending) switchedWith = record;
+      else showSwitch(record);
+    };
     recorder.onRequestRetry = (code, record) => {
       if (record.waitingForNetwork === true) return;
       const key = `${record.transport}:${code}`;
       const wait = record.retryDelayMs === undefined ? '' : ` in ${formatDelay(record.retryDelayMs)}`;
-      if (!shownRetries.has(key)) {
-        shownRetries.add(key);
-        terminal.line(terminal.yellow(`  ↻ ${code} before any output (${firstLine(record.error?.message ?? '', 90)}); the client retries`));
-      }
-      terminal.startSpinner(`attempt ${record.attempt + 1}${wait}`);
+      const message = firstLine(record.error?.message ?? '', 90);
+      retryPending = true;
+      switchedWith = null;
+      queueMicrotask(() => {
+        retryPending = false;
+        const switched = switchedWith;
+        switchedWith = null;
+        if (switched !== null) {
+          terminal.line(terminal.yellow(`  ↻ ${code} before any output (${message}); the request goes on over HTTP`));
+          showSwitch(switched);
+          return;
+        }
+        if (!shownRetries.has(key)) {
+          shownRetries.add(key);
+          terminal.line(terminal.yellow(`  ↻ ${code} before any output (${message}); the client retries`));
+        }
+        terminal.startSpinner(`attempt ${record.attempt + 1}${wait}`);
+      });
     };
     const meter = new WireMeter();
     // What a resumed session is given again (nothing of it is stored in the journal).

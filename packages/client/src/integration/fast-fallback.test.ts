@@ -30,7 +30,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function newClient(baseUrl: string, options: Partial<ModelClientOptions> & { provider?: Partial<Provider> } = {}): ModelClient {
+function newClient(baseUrl: string, options: Omit<Partial<ModelClientOptions>, 'provider'> & { provider?: Partial<Provider> } = {}): ModelClient {
   const { provider, ...rest } = options;
   const client = new ModelClient({
     provider: { baseUrl, supportsWebSockets: true, websocketConnectTimeoutMs: CONNECT_BUDGET_MS, ...provider },
