@@ -13,7 +13,9 @@
 // rule lets only `*.test.ts` and `__fixtures__/` files import it. `store` holds the session
 // stores built on a database (`@modelwire/store-postgres`), above `core-session`. `fetch` holds
 // the SDK adapter `@modelwire/fetch` (a `fetch` served by a `ModelClient`), beside `otel`:
-// nothing below imports it, and it needs neither telemetry nor sessions.
+// nothing below imports it, and it needs neither telemetry nor sessions. `ai-sdk` holds the AI SDK
+// provider `@modelwire/ai-sdk`, above `fetch` (it reuses the adapter building blocks: turns for
+// callers that send their whole history, the retry rules, API error answers); nothing imports it.
 // It stands in for `@nx/enforce-module-boundaries`, whose published versions lag the
 // workspace's Nx 23.3 and would install a second copy of Nx.
 import tseslint from 'typescript-eslint';
@@ -38,6 +40,11 @@ export const layerConstraints = [
   {
     sourceTag: 'layer:fetch',
     onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client'],
+    testOnlyDependOnLibsWithTags: testOnly,
+  },
+  {
+    sourceTag: 'layer:ai-sdk',
+    onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client', 'layer:fetch'],
     testOnlyDependOnLibsWithTags: testOnly,
   },
   {

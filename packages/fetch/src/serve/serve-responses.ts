@@ -1,9 +1,9 @@
-import { InvalidArgumentError, ModelwireError, type ClientTelemetry, type CompletedResponse, type ModelClient, type ResponseStream, type TurnContext } from '@modelwire/client';
-import { computeBackoffMs, delay } from '@modelwire/transport';
+import type { ClientTelemetry, ModelClient, TurnContext } from '@modelwire/client';
 import { passThroughModelInfo, type ResponsesBodyRequest } from '../request/responses-body.js';
 import { ResponseRelay, type SseSink } from '../sse/response-relay.js';
 import type { TurnLease } from '../turns/session-turns.js';
 import { apiErrorAnswer } from './error-response.js';
+import { streamAttempts, type AttemptObserver, type AttemptOutcome } from './stream-attempts.js';
 
 /** What one served request needs from the adapter. */
 export interface ServeContext {
@@ -37,64 +37,27 @@ function turnContextOf(context: ServeContext): TurnContext {
 }
 
 /** How the attempts of one request ended. */
-type Outcome =
-  | { readonly kind: 'completed'; readonly result: CompletedResponse }
-  /** The server ended the response itself with a terminal event the caller already has (or will get as JSON). */
-  | { readonly kind: 'ended' }
-  | { readonly kind: 'failed'; readonly error: unknown; readonly retried: boolean }
-  /** The client refused the prompt before any I/O (`InvalidArgumentError`): the request goes to the API unchanged. */
-  | { readonly kind: 'refused' };
+type Outcome = AttemptOutcome;
 
-/**
- * Streams the request through the lease's turn, sending it again (at most
- * `provider.streamMaxRetries` times per transport, with backoff, then once more over HTTP
- * after a session-wide switch) when it fails with a retryable error before the caller saw any
- * output: a socket closed after `response.created`, a `server_error` before the first item.
- * The client itself already absorbs a 426 (fallback to HTTP), `previous_response_not_found`
- * (full resend) and failures before the first event (request-phase retries).
- */
-async function runAttempts(context: ServeContext, relay: ResponseRelay, signal: AbortSignal, prompt: ResponsesBodyRequest['prompt']): Promise<Outcome> {
-  const { client, lease } = context;
-  const turnContext = turnContextOf(context);
-  const max = client.provider.streamMaxRetries;
-  let retries = 0;
-  for (let attempt = 0; ; attempt += 1) {
-    const onWebSocket = client.usesWebSocket;
-    let stream: ResponseStream;
-    try {
-      stream = lease.turn.stream(prompt, turnContext, { signal, onRawEvent: (event) => relay.offer(event) });
-    } catch (error) {
-      if (attempt === 0 && error instanceof InvalidArgumentError) return { kind: 'refused' };
-      return { kind: 'failed', error, retried: false };
-    }
-    try {
-      for await (const _event of stream) await relay.ready();
-      return { kind: 'completed', result: await stream.result };
-    } catch (error) {
-      if (signal.aborted) return { kind: 'failed', error: signal.reason, retried: false };
-      // The server ended the response itself (`response.incomplete`, or a failure the caller has).
-      if (relay.terminalWritten || relay.answer !== null) return { kind: 'ended' };
-      const retryable = ModelwireError.isInstance(error) && error.retryable;
-      if (relay.producedOutput || !retryable) return { kind: 'failed', error, retried: false };
-      // The client switched the session to HTTP during this attempt: HTTP gets a fresh budget.
-      if (onWebSocket && !client.usesWebSocket) retries = 0;
-      if (retries < max) {
-        retries += 1;
-        relay.newAttempt();
-        await delay(computeBackoffMs(retries), signal).catch(() => undefined);
-        if (signal.aborted) return { kind: 'failed', error: signal.reason, retried: false };
-        continue;
-      }
-      if (client.usesWebSocket && lease.turn.trySwitchToHttpFallback(context.telemetry)) {
-        retries = 0;
-        relay.newAttempt();
-        continue;
-      }
-      return { kind: 'failed', error, retried: true };
-    } finally {
-      await stream[Symbol.asyncDispose]();
-    }
-  }
+/** The relay as the observer of {@link streamAttempts}: SSE written as events arrive, with the reader's backpressure. */
+function observerOf(relay: ResponseRelay): AttemptObserver {
+  return {
+    offer: (event) => relay.offer(event),
+    event: () => relay.ready(),
+    get producedOutput() {
+      return relay.producedOutput;
+    },
+    // The server ended the response itself (`response.incomplete`, or a failure the caller has).
+    get endedByServer() {
+      return relay.terminalWritten || relay.answer !== null;
+    },
+    newAttempt: () => relay.newAttempt(),
+  };
+}
+
+/** Streams the request through the lease's turn with the adapters' retry rules (see {@link streamAttempts}). */
+function runAttempts(context: ServeContext, relay: ResponseRelay, signal: AbortSignal, prompt: ResponsesBodyRequest['prompt']): Promise<Outcome> {
+  return streamAttempts({ client: context.client, turn: context.lease.turn, prompt, turnContext: turnContextOf(context), telemetry: context.telemetry, signal }, observerOf(relay));
 }
 
 /** A signal that aborts with the request's signal or when the caller cancels the body. */

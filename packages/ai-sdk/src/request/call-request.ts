@@ -1,0 +1,140 @@
+import type { LanguageModelV4CallOptions, LanguageModelV4FunctionTool, LanguageModelV4ProviderTool, SharedV4Warning } from '@ai-sdk/provider';
+import type { ModelInfo, Prompt, RequestOptions, ResponseInputItem, ToolChoice, ToolSpec } from '@modelwire/client';
+import type { CallArguments } from '../prompt/call-arguments.js';
+import { convertPrompt } from '../prompt/convert-prompt.js';
+import { readProviderOptions, type ModelwireProviderOptions } from './provider-options.js';
+
+/** A call of the AI SDK as what a `ModelClientSession` streams. */
+export interface CallRequest {
+  /** The prompt: the full input (the client decides what goes out) and the call's settings. */
+  readonly prompt: Prompt & { readonly input: readonly ResponseInputItem[] };
+  /** The call's provider options, read. */
+  readonly providerOptions: ModelwireProviderOptions;
+  /** Provider tools by wire type (`web_search`), with the name the caller gave them. */
+  readonly providerToolNames: ReadonlyMap<string, string>;
+  readonly warnings: SharedV4Warning[];
+}
+
+/** Provider tools the provider sends, by the id the caller gives them (`modelwire.web_search` or `openai.web_search`): the hosted tools the server runs itself. */
+const PROVIDER_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_preview']);
+
+/** The AI SDK's call settings that the Responses API has no field for. */
+const UNSUPPORTED_SETTINGS = ['topK', 'presencePenalty', 'frequencyPenalty', 'seed', 'stopSequences'] as const;
+
+const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined).map(([key, entry]) => [snakeCase(key), snakeCaseKeys(entry)]));
+}
+
+function functionTool(tool: LanguageModelV4FunctionTool): ToolSpec {
+  return { type: 'function', name: tool.name, ...(tool.description === undefined ? {} : { description: tool.description }), parameters: tool.inputSchema, strict: tool.strict ?? false };
+}
+
+function toolsOf(tools: LanguageModelV4CallOptions['tools'], warnings: SharedV4Warning[]): { specs: ToolSpec[]; providerToolNames: Map<string, string> } {
+  const specs: ToolSpec[] = [];
+  const providerToolNames = new Map<string, string>();
+  for (const tool of tools ?? []) {
+    if (tool.type === 'function') {
+      specs.push(functionTool(tool));
+      continue;
+    }
+    const type = providerToolType(tool);
+    if (type === null) {
+      warnings.push({ type: 'unsupported', feature: `provider tool ${tool.id}`, details: 'the Modelwire provider sends function tools and web_search; the tool is not sent' });
+      continue;
+    }
+    specs.push({ ...(snakeCaseKeys(tool.args) as Record<string, unknown>), type });
+    providerToolNames.set(type, tool.name);
+  }
+  return { specs, providerToolNames };
+}
+
+function providerToolType(tool: LanguageModelV4ProviderTool): string | null {
+  const [namespace, type] = tool.id.split('.', 2);
+  if ((namespace !== 'modelwire' && namespace !== 'openai') || type === undefined || !PROVIDER_TOOLS.has(type)) return null;
+  return type;
+}
+
+function toolChoiceOf(choice: LanguageModelV4CallOptions['toolChoice'], providerToolNames: ReadonlyMap<string, string>): ToolChoice | undefined {
+  if (choice === undefined) return undefined;
+  if (choice.type !== 'tool') return choice.type;
+  for (const [type, name] of providerToolNames) if (name === choice.toolName) return { type } as ToolChoice;
+  return { type: 'function', name: choice.toolName };
+}
+
+/** The call's `reasoning` setting as `reasoning.effort` (`max` is the API's `xhigh`). */
+function effortOf(reasoning: LanguageModelV4CallOptions['reasoning'], warnings: SharedV4Warning[]): string | undefined {
+  if (reasoning === undefined || reasoning === 'provider-default') return undefined;
+  if (reasoning === 'max') {
+    warnings.push({ type: 'compatibility', feature: 'reasoning', details: 'reasoning "max" is sent as effort "xhigh"' });
+    return 'xhigh';
+  }
+  return reasoning;
+}
+
+/**
+ * Turns the AI SDK's call options into a prompt: the converted messages, tools, tool choice,
+ * and the settings as request options (`max_output_tokens`, `temperature`, `top_p`,
+ * `text.format`, `reasoning`, the provider options). Settings the Responses API has no field
+ * for (`topK`, `presencePenalty`, `frequencyPenalty`, `seed`, `stopSequences`), per-call
+ * `headers` (the client authenticates and sets the session's headers) and provider tools other
+ * than web search are not sent, each with an `unsupported` warning.
+ */
+export function callRequest(options: LanguageModelV4CallOptions, callArguments: CallArguments, model: ModelInfo): CallRequest {
+  const warnings: SharedV4Warning[] = [];
+  const provider = readProviderOptions(options.providerOptions, warnings);
+  for (const setting of UNSUPPORTED_SETTINGS) {
+    if (options[setting] !== undefined) warnings.push({ type: 'unsupported', feature: setting, details: 'the Responses API has no such setting; not sent' });
+  }
+  // The AI SDK adds its own `user-agent` to every call: not the caller's setting.
+  if (Object.entries(options.headers ?? {}).some(([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent')) {
+    warnings.push({ type: 'unsupported', feature: 'headers', details: 'per-call headers are not sent: the ModelClient authenticates and sends the session headers (set provider.headers on the client)' });
+  }
+  const input = convertPrompt(options.prompt, { systemRole: model.supportsReasoning ? 'developer' : 'system', callArguments }, warnings);
+  const { specs, providerToolNames } = toolsOf(options.tools, warnings);
+  const toolChoice = toolChoiceOf(options.toolChoice, providerToolNames);
+  const effort = provider.reasoningEffort ?? effortOf(options.reasoning, warnings);
+  const format = options.responseFormat;
+  const text = {
+    ...(provider.textVerbosity === undefined ? {} : { verbosity: provider.textVerbosity }),
+    ...(format?.type === 'json'
+      ? {
+          format:
+            format.schema === undefined
+              ? { type: 'json_object' }
+              : { type: 'json_schema', name: format.name ?? 'response', ...(format.description === undefined ? {} : { description: format.description }), schema: format.schema, strict: provider.strictJsonSchema ?? true },
+        }
+      : {}),
+  };
+  const requestOptions: Record<string, unknown> = {
+    ...(options.maxOutputTokens === undefined ? {} : { max_output_tokens: options.maxOutputTokens }),
+    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    ...(options.topP === undefined ? {} : { top_p: options.topP }),
+    ...(effort === undefined && provider.reasoningSummary === undefined
+      ? {}
+      : { reasoning: { ...(effort === undefined ? {} : { effort }), ...(provider.reasoningSummary === undefined ? {} : { summary: provider.reasoningSummary }) } }),
+    ...(Object.keys(text).length === 0 ? {} : { text }),
+    ...(provider.store === undefined ? {} : { store: provider.store }),
+    ...(provider.user === undefined ? {} : { user: provider.user }),
+    ...(provider.safetyIdentifier === undefined ? {} : { safety_identifier: provider.safetyIdentifier }),
+    ...(provider.metadata === undefined ? {} : { metadata: provider.metadata }),
+    ...(provider.serviceTier === undefined ? {} : { service_tier: provider.serviceTier }),
+    ...(provider.maxToolCalls === undefined ? {} : { max_tool_calls: provider.maxToolCalls }),
+    ...(provider.truncation === undefined ? {} : { truncation: provider.truncation }),
+    ...(provider.promptCacheKey === undefined ? {} : { prompt_cache_key: provider.promptCacheKey }),
+    ...(provider.promptCacheRetention === undefined ? {} : { prompt_cache_retention: provider.promptCacheRetention }),
+    ...(provider.include === undefined ? {} : { include: provider.include }),
+  };
+  const prompt = {
+    input,
+    instructions: provider.instructions ?? '',
+    tools: specs,
+    parallelToolCalls: provider.parallelToolCalls ?? true,
+    ...(toolChoice === undefined ? {} : { toolChoice }),
+    options: requestOptions as RequestOptions,
+  };
+  return { prompt, providerOptions: provider, providerToolNames, warnings };
+}
