@@ -94,3 +94,32 @@ describe('streamText / generateText through createModelwire', () => {
     expect(recording.stickyViolations).toEqual([]);
   });
 });
+
+describe('turns', () => {
+  it('the next user message after an answer starts a new turn and still goes out alone, incrementally', async () => {
+    setup = await startProvider();
+    const model = setup.provider('gpt-4.1');
+    const messages: ModelMessage[] = [];
+    const texts: string[] = [];
+    for (const prompt of ['run: ls', 'and now?']) {
+      messages.push({ role: 'user', content: prompt });
+      const result = await generateText({ model, system: TOOL_LOOP_INSTRUCTIONS, messages, tools, maxRetries: 0, stopWhen: stepCountIs(5) });
+      texts.push(result.text);
+      messages.push(...result.responseMessages);
+    }
+    expect(texts).toEqual([expect.stringContaining(TOOL_OUTPUT), 'You said: and now?']);
+    const requests = setup.server.recording.requests;
+    const bodies = requests.map((request) => request.body as { previous_response_id?: string; input: unknown[] });
+    expect(bodies.map((body) => typeof body.previous_response_id)).toEqual(['undefined', 'string', 'string']);
+    expect(bodies[2]?.input).toEqual([expect.objectContaining({ role: 'user' })]);
+    // Turn metadata: the tool loop shares one turn id, the new question has its own.
+    const turnIds = requests.map((request) => {
+      const body = request.body as { client_metadata?: Record<string, string> };
+      const header = request.headers['x-codex-turn-metadata'] ?? body.client_metadata?.['x-codex-turn-metadata'];
+      return (JSON.parse(String(header)) as { turn_id: string }).turn_id;
+    });
+    expect(turnIds[1]).toBe(turnIds[0]);
+    expect(turnIds[2]).not.toBe(turnIds[1]);
+    expect(setup.server.recording.stickyViolations).toEqual([]);
+  });
+});

@@ -144,6 +144,7 @@ export class StreamParts implements AttemptObserver {
     if (type === 'response.completed' || type === 'response.incomplete') {
       const usage = response['usage'];
       if (typeof usage === 'object' && usage !== null) this.#facts.rawUsage = usage as JSONObject;
+      this.#facts.id = stringOf(response['id']) ?? this.#facts.id;
       this.#facts.serviceTier = stringOf(response['service_tier']) ?? this.#facts.serviceTier;
       this.#facts.modelId = stringOf(response['model']) ?? this.#facts.modelId;
     }
