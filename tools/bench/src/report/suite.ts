@@ -259,6 +259,33 @@ export const SUITE: readonly SuiteEntry[] = [
     },
   },
   {
+    id: 'ai-sdk-provider',
+    title: 'AI SDK provider: createModelwire() against createOpenAI()',
+    description: 'The AI SDK\'s streamText: a 20-step tool loop from 24 KiB of earlier conversation against one loopback server, over the AI SDK\'s own HTTP path (createOpenAI(), the anchor), over @modelwire/fetch (createOpenAI({ fetch })) and through the @modelwire/ai-sdk provider (createModelwire()). Handshakes, connections and request bytes at the server; first-part latency (doStream call → first part after stream-start) by a middleware around each path\'s model, every request of every round.',
+    async run(profile) {
+      const { runAiSdkProviderBench } = await import('../ai-sdk-provider.ts');
+      const result = await runAiSdkProviderBench(pick(profile, { full: {}, quick: { rounds: 2 }, tiny: { rounds: 1, warmupRounds: 0, steps: 4, historyKiB: 4 } }));
+      const [anchor, viaFetch, provider] = result.paths;
+      return {
+        section: {
+          rows: result.paths.map((figures, index) => ({
+            name: figures.path,
+            value: `${figures.handshakes} handshakes, ${figures.httpConnections} HTTP connections, ${kib(figures.requestBytes)} in ${figures.requests} requests (${figures.incrementalRequests} incremental), first part ${figures.firstPartMs.toFixed(2)} ms, loop ${figures.loopMs.toFixed(0)} ms${figures.answered ? '' : ', not answered'}`,
+            ratio: figures.requestBytes / anchor!.requestBytes,
+            anchor: index === 0,
+          })),
+          headlines: [
+            ratioHeadline('request bytes, createOpenAI() / createModelwire()', anchor!.requestBytes / provider!.requestBytes, profile === 'tiny' ? undefined : { at: 10, kind: '≥' }),
+            ratioHeadline('first-part latency, createModelwire() / createOpenAI() (median)', provider!.firstPartMs / anchor!.firstPartMs),
+            ratioHeadline('first-part latency, createModelwire() / createOpenAI({ fetch }) (median)', provider!.firstPartMs / viaFetch!.firstPartMs),
+            ratioHeadline('loop time, createModelwire() / createOpenAI() (median)', provider!.loopMs / anchor!.loopMs),
+            { label: 'WebSocket handshakes per loop through the provider', value: String(provider!.handshakes), target: '1', met: provider!.handshakes === 1 },
+          ],
+        },
+      };
+    },
+  },
+  {
     id: 'otel-overhead',
     title: 'OpenTelemetry overhead',
     description: 'Decode + map + the client\'s telemetry reports per event; anchor: no telemetry. With @modelwire/otel and no SDK registered (the no-op API), and with an SDK and in-memory exporters.',
