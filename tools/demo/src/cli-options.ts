@@ -9,7 +9,7 @@ export type SdkName = (typeof SDK_NAMES)[number];
 
 /** What the demo was asked to do. */
 export interface DemoOptions {
-  /** Run the session through this SDK and `@modelwire/fetch` instead of `@modelwire/core-session`; `null` for core-session. */
+  /** Run the session through this SDK (and `@modelwire/fetch` or, for the AI SDK, `@modelwire/ai-sdk`) instead of `@modelwire/core-session`; `null` for core-session. */
   readonly sdk: SdkName | null;
   /** Force HTTP/SSE (no WebSocket, no pre-connect). */
   readonly http: boolean;
@@ -61,9 +61,10 @@ request of the resumed session is a full one.
 
 Options:
   --sdk <name>       run the session through an SDK people already use, with Modelwire
-                     underneath through @modelwire/fetch: openai (the openai package),
-                     ai-sdk (the AI SDK's OpenAI Responses model) or agents
-                     (@openai/agents); the SDK runs the tool loops (not with --resume)
+                     underneath: openai (the openai package, through @modelwire/fetch),
+                     ai-sdk (the AI SDK, on the @modelwire/ai-sdk provider) or agents
+                     (@openai/agents, through @modelwire/fetch); the SDK runs the tool
+                     loops (not with --resume)
   --http             use HTTP/SSE only (no WebSocket, no pre-connect); use it when
                      OPENAI_BASE_URL points at a server without Responses WebSocket mode
   --fault <name>     inject one loopback-server fault and watch the session recover

@@ -178,7 +178,7 @@ describe('npm start -- --sdk (the session through an SDK and @modelwire/fetch)',
     const run = await runDemo(['--sdk', sdk, '--prompt', 'What is this repository? Look at its top-level files and read the README.', '--prompt', 'Thanks. Sum it up in one sentence.']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('createModelwireFetch');
+    expect(run.stdout).toContain(sdk === 'ai-sdk' ? 'createModelwire(client options).responses(model)' : 'createModelwireFetch');
     expect(run.stdout).toContain('⚙ list_files {"path":"."}');
     expect(run.stdout).toContain('⚙ read_file {"path":"README.md"}');
     expect(run.stdout).toContain('It says: Modelwire is a TypeScript client');

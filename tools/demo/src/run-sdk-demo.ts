@@ -1,11 +1,11 @@
 // `npm start -- --sdk openai|ai-sdk|agents`: the demo session written against an SDK people
-// already use, with Modelwire underneath through @modelwire/fetch. The SDK drives the turns and
+// already use, with Modelwire underneath (@modelwire/fetch, or @modelwire/ai-sdk for the AI SDK). The SDK drives the turns and
 // the tool loops (as its users' code does); the adapter serves its POST /responses over the
 // session's pre-connected WebSocket with continuation, and the summary shows what crossed the
-// wire. The AI SDK and @openai/agents go through the fetch adapter too (their own Modelwire
-// adapters, when they exist, replace it here).
+// wire. The AI SDK runs on the @modelwire/ai-sdk provider instead (its models stream through the
+// same ModelClient directly, no fetch); @openai/agents goes through the fetch adapter too.
 import { resolve } from 'node:path';
-import { createOpenAI } from '@ai-sdk/openai';
+import { createModelwire, type ModelwireProvider } from '@modelwire/ai-sdk';
 import { createTransportWebSocketConnector, networkPolicyFor, resolveProvider, staticTokenAuth, type Provider } from '@modelwire/client';
 import type { ToolResult } from '@modelwire/core-session';
 import { createModelwireFetch, type ModelwireFetch } from '@modelwire/fetch';
@@ -28,7 +28,7 @@ import { WireMeter } from './wire-meter.ts';
 /** How each SDK is set up, as printed: the one line that changes. */
 const SETUP_LINE: Record<SdkName, string> = {
   openai: 'new OpenAI({ fetch: createModelwireFetch(client options) })',
-  'ai-sdk': 'createOpenAI({ fetch: createModelwireFetch(client options) }).responses(model)',
+  'ai-sdk': 'createModelwire(client options).responses(model)   (@modelwire/ai-sdk, in place of createOpenAI())',
   agents: 'new OpenAIResponsesModel(new OpenAI({ fetch: createModelwireFetch(client options) }), model)',
 };
 
@@ -97,8 +97,7 @@ function openaiConversation(apiKey: string, baseURL: string, fetch: ModelwireFet
   };
 }
 
-function aiSdkConversation(apiKey: string, baseURL: string, fetch: ModelwireFetch, model: string, tools: Record<'list_files' | 'read_file', RepositoryTool>, terminal: Terminal): SdkConversation {
-  const provider = createOpenAI({ apiKey, baseURL, fetch });
+function aiSdkConversation(provider: ModelwireProvider, model: string, tools: Record<'list_files' | 'read_file', RepositoryTool>, terminal: Terminal): SdkConversation {
   const definitions = Object.fromEntries(
     (['list_files', 'read_file'] as const).map((name) => [name, tool({ description: TOOL_DESCRIPTIONS[name], inputSchema: jsonSchema<{ path: string }>(PATH_SCHEMA), execute: ({ path }) => tools[name](path) })]),
   );
@@ -162,7 +161,7 @@ export async function runSdkDemo(sdk: SdkName, options: DemoOptions, terminal: T
   );
   let exitCode = 0;
   try {
-    terminal.line(terminal.bold(`Modelwire demo through ${sdk === 'openai' ? 'the openai package' : sdk === 'ai-sdk' ? 'the AI SDK' : '@openai/agents'} and @modelwire/fetch`));
+    terminal.line(terminal.bold(`Modelwire demo through ${sdk === 'openai' ? 'the openai package and @modelwire/fetch' : sdk === 'ai-sdk' ? 'the AI SDK and @modelwire/ai-sdk' : '@openai/agents and @modelwire/fetch'}`));
     terminal.line(
       real
         ? `provider  ${provider.baseUrl} (OPENAI_API_KEY set), model ${model}`
@@ -172,7 +171,11 @@ export async function runSdkDemo(sdk: SdkName, options: DemoOptions, terminal: T
     terminal.line(`transport ${options.http ? 'HTTP/SSE (--http)' : 'WebSocket, pre-connected when the adapter is created, HTTP/SSE as fallback'}`);
     if (options.fault !== null) terminal.line(terminal.yellow(`fault     ${options.fault}: ${FAULT_DESCRIPTIONS[options.fault]}`));
     const tools = repositoryTools(terminal);
-    const conversation = (sdk === 'openai' ? openaiConversation : sdk === 'ai-sdk' ? aiSdkConversation : agentsConversation)(real ? apiKey : 'sk-loopback', provider.baseUrl, fetch, model, tools, terminal);
+    const conversation =
+      sdk === 'ai-sdk'
+        ? // The provider streams through the adapter's ModelClient (the adapter owns and closes it).
+          aiSdkConversation(createModelwire(fetch.client, { preconnect: false, telemetry: (turn) => recorder.forTurn(turn.turn_id) }), model, tools, terminal)
+        : (sdk === 'openai' ? openaiConversation : agentsConversation)(real ? apiKey : 'sk-loopback', provider.baseUrl, fetch, model, tools, terminal);
     // The user types for a while after start-up; the pre-connect finishes meanwhile.
     if (!options.http) await fetch.client.preconnect();
     for (const prompt of options.prompts) {
