@@ -13,6 +13,7 @@ interface Manifest {
   main?: string;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 /** A packed package: its manifest and the paths inside its tarball. */
@@ -75,7 +76,9 @@ export function importedPackages(code: string): Set<string> {
 /**
  * Dependencies that do not match the published code: imports of packages that are neither
  * dependencies nor peer dependencies, and dependencies nothing imports (`@types/x` counts as
- * imported when a declaration file imports `x`).
+ * imported when a declaration file imports `x`). An optional peer dependency need not be
+ * imported: it states which versions of the host framework the package works with (the AI
+ * SDK provider implements `@ai-sdk/provider`'s interfaces for `ai`, which it never imports).
  */
 export function dependencyMismatches(packed: PackedFiles): { undeclared: string[]; unused: string[] } {
   const manifest = manifestOf(packed);
@@ -95,6 +98,7 @@ export function dependencyMismatches(packed: PackedFiles): { undeclared: string[
   const unused = [...declared]
     .filter((name) => {
       if (imported.has(name)) return false;
+      if (manifest.peerDependenciesMeta?.[name]?.optional === true && manifest.dependencies?.[name] === undefined) return false;
       if (name.startsWith('@types/')) {
         const bare = name.slice('@types/'.length);
         const typed = bare.includes('__') ? `@${bare.replace('__', '/')}` : bare;
