@@ -36,5 +36,5 @@ export {
   WEBSOCKET_ONLY_EVENT_TYPES,
 } from './sse/sse-format.js';
 export { ResponseRelay, type SseSink } from './sse/response-relay.js';
-export { streamAttempts, type AttemptObserver, type AttemptOutcome, type AttemptRequest } from './serve/stream-attempts.js';
+export { linkedAbortController, streamAttempts, type AttemptObserver, type AttemptOutcome, type AttemptRequest } from './serve/stream-attempts.js';
 export { apiErrorAnswer, errorTypeForStatus, type ApiErrorAnswer } from './serve/error-response.js';

@@ -1,6 +1,6 @@
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Content, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4StreamResult, SharedV4ProviderMetadata } from '@ai-sdk/provider';
 import type { ClientTelemetry, ModelClient, ModelInfo, TurnContext, TurnMetadata } from '@modelwire/client';
-import { streamAttempts, type AttemptOutcome, type SessionTurns } from '@modelwire/fetch';
+import { linkedAbortController, streamAttempts, type AttemptOutcome, type SessionTurns } from '@modelwire/fetch';
 import type { CallArguments } from '../prompt/call-arguments.js';
 import { callRequest } from '../request/call-request.js';
 import { StreamParts, type PartSink } from '../stream/stream-parts.js';
@@ -20,19 +20,6 @@ const STREAM_HIGH_WATER_MARK = 256;
 
 /** URLs the API fetches itself (images and PDFs by `http(s)` URL): the AI SDK does not download them. */
 const SUPPORTED_URLS: Record<string, RegExp[]> = { 'image/*': [/^https?:\/\/.*$/], 'application/pdf': [/^https?:\/\/.*$/] };
-
-/** A signal that aborts with `signal` (the caller's) or on `abort()`; `dispose()` removes the listener. */
-function linkedAbort(signal: AbortSignal | undefined): { readonly controller: AbortController; readonly dispose: () => void } {
-  const controller = new AbortController();
-  if (signal === undefined) return { controller, dispose: () => undefined };
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return { controller, dispose: () => undefined };
-  }
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
 
 /**
  * A Responses model of the AI SDK (`LanguageModelV4`) backed by the session's `ModelClient`:
@@ -74,7 +61,7 @@ export class ModelwireLanguageModel implements LanguageModelV4 {
     const url = `${session.client.provider.baseUrl.replace(/\/+$/, '')}/responses`;
     const telemetry = session.telemetryFor(lease.turnMetadata);
     const turnContext: TurnContext = { model, reasoningEffort: null, reasoningSummary: 'none', verbosity: null, turnMetadata: lease.turnMetadata, telemetry };
-    const { controller: abort, dispose } = linkedAbort(options.abortSignal);
+    const { controller: abort, dispose } = linkedAbortController(options.abortSignal);
 
     let body!: ReadableStreamDefaultController<LanguageModelV4StreamPart>;
     let wanted: (() => void) | null = null;

@@ -3,7 +3,7 @@ import { passThroughModelInfo, type ResponsesBodyRequest } from '../request/resp
 import { ResponseRelay, type SseSink } from '../sse/response-relay.js';
 import type { TurnLease } from '../turns/session-turns.js';
 import { apiErrorAnswer } from './error-response.js';
-import { streamAttempts, type AttemptObserver, type AttemptOutcome } from './stream-attempts.js';
+import { linkedAbortController, streamAttempts, type AttemptObserver, type AttemptOutcome } from './stream-attempts.js';
 
 /** What one served request needs from the adapter. */
 export interface ServeContext {
@@ -60,19 +60,6 @@ function runAttempts(context: ServeContext, relay: ResponseRelay, signal: AbortS
   return streamAttempts({ client: context.client, turn: context.lease.turn, prompt, turnContext: turnContextOf(context), telemetry: context.telemetry, signal }, observerOf(relay));
 }
 
-/** A signal that aborts with the request's signal or when the caller cancels the body. */
-function linkedController(signal: AbortSignal | undefined): { controller: AbortController; dispose: () => void } {
-  const controller = new AbortController();
-  if (signal === undefined) return { controller, dispose: () => undefined };
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return { controller, dispose: () => undefined };
-  }
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-
 function finishLease(lease: TurnLease, outcome: Outcome): void {
   if (outcome.kind === 'completed') lease.complete(outcome.result.output);
   else lease.release();
@@ -91,7 +78,7 @@ function failureResponse(outcome: Extract<Outcome, { kind: 'failed' }>, relay: R
  */
 export async function serveJson(context: ServeContext): Promise<Response> {
   const relay = new ResponseRelay(null);
-  const { controller, dispose } = linkedController(context.signal);
+  const { controller, dispose } = linkedAbortController(context.signal);
   let outcome: Outcome;
   try {
     outcome = await runAttempts(context, relay, controller.signal, context.request.prompt);
@@ -116,7 +103,7 @@ export async function serveJson(context: ServeContext): Promise<Response> {
  * does; the request's abort signal, or cancelling the body, aborts the request.
  */
 export function serveStream(context: ServeContext): Promise<Response> {
-  const { controller: abort, dispose } = linkedController(context.signal);
+  const { controller: abort, dispose } = linkedAbortController(context.signal);
   let body!: ReadableStreamDefaultController<Uint8Array>;
   let wanted: (() => void) | null = null;
   const sink: SseSink = {

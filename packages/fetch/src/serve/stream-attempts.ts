@@ -87,3 +87,19 @@ export async function streamAttempts(request: AttemptRequest, observer: AttemptO
     }
   }
 }
+
+/**
+ * An `AbortController` that aborts with `signal` (the caller's) too; `dispose()` removes the
+ * listener from `signal` once the request ended.
+ */
+export function linkedAbortController(signal: AbortSignal | undefined): { readonly controller: AbortController; readonly dispose: () => void } {
+  const controller = new AbortController();
+  if (signal === undefined) return { controller, dispose: () => undefined };
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return { controller, dispose: () => undefined };
+  }
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
