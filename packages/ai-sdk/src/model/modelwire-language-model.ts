@@ -21,6 +21,18 @@ const STREAM_HIGH_WATER_MARK = 256;
 /** URLs the API fetches itself (images and PDFs by `http(s)` URL): the AI SDK does not download them. */
 const SUPPORTED_URLS: Record<string, RegExp[]> = { 'image/*': [/^https?:\/\/.*$/], 'application/pdf': [/^https?:\/\/.*$/] };
 
+/** `{baseUrl}/responses` for errors and telemetry, without credentials a base URL may carry. */
+function responsesUrl(baseUrl: string): string {
+  try {
+    const url = new URL(`${baseUrl.replace(/\/+$/, '')}/responses`);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return '/responses';
+  }
+}
+
 /**
  * A Responses model of the AI SDK (`LanguageModelV4`) backed by the session's `ModelClient`:
  * every call streams through the client (the pre-connected WebSocket, or HTTP/SSE after a
@@ -58,7 +70,7 @@ export class ModelwireLanguageModel implements LanguageModelV4 {
     const lease = session.turns.begin(call.prompt.input);
     const prompt = { ...call.prompt, input: lease.input };
     const requestBody = { model: this.modelId, instructions: prompt.instructions, input: prompt.input, tools: prompt.tools, ...prompt.options };
-    const url = `${session.client.provider.baseUrl.replace(/\/+$/, '')}/responses`;
+    const url = responsesUrl(session.client.provider.baseUrl);
     const telemetry = session.telemetryFor(lease.turnMetadata);
     const turnContext: TurnContext = { model, reasoningEffort: null, reasoningSummary: 'none', verbosity: null, turnMetadata: lease.turnMetadata, telemetry };
     const { controller: abort, dispose } = linkedAbortController(options.abortSignal);

@@ -99,3 +99,15 @@ describe('reasoning', () => {
     expect(result.steps[1]?.usage.inputTokenDetails.cacheReadTokens).toBeGreaterThan(0);
   });
 });
+
+describe('reasoning without a summary', () => {
+  it('the reasoning item (encrypted, no summary text) still goes back, so every step continues incrementally', async () => {
+    const setup = await startProvider();
+    setups.push(setup);
+    const result = await generateText({ model: setup.provider('gpt-5-mini'), prompt: 'run 2 times: ls', tools, stopWhen: stepCountIs(5), maxRetries: 0 });
+    expect(result.steps).toHaveLength(3);
+    expect(modelwireMetadata(result.steps[0]?.reasoning[0])?.['reasoningEncryptedContent']).toMatch(/^enc_/);
+    const bodies = setup.server.recording.requests.map((request) => request.body as Body);
+    expect(bodies.map((body) => typeof body['previous_response_id'])).toEqual(['undefined', 'string', 'string']);
+  });
+});

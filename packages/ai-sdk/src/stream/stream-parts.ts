@@ -1,6 +1,6 @@
 import type { JSONObject, LanguageModelV4FinishReason, LanguageModelV4StreamPart, LanguageModelV4Usage, SharedV4ProviderMetadata } from '@ai-sdk/provider';
 import type { RawResponseEvent, ResponseEvent, ResponseItem, ResponseUsage } from '@modelwire/client';
-import type { AttemptObserver } from '@modelwire/fetch';
+import { WEBSOCKET_ONLY_EVENT_TYPES, type AttemptObserver } from '@modelwire/fetch';
 import type { CallArguments } from '../prompt/call-arguments.js';
 
 /** Where the parts of one call go. */
@@ -133,6 +133,9 @@ export class StreamParts implements AttemptObserver {
       this.#failure = event;
       return;
     }
+    // Connection extras (rate limits, timing) say nothing of the response; anything else after a
+    // failure means the client went on (a retry, a resend): that failure is moot.
+    if (WEBSOCKET_ONLY_EVENT_TYPES.has(type)) return;
     this.#failure = null;
     const response = fieldsOf(event['response']);
     if (type === 'response.created' || type === 'response.in_progress') {

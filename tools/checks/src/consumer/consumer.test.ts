@@ -74,7 +74,9 @@ beforeAll(() => {
     // package that the TypeScript blocks of @modelwire/fetch's README use. (The AI SDK's and
     // @openai/agents' own declarations do not pass `skipLibCheck: false` without the DOM lib, so
     // that README shows their one-line change as JavaScript; its tests compile the same calls.)
-    extraDependencies: { '@types/node': '*', zod: '*', '@opentelemetry/sdk-trace': '*', '@opentelemetry/sdk-metrics': '*', openai: '*' },
+    // And @types/json-schema, which @ai-sdk/provider's declarations (read through
+    // @modelwire/ai-sdk's) import without depending on it, as that README tells.
+    extraDependencies: { '@types/node': '*', zod: '*', '@opentelemetry/sdk-trace': '*', '@opentelemetry/sdk-metrics': '*', openai: '*', '@types/json-schema': '*' },
   });
   lockPackages = (lockfile as { packages: typeof lockPackages }).packages;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'newcomer', version: '0.0.0', private: true, type: 'module', dependencies }, null, 2));
