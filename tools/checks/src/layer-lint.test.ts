@@ -71,6 +71,16 @@ describe('layer lint', () => {
     expect(await layerMessages('packages/client/src/probe.ts', "import { a } from '@modelwire/fetch';\nexport const c = a;\n")).toHaveLength(1);
   });
 
+  it('puts the AI SDK provider above fetch: it imports client and fetch, fetch and core-session may not import it', async () => {
+    expect(
+      await layerMessages('packages/ai-sdk/src/probe.ts', "import { a } from '@modelwire/client';\nimport { b } from '@modelwire/fetch';\nexport const c = [a, b];\n"),
+    ).toEqual([]);
+    expect(await layerMessages('packages/ai-sdk/src/probe.ts', "import { a } from '@modelwire/core-session';\nexport const c = a;\n")).toHaveLength(1);
+    expect(await layerMessages('packages/ai-sdk/src/probe.ts', "import { a } from '@modelwire/testing';\nexport const c = a;\n")).toHaveLength(1);
+    expect(await layerMessages('packages/fetch/src/probe.ts', "import { a } from '@modelwire/ai-sdk';\nexport const c = a;\n")).toHaveLength(1);
+    expect(await layerMessages('packages/core-session/src/probe.ts', "import { a } from '@modelwire/ai-sdk';\nexport const c = a;\n")).toHaveLength(1);
+  });
+
   it('rejects a relative import that leaves the project', async () => {
     const messages = await layerMessages(
       'packages/protocol/src/probe.ts',
