@@ -44,3 +44,29 @@ export function requestBytes(server: ResponsesServer): number {
 export function incrementalRequests(server: ResponsesServer): number {
   return server.recording.requests.filter((request) => request.transport === 'websocket' && typeof (request.body as Record<string, unknown>)['previous_response_id'] === 'string').length;
 }
+
+/** What a loop cost on the wire, as the server saw it. */
+export interface ResponsesWireFigures {
+  /** WebSocket handshakes. */
+  readonly handshakes: number;
+  /** TCP connections that carried HTTP `/responses` requests. */
+  readonly httpConnections: number;
+  /** `/responses` requests (HTTP and WebSocket). */
+  readonly requests: number;
+  /** Requests that continued a previous response (`previous_response_id`). */
+  readonly incrementalRequests: number;
+  /** Request bytes received for `/responses` (HTTP bodies and WebSocket frames). */
+  readonly requestBytes: number;
+}
+
+/** The wire figures of every `/responses` request the server received so far. */
+export function responsesWireFigures(server: ResponsesServer): ResponsesWireFigures {
+  const requests = server.recording.requests.filter((request) => request.endpoint === 'responses');
+  return {
+    handshakes: server.recording.handshakes.length,
+    httpConnections: new Set(requests.filter((request) => request.transport === 'http').map((request) => request.connectionId)).size,
+    requests: requests.length,
+    incrementalRequests: requests.filter((request) => typeof (request.body as Record<string, unknown>)['previous_response_id'] === 'string').length,
+    requestBytes: requestBytes(server),
+  };
+}

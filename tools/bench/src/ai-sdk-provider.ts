@@ -15,7 +15,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createModelwire } from '@modelwire/ai-sdk';
 import { staticTokenAuth } from '@modelwire/client';
 import { createModelwireFetch } from '@modelwire/fetch';
-import { earlierConversation, startResponsesServer, TOOL_LOOP_INSTRUCTIONS, TOOL_OUTPUT } from '@modelwire/testing';
+import { earlierConversation, responsesWireFigures, startResponsesServer, TOOL_LOOP_INSTRUCTIONS, TOOL_OUTPUT } from '@modelwire/testing';
 import { jsonSchema, stepCountIs, streamText, tool, wrapLanguageModel, type LanguageModel } from 'ai';
 import { median } from './shared/measure.ts';
 
@@ -122,13 +122,8 @@ async function oneRound(path: AiSdkPath, steps: number, historyKiB: number): Pro
     });
     const answered = (await result.text).includes('Done.');
     const loopMs = performance.now() - started;
-    const requests = server.recording.requests.filter((request) => request.endpoint === 'responses');
     return {
-      handshakes: server.recording.handshakes.length,
-      httpConnections: new Set(requests.filter((request) => request.transport === 'http').map((request) => request.connectionId)).size,
-      requests: requests.length,
-      incrementalRequests: requests.filter((request) => typeof (request.body as Record<string, unknown>)['previous_response_id'] === 'string').length,
-      requestBytes: requests.reduce((sum, request) => sum + request.decodedBytes, 0),
+      ...responsesWireFigures(server),
       latencies,
       loopMs,
       answered,
