@@ -10,7 +10,9 @@ export {
   SUBAGENT_HEADER,
   type ModelClientOptions,
 } from './client/model-client.js';
-export { ModelClientSession, type CompactedHistory, type CompactOptions, type RawResponseEvent, type StreamOptions } from './turn/model-client-session.js';
+export { ModelClientSession, type CompactedHistory, type CompactOptions, type RawResponseEvent, type StreamOptions, type TurnOptions } from './turn/model-client-session.js';
+export { DEFAULT_LANE_LIMITS, type LaneLimits } from './ws/responses-connection.js';
+export { AUTO_LANE_PREFIX } from './ws/session-socket.js';
 export {
   NETWORK_WAIT_FIRST_MS,
   NETWORK_WAIT_MAX_MS,

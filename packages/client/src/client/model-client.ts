@@ -1,10 +1,11 @@
+import { InvalidArgumentError } from '@modelwire/errors';
 import { ClosedError, delay, MissingCredentialsError, redactError, systemClock, type Clock, type Environment } from '@modelwire/transport';
 import { RequestBudget, type Sleep } from '../turn/request-budget.js';
 import { readConnectRefusal } from '../ws/connect-refusal.js';
 import { ClientOptionsArgumentSchema, validateArgument } from '../validation/validate-arguments.js';
 import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
 import type { FallbackReason } from '../telemetry/client-telemetry.js';
-import { ModelClientSession } from '../turn/model-client-session.js';
+import { ModelClientSession, type TurnOptions } from '../turn/model-client-session.js';
 import type { AuthProvider } from '../types/auth-provider.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
 import { resolveProvider, type Provider, type ResolvedProvider } from '../types/provider.js';
@@ -15,7 +16,7 @@ import { summarizeMemoryTraces, type MemoryTraceInput, type MemoryTraceSummary }
 import { createTransportHttp } from '../wire/transport-http.js';
 import type { WireHttp, WireSocketConnector } from '../wire/wire-types.js';
 import { createTransportWebSocketConnector } from '../wire/transport-websocket.js';
-import { ResponsesConnection } from '../ws/responses-connection.js';
+import { DEFAULT_LANE_LIMITS, ResponsesConnection, type LaneLimits } from '../ws/responses-connection.js';
 import { SessionSocket } from '../ws/session-socket.js';
 import { credentialHeaders } from './credential-headers.js';
 import { networkPolicyFor } from './network-for-provider.js';
@@ -134,6 +135,27 @@ export interface ModelClientOptions {
    * `ping` (the default one does).
    */
   readonly healthCheckAfterIdleMs?: number;
+  /**
+   * Per-connection limits of WebSocket lanes: responses in flight on one socket (every lane
+   * together) and named lanes one socket may use over its life. Requests beyond them go to
+   * another socket of the session's pool (opened when none has room). Default the API's
+   * limits, `{ maxInFlight: 16, maxLanes: 32 }`; each a positive integer; `maxInFlight: 1`
+   * keeps one response per socket.
+   */
+  readonly laneLimits?: Partial<LaneLimits>;
+}
+
+/** A `stream_id`: 1–256 characters of `A-Za-z0-9_.-`. */
+const LANE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+
+/** The lane limits with defaults filled in; each must be a positive integer. */
+function resolveLaneLimits(limits: Partial<LaneLimits> | undefined): LaneLimits {
+  const resolved = { ...DEFAULT_LANE_LIMITS, ...limits };
+  for (const key of ['maxInFlight', 'maxLanes'] as const) {
+    const value = resolved[key];
+    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError({ path: `laneLimits.${key}`, message: 'must be a positive integer' });
+  }
+  return resolved;
 }
 
 /** Default idle time after which a socket is ping-checked before reuse: 10 seconds. */
@@ -203,6 +225,7 @@ export class ModelClient implements AsyncDisposable {
     const outcomes = options.webSocketOutcomes ?? sharedWebSocketOutcomes;
     const outcomePath = webSocketOutcomePath(websocketUrl, webSocketProxy);
     let webSocketConnected = false;
+    const laneLimits = resolveLaneLimits(options.laneLimits);
     const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
       const started = clock.now();
       const auth = await this.#authHeaders(signal);
@@ -217,7 +240,7 @@ export class ModelClient implements AsyncDisposable {
       webSocketConnected = true;
       // The path works (again): later sessions there start on the WebSocket.
       if (outcomes !== false) outcomes.forget(outcomePath);
-      return new ResponsesConnection(socket, clock, { connectMs: clock.now() - started, replacesEarlierConnection: replacesEarlier });
+      return new ResponsesConnection(socket, clock, { connectMs: clock.now() - started, replacesEarlierConnection: replacesEarlier, limits: laneLimits });
     };
     this.#socket = new SessionSocket(
       connect,
@@ -227,6 +250,7 @@ export class ModelClient implements AsyncDisposable {
         pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
       },
       (error) => readConnectRefusal(error, { viaProxy: webSocketProxy !== null, beforeFirstConnect: !webSocketConnected })?.atOnce === true,
+      laneLimits.maxInFlight,
     );
     // Fallback drops the socket and, with it, all continuation state.
     this.#fallback.onActivate(() => this.#socket.drop());
@@ -339,10 +363,23 @@ export class ModelClient implements AsyncDisposable {
     return this.#socket.preconnect();
   }
 
-  /** Starts a turn: a fresh sticky-routing token, the session's socket and fallback state. */
-  newTurn(): ModelClientSession {
+  /**
+   * Starts a turn: a fresh sticky-routing token, the session's sockets and fallback state.
+   * Turns may run at the same time: over the WebSocket each request gets its own lane on a
+   * shared socket (`options.lane`, or one the pool assigns), with its own continuation chain.
+   *
+   * @throws ClosedError after `close()`; InvalidArgumentError for an invalid `options.lane`
+   *   (1–256 characters of `A-Za-z0-9_.-`) or an empty `options.subagent`.
+   */
+  newTurn(options: TurnOptions = {}): ModelClientSession {
     if (this.#lifetime.signal.aborted) throw new ClosedError('the model client');
-    return new ModelClientSession(this.#services);
+    if (options.lane !== undefined && (typeof options.lane !== 'string' || !LANE_NAME.test(options.lane))) {
+      throw new InvalidArgumentError({ path: 'options.lane', message: 'must be 1-256 characters of A-Z, a-z, 0-9, "_", "." or "-"' });
+    }
+    if (options.subagent !== undefined && (typeof options.subagent !== 'string' || options.subagent.length === 0)) {
+      throw new InvalidArgumentError({ path: 'options.subagent', message: 'must be a non-empty string' });
+    }
+    return new ModelClientSession(this.#services, options);
   }
 
   /**

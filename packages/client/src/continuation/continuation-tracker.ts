@@ -32,6 +32,9 @@ export interface TrackedRequest {
   readonly continuable?: boolean;
 }
 
+/** The request {@link ContinuationTracker.begin} recorded, to be completed by its own response. */
+export type PendingResponse = LastResponse;
+
 interface LastResponse {
   readonly fieldsFingerprint: Fingerprint;
   /** The previous request's input array (a prefix hint for the next one). */
@@ -101,7 +104,7 @@ export class ContinuationTracker {
    * the connection has no continuable response: an error, an abort or an undrained stream
    * leaves it that way.
    */
-  begin(request: TrackedRequest): void {
+  begin(request: TrackedRequest): PendingResponse {
     this.#pending = {
       fieldsFingerprint: request.fieldsFingerprint,
       input: request.input,
@@ -110,11 +113,15 @@ export class ContinuationTracker {
       responseId: null,
     };
     this.#last = { ...this.#pending };
+    return this.#pending;
   }
 
-  /** Records one output item of the in-flight response (from `response.output_item.done`). */
-  addOutputItem(item: ResponseItem): void {
-    const pending = this.#pending;
+  /**
+   * Records one output item of the in-flight response (from `response.output_item.done`):
+   * `pending` (what {@link begin} returned) when several requests of one lane are in flight at
+   * once, else the last one begun.
+   */
+  addOutputItem(item: ResponseItem, pending: PendingResponse | null = this.#pending): void {
     if (pending === null) return;
     pending.expectedChain = extendChain(pending.expectedChain, item);
     pending.expectedLength += 1;
@@ -131,9 +138,8 @@ export class ContinuationTracker {
    * (`after_compaction`) and starts a new chain. The compaction request itself may continue the
    * response before it: the server then compacts that response's context plus the new items.
    */
-  complete(responseId: string, options: { readonly compaction?: boolean } = {}): void {
-    const pending = this.#pending;
-    this.#pending = null;
+  complete(responseId: string, options: { readonly compaction?: boolean } = {}, pending: PendingResponse | null = this.#pending): void {
+    if (this.#pending === pending) this.#pending = null;
     if (options.compaction === true) {
       this.#last = { ...(pending ?? this.#last ?? { fieldsFingerprint: '', input: [], expectedLength: 0, expectedChain: '' }), responseId: null, compaction: true };
       return;

@@ -24,7 +24,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
     ...auth,
     accept: 'text/event-stream',
     'content-type': 'application/json',
-    ...buildPerRequestValues(context.turn, context.sticky.value),
+    ...buildPerRequestValues(context.turn, context.sticky.value, context.options.subagent),
   };
   const body = JSON.stringify({ ...context.fields, input: wireInput(prompt.input), stream: true });
   telemetry.onContinuationDecision({ mode: 'full', reason: 'http_transport', sentItems: prompt.input.length, totalItems: prompt.input.length });

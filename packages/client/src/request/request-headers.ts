@@ -101,11 +101,12 @@ export function turnMetadataJson(turn: TurnContext): string {
 
 /**
  * The per-request values of a turn: turn metadata, the sticky-routing token (when the turn has
- * one) and web-search eligibility. Over HTTP they are request headers; over the WebSocket they
+ * one), web-search eligibility, and the sub-agent label of a sub-agent turn on a shared client. Over HTTP they are request headers; over the WebSocket they
  * are the `client_metadata` of each `response.create` (same keys, same values).
  */
-export function buildPerRequestValues(turn: TurnContext, stickyToken: string | null): Record<string, string> {
+export function buildPerRequestValues(turn: TurnContext, stickyToken: string | null, subagent?: string): Record<string, string> {
   const values: Record<string, string> = { [RequestHeader.TurnMetadata]: turnMetadataJson(turn) };
+  if (subagent !== undefined) values[RequestHeader.Subagent] = subagent;
   if (stickyToken !== null) values[RequestHeader.TurnState] = stickyToken;
   if (turn.webSearchEligible !== undefined) values[RequestHeader.WebSearchEligible] = String(turn.webSearchEligible);
   return values;

@@ -5,6 +5,7 @@ import { buildCompactedWindow, COMPACTION_TRIGGER, DEFAULT_RETAINED_MESSAGE_TOKE
 import type { SessionServices } from '../client/session-services.js';
 import { noopClientTelemetry, safeTelemetry, type ClientTelemetry, type TransportKind } from '../telemetry/client-telemetry.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
+import type { SubagentLabel } from '../types/session-source.js';
 import { resolvePrompt } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import { EventQueue } from './event-queue.js';
@@ -48,6 +49,23 @@ export interface StreamOptions {
   readonly onRawEvent?: (event: RawResponseEvent) => void;
 }
 
+/** Options of `ModelClient.newTurn`. */
+export interface TurnOptions {
+  /**
+   * The WebSocket lane (`stream_id`) of the turn's requests: 1–256 characters of
+   * `A-Za-z0-9_.-`. Requests on one lane run in order (FIFO); different lanes run at the same
+   * time on one socket. Default: the pool assigns one — the default lane when it is free on
+   * the socket, else the lane the turn used last, else a free `auto-N` lane. Ignored over HTTP.
+   */
+  readonly lane?: string;
+  /**
+   * Sub-agent label sent as `x-openai-subagent` with each request of the turn (HTTP header;
+   * WebSocket `client_metadata`), for a sub-agent sharing its parent's client. A client whose
+   * `sessionSource` is a sub-agent already sends its own label on every request.
+   */
+  readonly subagent?: SubagentLabel;
+}
+
 /** Options of one `compact` call. */
 export interface CompactOptions extends StreamOptions {
   /**
@@ -89,14 +107,27 @@ export interface CompactedHistory {
  */
 export class ModelClientSession implements AsyncDisposable {
   readonly #services: SessionServices;
+  readonly #options: TurnOptions;
+  /** The lane the turn's last WebSocket request got. */
+  #lastLane: string | undefined;
   readonly #sticky = new StickyRoutingToken();
   #active: ResponseStream<unknown> | null = null;
   #lastTelemetry: ClientTelemetry = noopClientTelemetry;
   #closed = false;
 
   /** @internal Use `ModelClient.newTurn()`. */
-  constructor(services: SessionServices) {
+  constructor(services: SessionServices, options: TurnOptions = {}) {
     this.#services = services;
+    this.#options = options;
+  }
+
+  /**
+   * The WebSocket lane (`stream_id`) of the turn's last request: `''` for the default lane,
+   * the turn's own `lane`, or the `auto-N` lane the pool assigned; `null` before a request
+   * went over the WebSocket.
+   */
+  get lane(): string | null {
+    return this.#lastLane ?? null;
   }
 
   /** The turn's sticky-routing token, or `null` before a response carried one. */
@@ -251,7 +282,16 @@ export class ModelClientSession implements AsyncDisposable {
           telemetry,
           queue,
           combined.signal,
-          { ...runOptions, ...(options.onRawEvent === undefined ? {} : { onRawEvent: options.onRawEvent }) },
+          {
+            ...runOptions,
+            ...(options.onRawEvent === undefined ? {} : { onRawEvent: options.onRawEvent }),
+            ...(this.#options.lane === undefined ? {} : { lane: this.#options.lane }),
+            ...(this.#lastLane === undefined ? {} : { laneHint: this.#lastLane }),
+            ...(this.#options.subagent === undefined ? {} : { subagent: this.#options.subagent }),
+            onLane: (lane) => {
+              this.#lastLane = lane;
+            },
+          },
           options.budget ?? this.#services.createBudget(),
         ),
       );

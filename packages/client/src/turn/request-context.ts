@@ -36,6 +36,14 @@ export interface RunOptions {
   readonly compaction?: boolean;
   /** The caller's raw event callback (`StreamOptions.onRawEvent`). */
   readonly onRawEvent?: (event: RawResponseEvent) => void;
+  /** The lane (`stream_id`) the turn chose; `undefined`: the socket pool assigns one. */
+  readonly lane?: string;
+  /** The lane the turn's previous request got (an assigned lane is taken again when free). */
+  readonly laneHint?: string;
+  /** Told the lane each WebSocket attempt got. */
+  readonly onLane?: (lane: string) => void;
+  /** The turn's `x-openai-subagent` value (a sub-agent turn on a shared client), sent with each request. */
+  readonly subagent?: string;
 }
 
 /**

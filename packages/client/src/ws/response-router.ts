@@ -70,18 +70,22 @@ import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type Routed
  * known Responses event type restarts it (a frame of an unknown type is delivered, but proves
  * nothing); pings and pongs are the transport's liveness clock and never reach the router.
  *
- * Today a socket carries one response at a time on the default lane ({@link MAX_IN_FLIGHT}).
- * The tables are already per lane and per id, so that several responses in flight (named
- * lanes, 16 per connection, 32 lanes) and steering's automatic successors (an unrequested
- * `response.created` on a lane whose head just ended) extend these rules rather than replace
- * them.
+ * Lanes run concurrently: up to `maxInFlight` responses (default {@link MAX_IN_FLIGHT}) on
+ * any number of lanes; a lane's frames reach only that lane's head, never another lane. What
+ * happens to one lane stays on it where it can: a response abandoned mid-way (aborted, idle,
+ * undecodable) or a drain that ends while other lanes are busy makes the socket *retire*
+ * (state `draining`: no new request, the others run to their end, then it closes) instead of
+ * closing under them; if the abandoned response had later responses queued on its own lane,
+ * those fail (its tail would otherwise reach them). An `error` without `stream_id` belongs to
+ * the default lane: its head takes it, once; with no request there it is a connection-level
+ * error, dropped, and the socket retires.
  */
 
 /** The default lane: requests without a `stream_id`. */
 export const DEFAULT_LANE = '';
 
-/** Responses one socket carries at a time today (the API allows 16 with named lanes). */
-export const MAX_IN_FLIGHT = 1;
+/** Default limit of responses one socket carries at a time (the API's per-connection limit). */
+export const MAX_IN_FLIGHT = 16;
 
 /** Finished response ids remembered per socket (to classify late frames as stale). */
 const FINISHED_RESPONSES_REMEMBERED = 256;
@@ -104,6 +108,8 @@ export interface ResponseRouterOptions {
   readonly drainTimeoutMs?: number;
   /** Called whenever a response ends (the connection keeps its last-activity time). */
   readonly onResponseEnded?: () => void;
+  /** Responses in flight at most (a further `start` throws `busy`). Default {@link MAX_IN_FLIGHT}. */
+  readonly maxInFlight?: number;
 }
 
 /** One request handed to {@link ResponseRouter.start}. */
@@ -133,6 +139,9 @@ export class ResponseRouter implements ResponseOwner {
   /** Responses whose callers are over their bound of unread events. */
   readonly #pressured = new Set<RoutedResponse>();
   #inFlight = 0;
+  readonly #maxInFlight: number;
+  /** No new request; closes once nothing is in flight (see the module comment). */
+  #retiring = false;
   #drain: { readonly responseId: string; readonly timer: ReturnType<typeof setTimeout> } | null = null;
   #lastEndedInError = false;
   /** Set once the router decided to close the socket; nothing is read after it. */
@@ -148,6 +157,7 @@ export class ResponseRouter implements ResponseOwner {
     this.#socket = socket;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     this.#onResponseEnded = options.onResponseEnded;
+    this.#maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
     this.#closed = new Promise<void>((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -162,7 +172,12 @@ export class ResponseRouter implements ResponseOwner {
   get state(): RouterState {
     if (this.#closeError !== null) return 'closed';
     if (this.#closing !== null || !this.#socket.isOpen) return 'closing';
-    return this.#drain === null ? 'open' : 'draining';
+    return this.#drain === null && !this.#retiring ? 'open' : 'draining';
+  }
+
+  /** Whether the socket may take another request now: open, not draining or retiring, its last response not ended by an `error` frame, below its in-flight limit. */
+  get acceptsRequests(): boolean {
+    return !this.#lastEndedInError && this.#inFlight < this.#maxInFlight && this.state === 'open';
   }
 
   /** Whether the socket may carry the next request: open, idle, not draining, its last response not ended by an `error` frame. */
@@ -190,13 +205,13 @@ export class ResponseRouter implements ResponseOwner {
    * from now on receives the frames that belong to it.
    *
    * @throws the socket's close error or `ClosedError` when the socket is not open (or draining,
-   *   or retired); a `busy` error when {@link MAX_IN_FLIGHT} responses are in flight; the
+   *   or retired); a `busy` error when `maxInFlight` responses are in flight; the
    *   abort reason when the signal is already aborted; a send failure.
    */
   start(request: RouteRequest): RoutedResponse {
     if (this.#closeError !== null) throw this.#closeError;
     if (this.state !== 'open') throw new ClosedError('the WebSocket connection');
-    if (this.#inFlight >= MAX_IN_FLIGHT) throw new ModelwireError(ErrorCode.Busy, 'a response is already in flight on this socket');
+    if (this.#inFlight >= this.#maxInFlight) throw new ModelwireError(ErrorCode.Busy, `${this.#maxInFlight} responses are already in flight on this socket`);
     if (request.signal.aborted) throw toAbortError(request.signal.reason);
     const response = new RoutedResponse(this, request);
     let lane = this.#lanes.get(request.lane);
@@ -223,7 +238,8 @@ export class ResponseRouter implements ResponseOwner {
    * terminal frame arrived or the drain deadline passed. Resolves when the socket is closed.
    */
   retire(): Promise<void> {
-    if (this.#drain === null) return this.#close(1000, 'retired');
+    this.#retiring = true;
+    if (this.#drain === null && this.#inFlight === 0) return this.#close(1000, 'retired');
     return this.#closed;
   }
 
@@ -237,8 +253,10 @@ export class ResponseRouter implements ResponseOwner {
   /** @internal */
   settled(response: RoutedResponse, end: RoutedResponseEnd): void {
     const lane = this.#lanes.get(response.lane);
+    let wasHead = false;
     if (lane !== undefined) {
       const index = lane.responses.indexOf(response, lane.head);
+      wasHead = index === lane.head;
       if (index === lane.head) lane.head += 1;
       else if (index > lane.head) lane.responses.splice(index, 1);
       if (lane.head >= lane.responses.length) this.#lanes.delete(response.lane);
@@ -256,11 +274,17 @@ export class ResponseRouter implements ResponseOwner {
       this.#lastEndedInError = end.type === 'error';
       const started = response.responseId;
       if (end.type === 'error' && started !== undefined) this.#startDrain(started);
+      else if (this.#retiring && this.#drain === null && this.#inFlight === 0) void this.#close(1000, 'retired');
       return;
     }
     // Ended without its terminal frame (aborted, idle, undecodable): the rest of it may still
-    // come, so the socket is never lent again.
-    void this.#close(1000, 'response abandoned');
+    // come, so the socket is never lent again. Other lanes run to their end first; later
+    // responses queued on the same lane would receive its tail, so they fail now.
+    if (wasHead && lane !== undefined) {
+      const behind = lane.responses.slice(lane.head);
+      for (const queued of behind) queued.fail(new ClosedError('the WebSocket lane (an earlier response on it was abandoned)'));
+    }
+    this.#retireWhenIdle('response abandoned');
   }
 
   /** @internal */
@@ -342,7 +366,10 @@ export class ResponseRouter implements ResponseOwner {
     if (drain !== null && frame.responseId === drain.responseId) {
       // The failed response's own tail: once its terminal frame is in, the socket is retired.
       this.#drop('stale', frame);
-      if (frame.type !== undefined && TERMINAL_TYPES.has(frame.type)) void this.#close(1000, 'ended in an error');
+      if (frame.type !== undefined && TERMINAL_TYPES.has(frame.type)) {
+        this.#stopDrain();
+        this.#retireWhenIdle('ended in an error');
+      }
       return;
     }
     const id = frame.responseId;
@@ -352,6 +379,17 @@ export class ResponseRouter implements ResponseOwner {
     this.#drop(reason, frame);
     // An idle socket that receives data is never lent again (and stops reading at once).
     if (this.#inFlight === 0) void this.#close(1000, 'unexpected frame while idle');
+    // An `error` naming no lane with no request on the default lane: a connection-level error.
+    else if (frame.type === 'error' && frame.lane === DEFAULT_LANE) this.#retiring = true;
+  }
+
+  /** Closes the socket now when nothing is in flight; otherwise lets the other lanes finish first. */
+  #retireWhenIdle(reason: string): void {
+    if (this.#inFlight === 0) {
+      void this.#close(1000, reason);
+      return;
+    }
+    this.#retiring = true;
   }
 
   #deliver(response: RoutedResponse, frame: FrameEnvelope): void {
@@ -394,7 +432,10 @@ export class ResponseRouter implements ResponseOwner {
   }
 
   #startDrain(responseId: string): void {
-    const timer = setTimeout(() => void this.#close(1000, 'ended in an error'), this.#drainTimeoutMs);
+    const timer = setTimeout(() => {
+      this.#drain = null;
+      this.#retireWhenIdle('ended in an error');
+    }, this.#drainTimeoutMs);
     timer.unref();
     this.#drain = { responseId, timer };
   }

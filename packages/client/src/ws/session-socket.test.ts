@@ -55,7 +55,7 @@ describe('SessionSocket', () => {
     const first = await holder.acquire(signal);
     holder.release(first.connection);
     const second = await holder.acquire(signal);
-    expect(second).toEqual({ connection: first.connection, reused: true });
+    expect(second).toEqual({ connection: first.connection, reused: true, lane: '' });
     expect(sockets[0]?.pings).toBe(0);
     holder.release(second.connection);
     advance(150);

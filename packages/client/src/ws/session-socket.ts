@@ -1,4 +1,5 @@
 import { ClosedError, toAbortError } from '@modelwire/transport';
+import { DEFAULT_LANE } from './response-router.js';
 import type { ResponsesConnection } from './responses-connection.js';
 
 /** Timing rules of the session's socket (ARCHITECTURE §3.5). */
@@ -17,29 +18,59 @@ export interface SocketHealthOptions {
   readonly pongTimeoutMs: number;
 }
 
-/** The socket a request got and where it came from. */
+/** The socket a request got, the lane it holds there, and where the socket came from. */
 export interface AcquiredConnection {
   readonly connection: ResponsesConnection;
-  /** `true` when the socket was already open (pre-connected or kept from an earlier request). */
+  /** `true` when the socket was already open (pre-connected, or kept or shared from other requests). */
   readonly reused: boolean;
+  /** The lane leased to the request on that socket (`''`: the default lane). */
+  readonly lane: string;
+}
+
+/** Which lane a request wants. */
+export interface LaneWish {
+  /** A lane the caller chose (`stream_id`); `undefined` lets the pool assign one. */
+  readonly lane?: string | undefined;
+  /** For an assigned lane: the lane the same caller used last, taken again when it is free. */
+  readonly hint?: string | undefined;
+}
+
+/** Prefix of the lanes the pool assigns to concurrent requests that chose none (`auto-1`, `auto-2`, …). */
+export const AUTO_LANE_PREFIX = 'auto-';
+
+/** A socket being opened, and how many requests wait for it. */
+interface Opening {
+  readonly promise: Promise<ResponsesConnection | null>;
+  /** Requests that will share it once open. */
+  demand: number;
+  /** A background pre-connect (its failure is swallowed) rather than a request's own connect. */
+  readonly preconnect: boolean;
+  /** A request's own connect failure, handed to every request that waited for it. */
+  failure?: { readonly error: unknown };
 }
 
 /**
- * The session's WebSocket: at most one idle socket, plus a background pre-connect. Requests
- * borrow the socket and give it back when their response ended; a socket that is not reusable
- * (closing, half-used, draining after an `error` frame, or whose last response ended with one),
- * too old or that fails its ping is retired, never lent.
+ * The session's WebSockets: a small pool whose sockets each carry several requests at once,
+ * each on its own lane (`stream_id`), within the per-connection limits
+ * ({@link LaneLimits}: responses in flight, named lanes). A request leases a lane on the first
+ * socket with room (preferring one where its lane already has a continuation chain), else
+ * waits for a socket being opened that has room, else opens one. A request that names no lane
+ * gets the default lane when it is free on that socket, else the lane it used last, else the
+ * first free `auto-N` lane. At most one idle socket is kept between requests; a socket that
+ * is not reusable (closing, retiring, draining after an `error` frame, or whose last response
+ * ended with one), too old, or that fails its ping is retired, never lent.
  *
- * `close()` resolves only once every socket is closed: idle, lent to a running request,
+ * `close()` resolves only once every socket is closed: idle, lent to running requests,
  * draining, or still connecting.
  */
 export class SessionSocket {
-  #idle: ResponsesConnection | null = null;
-  #preconnect: Promise<ResponsesConnection | null> | null = null;
+  /** Open sockets the pool lends (busy or idle). */
+  readonly #pool = new Set<ResponsesConnection>();
+  readonly #openings: Opening[] = [];
   #hasServed = false;
   /**
    * A pre-connect refused with an answer that rules the WebSocket out (426, 404, a redirect, an
-   * invalid 101, …), handed to the request that adopts the pre-connect.
+   * invalid 101, …), handed to the next request that would open a socket.
    */
   #preconnectRefusal: { readonly error: unknown } | null = null;
   #closed = false;
@@ -50,22 +81,36 @@ export class SessionSocket {
   readonly #connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>;
   readonly #health: SocketHealthOptions;
   readonly #rulesOut: (error: unknown) => boolean;
+  readonly #maxInFlight: number;
   readonly #lifetime = new AbortController();
 
   /**
    * @param rulesOutWebSocket Whether a failed connect says the WebSocket will not work here
    *   (the session moves to HTTP at once): a pre-connect that fails so hands its failure to the
    *   request that adopts it, which then falls back without shaking hands again.
+   * @param maxInFlight Requests one socket carries at once (the connections' `limits.maxInFlight`):
+   *   how many requests may wait for one socket being opened.
    */
-  constructor(connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>, health: SocketHealthOptions, rulesOutWebSocket: (error: unknown) => boolean = () => false) {
+  constructor(
+    connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>,
+    health: SocketHealthOptions,
+    rulesOutWebSocket: (error: unknown) => boolean = () => false,
+    maxInFlight = 16,
+  ) {
     this.#connect = connect;
     this.#health = health;
     this.#rulesOut = rulesOutWebSocket;
+    this.#maxInFlight = maxInFlight;
   }
 
-  /** Whether a pre-connect is running or an idle socket is held. */
+  /** Whether a pre-connect or connect is running or an open socket is held. */
   get hasSocket(): boolean {
-    return this.#idle !== null || this.#preconnect !== null;
+    return this.#pool.size > 0 || this.#openings.length > 0;
+  }
+
+  /** Open sockets held (busy or idle), for diagnostics and tests. */
+  get size(): number {
+    return this.#pool.size;
   }
 
   /**
@@ -73,70 +118,78 @@ export class SessionSocket {
    * swallowed: the next request simply connects itself. Resolves when the attempt ended.
    */
   preconnect(): Promise<void> {
-    if (this.#closed || this.hasSocket) return this.#preconnect?.then(() => undefined) ?? Promise.resolve();
-    const attempt = this.#open_(this.#lifetime.signal, false).then(
-      (connection) => connection,
-      (error: unknown) => {
-        if (this.#rulesOut(error)) this.#preconnectRefusal = { error };
-        return null;
-      },
-    );
-    this.#preconnect = attempt;
-    return attempt.then(() => undefined);
+    if (this.#closed || this.hasSocket) return Promise.all(this.#openings.map((opening) => opening.promise)).then(() => undefined);
+    return this.#startOpening(this.#lifetime.signal, true).promise.then(() => undefined);
   }
 
   /**
-   * A socket for one request: the idle one if healthy, else the pre-connected one, else a new
-   * one. Connect failures of the new one propagate (they are the request's failures); a
-   * failed pre-connect never does.
+   * A socket and a lane for one request: a lane on an open socket with room (the socket is
+   * health-checked when it was idle), else a place on a socket being opened, else a new socket.
+   * Connect failures of a request's own socket propagate (they are the request's failures); a
+   * failed pre-connect never does, unless it ruled the WebSocket out.
    */
-  async acquire(signal: AbortSignal): Promise<AcquiredConnection> {
-    if (this.#closed) throw new ClosedError('the session socket');
-    const idle = this.#idle;
-    this.#idle = null;
-    if (idle !== null && (await this.#isHealthy(idle, signal))) return { connection: idle, reused: true };
-    // Claim the pre-connect before waiting for it, so that a concurrent request opens its own
-    // socket instead of sharing this one.
-    const pending = this.#preconnect;
-    this.#preconnect = null;
-    if (pending !== null) {
-      let adopted: ResponsesConnection | null;
+  async acquire(signal: AbortSignal, wish: LaneWish = {}): Promise<AcquiredConnection> {
+    for (;;) {
+      if (this.#closed) throw new ClosedError('the session socket');
+      if (signal.aborted) throw toAbortError(signal.reason);
+      const picked = this.#pick(wish);
+      if (picked !== null) {
+        const { connection, lane } = picked;
+        connection.lease(lane);
+        if (connection.leases === 1 && !(await this.#isHealthy(connection, signal, lane))) continue;
+        return { connection, reused: true, lane };
+      }
+      let opening = this.#openings.find((candidate) => candidate.demand < this.#maxInFlight);
+      if (opening === undefined) {
+        const refusal = this.#preconnectRefusal;
+        this.#preconnectRefusal = null;
+        // "No WebSocket here" (426, 404, …): the request should fall back at once, not shake hands again.
+        if (refusal !== null) throw refusal.error;
+        opening = this.#startOpening(signal, false);
+      }
+      opening.demand += 1;
+      let connection: ResponsesConnection | null;
       try {
-        adopted = await untilAborted(pending, signal);
+        connection = await untilAborted(opening.promise, signal);
       } catch (error) {
-        // The request gave up waiting; the pre-connect goes on for the next one.
-        this.#preconnect ??= pending;
+        opening.demand -= 1;
         throw error;
       }
-      if (adopted !== null && adopted.isReusable && adopted.ageMs() < this.#health.maxAgeMs) return { connection: adopted, reused: true };
-      if (adopted !== null) void this.#close(adopted);
-      const refusal = this.#preconnectRefusal;
-      this.#preconnectRefusal = null;
-      // "No WebSocket here" (426, 404, …): the request should fall back at once, not shake hands again.
-      if (refusal !== null) throw refusal.error;
+      if (opening.failure !== undefined) throw opening.failure.error;
+      if (connection === null) continue;
+      // A fresh socket: lease on it directly (a request that opened or waited for it never health-checks it).
+      const lane = this.#laneOn(connection, wish);
+      if (lane === null || !connection.canLease(lane) || connection.ageMs() >= this.#health.maxAgeMs) continue;
+      connection.lease(lane);
+      return { connection, reused: opening.preconnect, lane };
     }
-    const connection = await this.#open_(signal, this.#hasServed);
-    return { connection, reused: false };
   }
 
-  /** Gives a socket back after its response ended; keeps it only if it is clean, retires it otherwise. */
-  release(connection: ResponsesConnection): void {
+  /**
+   * Gives back a request's lease. A socket still carrying other requests stays as it is; an
+   * idle one is kept only if it is clean (and then replaces any other idle socket), retired
+   * otherwise.
+   */
+  release(connection: ResponsesConnection, lane = ''): void {
     this.#hasServed = true;
-    if (this.#closed || !connection.isReusable) {
+    connection.unlease(lane);
+    if (connection.leases > 0) return;
+    if (this.#closed || !connection.isReusable || !this.#pool.has(connection)) {
+      this.#pool.delete(connection);
       void connection.retire().finally(() => this.#open.delete(connection));
       return;
     }
-    if (this.#idle !== null && this.#idle !== connection) void this.#close(this.#idle);
-    this.#idle = connection;
+    for (const other of this.#pool) {
+      if (other !== connection && other.leases === 0) this.#retireIdle(other);
+    }
   }
 
-  /** Drops the idle socket and any pre-connect (after a fallback to HTTP, or on close). */
+  /** Drops the idle sockets and any pre-connect (after a fallback to HTTP, or on close). */
   drop(): void {
-    if (this.#idle !== null) void this.#close(this.#idle);
-    this.#idle = null;
-    const pending = this.#preconnect;
-    this.#preconnect = null;
-    void pending?.then((connection) => (connection === null ? undefined : this.#close(connection)));
+    for (const connection of this.#pool) if (connection.leases === 0) this.#retireIdle(connection);
+    for (const opening of this.#openings) {
+      if (opening.preconnect) void opening.promise.then((connection) => (connection === null ? undefined : this.#retireIdle(connection)));
+    }
   }
 
   /**
@@ -146,13 +199,77 @@ export class SessionSocket {
   async close(): Promise<void> {
     this.#closed = true;
     this.#lifetime.abort();
-    const pending = this.#preconnect;
     this.drop();
-    await pending;
+    await Promise.allSettled(this.#openings.map((opening) => opening.promise));
     // A connect still running (a request's own) either fails, having closed its socket, or
     // opens one, which `#open_` then closes.
     await Promise.allSettled([...this.#connecting]);
+    this.#pool.clear();
     await Promise.all([...this.#open].map((connection) => this.#close(connection)));
+  }
+
+  /** The first socket with room for the lane the request would get there, preferring one where that lane has a chain. */
+  #pick(wish: LaneWish): { readonly connection: ResponsesConnection; readonly lane: string } | null {
+    let fallback: { readonly connection: ResponsesConnection; readonly lane: string } | null = null;
+    for (const connection of this.#pool) {
+      if (connection.state === 'closed' || (connection.leases === 0 && !connection.isReusable)) {
+        this.#retireIdle(connection);
+        continue;
+      }
+      if (connection.ageMs() >= this.#health.maxAgeMs) {
+        if (connection.leases === 0) this.#retireIdle(connection, 'rotating before the connection age limit');
+        continue;
+      }
+      const lane = this.#laneOn(connection, wish);
+      if (lane === null || !connection.canLease(lane)) continue;
+      if (connection.hasChain(lane)) return { connection, lane };
+      fallback ??= { connection, lane };
+    }
+    return fallback;
+  }
+
+  /** The lane a request gets on `connection`: its own choice, else the default lane, its last lane, or the first free `auto-N` lane; `null` when none is free. */
+  #laneOn(connection: ResponsesConnection, wish: LaneWish): string | null {
+    if (wish.lane !== undefined) return wish.lane;
+    const hint = wish.hint;
+    if (hint !== undefined && !connection.isLaneBusy(hint)) {
+      if (hint === DEFAULT_LANE || connection.hasChain(hint)) return hint;
+    }
+    if (!connection.isLaneBusy(DEFAULT_LANE)) return DEFAULT_LANE;
+    for (let index = 1; index <= connection.limits.maxInFlight; index += 1) {
+      const lane = `${AUTO_LANE_PREFIX}${index}`;
+      if (!connection.isLaneBusy(lane)) return lane;
+    }
+    return null;
+  }
+
+  #startOpening(signal: AbortSignal, preconnect: boolean): Opening {
+    const attempt = this.#open_(preconnect ? this.#lifetime.signal : signal, this.#hasServed);
+    const opening: Opening = {
+      demand: 0,
+      preconnect,
+      promise: attempt.then(
+        (connection) => {
+          this.#remove(opening);
+          this.#pool.add(connection);
+          return connection;
+        },
+        (error: unknown) => {
+          this.#remove(opening);
+          if (preconnect) {
+            if (this.#rulesOut(error)) this.#preconnectRefusal = { error };
+          } else opening.failure = { error };
+          return null;
+        },
+      ),
+    };
+    this.#openings.push(opening);
+    return opening;
+  }
+
+  #remove(opening: Opening): void {
+    const index = this.#openings.indexOf(opening);
+    if (index >= 0) this.#openings.splice(index, 1);
   }
 
   async #open_(signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> {
@@ -172,24 +289,25 @@ export class SessionSocket {
     return connection;
   }
 
+  #retireIdle(connection: ResponsesConnection, reason?: string): void {
+    this.#pool.delete(connection);
+    const closing = reason === undefined ? connection.close() : connection.close(1000, reason);
+    void closing.finally(() => this.#open.delete(connection));
+  }
+
   #close(connection: ResponsesConnection): Promise<void> {
     return connection.close().finally(() => this.#open.delete(connection));
   }
 
-  async #isHealthy(connection: ResponsesConnection, signal: AbortSignal): Promise<boolean> {
-    if (!connection.isReusable) {
-      void this.#close(connection);
-      return false;
-    }
-    if (connection.ageMs() >= this.#health.maxAgeMs) {
-      void connection.close(1000, 'rotating before the connection age limit').finally(() => this.#open.delete(connection));
-      return false;
-    }
+  /** An idle socket about to be lent again (leased on `lane`): ping-checked after a long idle; on failure unleased and closed. */
+  async #isHealthy(connection: ResponsesConnection, signal: AbortSignal, lane: string): Promise<boolean> {
     if (connection.canPing && (this.#health.healthCheckAfterIdleMs === 0 || connection.idleMs() > this.#health.healthCheckAfterIdleMs)) {
       try {
         await connection.ping(this.#health.pongTimeoutMs, signal);
       } catch {
-        void this.#close(connection);
+        connection.unlease(lane);
+        this.#retireIdle(connection);
+        if (signal.aborted) throw toAbortError(signal.reason);
         return false;
       }
     }

@@ -14,10 +14,11 @@ import type { ResponsesConnection } from './responses-connection.js';
 import type { RoutedResponse } from './routed-response.js';
 import { WebSocketResponseReader } from './websocket-response-reader.js';
 
-/** A socket lent to this attempt and whether it was already open. */
+/** A socket lent to this attempt, the lane leased there, and whether the socket was already open. */
 interface Lent {
   readonly connection: ResponsesConnection;
   readonly reused: boolean;
+  readonly lane: string;
 }
 
 /**
@@ -45,14 +46,15 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
     /** Keys of the no-output events forwarded by the response that ended for a resend. */
     const forwarded = new Set<string>();
     for (;;) {
-      const { connection } = lent;
+      const { connection, lane } = lent;
+      context.options.onLane?.(lane);
       emitUpgradeEvents(context, connection, forwarded);
+      const tracked = { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input, continuable: context.continuable };
       const decision: ContinuationDecision =
-        forced === null
-          ? decideContinuation(services.provider, connection.tracker, { fieldsFingerprint: context.fieldsFingerprint, input: context.prompt.input, continuable: context.continuable })
-          : { mode: 'full', reason: forced };
-      const reader = new WebSocketResponseReader(context, connection.tracker, connection.upgradeHeaders, decision, forwarded);
-      const response = sendCreate(context, connection, decision, reader, lent.reused);
+        forced !== null ? { mode: 'full', reason: forced } : services.provider.supportsContinuation ? connection.decide(lane, tracked) : decideContinuation(services.provider, connection.tracker, tracked);
+      const tracker = connection.chain(lane);
+      const reader = new WebSocketResponseReader(context, tracker, connection.upgradeHeaders, decision, forwarded);
+      const response = sendCreate(context, lent, decision, reader);
       context.telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt, status: null, durationMs: services.clock.now() - started, error: null, willRetry: false });
       context.attachFlowControl(response);
       try {
@@ -70,25 +72,27 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
       if (reader.rejected !== null) throw new ResponseEndedError(reader.rejected);
       if (!reader.resendFull) throw new ProtocolViolationError('the response ended without a result');
       forced = 'previous_response_not_found';
-      connection.tracker.reset();
+      tracker.reset();
       if (connection.state !== 'open') {
         // Refused after it started: that socket drains and is retired; resend on a new one.
-        services.socket.release(connection);
+        services.socket.release(connection, lane);
         lent = await acquire(context);
       }
     }
   } catch (error) {
-    const { connection } = lent;
-    connection.tracker.reset();
+    const { connection, lane } = lent;
+    connection.chain(lane).reset();
     // A response that ended by itself leaves the socket to the router's rules (kept after
     // `response.failed`/`incomplete`, retired after an `error` frame); anything else (aborted,
-    // idle, cut, undecodable) never leaves a half-read socket behind.
-    if (!(error instanceof ResponseEndedError) && !(error instanceof StaleSocket)) void connection.close(1000, 'response abandoned');
+    // idle, cut, undecodable) never leaves a half-read socket behind: the socket retires (other
+    // lanes in flight on it run to their end first; the router already did so for a response
+    // it ended itself).
+    if (!(error instanceof ResponseEndedError) && !(error instanceof StaleSocket)) void connection.retire();
     if (error instanceof ResponseEndedError) throw error.failure;
     if (error instanceof ConnectionClosedError && error.closeCode === 1009) throw new FallbackTrigger('message_too_big', error);
     throw readFrameFailure(context, error);
   } finally {
-    services.socket.release(lent.connection);
+    services.socket.release(lent.connection, lent.lane);
   }
 }
 
@@ -120,7 +124,7 @@ async function acquire(context: RequestContext): Promise<Lent> {
   const started = services.clock.now();
   let acquired;
   try {
-    acquired = await services.socket.acquire(context.signal);
+    acquired = await services.socket.acquire(context.signal, { lane: context.options.lane, hint: context.options.laneHint });
   } catch (error) {
     telemetry.onWebSocketConnect({ durationMs: services.clock.now() - started, reused: false, error: error instanceof Error ? error : null });
     emitRateLimitsOfRefusal(context, error);
@@ -153,27 +157,29 @@ function emitUpgradeEvents(context: RequestContext, connection: ResponsesConnect
   }
 }
 
-function sendCreate(context: RequestContext, connection: ResponsesConnection, decision: ContinuationDecision, reader: WebSocketResponseReader, reused: boolean): RoutedResponse {
+function sendCreate(context: RequestContext, lent: Lent, decision: ContinuationDecision, reader: WebSocketResponseReader): RoutedResponse {
   const { prompt } = context;
+  const { connection, lane, reused } = lent;
   const input = decision.mode === 'incremental' ? decision.delta : prompt.input;
   const message: Record<string, unknown> = {
     type: 'response.create',
     ...fieldsToSend(context.services.provider, context.fields, decision),
     input: wireInput(input),
     ...(decision.mode === 'incremental' ? { previous_response_id: decision.previousResponseId } : {}),
-    client_metadata: buildPerRequestValues(context.turn, context.sticky.value),
+    client_metadata: buildPerRequestValues(context.turn, context.sticky.value, context.options.subagent),
     ...(context.options.generate ? {} : { generate: false }),
+    ...(lane === DEFAULT_LANE ? {} : { stream_id: lane }),
   };
   context.telemetry.onContinuationDecision(
     decision.mode === 'incremental'
       ? { mode: 'incremental', sentItems: input.length, totalItems: prompt.input.length }
       : { mode: 'full', reason: decision.reason, sentItems: input.length, totalItems: prompt.input.length },
   );
-  connection.tracker.begin({ fieldsFingerprint: context.fieldsFingerprint, input: prompt.input });
+  reader.pending = connection.chain(lane).begin({ fieldsFingerprint: context.fieldsFingerprint, input: prompt.input });
   context.markSent();
   try {
     return connection.start({
-      lane: DEFAULT_LANE,
+      lane,
       message: JSON.stringify(message),
       sink: reader,
       signal: context.signal,

@@ -1,6 +1,6 @@
 import { mapStreamEvent, type ErrorClassification, type ResponseEvent } from '@modelwire/protocol';
 import { ProtocolViolationError, type ModelwireError } from '@modelwire/transport';
-import type { ContinuationDecision, ContinuationTracker } from '../continuation/continuation-tracker.js';
+import type { ContinuationDecision, ContinuationTracker, PendingResponse } from '../continuation/continuation-tracker.js';
 import type { RequestContext } from '../turn/request-context.js';
 import type { StreamedItem } from '../turn/reconcile-output.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
@@ -39,6 +39,8 @@ export class WebSocketResponseReader implements ResponseSink {
   resendFull = false;
   /** Set when the response completed but the request refused its output (a compaction without a usable item). */
   rejected: ModelwireError | null = null;
+  /** The request as the lane's tracker recorded it when it was sent (`ContinuationTracker.begin`). */
+  pending: PendingResponse | null = null;
   readonly #context: RequestContext;
   readonly #tracker: ContinuationTracker;
   readonly #headers: Readonly<Record<string, string>>;
@@ -84,8 +86,8 @@ export class WebSocketResponseReader implements ResponseSink {
         // Snapshot items are the same wire objects as streamed items (see mapStreamEvent's note on the union).
         const final = event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined;
         const output = context.reconcile(item.responseId, this.#streamed, final, 'websocket');
-        for (const done of output) this.#tracker.addOutputItem(done);
-        this.#tracker.complete(item.responseId, { compaction: context.options.compaction === true });
+        for (const done of output) this.#tracker.addOutputItem(done, this.pending);
+        this.#tracker.complete(item.responseId, { compaction: context.options.compaction === true }, this.pending);
         try {
           this.completed = context.complete(item.responseId, item.usage, output, 'websocket', this.#decision.mode === 'incremental');
         } catch (error) {
