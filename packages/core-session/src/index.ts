@@ -2,7 +2,7 @@
 
 // Session
 export { createSession } from './session/create-session.js';
-export { Session } from './session/session.js';
+export { Session, type SubagentOptions } from './session/session.js';
 export { TurnHandle } from './session/turn-handle.js';
 export type { CreateSessionOptions, SessionCallOptions, SessionClientOptions, SubmitOptions } from './session/session-options.js';
 export { userInputItems } from './session/user-input.js';

@@ -118,6 +118,11 @@ export interface ResponsesServerOptions {
   readonly handshakeDelayMs?: number;
   /** Named lanes (`stream_id`) a WebSocket may use before `websocket_stream_limit_reached`. Default 32. */
   readonly maxLanes?: number;
+  /**
+   * Responses one WebSocket serves at once, every lane together; more wait (in arrival order)
+   * until one ends, as the API queues them. Default 16.
+   */
+  readonly maxInFlight?: number;
   /** Largest WebSocket frame accepted from clients, in bytes (`ws` maxPayload). Default 64 MiB. */
   readonly maxPayloadBytes?: number;
   /** Rate-limit snapshot to report. */
@@ -163,6 +168,7 @@ export interface ResolvedOptions {
   readonly connectionAgeLimitMs: number;
   readonly handshakeDelayMs: number;
   readonly maxLanes: number;
+  readonly maxInFlight: number;
   readonly maxPayloadBytes: number;
   readonly rateLimits: RateLimitSnapshot;
   readonly modelsEtag: string;
@@ -184,6 +190,7 @@ export function resolveOptions(options: ResponsesServerOptions, now: number): Re
     connectionAgeLimitMs: options.connectionAgeLimitMs ?? 60 * 60 * 1000,
     handshakeDelayMs: options.handshakeDelayMs ?? 0,
     maxLanes: options.maxLanes ?? 32,
+    maxInFlight: options.maxInFlight ?? 16,
     maxPayloadBytes: options.maxPayloadBytes ?? 64 * 1024 * 1024,
     rateLimits: {
       primaryUsedPercent: 12.5,

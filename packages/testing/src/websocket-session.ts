@@ -1,7 +1,12 @@
 /**
  * One WebSocket connection in "WebSocket mode": `response.create` frames in, event frames out,
- * a per-lane cache of the latest response for `previous_response_id`, one response at a time
- * per lane (FIFO), the connection age limit, and the request faults that act on frames.
+ * the connection age limit, and the request faults that act on frames. Lanes as the API runs
+ * them: one response at a time per lane (FIFO), lanes concurrently (their frames interleave
+ * on the socket), at most `maxInFlight` responses served at once (more wait their turn, in
+ * the order they arrived), at most `maxLanes` named lanes per connection
+ * (`websocket_stream_limit_reached`), every event of a response echoing its `stream_id`, and
+ * lineage by `previous_response_id` across lanes: each lane keeps its latest response, and a
+ * request on any lane may continue (fork from) the latest response of any lane.
  */
 import type { RawData, WebSocket } from 'ws';
 import { buildErrorEvent, codeForStatus, type ErrorEventSpec } from './error-payloads.js';
@@ -15,6 +20,8 @@ import { cachedContextBytes, continuedInput, type CachedResponse, type ServerCor
 import { parseLine, TranscriptClock } from './transcript-replay.js';
 
 const DEFAULT_LANE = 'default';
+/** A valid `stream_id`. */
+const LANE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 export class WebSocketSession {
@@ -26,6 +33,10 @@ export class WebSocketSession {
   readonly #timing: boolean;
   readonly #lanes = new Map<string, Promise<void>>();
   readonly #cache = new Map<string, CachedResponse>();
+  /** Responses being served now (every lane). */
+  #serving = 0;
+  /** Requests waiting for a place among the `maxInFlight` served at once, in arrival order. */
+  readonly #waiting: (() => void)[] = [];
   readonly #closed: Promise<void>;
   #halfOpen: boolean;
   /** Late frames waiting for the next `response.created` on this socket (`'after-next-created'`). */
@@ -79,6 +90,8 @@ export class WebSocketSession {
       receivedAt: Date.now(),
       lane,
     });
+    // Refusals echo a valid `stream_id`, as every event of the request's lane does.
+    const echo = isRecord(frame) && typeof frame['stream_id'] === 'string' && LANE_NAME.test(frame['stream_id']) ? ({ stream_id: frame['stream_id'] } as ResponsesRequestBody) : undefined;
     if (isBinary) return void this.#sendError(recorded, { code: 'invalid_request', message: 'Binary frames are not supported.' });
     if (frame === undefined) return void this.#sendError(recorded, { code: 'invalid_json', message: 'The frame is not valid JSON.' });
     if (!isRecord(frame) || frame['type'] !== 'response.create') {
@@ -88,7 +101,7 @@ export class WebSocketSession {
     const validated = validateResponsesRequest(frame, 'websocket');
     if (!validated.ok) {
       const { status, error } = validated.rejection;
-      return void this.#sendError(recorded, { code: error.code ?? 'invalid_request', message: error.message, param: error.param, status, type: error.type });
+      return void this.#sendError(recorded, { code: error.code ?? 'invalid_request', message: error.message, param: error.param, status, type: error.type }, echo);
     }
     const body = validated.body;
     const refusal = refuseRequestByRules(this.#core.options.providerRules, 'websocket', undefined, this.#headers, body);
@@ -97,13 +110,31 @@ export class WebSocketSession {
       { phase: 'request', transport: 'websocket', endpoint: 'responses', connectionId: this.connectionId, requestIndex: recorded.index, body },
       headerValue(this.#headers, 'authorization')?.replace(/^Bearer\s+/i, ''),
     );
-    if (fault === 'unauthorized') return void this.#sendError(recorded, { code: 'invalid_api_key', status: 401 });
+    if (fault === 'unauthorized') return void this.#sendError(recorded, { code: 'invalid_api_key', status: 401 }, body);
     if (!this.#lanes.has(lane) && lane !== DEFAULT_LANE && this.#namedLanes() >= this.#core.options.maxLanes) {
-      return void this.#sendError(recorded, { code: 'websocket_stream_limit_reached' });
+      return void this.#sendError(recorded, { code: 'websocket_stream_limit_reached' }, body);
     }
     const previous = this.#lanes.get(lane) ?? Promise.resolve();
-    const next = previous.then(() => this.#serve(body, recorded, fault, lane)).catch(() => undefined);
+    const next = previous.then(() => this.#inTurn(() => this.#serve(body, recorded, fault, lane))).catch(() => undefined);
     this.#lanes.set(lane, next);
+  }
+
+  /** Runs `serve` once fewer than `maxInFlight` responses are being served on this connection. */
+  async #inTurn(serve: () => Promise<void>): Promise<void> {
+    if (this.#serving >= this.#core.options.maxInFlight) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#serving += 1;
+    try {
+      await serve();
+    } finally {
+      this.#serving -= 1;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  /** The latest response of any lane with id `responseId` (lineage crosses lanes). */
+  #cachedById(responseId: string): CachedResponse | undefined {
+    for (const cached of this.#cache.values()) if (cached.responseId === responseId) return cached;
+    return undefined;
   }
 
   #namedLanes(): number {
@@ -182,9 +213,9 @@ export class WebSocketSession {
     if (fault?.kind === 'http-status') {
       return this.#sendError(recorded, { code: codeForStatus(fault.status), status: fault.status }, body);
     }
-    const cached = this.#cache.get(lane);
     const previousId = body.previous_response_id;
-    if (previousId !== undefined && cached?.responseId !== previousId) {
+    const cached = previousId === undefined ? undefined : this.#cachedById(previousId);
+    if (previousId !== undefined && cached === undefined) {
       return this.#sendError(
         recorded,
         { code: 'previous_response_not_found', message: `Previous response with id '${previousId}' not found.` },

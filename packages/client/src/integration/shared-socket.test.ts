@@ -284,7 +284,8 @@ describe('close()', () => {
         return socket;
       },
     });
-    setup = await startLoopback({ webSocketConnector });
+    // One response per socket, so that each request below holds a socket of its own.
+    setup = await startLoopback({ webSocketConnector, laneLimits: { maxInFlight: 1 } });
     const { server, client } = setup;
     // A socket lent to a running request: it stalls after its first events.
     server.faults.next({ kind: 'stall', afterEvents: 3 }, { on: 'websocket' });

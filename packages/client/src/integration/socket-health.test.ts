@@ -164,8 +164,23 @@ describe('socket reuse and health', () => {
     await turn.stream(prompt([userMessage('three')]), turnContext()).result;
   });
 
-  it('two turns streaming at once use two sockets, never one interleaved (even racing for the pre-connect)', async () => {
+  it('two turns streaming at once share the pre-connected socket on two lanes (even racing for the pre-connect)', async () => {
     setup = await startLoopback({}, { tokenDelayMs: 2, answerChars: 40, handshakeDelayMs: 20 });
+    void setup.client.preconnect();
+    const [a, b] = await Promise.all([
+      setup.client.newTurn().stream(prompt([userMessage('a')]), turnContext({ turnMetadata: { turn_id: 'a' } })).result,
+      setup.client.newTurn().stream(prompt([userMessage('b')]), turnContext({ turnMetadata: { turn_id: 'b' } })).result,
+    ]);
+    expect(a.responseId).not.toBe(b.responseId);
+    const requests = setup.server.recording.requests;
+    expect(new Set(requests.map((request) => request.connectionId)).size).toBe(1);
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(requests.map((request) => request.lane).sort()).toEqual(['auto-1', 'default']);
+    expect(setup.server.recording.stickyViolations).toEqual([]);
+  });
+
+  it('with laneLimits.maxInFlight 1, two turns streaming at once use two sockets, never one interleaved (even racing for the pre-connect)', async () => {
+    setup = await startLoopback({ laneLimits: { maxInFlight: 1 } }, { tokenDelayMs: 2, answerChars: 40, handshakeDelayMs: 20 });
     void setup.client.preconnect();
     const [a, b] = await Promise.all([
       setup.client.newTurn().stream(prompt([userMessage('a')]), turnContext({ turnMetadata: { turn_id: 'a' } })).result,

@@ -1,4 +1,4 @@
-import type { CompactionMethod, ModelClient, ModelClientSession, Prompt, TurnContext } from '@modelwire/client';
+import type { TurnOptions, CompactionMethod, ModelClient, ModelClientSession, Prompt, TurnContext } from '@modelwire/client';
 import type { BackoffOptions } from '@modelwire/transport';
 import type { SessionJournal } from '../journal/session-journal.js';
 import { retryStream, type RetryingReport } from '../turn/stream-with-retries.js';
@@ -27,6 +27,8 @@ export interface CompactionResult {
 export interface CompactHistoryRequest {
   /** The session's client. */
   readonly client: ModelClient;
+  /** Options of the client turn the compaction opens when it is given none (a sub-agent's lane and label). */
+  readonly turnOptions?: TurnOptions;
   /** The session's journal: its history is compacted and replaced (a `compacted` record first). */
   readonly journal: SessionJournal;
   /**
@@ -92,7 +94,7 @@ export async function compactHistory(request: CompactHistoryRequest): Promise<Co
 async function compactOverStream(request: CompactHistoryRequest, history: Prompt['input']) {
   const { client, context, signal } = request;
   const { outputSchema: _finalMessageOnly, ...settings } = request.prompt;
-  const owned = request.turn === undefined ? client.newTurn() : undefined;
+  const owned = request.turn === undefined ? client.newTurn(request.turnOptions) : undefined;
   const turn = request.turn ?? (owned as ModelClientSession);
   try {
     const compacted = await retryStream({

@@ -1,4 +1,4 @@
-import type { AuthProvider, ModelClient } from '@modelwire/client';
+import type { AuthProvider, ModelClient, TurnOptions } from '@modelwire/client';
 import { ConversationHistory } from '../history/conversation-history.js';
 import { SessionJournal } from '../journal/session-journal.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
@@ -26,6 +26,13 @@ export interface SessionServicesValues {
    * without a handshake. Default `true`. A failed pre-connect is not an error.
    */
   readonly preconnect?: boolean;
+  /** Options of every client turn the session opens (a sub-agent's lane and `x-openai-subagent` label). Default none. */
+  readonly turnOptions?: TurnOptions;
+  /**
+   * Whether `close()` closes the client. Default `true`; `false` for a sub-agent session that
+   * shares its parent's client (the parent closes it).
+   */
+  readonly ownsClient?: boolean;
 }
 
 /**
@@ -54,6 +61,9 @@ export class SessionServices implements AsyncDisposable {
    * when pre-connect was disabled or the session uses HTTP).
    */
   readonly preconnected: Promise<void>;
+  /** Options of every client turn the session opens. */
+  readonly turnOptions: TurnOptions;
+  readonly #ownsClient: boolean;
   #fallbackReported = false;
   #closed: Promise<void> | null = null;
 
@@ -64,6 +74,8 @@ export class SessionServices implements AsyncDisposable {
     this.tools = values.tools ?? new ToolRegistry();
     this.history = values.journal?.history ?? values.history ?? new ConversationHistory();
     this.journal = values.journal ?? new SessionJournal(this.history);
+    this.turnOptions = values.turnOptions ?? {};
+    this.#ownsClient = values.ownsClient ?? true;
     this.preconnected = values.preconnect === false ? Promise.resolve() : this.client.preconnect().catch(() => undefined);
   }
 
@@ -80,10 +92,10 @@ export class SessionServices implements AsyncDisposable {
     return { reason, remembered: this.client.fallbackRemembered };
   }
 
-  /** Closes the model client (socket, connection pool) and the journal (file or connection). Idempotent. */
+  /** Closes the model client (socket, connection pool; unless shared: `ownsClient: false`) and the journal (file or connection). Idempotent. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      await this.client.close();
+      if (this.#ownsClient) await this.client.close();
       await this.preconnected;
       await this.journal.close();
     })();

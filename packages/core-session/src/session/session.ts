@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { MemoryTraceInput, MemoryTraceSummary, ResponseInputItem, ResponseItem, TurnContext } from '@modelwire/client';
+import type { MemoryTraceInput, MemoryTraceSummary, ResponseInputItem, ResponseItem, SubagentLabel, TurnContext } from '@modelwire/client';
+import { InvalidArgumentError } from '@modelwire/transport';
+import { ConversationHistory } from '../history/conversation-history.js';
+import { SessionJournal } from '../journal/session-journal.js';
+import { SessionServices } from '../services/session-services.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
 import { ClosedError, combineSignals, toAbortError } from '@modelwire/transport';
 import { compactHistory, type CompactionResult } from '../compaction/compact-history.js';
 import { EventChannel } from '../events/event-channel.js';
 import type { SessionEvent } from '../events/session-event.js';
 import { TurnInterruptedError } from '../errors/turn-interrupted-error.js';
 import { readMemoryTraces } from '../memory/read-memory-traces.js';
-import type { SessionServices } from '../services/session-services.js';
 import { endTurnTelemetry } from '../services/turn-telemetry-factory.js';
 import { buildTurnContext } from '../turn/build-turn-context.js';
 import { runTurn } from '../turn/run-turn.js';
@@ -44,6 +48,8 @@ export class Session implements AsyncDisposable {
   readonly #pending = new Set<AbortController>();
   readonly #lifetime = new AbortController();
   #closed: Promise<void> | null = null;
+  /** Sub-agent sessions spawned from this one and not yet closed. */
+  readonly #children = new Set<Session>();
 
   /** @internal Use `createSession`. */
   constructor(services: SessionServices, config: TurnLoopConfig, defaults: TurnSettings, origin: { readonly id: string; readonly resumeReport?: ResumeReport | null }) {
@@ -145,6 +151,7 @@ export class Session implements AsyncDisposable {
         // A client session of its own (its own sticky token); a switch to HTTP is reported by the next turn.
         const compaction = await compactHistory({
           client: this.services.client,
+          turnOptions: this.services.turnOptions,
           journal: this.services.journal,
           prompt: promptSettings(this.#config, this.services.tools),
           context,
@@ -171,7 +178,7 @@ export class Session implements AsyncDisposable {
     const settings = mergeTurnSettings(this.#defaults, overrides);
     const result = this.#enqueue(signal, (controller) =>
       this.#withContext(settings, controller.signal, async (context) => {
-        const turn = this.services.client.newTurn();
+        const turn = this.services.client.newTurn(this.services.turnOptions);
         try {
           // `null` also when the session switched to HTTP during the warm-up (426, budget spent).
           return await turn.prewarm({ ...promptSettings(this.#config, this.services.tools), input: this.services.history.items }, context, { signal: controller.signal });
@@ -202,18 +209,62 @@ export class Session implements AsyncDisposable {
   }
 
   /**
+   * Spawns a sub-agent: a child session with its own history (`options.history`, default
+   * empty), its own turn queue and journal-less memory, that shares this session's
+   * `ModelClient` — its sockets, pool and fallback decision — instead of opening its own.
+   * Over the WebSocket each of its requests runs on its own lane of the shared socket
+   * (`options.lane`, or one the pool assigns while other turns are running), so parent and
+   * sub-agents stream at the same time on one socket; every request carries
+   * `x-openai-subagent: <label>` (WebSocket `client_metadata`; HTTP header). The child uses
+   * this session's settings, tools and telemetry unless `options` overrides instructions or
+   * tools. Closing the child leaves this session and the client open; closing this session
+   * closes its children first.
+   *
+   * @throws ClosedError after `close()`; InvalidArgumentError for an empty `label` or an
+   *   invalid `lane` (1–256 characters of `A-Za-z0-9_.-`).
+   */
+  spawnSubagent(options: SubagentOptions): Session {
+    this.#assertOpen();
+    if (typeof options.label !== 'string' || options.label.length === 0) throw new InvalidArgumentError({ path: 'options.label', message: 'must be a non-empty string' });
+    const turnOptions = { subagent: options.label, ...(options.lane === undefined ? {} : { lane: options.lane }) };
+    // Validates the lane before anything is created.
+    void this.services.client.newTurn(turnOptions);
+    const services = new SessionServices({
+      client: this.services.client,
+      auth: this.services.auth,
+      telemetry: this.services.telemetry,
+      tools: options.tools ?? this.services.tools,
+      journal: new SessionJournal(new ConversationHistory(options.history ?? [])),
+      preconnect: false,
+      turnOptions,
+      ownsClient: false,
+    });
+    const config = { ...this.#config, ...(options.instructions === undefined ? {} : { instructions: options.instructions }) };
+    const child = new Session(services, config, this.#defaults, { id: `${this.id}/${options.label}/${randomUUID()}` });
+    this.#children.add(child);
+    child.#onClosed = () => this.#children.delete(child);
+    return child;
+  }
+
+  /** Called once when this (child) session closed. */
+  #onClosed: (() => void) | null = null;
+
+  /**
    * Stops the running turn, cancels queued ones (they fail with `TurnInterruptedError`,
-   * `session_closed`), waits for them to let go, then closes the client: no socket, timer or
-   * pooled connection outlives the returned promise. Idempotent.
+   * `session_closed`), waits for them to let go, closes the sub-agent sessions spawned from
+   * it, then closes the client (a sub-agent session leaves its parent's client open): no
+   * socket, timer or pooled connection outlives the returned promise. Idempotent.
    */
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      await Promise.all([...this.#children].map((child) => child.close()));
       const reason = new TurnInterruptedError('session_closed');
       this.#lifetime.abort(reason);
       for (const controller of this.#pending) controller.abort(reason);
       this.#current?.abort(reason);
       await this.#tail;
       await this.services.close();
+      this.#onClosed?.();
     })();
     return this.#closed;
   }
@@ -275,6 +326,24 @@ export class Session implements AsyncDisposable {
     this.#tail = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Options of {@link Session.spawnSubagent}. */
+export interface SubagentOptions {
+  /** The sub-agent label, sent as `x-openai-subagent` with each of its requests (e.g. `collab_spawn`, `review`). */
+  readonly label: SubagentLabel;
+  /** The child's starting history. Default empty. */
+  readonly history?: readonly ResponseItem[];
+  /** The child's instructions. Default the parent's. */
+  readonly instructions?: string;
+  /** The child's tools. Default the parent's registry. */
+  readonly tools?: ToolRegistry;
+  /**
+   * The WebSocket lane (`stream_id`) of every request of the child: 1–256 characters of
+   * `A-Za-z0-9_.-`. Default: assigned by the client's socket pool per request (the default
+   * lane when free, else the lane the turn used last, else a free `auto-N` lane).
+   */
+  readonly lane?: string;
 }
 
 function isPathList(source: readonly string[] | readonly MemoryTraceInput[]): source is readonly string[] {

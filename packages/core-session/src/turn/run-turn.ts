@@ -59,7 +59,7 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
     throw await endTurnFailed(run, error);
   }
   for (const item of run.input) committed.push(item);
-  const turn = client.newTurn();
+  const turn = client.newTurn(services.turnOptions);
   try {
     for (;;) {
       const settings = promptSettings(config, tools);
