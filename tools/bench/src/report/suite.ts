@@ -166,6 +166,25 @@ export const SUITE: readonly SuiteEntry[] = [
     },
   },
   {
+    id: 'client-lanes',
+    title: 'Client: 8 concurrent sub-agent turns, 8 lanes on one socket vs 8 sockets',
+    description: 'Loopback server with every WebSocket handshake delayed 100 ms (standing in for TCP + TLS); a session whose socket is already open starts 8 sub-agent turns at once. Lanes: one socket, 8 `stream_id` lanes. Anchor: 8 sockets (the client with laneLimits.maxInFlight 1). First-event latency is the median over the 8 turns of a round; bytes are frames both ways plus upgrade request headers (TCP and TLS not counted).',
+    async run(profile) {
+      const { runLanesBench, SOCKETS, LANES } = await import('../client-lanes.ts');
+      const result = await runLanesBench(pick(profile, { full: {}, quick: { rounds: 3, warmupRounds: 1 }, tiny: { rounds: 1, warmupRounds: 0, handshakeDelayMs: 5 } }));
+      return {
+        section: {
+          rows: timedRows(result.measurements, SOCKETS),
+          headlines: [
+            ratioHeadline('first-event latency, lanes / 8 sockets', result.latencyRatio, { at: 1, kind: '≤' }),
+            ratioHeadline('bytes, lanes / 8 sockets', result.bytesRatio),
+            { label: 'handshakes per round', value: `${LANES}: ${result.figures[LANES]?.handshakesPerRound}, ${SOCKETS}: ${result.figures[SOCKETS]?.handshakesPerRound}` },
+          ],
+        },
+      };
+    },
+  },
+  {
     id: 'client-upload-bytes',
     title: 'Client: upload over a tool loop',
     description: 'Request bytes the server received over a tool loop that starts from 20 KiB of history: incremental continuation (WebSocket) against a full resend on every request (HTTP); anchor: full resend.',
