@@ -140,7 +140,7 @@ export interface ModelClientOptions {
    * together) and named lanes one socket may use over its life. Requests beyond them go to
    * another socket of the session's pool (opened when none has room). Default the API's
    * limits, `{ maxInFlight: 16, maxLanes: 32 }`; each a positive integer; `maxInFlight: 1`
-   * keeps one response per socket.
+   * keeps one response per socket, as does a provider with `supportsLanes: false`.
    */
   readonly laneLimits?: Partial<LaneLimits>;
 }
@@ -225,7 +225,9 @@ export class ModelClient implements AsyncDisposable {
     const outcomes = options.webSocketOutcomes ?? sharedWebSocketOutcomes;
     const outcomePath = webSocketOutcomePath(websocketUrl, webSocketProxy);
     let webSocketConnected = false;
-    const laneLimits = resolveLaneLimits(options.laneLimits);
+    // A provider without lanes: one response per socket, always on the default lane.
+    const requestedLimits = resolveLaneLimits(options.laneLimits);
+    const laneLimits = this.#provider.supportsLanes ? requestedLimits : { ...requestedLimits, maxInFlight: 1 };
     const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
       const started = clock.now();
       const auth = await this.#authHeaders(signal);
@@ -251,6 +253,7 @@ export class ModelClient implements AsyncDisposable {
       },
       (error) => readConnectRefusal(error, { viaProxy: webSocketProxy !== null, beforeFirstConnect: !webSocketConnected })?.atOnce === true,
       laneLimits.maxInFlight,
+      this.#provider.supportsLanes,
     );
     // Fallback drops the socket and, with it, all continuation state.
     this.#fallback.onActivate(() => this.#socket.drop());

@@ -86,6 +86,14 @@ describe('lanes over one socket', () => {
     expect(setup.server.recording.requests.some((request) => JSON.stringify(bodyOf(request.index)).includes('websocket_stream_limit_reached'))).toBe(false);
   });
 
+  it('a provider without lanes (supportsLanes: false) gets one response per socket and no stream_id', async () => {
+    setup = await startLoopback({ providerOverrides: { supportsLanes: false } }, { tokenDelayMs: 1, answerChars: 24 });
+    await setup.client.preconnect();
+    await Promise.all(['x', 'y'].map((lane) => setup!.client.newTurn({ lane }).stream(prompt([userMessage(lane)]), context(lane)).result));
+    expect(new Set(setup.server.recording.requests.map((request) => request.connectionId)).size).toBe(2);
+    expect([0, 1].map((index) => bodyOf(index).stream_id)).toEqual([undefined, undefined]);
+  });
+
   it('sends the sub-agent label of a turn in its client_metadata', async () => {
     setup = await startLoopback();
     await setup.client.newTurn({ subagent: 'collab_spawn' }).stream(prompt([userMessage('hi')]), context('s')).result;

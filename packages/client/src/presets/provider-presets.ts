@@ -8,7 +8,8 @@ export type ProviderPresetId = 'openai' | 'azure-openai' | 'xai' | 'chatgpt-code
 /**
  * One row of {@link providerPresets}: where a provider lives and what it can do. Capabilities
  * drive the client: `supportsWebSockets` (WebSocket mode or HTTP/SSE only),
- * `supportsContinuation` (`previous_response_id` on the WebSocket),
+ * `supportsContinuation` (`previous_response_id` on the WebSocket), `supportsLanes` (several
+ * responses at once on one socket, on `stream_id` lanes),
  * `instructionsWithPreviousResponse` and `supportsCompactionTrigger` (compaction v2 or the
  * legacy `/responses/compact` endpoint).
  */
@@ -24,6 +25,8 @@ export interface ProviderPreset {
   readonly baseUrl: string;
   readonly supportsWebSockets: boolean;
   readonly supportsContinuation: boolean;
+  /** Several responses at once on one socket on named lanes (`stream_id`); see `Provider.supportsLanes`. */
+  readonly supportsLanes: boolean;
   readonly instructionsWithPreviousResponse: boolean;
   /**
    * Compaction v2 (a streamed request ending with `compaction_trigger`) instead of the legacy
@@ -55,6 +58,7 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     baseUrl: 'https://api.openai.com/v1',
     supportsWebSockets: true,
     supportsContinuation: true,
+    supportsLanes: true,
     instructionsWithPreviousResponse: true,
     supportsCompactionTrigger: true,
     authHeader: 'bearer',
@@ -69,6 +73,7 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     baseUrl: 'https://{resource}.openai.azure.com/openai/v1',
     supportsWebSockets: true,
     supportsContinuation: true,
+    supportsLanes: false,
     instructionsWithPreviousResponse: true,
     supportsCompactionTrigger: true,
     authHeader: 'api-key',
@@ -83,6 +88,7 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     baseUrl: 'https://api.x.ai/v1',
     supportsWebSockets: true,
     supportsContinuation: false,
+    supportsLanes: false,
     instructionsWithPreviousResponse: false,
     supportsCompactionTrigger: false,
     authHeader: 'bearer',
@@ -97,6 +103,7 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     baseUrl: 'https://chatgpt.com/backend-api/codex',
     supportsWebSockets: true,
     supportsContinuation: true,
+    supportsLanes: false,
     instructionsWithPreviousResponse: true,
     supportsCompactionTrigger: true,
     authHeader: 'bearer',
@@ -111,6 +118,7 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     baseUrl: 'http://localhost:1234/v1',
     supportsWebSockets: false,
     supportsContinuation: false,
+    supportsLanes: false,
     instructionsWithPreviousResponse: true,
     supportsCompactionTrigger: false,
     authHeader: 'bearer',
@@ -124,6 +132,7 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     baseUrl: 'http://localhost:8000/v1',
     supportsWebSockets: false,
     supportsContinuation: false,
+    supportsLanes: false,
     instructionsWithPreviousResponse: true,
     supportsCompactionTrigger: false,
     authHeader: 'bearer',
@@ -137,6 +146,7 @@ export const providerPresets: Readonly<Record<ProviderPresetId, ProviderPreset>>
     baseUrl: 'http://localhost:11434/v1',
     supportsWebSockets: false,
     supportsContinuation: false,
+    supportsLanes: false,
     instructionsWithPreviousResponse: true,
     supportsCompactionTrigger: false,
     authHeader: 'bearer',
@@ -200,6 +210,7 @@ export function providerFromPreset(id: ProviderPresetId, options: ProviderPreset
     name: preset.id,
     supportsWebSockets: preset.supportsWebSockets,
     supportsContinuation: preset.supportsContinuation,
+    supportsLanes: preset.supportsLanes,
     instructionsWithPreviousResponse: preset.instructionsWithPreviousResponse,
     supportsCompactionTrigger: preset.supportsCompactionTrigger,
     authHeader: preset.authHeader,

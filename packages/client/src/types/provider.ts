@@ -32,6 +32,14 @@ export interface Provider {
    */
   readonly supportsContinuation?: boolean;
   /**
+   * Whether the provider's WebSocket mode runs several responses at once on one socket on
+   * named lanes (`stream_id`, each event echoing it). When `false`, each socket carries one
+   * response at a time on the default lane and concurrent turns get sockets of their own (a
+   * turn's `lane` is then not sent). Default `true`; the `openai` preset sets it, the other
+   * presets do not (their servers do not document lanes).
+   */
+  readonly supportsLanes?: boolean;
+  /**
    * Whether `instructions` may travel together with `previous_response_id`. When `false`,
    * incremental requests leave `instructions` out (the provider keeps them from the response
    * being continued); full requests always carry them. Default `true`.
@@ -144,6 +152,8 @@ export interface ResolvedProvider {
   readonly baseUrl: string;
   readonly supportsWebSockets: boolean;
   readonly supportsContinuation: boolean;
+  /** See {@link Provider.supportsLanes}. */
+  readonly supportsLanes: boolean;
   readonly instructionsWithPreviousResponse: boolean;
   /** See {@link Provider.supportsCompactionTrigger}. */
   readonly supportsCompactionTrigger: boolean;
@@ -208,6 +218,7 @@ export function resolveProvider(provider: Provider): ResolvedProvider {
     baseUrl: normalizeBaseUrl(provider.baseUrl),
     supportsWebSockets: provider.supportsWebSockets ?? false,
     supportsContinuation: provider.supportsContinuation ?? true,
+    supportsLanes: provider.supportsLanes ?? true,
     instructionsWithPreviousResponse: provider.instructionsWithPreviousResponse ?? true,
     supportsCompactionTrigger: provider.supportsCompactionTrigger ?? false,
     authHeader: provider.authHeader ?? 'bearer',

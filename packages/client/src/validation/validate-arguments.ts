@@ -45,6 +45,7 @@ export const ProviderArgumentSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   allowInsecure: z.boolean().optional(),
   supportsContinuation: z.boolean().optional(),
+  supportsLanes: z.boolean().optional(),
   instructionsWithPreviousResponse: z.boolean().optional(),
   supportsCompactionTrigger: z.boolean().optional(),
   authHeader: z.enum(['bearer', 'api-key']).optional(),

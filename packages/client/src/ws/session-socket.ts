@@ -82,6 +82,8 @@ export class SessionSocket {
   readonly #health: SocketHealthOptions;
   readonly #rulesOut: (error: unknown) => boolean;
   readonly #maxInFlight: number;
+  /** Whether named lanes (`stream_id`) may be used; without them every request takes the default lane. */
+  readonly #namedLanes: boolean;
   readonly #lifetime = new AbortController();
 
   /**
@@ -90,17 +92,21 @@ export class SessionSocket {
    *   request that adopts it, which then falls back without shaking hands again.
    * @param maxInFlight Requests one socket carries at once (the connections' `limits.maxInFlight`):
    *   how many requests may wait for one socket being opened.
+   * @param namedLanes Whether the server runs named lanes (`stream_id`); `false` puts every
+   *   request on the default lane (and a request's own lane is not sent).
    */
   constructor(
     connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>,
     health: SocketHealthOptions,
     rulesOutWebSocket: (error: unknown) => boolean = () => false,
     maxInFlight = 16,
+    namedLanes = true,
   ) {
     this.#connect = connect;
     this.#health = health;
     this.#rulesOut = rulesOutWebSocket;
     this.#maxInFlight = maxInFlight;
+    this.#namedLanes = namedLanes;
   }
 
   /** Whether a pre-connect or connect is running or an open socket is held. */
@@ -230,6 +236,7 @@ export class SessionSocket {
 
   /** The lane a request gets on `connection`: its own choice, else the default lane, its last lane, or the first free `auto-N` lane; `null` when none is free. */
   #laneOn(connection: ResponsesConnection, wish: LaneWish): string | null {
+    if (!this.#namedLanes) return connection.isLaneBusy(DEFAULT_LANE) ? null : DEFAULT_LANE;
     if (wish.lane !== undefined) return wish.lane;
     const hint = wish.hint;
     if (hint !== undefined && !connection.isLaneBusy(hint)) {

@@ -212,9 +212,11 @@ export class Session implements AsyncDisposable {
    * Spawns a sub-agent: a child session with its own history (`options.history`, default
    * empty), its own turn queue and journal-less memory, that shares this session's
    * `ModelClient` — its sockets, pool and fallback decision — instead of opening its own.
-   * Over the WebSocket each of its requests runs on its own lane of the shared socket
-   * (`options.lane`, or one the pool assigns while other turns are running), so parent and
-   * sub-agents stream at the same time on one socket; every request carries
+   * Over the WebSocket every request of the child runs on the child's own lane of the shared
+   * socket (`options.lane`, default `subagent-N`: the lowest N no open sub-agent of the same
+   * client holds, so names are reused and the socket's lane count stays small), so parent and
+   * sub-agents stream at the same time on one socket, each keeping its own continuation chain
+   * from turn to turn; every request carries
    * `x-openai-subagent: <label>` (WebSocket `client_metadata`; HTTP header). The child uses
    * this session's settings, tools and telemetry unless `options` overrides instructions or
    * tools. Closing the child leaves this session and the client open; closing this session
@@ -226,9 +228,16 @@ export class Session implements AsyncDisposable {
   spawnSubagent(options: SubagentOptions): Session {
     this.#assertOpen();
     if (typeof options.label !== 'string' || options.label.length === 0) throw new InvalidArgumentError({ path: 'options.label', message: 'must be a non-empty string' });
-    const turnOptions = { subagent: options.label, ...(options.lane === undefined ? {} : { lane: options.lane }) };
+    const client = this.services.client;
+    const lane = options.lane ?? allocateSubagentLane(client);
+    const turnOptions = { subagent: options.label, lane };
     // Validates the lane before anything is created.
-    void this.services.client.newTurn(turnOptions);
+    try {
+      void client.newTurn(turnOptions);
+    } catch (error) {
+      if (options.lane === undefined) releaseSubagentLane(client, lane);
+      throw error;
+    }
     const services = new SessionServices({
       client: this.services.client,
       auth: this.services.auth,
@@ -242,7 +251,10 @@ export class Session implements AsyncDisposable {
     const config = { ...this.#config, ...(options.instructions === undefined ? {} : { instructions: options.instructions }) };
     const child = new Session(services, config, this.#defaults, { id: `${this.id}/${options.label}/${randomUUID()}` });
     this.#children.add(child);
-    child.#onClosed = () => this.#children.delete(child);
+    child.#onClosed = () => {
+      this.#children.delete(child);
+      if (options.lane === undefined) releaseSubagentLane(client, lane);
+    };
     return child;
   }
 
@@ -340,10 +352,31 @@ export interface SubagentOptions {
   readonly tools?: ToolRegistry;
   /**
    * The WebSocket lane (`stream_id`) of every request of the child: 1–256 characters of
-   * `A-Za-z0-9_.-`. Default: assigned by the client's socket pool per request (the default
-   * lane when free, else the lane the turn used last, else a free `auto-N` lane).
+   * `A-Za-z0-9_.-`. Default `subagent-N`, the lowest N no open sub-agent of the same client
+   * holds (freed when the child closes).
    */
   readonly lane?: string;
+}
+
+/** Lanes held by the open sub-agents of each client (`subagent-N`). */
+const subagentLanes = new WeakMap<object, Set<string>>();
+
+/** The lowest `subagent-N` lane no open sub-agent of `client` holds, now held. */
+function allocateSubagentLane(client: object): string {
+  let held = subagentLanes.get(client);
+  if (held === undefined) {
+    held = new Set();
+    subagentLanes.set(client, held);
+  }
+  let index = 1;
+  while (held.has(`subagent-${index}`)) index += 1;
+  const lane = `subagent-${index}`;
+  held.add(lane);
+  return lane;
+}
+
+function releaseSubagentLane(client: object, lane: string): void {
+  subagentLanes.get(client)?.delete(lane);
 }
 
 function isPathList(source: readonly string[] | readonly MemoryTraceInput[]): source is readonly string[] {

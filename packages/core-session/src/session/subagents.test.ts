@@ -53,12 +53,27 @@ describe('sub-agent sessions', () => {
     expect(sub.finalMessage).toBe('You said: hello child');
     expect(server.recording.counters.handshakes).toBe(1);
     const lanes = server.recording.requests.map((request) => request.lane).sort();
-    expect(lanes).toEqual(['auto-1', 'default']);
+    expect(lanes).toEqual(['default', 'subagent-1']);
+    // A second turn of the child stays on its lane and continues its chain.
+    const again = await child.submit('and again').result;
+    expect(again.finalMessage).toBe('You said: and again');
+    const last = server.recording.requests.at(-1);
+    expect(last?.lane).toBe('subagent-1');
+    expect((last?.body as { previous_response_id?: string }).previous_response_id).toBeDefined();
+    // Names are reused once a child closed.
+    const other = session.spawnSubagent({ label: 'review' });
+    await child.close();
+    const third = session.spawnSubagent({ label: 'review' });
+    await third.submit('hi').result;
+    expect(server.recording.requests.at(-1)?.lane).toBe('subagent-1');
+    await other.close();
+    await third.close();
+    const child2 = session.spawnSubagent({ label: 'review' });
     expect(() => session.spawnSubagent({ label: '' })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => session.spawnSubagent({ label: 'x', lane: 'no spaces' })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    const running = child.submit('still going');
+    const running = child2.submit('still going');
     await session.close();
-    expect(child.isClosed).toBe(true);
+    expect(child2.isClosed).toBe(true);
     await running.result.catch(() => undefined);
     await setup.close();
     setup = undefined;
