@@ -40,7 +40,7 @@ const prompt: Prompt = {
   parallelToolCalls: false,
 };
 
-function turnContext(turnId: string): TurnContext {
+export function turnContext(turnId: string): TurnContext {
   return {
     model: { slug: 'gpt-bench', supportsReasoning: true, supportsVerbosity: false, contextWindow: 272_000 },
     reasoningEffort: 'low',

@@ -7,8 +7,9 @@
 // request headers; TCP and TLS overhead not counted).
 //
 //   node tools/bench/src/client-lanes.ts [--rounds N] [--handshake-ms N]
-import { ModelClient, noopClientTelemetry, type Prompt, type TurnContext } from '@modelwire/client';
+import { ModelClient, type Prompt } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { turnContext } from './client-first-turn-latency.ts';
 import { median, printComparison, type Measurement } from './shared/measure.ts';
 
 export const LANES = '8 lanes, one socket';
@@ -39,16 +40,6 @@ export interface LanesBenchResult {
 }
 
 const prompt = (index: number): Prompt => ({ input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `sub-agent task ${index}` }] }], instructions: 'be brief', tools: [], parallelToolCalls: false });
-
-function turnContext(turnId: string): TurnContext {
-  return {
-    model: { slug: 'gpt-bench', supportsReasoning: true, supportsVerbosity: false, contextWindow: 272_000 },
-    reasoningEffort: 'low',
-    reasoningSummary: 'auto',
-    turnMetadata: { turn_id: turnId },
-    telemetry: noopClientTelemetry,
-  };
-}
 
 function newClient(server: ResponsesServer, oneResponsePerSocket: boolean): ModelClient {
   return new ModelClient({

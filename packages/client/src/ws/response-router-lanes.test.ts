@@ -1,38 +1,11 @@
-import { ClosedError, type ModelwireError } from '@modelwire/transport';
+import { ClosedError } from '@modelwire/transport';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noopClientTelemetry } from '../telemetry/client-telemetry.js';
-import type { WireSocket } from '../wire/wire-types.js';
+import { FakeSocket } from '../__fixtures__/fake-wire-socket.js';
 import { ResponseRouter } from './response-router.js';
 
 type Frame = Record<string, unknown>;
-
-/** An in-memory socket: `deliver` calls the router synchronously, as `ws` does. */
-class FakeSocket implements WireSocket {
-  readonly upgradeHeaders = {};
-  isOpen = true;
-  readonly sent: string[] = [];
-  readonly closes: number[] = [];
-  #onFrame: (text: string) => void = () => undefined;
-  #onClose: (error: ModelwireError) => void = () => undefined;
-  send(text: string): void {
-    if (!this.isOpen) throw new ClosedError('the fake socket');
-    this.sent.push(text);
-  }
-  listen(onFrame: (text: string) => void, onClose: (error: ModelwireError) => void): void {
-    this.#onFrame = onFrame;
-    this.#onClose = onClose;
-  }
-  close(code = 1000): void {
-    if (!this.isOpen) return;
-    this.isOpen = false;
-    this.closes.push(code);
-    this.#onClose(new ClosedError('the WebSocket connection'));
-  }
-  deliver(frame: Frame): void {
-    this.#onFrame(JSON.stringify(frame));
-  }
-}
 
 const routers: ResponseRouter[] = [];
 afterEach(async () => {
