@@ -163,9 +163,13 @@ export class SessionSocket {
       }
       if (opening.failure !== undefined) throw opening.failure.error;
       if (connection === null) continue;
-      // A fresh socket: lease on it directly (a request that opened or waited for it never health-checks it).
-      const lane = this.#laneOn(connection, wish);
-      if (lane === null || !connection.canLease(lane) || connection.ageMs() >= this.#health.maxAgeMs) continue;
+      // A fresh socket: lease on it directly (a request that opened or waited for it never
+      // health-checks it). One that closed at once goes to the request all the same: sending
+      // on it fails with its close error, which the request's retry budget handles (looping
+      // here would open sockets without end against a server that closes every one).
+      const closedAtOnce = connection.state !== 'open';
+      const lane = closedAtOnce ? (wish.lane ?? DEFAULT_LANE) : this.#laneOn(connection, wish);
+      if (lane === null || (!closedAtOnce && (!connection.canLease(lane) || connection.ageMs() >= this.#health.maxAgeMs))) continue;
       connection.lease(lane);
       return { connection, reused: opening.preconnect, lane };
     }
