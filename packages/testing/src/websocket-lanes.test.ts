@@ -75,6 +75,15 @@ describe('WebSocket lanes', () => {
     expect(refused).toMatchObject({ stream_id: 'two', error: { code: 'websocket_stream_limit_reached' } });
   });
 
+  it('a lane named "default" is a named lane like any other, not the default lane', async () => {
+    const socket = await open({ maxLanes: 1 });
+    const named = await socket.request(create('default', 'x'));
+    expect(named.filter((frame) => frame['type'] !== 'codex.rate_limits').every((frame) => frame['stream_id'] === 'default')).toBe(true);
+    const refused = (await socket.request(create('other', 'x'))).find((frame) => frame['type'] === 'error');
+    expect(refused).toMatchObject({ error: { code: 'websocket_stream_limit_reached' } });
+    expect(completedOf(await socket.request(create(undefined, 'unnamed'))).stream_id).toBeUndefined();
+  });
+
   it('follows lineage by previous_response_id across lanes: a lane forks from another lane’s latest response', async () => {
     const socket = await open();
     const parent = completedOf(await socket.request(create('parent', 'remember the word kiwi')));

@@ -111,12 +111,14 @@ export class WebSocketSession {
       headerValue(this.#headers, 'authorization')?.replace(/^Bearer\s+/i, ''),
     );
     if (fault === 'unauthorized') return void this.#sendError(recorded, { code: 'invalid_api_key', status: 401 }, body);
-    if (!this.#lanes.has(lane) && lane !== DEFAULT_LANE && this.#namedLanes() >= this.#core.options.maxLanes) {
+    // Tables key named lanes by `#` + name, so that a lane named `default` is not the default lane.
+    const key = body.stream_id === undefined ? '' : `#${body.stream_id}`;
+    if (!this.#lanes.has(key) && key !== '' && this.#namedLanes() >= this.#core.options.maxLanes) {
       return void this.#sendError(recorded, { code: 'websocket_stream_limit_reached' }, body);
     }
-    const previous = this.#lanes.get(lane) ?? Promise.resolve();
-    const next = previous.then(() => this.#inTurn(() => this.#serve(body, recorded, fault, lane))).catch(() => undefined);
-    this.#lanes.set(lane, next);
+    const previous = this.#lanes.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.#inTurn(() => this.#serve(body, recorded, fault, key))).catch(() => undefined);
+    this.#lanes.set(key, next);
   }
 
   /** Runs `serve` once fewer than `maxInFlight` responses are being served on this connection. */
@@ -139,7 +141,7 @@ export class WebSocketSession {
 
   #namedLanes(): number {
     let count = 0;
-    for (const lane of this.#lanes.keys()) if (lane !== DEFAULT_LANE) count += 1;
+    for (const key of this.#lanes.keys()) if (key !== '') count += 1;
     return count;
   }
 

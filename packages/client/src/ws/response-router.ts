@@ -29,9 +29,11 @@ import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type Routed
  *   └─────────▶ closed ◀── the peer closes, or the socket fails (from any state)
  * ```
  *
- * A socket is lent to a request (`isReusable`) only when it is open, idle (nothing in flight,
- * nothing buffered: frames go straight to their response), not draining, and its last
- * response did not end with an `error` frame (as in Codex, such a socket is retired).
+ * A socket takes another request (`acceptsRequests`) only when it is open, not draining or
+ * retiring, below its in-flight limit, and its last response did not end with an `error` frame
+ * (as in Codex, such a socket is retired); it is kept idle between requests (`isReusable`)
+ * only when, in addition, nothing is in flight (nothing buffered: frames go straight to their
+ * response).
  *
  * Response states (`RoutedResponse.state`):
  *
@@ -61,7 +63,8 @@ import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type Routed
  *   lent again, which also bounds what an idle flood can cost).
  * Finished ids (responses and their items) are kept in bounded sets, so that late tails are
  * told apart from strangers at a fixed memory cost. Every drop is counted and reported to the
- * telemetry of the request holding the socket, or that held it last (type and id only).
+ * telemetry of the request at the head of the frame's lane, else of the request that started
+ * last (type and id only).
  *
  * Hot path (the socket's message callback, synchronous to the request's event queue): one
  * `JSON.parse`, a map lookup, the sink's decode and map, a push into the caller's queue. No
@@ -136,6 +139,8 @@ export class ResponseRouter implements ResponseOwner {
   readonly #finishedResponses = new RecentIds(FINISHED_RESPONSES_REMEMBERED);
   readonly #finishedItems = new RecentIds(FINISHED_ITEMS_REMEMBERED);
   readonly #dropped: Record<FrameDropReason, number> = { stale: 0, unknown: 0, unsolicited: 0 };
+  /** Where each live response's drops are reported (its request's telemetry). */
+  readonly #reporters = new Map<RoutedResponse, ClientTelemetry>();
   /** Responses whose callers are over their bound of unread events. */
   readonly #pressured = new Set<RoutedResponse>();
   #inFlight = 0;
@@ -222,6 +227,7 @@ export class ResponseRouter implements ResponseOwner {
     lane.responses.push(response);
     this.#inFlight += 1;
     this.#reporter = request.telemetry;
+    this.#reporters.set(response, request.telemetry);
     this.#lastEndedInError = false;
     try {
       this.#socket.send(request.message);
@@ -266,6 +272,7 @@ export class ResponseRouter implements ResponseOwner {
       this.#finishedResponses.add(id);
     }
     for (const id of response.itemIds) this.#finishedItems.add(id);
+    this.#reporters.delete(response);
     this.#inFlight -= 1;
     this.setPressure(response, false);
     this.#onResponseEnded?.();
@@ -417,7 +424,11 @@ export class ResponseRouter implements ResponseOwner {
   #drop(reason: FrameDropReason, frame: FrameEnvelope): void {
     this.#dropped[reason] += 1;
     const kind = frame.type ?? (frame.value === undefined ? '(not json)' : '(no type)');
-    this.#reporter.onFrameDropped?.({ transport: 'websocket', reason, kind, responseId: frame.responseId ?? null });
+    // The request of the frame's lane when it has one; else the one that started last.
+    const lane = this.#lanes.get(frame.lane);
+    const head = lane === undefined ? undefined : lane.responses[lane.head];
+    const reporter = (head === undefined ? undefined : this.#reporters.get(head)) ?? this.#reporter;
+    reporter.onFrameDropped?.({ transport: 'websocket', reason, kind, responseId: frame.responseId ?? null });
   }
 
   #failResponse(response: RoutedResponse, error: ModelwireError): void {
