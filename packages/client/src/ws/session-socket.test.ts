@@ -104,4 +104,45 @@ describe('SessionSocket', () => {
     expect(sockets.every((socket) => !socket.isOpen)).toBe(true);
     await expect(holder.acquire(signal)).rejects.toMatchObject({ code: 'closed' });
   });
+
+  it('shares one socket being opened among concurrent requests, each on its own lane; one giving up does not fail the others', async () => {
+    const sockets: FakeSocket[] = [];
+    const pending: { resolve: () => void; signal: AbortSignal }[] = [];
+    const holder = new SessionSocket(
+      (connectSignal) =>
+        new Promise<ResponsesConnection>((resolve, reject) => {
+          const entry = {
+            signal: connectSignal,
+            resolve: () => {
+              const socket = new FakeSocket();
+              sockets.push(socket);
+              resolve(new ResponsesConnection(socket, { now: () => 0 }, { connectMs: 0, replacesEarlierConnection: false }));
+            },
+          };
+          connectSignal.addEventListener('abort', () => reject(connectSignal.reason), { once: true });
+          pending.push(entry);
+        }),
+      { maxAgeMs: 1000, healthCheckAfterIdleMs: 100, pongTimeoutMs: 10 },
+    );
+    const giveUp = new AbortController();
+    const first = holder.acquire(giveUp.signal);
+    const second = holder.acquire(signal);
+    const third = holder.acquire(signal, { lane: 'named' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(pending).toHaveLength(1);
+    giveUp.abort(new Error('gave up'));
+    await expect(first).rejects.toThrow();
+    // The opening request's abort cancelled its handshake; the others open again, together.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(pending).toHaveLength(2);
+    pending[1]!.resolve();
+    const [b, c] = await Promise.all([second, third]);
+    expect(b.connection).toBe(c.connection);
+    expect([b.lane, c.lane].sort()).toEqual(['', 'named']);
+    expect(sockets).toHaveLength(1);
+    holder.release(b.connection, b.lane);
+    holder.release(c.connection, c.lane);
+    await holder.close();
+    expect(sockets[0]?.isOpen).toBe(false);
+  });
 });

@@ -47,6 +47,8 @@ interface Opening {
   readonly preconnect: boolean;
   /** A request's own connect failure, handed to every request that waited for it. */
   failure?: { readonly error: unknown };
+  /** The signal the connect runs under (the opening request's, or the pool's lifetime for a pre-connect). */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -161,7 +163,11 @@ export class SessionSocket {
         opening.demand -= 1;
         throw error;
       }
-      if (opening.failure !== undefined) throw opening.failure.error;
+      if (opening.failure !== undefined) {
+        // The request that opened it gave up (its signal aborted the handshake): not this one's failure.
+        if (opening.signal.aborted && !signal.aborted) continue;
+        throw opening.failure.error;
+      }
       if (connection === null) continue;
       // A fresh socket: lease on it directly (a request that opened or waited for it never
       // health-checks it). One that closed at once goes to the request all the same: sending
@@ -254,11 +260,13 @@ export class SessionSocket {
     return null;
   }
 
-  #startOpening(signal: AbortSignal, preconnect: boolean): Opening {
-    const attempt = this.#open_(preconnect ? this.#lifetime.signal : signal, this.#hasServed);
+  #startOpening(requestSignal: AbortSignal, preconnect: boolean): Opening {
+    const signal = preconnect ? this.#lifetime.signal : requestSignal;
+    const attempt = this.#open_(signal, this.#hasServed);
     const opening: Opening = {
       demand: 0,
       preconnect,
+      signal,
       promise: attempt.then(
         (connection) => {
           this.#remove(opening);
