@@ -255,6 +255,22 @@ export {
   ResponseMetadataEventSchema,
   WebSocketTimingEventSchema,
 } from './schemas/websocket-server-events.js';
+export {
+  ResponseSteerAcceptedEventSchema,
+  ResponseSteerFailedEventSchema,
+  ResponseSteerMessageSchema,
+  ResponseSteerPendingEventSchema,
+  STEER_ERROR_CODES,
+  SteerContentPartSchema,
+  SteerInputSchema,
+  SteerMessageSchema,
+  SteerRequiredInputSchema,
+  type ResponseSteerMessage,
+  type SteerErrorCode,
+  type SteerInput,
+  type SteerMessage,
+  type SteerRequiredInput,
+} from './schemas/steering.js';
 
 // Unary endpoints
 export {

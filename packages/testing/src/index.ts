@@ -57,6 +57,7 @@ export {
   type StickyViolation,
 } from './recording.js';
 export { ScriptQueue } from './server-core.js';
+export { SteeringScript, type SteerHoldPoint, type SteeringOptions } from './steering.js';
 export { LOOPBACK_PROVIDER_RULES, type ProviderRules } from './provider-rules.js';
 export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ErrorStatusField, type ResponsesErrorCode } from './error-payloads.js';
 export type { JsonObject, ResponsesRequestBody } from './request-body.js';

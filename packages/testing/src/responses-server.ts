@@ -17,6 +17,7 @@ import { ScriptQueue, ServerCore } from './server-core.js';
 import { resolveOptions, type ResolvedOptions, type ResponsesServerOptions } from './server-options.js';
 import { StickyRouting } from './sticky-routing.js';
 import { Timers } from './timers.js';
+import { SteeringScript } from './steering.js';
 import { WebSocketSession } from './websocket-session.js';
 
 /** A running loopback server. Close it with `close()` or `await using`. */
@@ -33,6 +34,11 @@ export interface ResponsesServer extends AsyncDisposable {
   readonly faults: FaultController;
   /** Scripted responses, taken one per model request before the model runs. */
   readonly script: ScriptQueue;
+  /**
+   * Steering on the WebSocket (`response.steer`): holds that make the next responses wait for a
+   * steer at a chosen point, forced failures, a failing successor (see `SteeringScript`).
+   */
+  readonly steering: SteeringScript;
   /** Sticky-routing tokens issued so far, by turn id. */
   readonly turnStates: ReadonlyMap<string, string>;
   /** The effective options. */
@@ -63,6 +69,7 @@ export async function startResponsesServer(options: ResponsesServerOptions = {})
     script: new ScriptQueue(),
     sticky: new StickyRouting(recording, resolved.issueTurnState),
     timers,
+    steering: new SteeringScript(options.steering),
   });
   const connectionIds = new WeakMap<object, number>();
   const sockets = new Set<Socket>();
@@ -187,6 +194,7 @@ export async function startResponsesServer(options: ResponsesServerOptions = {})
     recording,
     faults: core.faults,
     script: core.script,
+    steering: core.steering,
     turnStates: core.sticky.tokens,
     options: core.options,
     close,

@@ -7,6 +7,7 @@ import { decideDefaultOutput } from './default-model.js';
 import type { CompactionResultKind, Fault, FaultController, FaultTarget } from './faults.js';
 import type { Recording } from './recording.js';
 import type { JsonObject } from './request-body.js';
+import type { SteeringScript } from './steering.js';
 import { planModelResponse, planScriptedResponse, planTranscript, type ResponsePlan } from './response-plan.js';
 import type { ModelRequest, ResolvedOptions, ScriptedResponse } from './server-options.js';
 import type { StickyRouting } from './sticky-routing.js';
@@ -47,6 +48,8 @@ export class ServerCore {
   readonly script: ScriptQueue;
   readonly sticky: StickyRouting;
   readonly timers: Timers;
+  /** Steering: model support, limits and the test script. */
+  readonly steering: SteeringScript;
   /** Responses stored server-wide by HTTP requests with `store: true`. */
   readonly storedResponses = new Map<string, CachedResponse>();
   /** A bearer token refused with 401 until a request carries a different one. */
@@ -63,6 +66,7 @@ export class ServerCore {
     script: ScriptQueue;
     sticky: StickyRouting;
     timers: Timers;
+    steering: SteeringScript;
   }) {
     this.options = parts.options;
     this.recording = parts.recording;
@@ -70,6 +74,7 @@ export class ServerCore {
     this.script = parts.script;
     this.sticky = parts.sticky;
     this.timers = parts.timers;
+    this.steering = parts.steering;
   }
 
   newId(prefix: string): string {

@@ -2,6 +2,7 @@
  * Options of the loopback Responses server and the types of its scripted mode.
  */
 import type { ProviderRules } from './provider-rules.js';
+import type { SteeringOptions } from './steering.js';
 import type { JsonObject, ResponsesRequestBody } from './request-body.js';
 
 /** What a model (default or scripted) is asked to answer. */
@@ -156,6 +157,8 @@ export interface ResponsesServerOptions {
    * Default `true`.
    */
   readonly issueTurnState?: boolean;
+  /** Steering (`response.steer`) on the WebSocket: which models support it, how many steers a response may queue. */
+  readonly steering?: SteeringOptions;
 }
 
 /** The options with defaults applied. */

@@ -15,7 +15,9 @@ import { refuseRequestByRules } from './provider-rules.js';
 import type { RecordedEvent, RecordedRequest } from './recording.js';
 import { headerValue, isRecord, type JsonObject, type ResponsesRequestBody } from './request-body.js';
 import { validateResponsesRequest } from './request-validation.js';
-import { actionsFor, isCompleted, isTerminal, noiseEvent } from './response-actions.js';
+import { actionsFor, isCompleted, isTerminal, noiseEvent, type ResponseAction } from './response-actions.js';
+import type { ResponsePlan } from './response-plan.js';
+import { requiredInputOf, SteerableResponse, steerAccepted, steerFailed, steerInputItems, steerPending, steerProblem, newSteerId, type QueuedSteer } from './steering.js';
 import { cachedContextBytes, continuedInput, type CachedResponse, type ServerCore } from './server-core.js';
 import { parseLine, TranscriptClock } from './transcript-replay.js';
 
@@ -23,6 +25,8 @@ const DEFAULT_LANE = 'default';
 /** A valid `stream_id`. */
 const LANE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+/** Responses a connection remembers for steering. */
+const MAX_STEERABLES = 64;
 
 export class WebSocketSession {
   readonly connectionId: number;
@@ -41,6 +45,10 @@ export class WebSocketSession {
   #halfOpen: boolean;
   /** Late frames waiting for the next `response.created` on this socket (`'after-next-created'`). */
   #pendingLate: { readonly recorded: RecordedRequest; readonly events: readonly JsonObject[] }[] = [];
+  /** Responses of this connection that steers may name, by id (the newest {@link MAX_STEERABLES}). */
+  readonly #steerables = new Map<string, SteerableResponse>();
+  /** Steers pending on a completed response, waiting for its explicit continuation. */
+  readonly #pendingSteers = new Map<string, QueuedSteer[]>();
 
   constructor(
     core: ServerCore,
@@ -94,6 +102,7 @@ export class WebSocketSession {
     const echo = isRecord(frame) && typeof frame['stream_id'] === 'string' && LANE_NAME.test(frame['stream_id']) ? ({ stream_id: frame['stream_id'] } as ResponsesRequestBody) : undefined;
     if (isBinary) return void this.#sendError(recorded, { code: 'invalid_request', message: 'Binary frames are not supported.' });
     if (frame === undefined) return void this.#sendError(recorded, { code: 'invalid_json', message: 'The frame is not valid JSON.' });
+    if (isRecord(frame) && frame['type'] === 'response.steer') return this.#onSteer(frame, recorded);
     if (!isRecord(frame) || frame['type'] !== 'response.create') {
       const type = isRecord(frame) ? String(frame['type']) : typeof frame;
       return void this.#sendError(recorded, { code: 'unknown_event_type', message: `Unsupported client event ${type}.` });
@@ -231,7 +240,11 @@ export class WebSocketSession {
       recorded.index,
       'websocket',
     );
-    const input = continuedInput(base, body.input ?? []);
+    // Steers pending on the continued response are prepended, in submission order.
+    const pendingSteers = previousId === undefined ? undefined : this.#pendingSteers.get(previousId);
+    if (previousId !== undefined) this.#pendingSteers.delete(previousId);
+    const steered = pendingSteers?.flatMap((steer) => steerInputItems(steer.input)) ?? [];
+    const input = continuedInput(base, [...steered, ...(body.input ?? [])]);
     const warmUp = body.generate === false;
     const plan = warmUp
       ? core.planWarmUp(body.model)
@@ -258,29 +271,82 @@ export class WebSocketSession {
     const headers: Record<string, string> = { 'x-request-id': core.newId('req'), 'openai-model': body.model ?? core.options.modelName };
     if (turnState !== undefined) headers['x-codex-turn-state'] = turnState;
     await this.#send(recorded, this.#withLane({ type: core.options.metadataEvent, headers }, body));
-    for (const action of actionsFor(plan, fault, true)) {
-      if (!this.#open()) return;
+    let current = { plan, input, actions: actionsFor(plan, fault, true) };
+    for (;;) {
+      const successor = await this.#play(recorded, body, lane, current.plan, current.input, current.actions, receivedAt, warmUp, turnState);
+      if (successor === undefined) return;
+      // The automatic successor of a steered response: the same settings, the queued input.
+      const next = core.plan({ transport: 'websocket', body, input: successor, requestIndex: recorded.index, connectionId: this.connectionId }, 0);
+      current = { plan: next, input: successor, actions: actionsFor(next, undefined, true) };
+    }
+  }
+
+  /**
+   * Sends one planned response. Returns the input of its automatic successor when steering
+   * input is to be committed to one (see `./steering.ts`), `undefined` otherwise.
+   */
+  async #play(
+    recorded: RecordedRequest,
+    body: ResponsesRequestBody,
+    lane: string,
+    plan: ResponsePlan,
+    input: readonly unknown[],
+    actions: readonly ResponseAction[],
+    receivedAt: number,
+    warmUp: boolean,
+    turnState: string | undefined,
+  ): Promise<unknown[] | undefined> {
+    const core = this.#core;
+    let steerable: SteerableResponse | undefined;
+    /** Items finished so far (`response.output_item.done`). */
+    const done: JsonObject[] = [];
+    for (const action of actions) {
+      if (!this.#open()) return undefined;
       switch (action.type) {
         case 'event': {
-          if (action.paced && !(await core.timers.sleep(core.options.tokenDelayMs))) return;
+          if (action.paced && !(await core.timers.sleep(core.options.tokenDelayMs))) return undefined;
           const type = String(action.event['type']);
           if (this.#timing && TERMINAL.has(type)) {
             const elapsed = Date.now() - receivedAt;
             const timing = { type: 'responsesapi.websocket_timing', timing: { duration_ms: elapsed, engine_service_total_ms: elapsed, engine_service_ttft_total_ms: 0 } };
             await this.#send(recorded, this.#withLane(timing, body));
           }
+          if (steerable !== undefined && type === 'response.completed') {
+            if (steerable.hold === 'before-completed') await steerable.waitForSteer(this.#closed);
+            // From here a steer is too late for this response.
+            steerable.status = 'completed';
+          } else if (steerable !== undefined && TERMINAL.has(type)) {
+            steerable.status = 'ended';
+          }
+          steerable?.noteSequence(action.event['sequence_number']);
           await this.#send(recorded, this.#withLane(action.event, body), action.burst !== true);
           if (isTerminal(action.event) && this.#open()) core.sticky.delivered(turnState);
           if (isCompleted(action.event)) {
-            const completed = { responseId: plan.responseId, input, output: plan.output };
+            const completed = { responseId: plan.responseId, input: [...input], output: plan.output };
             this.#cache.set(lane, completed);
             // Stored as over HTTP (`store` defaults to true): an HTTP request can continue it.
             if (!warmUp && body['store'] !== false) core.storedResponses.set(plan.responseId, completed);
           }
-          if (type === 'response.created' && this.#pendingLate.length > 0) {
-            const pending = this.#pendingLate;
-            this.#pendingLate = [];
-            for (const late of pending) for (const event of late.events) void this.#send(late.recorded, event, false);
+          if (type === 'response.created') {
+            if (this.#pendingLate.length > 0) {
+              const pending = this.#pendingLate;
+              this.#pendingLate = [];
+              for (const late of pending) for (const event of late.events) void this.#send(late.recorded, event, false);
+            }
+            if (!warmUp) steerable = this.#steerable(plan.responseId, body);
+            if (steerable?.hold === 'after-created') await steerable.waitForSteer(this.#closed);
+          }
+          if (steerable === undefined) break;
+          if (type === 'response.output_item.done' && isRecord(action.event['item'])) {
+            done.push(action.event['item']);
+            if (steerable.hold === 'after-first-item' && done.length === 1) await steerable.waitForSteer(this.#closed);
+            // A safe boundary: steered input ends the response here, unless it waits for
+            // client-owned tool output (it then completes and the input stays pending).
+            if (steerable.queued.length > 0 && requiredInputOf(done).length === 0) return this.#endSteered(recorded, body, steerable, plan, input, done);
+          }
+          if (type === 'response.completed') {
+            if (steerable.hold === 'after-completed') await steerable.waitForSteer(this.#closed);
+            if (steerable.queued.length > 0) return this.#afterCompleted(recorded, steerable, input, plan.output);
           }
           break;
         }
@@ -289,7 +355,7 @@ export class WebSocketSession {
           break;
         case 'flood':
           await this.#flood(recorded, action.frames, action.frameBytes, action.afterMs);
-          return;
+          return undefined;
         case 'raw':
           await this.#sendFrame(recorded, action.data, { raw: action.data.length > 256 ? `${action.data.slice(0, 256)}…` : action.data });
           break;
@@ -301,20 +367,97 @@ export class WebSocketSession {
         case 'close':
           if (action.code === undefined) this.#socket.terminate();
           else this.#socket.close(action.code, action.reason);
-          return;
+          return undefined;
         case 'stall':
           await this.#closed;
-          return;
+          return undefined;
         case 'end':
-          return;
+          return undefined;
         case 'half-open':
           this.#halfOpen = true;
-          return;
+          return undefined;
         case 'noise':
-          if (!(await this.#noise(recorded, action, body))) return;
+          if (!(await this.#noise(recorded, action, body))) return undefined;
           break;
       }
     }
+    if (steerable !== undefined && steerable.status === 'active') steerable.status = 'ended';
+    return undefined;
+  }
+
+  // --- Steering ----------------------------------------------------------------------------
+
+  /** Registers a response that started, for the steers that name it. */
+  #steerable(responseId: string, body: ResponsesRequestBody): SteerableResponse {
+    const response = new SteerableResponse(responseId, body.model ?? this.#core.options.modelName, body.stream_id, this.#core.steering.takeHold());
+    // An earlier response of the lane is no longer active once a new one started.
+    for (const other of this.#steerables.values()) if (other.streamId === body.stream_id && other.status === 'active') other.status = 'ended';
+    this.#steerables.set(responseId, response);
+    if (this.#steerables.size > MAX_STEERABLES) for (const oldest of this.#steerables.keys()) {
+      this.#steerables.delete(oldest);
+      break;
+    }
+    return response;
+  }
+
+  /** A `response.steer` frame: refused (`response.steer.failed`) or queued on its response (`response.steer.accepted`). */
+  #onSteer(frame: JsonObject, recorded: RecordedRequest): void {
+    const script = this.#core.steering;
+    const target = typeof frame['previous_response_id'] === 'string' ? this.#steerables.get(frame['previous_response_id']) : undefined;
+    const handBack = { previousResponseId: frame['previous_response_id'], input: frame['input'] };
+    const fail = (code: string, message: string): void => {
+      void this.#send(recorded, steerFailed(code, message, handBack, target));
+      target?.notify();
+    };
+    const problem = steerProblem(frame);
+    if (problem !== undefined) return fail('invalid_input', problem);
+    const forced = script.takeFailure();
+    if (forced !== undefined) return fail(forced.code, forced.message);
+    if (target === undefined) return fail('response_not_found', `Response '${String(frame['previous_response_id'])}' is not available on this connection.`);
+    if (!script.supports(target.model)) return fail('steering_not_supported', `The model ${target.model} does not support steering.`);
+    if (target.status === 'completed') return fail('response_already_completed', 'The response completed and no longer accepts steering input.');
+    if (target.status !== 'active') return fail('response_not_active', 'The response no longer accepts steering input.');
+    if (target.queued.length >= script.maxPendingSteers) return fail('too_many_pending_steers', 'Too much steering input is pending for the response.');
+    const id = newSteerId();
+    target.queued.push({ id, input: frame['input'] });
+    void this.#send(recorded, steerAccepted(target, id));
+    target.notify();
+  }
+
+  /** Ends a response at a safe boundary for its queued steers (`response.incomplete`, reason `steered`); returns the successor's input. */
+  async #endSteered(recorded: RecordedRequest, body: ResponsesRequestBody, steerable: SteerableResponse, plan: ResponsePlan, input: readonly unknown[], done: readonly JsonObject[]): Promise<unknown[] | undefined> {
+    steerable.status = 'ended';
+    const snapshot = { ...plan.snapshot, id: plan.responseId, status: 'incomplete', incomplete_details: { reason: 'steered' }, output: [...done], usage: null };
+    await this.#send(recorded, this.#withLane({ type: 'response.incomplete', sequence_number: steerable.nextSequence(), response: snapshot }, body));
+    return this.#successorInput(recorded, steerable, input, done);
+  }
+
+  /**
+   * A response completed with steers queued: they stay pending when it waits for client-owned
+   * tool output (one `response.steer.pending` each; the explicit continuation commits them),
+   * otherwise an automatic successor takes them.
+   */
+  #afterCompleted(recorded: RecordedRequest, steerable: SteerableResponse, input: readonly unknown[], output: readonly JsonObject[]): Promise<unknown[] | undefined> | undefined {
+    const required = requiredInputOf(output);
+    if (required.length === 0) return this.#successorInput(recorded, steerable, input, output);
+    const queued = steerable.queued;
+    steerable.queued = [];
+    this.#pendingSteers.set(steerable.responseId, queued);
+    for (const steer of queued) void this.#send(recorded, steerPending(steerable, steer.id, required));
+    return undefined;
+  }
+
+  /** The input of the automatic successor (or `undefined` after `successor_creation_failed` for each queued steer). */
+  async #successorInput(recorded: RecordedRequest, steerable: SteerableResponse, input: readonly unknown[], output: readonly JsonObject[]): Promise<unknown[] | undefined> {
+    const queued = steerable.queued;
+    steerable.queued = [];
+    if (this.#core.steering.takeSuccessorFailure()) {
+      for (const steer of queued) {
+        await this.#send(recorded, steerFailed('successor_creation_failed', 'The successor response could not be created.', { id: steer.id, previousResponseId: steerable.responseId, input: steer.input }, steerable));
+      }
+      return undefined;
+    }
+    return [...input, ...output, ...queued.flatMap((steer) => steerInputItems(steer.input))];
   }
 
   /**

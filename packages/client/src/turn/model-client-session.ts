@@ -15,6 +15,10 @@ import { WarmUpSkipped } from './request-errors.js';
 import { RequestRun } from './request-run.js';
 import { ResponseStream, type CompletedResponse } from './response-stream.js';
 import { StickyRoutingToken } from './sticky-routing-token.js';
+import { RequestSteering } from '../steering/request-steering.js';
+import { steeringRegistryOf } from '../steering/steering-registry-of.js';
+import type { SteerHandle, SteerCommit, SteerUnavailableReason } from '../steering/steer-handle.js';
+import type { SteerInput } from '@modelwire/protocol';
 
 /**
  * One Responses stream event as the server sent it: the parsed JSON object of an SSE `data:`
@@ -47,6 +51,15 @@ export interface StreamOptions {
    * thrown by the callback fails the request. Default: none (nothing is copied or parsed twice).
    */
   readonly onRawEvent?: (event: RawResponseEvent) => void;
+  /**
+   * Told, synchronously, at each commit point of steering input (`ResponseStream.steer`): the
+   * `response.created` of an automatic successor (with the response it follows) or of the
+   * explicit continuation after `pending`. What the server's conversation then holds, in
+   * order: the previous response's output, the steers' items, then the new response's output.
+   * A history kept by the caller commits them here, exactly once. An exception thrown by the
+   * callback fails the request. Default: none.
+   */
+  readonly onSteerCommitted?: (commit: SteerCommit) => void;
 }
 
 /** Options of `ModelClient.newTurn`. */
@@ -222,6 +235,19 @@ export class ModelClientSession implements AsyncDisposable {
   }
 
   /**
+   * Steers the request of this turn that is running now: the same as `steer` on its
+   * {@link ResponseStream}. Between requests (nothing running) the handle is `unavailable`
+   * with reason `no_active_request` and the input handed back: send it with the next request.
+   *
+   * @throws InvalidArgumentError (`invalid_argument`, path `input…`) for input the API refuses.
+   */
+  steer(input: SteerInput): SteerHandle {
+    const active = this.#active;
+    if (active !== null) return active.steer(input);
+    return new RequestSteering({ registry: steeringRegistryOf(this.#services), model: '', unavailable: 'no_active_request' }).steer(input);
+  }
+
+  /**
    * Switches the whole session to HTTP (for the turn loop, when its stream retry budget ran out
    * on the WebSocket). Returns `true` when this call flipped the session-wide flag, `false` when
    * it was already flipped or the session never used WebSockets. Reported once to telemetry,
@@ -271,10 +297,17 @@ export class ModelClientSession implements AsyncDisposable {
     const controller = new AbortController();
     const combined = combineSignals(controller.signal, options.signal, this.#services.lifetime);
     const queue = new EventQueue<ResponseEvent>(() => controller.abort());
+    const steering = (context: { readonly continuable: boolean }): RequestSteering =>
+      new RequestSteering({
+        registry: steeringRegistryOf(this.#services),
+        model: turnContext.model.slug,
+        unavailable: unsteerable(context.continuable, runOptions),
+        ...(options.onSteerCommitted === undefined ? {} : { onCommit: options.onSteerCommitted }),
+      });
     let run: RequestRun;
+    let requestSteering: RequestSteering;
     try {
-      run = new RequestRun(
-        new RequestContext(
+      const context = new RequestContext(
           this.#services,
           this.#sticky,
           prompt,
@@ -293,15 +326,18 @@ export class ModelClientSession implements AsyncDisposable {
             },
           },
           options.budget ?? this.#services.createBudget(),
-        ),
-      );
+          steering,
+        );
+      requestSteering = context.steering;
+      run = new RequestRun(context);
     } catch (error) {
       combined.dispose();
       throw error;
     }
     let stream: ResponseStream<TResult> | null = null;
-    const release = (): void => {
+    const release = (failed: boolean): void => {
       combined.dispose();
+      requestSteering.end(combined.signal.aborted ? 'aborted' : failed ? 'request_failed' : 'connection_lost');
       if (this.#active === stream) this.#active = null;
     };
     telemetry.onRequestStart?.({ endpoint: 'responses' });
@@ -309,14 +345,14 @@ export class ModelClientSession implements AsyncDisposable {
     // awaiting `result` (or finishing its iteration) can stream again at once.
     const result: Promise<TResult> = run.run().then(
       (completed) => {
-        release();
+        release(false);
         telemetry.onRequestEnd?.({ endpoint: 'responses', outcome: 'completed', error: null, responseId: completed.responseId });
         const value = finish(completed);
         queue.end();
         return value;
       },
       (failure: unknown) => {
-        release();
+        release(true);
         // Every failure already passed the request run's scrubbing; this covers anything else.
         const error = this.#services.redactSecrets(failure);
         if (error instanceof WarmUpSkipped) {
@@ -335,8 +371,16 @@ export class ModelClientSession implements AsyncDisposable {
         throw error;
       },
     );
-    stream = new ResponseStream(queue, controller, result);
+    stream = new ResponseStream(queue, controller, result, requestSteering);
     this.#active = stream;
     return stream;
   }
+}
+
+/** Why a request can never be steered, or `null` when it can. */
+function unsteerable(continuable: boolean, runOptions: RunOptions): SteerUnavailableReason | null {
+  if (!runOptions.generate) return 'warm_up';
+  if (runOptions.compaction === true) return 'compaction';
+  if (!continuable) return 'conversation';
+  return null;
 }

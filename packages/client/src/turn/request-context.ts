@@ -12,6 +12,7 @@ import { outputTextOf } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
 import type { EventQueue, EventQueueFlowControl } from './event-queue.js';
 import type { RequestBudget } from './request-budget.js';
+import type { RequestSteering } from '../steering/request-steering.js';
 import { reconcileOutput, type StreamedItem } from './reconcile-output.js';
 import type { CompletedResponse } from './response-stream.js';
 import type { RawResponseEvent } from './model-client-session.js';
@@ -46,6 +47,7 @@ export interface RunOptions {
   readonly subagent?: string;
 }
 
+
 /**
  * What every attempt of one request shares, whatever the transport: the session services, the
  * turn's sticky token, the prompt and its request fields (built once), the caller's event queue,
@@ -63,6 +65,8 @@ export class RequestContext {
   readonly options: RunOptions;
   /** The attempt budget and deadline shared by every attempt of this request. */
   readonly budget: RequestBudget;
+  /** The steering input submitted while the request runs (`ResponseStream.steer`). */
+  readonly steering: RequestSteering;
   /** The non-input request fields, built once per request. */
   readonly fields: RequestFields;
   /** Their fingerprint, for the continuation check. */
@@ -94,6 +98,7 @@ export class RequestContext {
     signal: AbortSignal,
     options: RunOptions,
     budget: RequestBudget,
+    steering: (context: { readonly continuable: boolean }) => RequestSteering,
   ) {
     this.services = services;
     this.sticky = sticky;
@@ -111,6 +116,7 @@ export class RequestContext {
     this.fieldsFingerprint = fingerprintRequestFields(this.fields);
     this.continuable = this.fields.conversation === undefined;
     this.httpOnly = this.fields.background === true;
+    this.steering = steering(this);
   }
 
   /** The signal of the running attempt: the request's, plus the deadline while the response has not started. */

@@ -54,6 +54,7 @@ export class RequestRun {
       if (!useWebSocket && !context.options.generate) throw new WarmUpSkipped();
       const transport: TransportKind = useWebSocket ? 'websocket' : 'http';
       budget.beginAttempt();
+      context.steering.beginAttempt(transport);
       const attempt = budget.attempts;
       const attemptStarted = services.clock.now();
       const deadline = this.#armDeadline(transport, previous);

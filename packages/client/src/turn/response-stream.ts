@@ -1,6 +1,9 @@
 import type { ResponseEvent, ResponseUsage } from '@modelwire/protocol';
 import type { TransportKind } from '../telemetry/client-telemetry.js';
 import type { ResponseItem } from '../types/prompt.js';
+import type { RequestSteering } from '../steering/request-steering.js';
+import type { PrecedingResponse, SteerHandle } from '../steering/steer-handle.js';
+import type { SteerInput } from '@modelwire/protocol';
 import type { EventQueue } from './event-queue.js';
 
 /** The outcome of a response that completed (`response.completed`). */
@@ -24,6 +27,12 @@ export interface CompletedResponse {
   readonly transport: TransportKind;
   /** Whether the request was sent incrementally (`previous_response_id` plus new items only). */
   readonly incremental: boolean;
+  /**
+   * Set when steering chained responses within the request (WebSocket): the earlier responses,
+   * in order, each followed by an automatic successor; this result is the last successor's (its
+   * `responseId` is the base of the next request). Absent otherwise.
+   */
+  readonly predecessors?: readonly PrecedingResponse[];
 }
 
 /**
@@ -40,12 +49,14 @@ export class ResponseStream<TResult = CompletedResponse> implements AsyncIterabl
   readonly #result: Promise<TResult>;
   readonly #queue: EventQueue<ResponseEvent>;
   readonly #controller: AbortController;
+  readonly #steering: RequestSteering;
 
   /** @internal Created by `ModelClientSession.stream`. */
-  constructor(queue: EventQueue<ResponseEvent>, controller: AbortController, result: Promise<TResult>) {
+  constructor(queue: EventQueue<ResponseEvent>, controller: AbortController, result: Promise<TResult>, steering: RequestSteering) {
     this.#queue = queue;
     this.#controller = controller;
     this.#result = result;
+    this.#steering = steering;
     // The caller may only iterate; an unobserved rejection must not crash the process.
     result.catch(() => undefined);
   }
@@ -61,6 +72,30 @@ export class ResponseStream<TResult = CompletedResponse> implements AsyncIterabl
   get result(): Promise<TResult> {
     this.#queue.markResultAwaited();
     return this.#result;
+  }
+
+  /**
+   * Steers the running request: queues `input` (a non-empty string, or a non-empty array of
+   * `user` messages whose content is a string or `input_text` / `input_image` / `input_file`
+   * parts) to the response it is streaming, with a `response.steer` on its WebSocket. Before
+   * the response's `response.created` (and between a steered response and its successor) the
+   * input waits and goes out as soon as there is a response to steer.
+   *
+   * Returns at once with a {@link SteerHandle} that never rejects: `acknowledged` (accepted or
+   * not), `outcome` (committed by a successor's `response.created`, pending for tool output,
+   * failed with the input handed back, unavailable, unknown) and `final`. A steered response
+   * may end with `response.incomplete` (reason `steered`) or complete; its successor's events
+   * then follow on this same stream (a new `created` event first), and `result` is the last
+   * successor's, with the earlier responses in `predecessors`.
+   *
+   * Where steering is unavailable the handle says so (`unavailable`, with the reason and the
+   * input): over HTTP (also after a fallback), for a model the server refused it for before,
+   * for conversation-bound, compaction and warm-up requests, and once the request ended.
+   *
+   * @throws InvalidArgumentError (`invalid_argument`, path `input…`) for input the API refuses.
+   */
+  steer(input: SteerInput): SteerHandle {
+    return this.#steering.steer(input);
   }
 
   /**

@@ -23,6 +23,9 @@ export const BEFORE_CREATED_TYPES: ReadonlySet<string> = new Set([
   'responsesapi.websocket_timing',
 ]);
 
+/** The server's answers to `response.steer` (they name the steered response inside `steer`, not as `response.id`). */
+export const STEER_ANSWER_TYPES: ReadonlySet<string> = new Set(['response.steer.accepted', 'response.steer.pending', 'response.steer.failed']);
+
 /** The routing keys of one frame. */
 export interface FrameEnvelope {
   /** The frame's text as received. */

@@ -2,7 +2,7 @@ import { isKnownEventType } from '@modelwire/protocol';
 import { ClosedError, ErrorCode, ModelwireError, ProtocolViolationError, toAbortError } from '@modelwire/transport';
 import { noopClientTelemetry, type ClientTelemetry, type FrameDropReason } from '../telemetry/client-telemetry.js';
 import type { WireSocket } from '../wire/wire-types.js';
-import { BEFORE_CREATED_TYPES, readEnvelope, TERMINAL_TYPES, type FrameEnvelope } from './frame-envelope.js';
+import { BEFORE_CREATED_TYPES, readEnvelope, STEER_ANSWER_TYPES, TERMINAL_TYPES, type FrameEnvelope } from './frame-envelope.js';
 import { RecentIds } from './recent-ids.js';
 import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type RoutedResponseOptions } from './routed-response.js';
 
@@ -82,6 +82,12 @@ import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type Routed
  * those fail (its tail would otherwise reach them). An `error` without `stream_id` belongs to
  * the default lane: its head takes it, once; with no request there it is a connection-level
  * error, dropped, and the socket retires.
+ *
+ * Steering (`response.steer`, see `RequestSteering`): a terminal frame ends the request only
+ * when its sink does not await a successor. Otherwise the response's ids and items become
+ * finished, the request stays the lane's head back in `sent`, takes the answers to its steers
+ * (`response.steer.*`), and the successor's `response.created` (an id the client never asked
+ * for) binds it again; the answer that settles the last outstanding steer ends it instead.
  */
 
 /** The default lane: requests without a `stream_id`. */
@@ -342,6 +348,8 @@ export class ResponseRouter implements ResponseOwner {
       return this.#deliver(head, frame);
     }
     if (BEFORE_CREATED_TYPES.has(type)) return this.#deliver(head, frame);
+    // Between a steered response's terminal and its successor: the answers to its steers.
+    if (head.awaitedAfter !== null && STEER_ANSWER_TYPES.has(type)) return this.#deliver(head, frame);
     if (id !== undefined) return this.#drop(this.#finishedResponses.has(id) ? 'stale' : 'unknown', frame);
     if (TERMINAL_TYPES.has(type)) {
       return this.#failResponse(head, new ProtocolViolationError(`${type} without response.id before response.created: it cannot be told whose response it ends`));
@@ -410,7 +418,39 @@ export class ResponseRouter implements ResponseOwner {
       response.fail(error);
       return;
     }
-    if (response.state !== 'done' && type !== undefined && TERMINAL_TYPES.has(type)) response.finish(type);
+    if (response.state === 'done') return;
+    if (type !== undefined && TERMINAL_TYPES.has(type)) {
+      if (type !== 'error' && response.sink.awaitsSuccessor?.() === true) return this.#awaitSuccessor(response, type);
+      response.finish(type);
+      return;
+    }
+    // Waiting for a successor: the answer that settles the last steer ends the request.
+    const awaited = response.awaitedAfter;
+    if (awaited !== null && response.sink.awaitsSuccessor?.() !== true) response.finish(awaited);
+  }
+
+  /**
+   * A response ended while steering input may still start a successor on its lane: its ids
+   * and items become finished (late frames of it are stale), and the request stays the lane's
+   * head, waiting for the successor's `response.created`.
+   */
+  #awaitSuccessor(response: RoutedResponse, type: string): void {
+    const ended = response.awaitSuccessor(type);
+    for (const id of ended.ids) {
+      this.#byId.delete(id);
+      this.#finishedResponses.add(id);
+    }
+    for (const id of ended.itemIds) this.#finishedItems.add(id);
+  }
+
+  /**
+   * Sends a client frame other than `response.create` (a `response.steer`) on the socket.
+   * @throws the socket's close error or `ClosedError` when the socket is not open.
+   */
+  sendControl(message: string): void {
+    if (this.#closeError !== null) throw this.#closeError;
+    if (this.#closing !== null || !this.#socket.isOpen) throw new ClosedError('the WebSocket connection');
+    this.#socket.send(message);
   }
 
   #onlyInFlight(): RoutedResponse | undefined {

@@ -9,6 +9,12 @@ import type { FrameEnvelope } from './frame-envelope.js';
  */
 export interface ResponseSink {
   onFrame(frame: FrameEnvelope, response: RoutedResponse): void;
+  /**
+   * Asked after each frame once a terminal frame (not `error`) was delivered: `true` keeps
+   * the request in flight for a steering successor (its `response.created` binds the next id).
+   * Default: never.
+   */
+  awaitsSuccessor?(): boolean;
 }
 
 /**
@@ -71,6 +77,8 @@ export class RoutedResponse {
   /** Resolves when the terminal frame was routed; rejects with the failure otherwise. */
   readonly ended: Promise<void>;
   #state: RoutedResponseState = 'sent';
+  /** The terminal frame type of the response that ended while a successor is awaited; `null` otherwise. */
+  #awaitedAfter: string | null = null;
   readonly #owner: ResponseOwner;
   readonly #signal: AbortSignal;
   readonly #clock: ProgressClock;
@@ -112,10 +120,29 @@ export class RoutedResponse {
     this.#clock.start();
   }
 
-  /** Binds the id of the response's `response.created`. */
+  /** Binds the id of the response's `response.created` (a successor's too). */
   bind(responseId: string): void {
     this.ids.push(responseId);
     this.#state = 'streaming';
+    this.#awaitedAfter = null;
+  }
+
+  /** The terminal type of the response a successor is awaited after; `null` when none is awaited. */
+  get awaitedAfter(): string | null {
+    return this.#awaitedAfter;
+  }
+
+  /**
+   * The bound response ended with its terminal frame of `type`, and a steering successor may
+   * follow: the request stays in flight, back to `sent`, without ids (the caller moved them to
+   * the finished sets). Returns the ids and items it had.
+   */
+  awaitSuccessor(type: string): { readonly ids: readonly string[]; readonly itemIds: readonly string[] } {
+    const ended = { ids: this.ids.splice(0), itemIds: this.itemIds.splice(0) };
+    this.#state = 'sent';
+    this.#awaitedAfter = type;
+    this.lastSequence = undefined;
+    return ended;
   }
 
   /**

@@ -60,10 +60,12 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
       try {
         await response.ended;
       } catch (error) {
+        context.steering.detach(context.requestSignal.aborted ? 'aborted' : 'connection_lost');
         throw staleSocketOr(error, lent.reused, response);
       } finally {
         context.attachFlowControl(null);
       }
+      reader.finish();
       if (reader.completed !== null) {
         services.fallback.noteCompletedResponse();
         return reader.completed;
@@ -177,6 +179,7 @@ function sendCreate(context: RequestContext, lent: Lent, decision: ContinuationD
   );
   reader.pending = connection.chain(lane).begin({ fieldsFingerprint: context.fieldsFingerprint, input: prompt.input });
   context.markSent();
+  context.steering.attach(connection, { send: (text) => connection.router.sendControl(text) }, decision.mode === 'incremental' ? decision.previousResponseId : undefined);
   try {
     return connection.start({
       lane,

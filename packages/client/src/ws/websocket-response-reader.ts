@@ -1,11 +1,12 @@
-import { mapStreamEvent, type ErrorClassification, type ResponseEvent } from '@modelwire/protocol';
+import { mapStreamEvent, toResponseUsage, type ErrorClassification, type ResponseEvent, type ResponseUsage } from '@modelwire/protocol';
 import { ProtocolViolationError, type ModelwireError } from '@modelwire/transport';
 import type { ContinuationDecision, ContinuationTracker, PendingResponse } from '../continuation/continuation-tracker.js';
 import type { RequestContext } from '../turn/request-context.js';
 import type { StreamedItem } from '../turn/reconcile-output.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
+import type { PrecedingResponse } from '../steering/steer-handle.js';
 import type { ResponseItem } from '../types/prompt.js';
-import type { FrameEnvelope } from './frame-envelope.js';
+import { STEER_ANSWER_TYPES, type FrameEnvelope } from './frame-envelope.js';
 import type { ResponseSink, RoutedResponse } from './routed-response.js';
 
 /**
@@ -31,7 +32,7 @@ const LIFECYCLE_TERMINALS: ReadonlySet<string> = new Set(['response.completed', 
  * `protocol_violation`.
  */
 export class WebSocketResponseReader implements ResponseSink {
-  /** Set when the response completed. */
+  /** Set by {@link finish} when the (last) response completed. */
   completed: CompletedResponse | null = null;
   /** Set when the server ended it with a failure (`error`, `response.failed`, `response.incomplete`). */
   failure: ErrorClassification | null = null;
@@ -54,6 +55,10 @@ export class WebSocketResponseReader implements ResponseSink {
   /** Items announced by `output_item.added` and not yet done, by id, with their index. */
   readonly #openItems = new Map<string, number>();
   #nextIndex = 0;
+  /** The response that ended last (completed, or incomplete because it was steered); `null` while one streams. */
+  #ended: (PrecedingResponse & { readonly incremental: boolean }) | null = null;
+  /** Earlier responses of the request, followed by a steering successor. */
+  readonly #predecessors: PrecedingResponse[] = [];
 
   constructor(context: RequestContext, tracker: ContinuationTracker, headers: Readonly<Record<string, string>>, decision: ContinuationDecision, forwarded: Set<string>) {
     this.#context = context;
@@ -70,6 +75,18 @@ export class WebSocketResponseReader implements ResponseSink {
     if (frame.value === undefined) throw new ProtocolViolationError(`a WebSocket text frame that is not a JSON object (${frame.text.length} characters)`, { violation: 'non_json_frame' });
     const value = this.#lenient(frame, response);
     const event = context.decode(value, 'websocket');
+    if (frame.type !== undefined && STEER_ANSWER_TYPES.has(frame.type)) {
+      context.forwardRaw(value);
+      context.steering.onEvent(value as Record<string, unknown>);
+      return;
+    }
+    if (event.type === 'response.incomplete' && event.response.incomplete_details?.reason === 'steered') {
+      // Stopped at a safe boundary for steering input: not a failure; its successor follows.
+      context.forwardRaw(value);
+      this.#endResponse(event.response.id, 'incomplete', event.response.usage ? toResponseUsage(event.response.usage) : undefined, event.response.output as readonly ResponseItem[] | undefined);
+      return;
+    }
+    if (event.type === 'response.created') this.#beginResponse(event.response.id);
     let weight = frame.text.length;
     const items = mapStreamEvent(event, { headers: this.#headers });
     // The refusal answered by the transparent full resend is the client's business, not the caller's.
@@ -85,15 +102,7 @@ export class WebSocketResponseReader implements ResponseSink {
       if (item.type === 'completed') {
         // Snapshot items are the same wire objects as streamed items (see mapStreamEvent's note on the union).
         const final = event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined;
-        const output = context.reconcile(item.responseId, this.#streamed, final, 'websocket');
-        for (const done of output) this.#tracker.addOutputItem(done, this.pending);
-        this.#tracker.complete(item.responseId, { compaction: context.options.compaction === true }, this.pending);
-        try {
-          this.completed = context.complete(item.responseId, item.usage, output, 'websocket', this.#decision.mode === 'incremental');
-        } catch (error) {
-          // The response itself ended cleanly: the socket stays usable.
-          this.rejected = error as ModelwireError;
-        }
+        this.#endResponse(item.responseId, 'completed', item.usage, final);
         return;
       }
       if (NO_OUTPUT_EVENT_TYPES.has(item.type)) {
@@ -106,6 +115,59 @@ export class WebSocketResponseReader implements ResponseSink {
       context.emit(item, weight);
       weight = 0;
     }
+  }
+
+  /** Whether the request waits for a steering successor after the response that just ended. */
+  awaitsSuccessor(): boolean {
+    return this.#ended !== null && this.failure === null && this.#context.steering.awaitsSuccessor;
+  }
+
+  /**
+   * The router ended the request after a terminal frame: the response that ended last is the
+   * request's result (its `completed` event goes to the caller now; the earlier responses of a
+   * steered request are its `predecessors`). No-op unless a response ended.
+   */
+  finish(): void {
+    const ended = this.#ended;
+    if (ended === null || this.failure !== null) return;
+    const context = this.#context;
+    this.#tracker.complete(ended.responseId, { compaction: context.options.compaction === true }, this.pending);
+    try {
+      const completed = context.complete(ended.responseId, ended.usage, ended.output, 'websocket', ended.incremental);
+      this.completed = this.#predecessors.length === 0 ? completed : { ...completed, predecessors: [...this.#predecessors] };
+    } catch (error) {
+      // The response itself ended cleanly: the socket stays usable.
+      this.rejected = error as ModelwireError;
+    }
+  }
+
+  /** A response ended with `response.completed` or a steered `response.incomplete`: its output is final. */
+  #endResponse(responseId: string, status: 'completed' | 'incomplete', usage: ResponseUsage | undefined, final: readonly ResponseItem[] | undefined): void {
+    const output = this.#context.reconcile(responseId, this.#streamed, final, 'websocket');
+    for (const done of output) this.#tracker.addOutputItem(done, this.pending);
+    this.#ended = { responseId, status, output, usage, incremental: this.#predecessors.length === 0 && this.#decision.mode === 'incremental' };
+    this.#context.steering.onTerminal();
+  }
+
+  /**
+   * A `response.created`: the request's first response, or a steering successor of the one that
+   * ended. Either is a commit point of steering input; the committed input joins the
+   * continuation baseline (after the request's input and the predecessor's output).
+   */
+  #beginResponse(responseId: string): void {
+    const ended = this.#ended;
+    let previous: PrecedingResponse | null = null;
+    if (ended !== null) {
+      previous = { responseId: ended.responseId, status: ended.status, output: ended.output, usage: ended.usage };
+      this.#predecessors.push(previous);
+      if (ended.usage !== undefined) this.#context.telemetry.onTokenUsage({ ...ended.usage, model: this.#context.turn.model.slug, responseId: ended.responseId });
+      this.#ended = null;
+      this.#streamed.length = 0;
+      this.#openItems.clear();
+      this.#nextIndex = 0;
+    }
+    const commit = this.#context.steering.onCreated(responseId, previous);
+    if (commit !== null) for (const steer of commit.steers) for (const item of steer.items) this.#tracker.addOutputItem(item, this.pending);
   }
 
   /** Whether a failure is a `previous_response_not_found` this reader answers with one full resend. */

@@ -103,4 +103,18 @@ export const KNOWN_EVENT_EXAMPLES: Record<string, Record<string, unknown>> = {
     credits: { has_credits: true, unlimited: false, balance: '12.50' },
   },
   'responsesapi.websocket_timing': { type: 'responsesapi.websocket_timing', queue_ms: 3, first_token_ms: 120 },
+  'response.steer.accepted': { type: 'response.steer.accepted', sequence_number: 4, steer: { id: 'steer_0123', previous_response_id: 'resp_1' } },
+  'response.steer.pending': {
+    type: 'response.steer.pending',
+    sequence_number: 9,
+    reason: 'waiting_for_required_input',
+    required_input: [{ type: 'function_call_output', call_id: 'call_1', name: 'shell' }, { type: 'mcp_approval_response', approval_request_id: 'mcpr_1' }],
+    steer: { id: 'steer_0123', previous_response_id: 'resp_1' },
+  },
+  'response.steer.failed': {
+    type: 'response.steer.failed',
+    sequence_number: 5,
+    error: { type: 'invalid_request_error', code: 'response_already_completed', message: 'The response completed.' },
+    steer: { previous_response_id: 'resp_1', input: 'keep it short' },
+  },
 };

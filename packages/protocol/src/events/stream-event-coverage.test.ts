@@ -22,7 +22,10 @@ type ExtraEventType =
   | 'response.metadata'
   | 'codex.response.metadata'
   | 'codex.rate_limits'
-  | 'responsesapi.websocket_timing';
+  | 'responsesapi.websocket_timing'
+  | 'response.steer.accepted'
+  | 'response.steer.pending'
+  | 'response.steer.failed';
 
 /** `T` without the `[key: string]: unknown` of loose objects (an interface is never assignable to one). */
 type WithoutIndexSignatures<T> = T extends readonly (infer E)[]
@@ -68,6 +71,6 @@ describe('stream event coverage', () => {
 
   it('keeps deliberately internal types few and explained', () => {
     const internal = entries.filter(([, handling]) => 'internal' in handling).map(([type]) => type);
-    expect(internal.sort()).toEqual(['response.in_progress', 'responsesapi.websocket_timing']);
+    expect(internal.sort()).toEqual(['response.in_progress', 'response.steer.accepted', 'response.steer.failed', 'response.steer.pending', 'responsesapi.websocket_timing']);
   });
 });

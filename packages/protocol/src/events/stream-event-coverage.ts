@@ -24,7 +24,7 @@ export const STREAM_EVENT_COVERAGE = {
   'response.queued': { events: ['queued'] },
   'response.in_progress': { internal: 'repeats the snapshot of response.created; only its status differs' },
   'response.completed': { events: ['completed'], note: 'ResponseStream.result resolves with the output, usage and id' },
-  'response.incomplete': { events: ['failed'], note: THROWN },
+  'response.incomplete': { events: ['failed'], note: `${THROWN}; on the WebSocket, reason steered is not a failure: the request follows the successor` },
   'response.failed': { events: ['failed'], note: THROWN },
   error: { events: ['failed'], note: THROWN },
   // Items and content
@@ -92,4 +92,8 @@ export const STREAM_EVENT_COVERAGE = {
   'codex.response.metadata': { events: ['turn_state', 'server_model', 'models_etag', 'reasoning_included', 'rate_limits'], note: 'the newer name of response.metadata; one event per header it carries' },
   'codex.rate_limits': { events: ['rate_limits'] },
   'responsesapi.websocket_timing': { internal: 'server timing figures asked for by a handshake header; telemetry sees them (onStreamEvent), callers do not' },
+  // Steering (WebSocket; in the official ResponsesServerEvent union, not in ResponseStreamEvent)
+  'response.steer.accepted': { internal: 'settles the SteerHandle of ResponseStream.steer (accepted); onRawEvent sees it' },
+  'response.steer.pending': { internal: 'settles the SteerHandle of ResponseStream.steer (pending, with the required input stubs); onRawEvent sees it' },
+  'response.steer.failed': { internal: 'settles the SteerHandle of ResponseStream.steer (failed, input handed back); onRawEvent sees it' },
 } as const satisfies { readonly [K in KnownStreamEventType]: StreamEventHandling };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ResponseSteerAcceptedEventSchema, ResponseSteerFailedEventSchema, ResponseSteerPendingEventSchema } from './steering.js';
 import { BUILT_IN_TOOL_EVENT_SCHEMAS } from './built-in-tool-events.js';
 import { ErrorEventSchema } from './error-payload.js';
 import { ResponseItemSchema } from './response-item.js';
@@ -131,6 +132,9 @@ export const STREAM_EVENT_SCHEMAS = {
   'codex.response.metadata': CodexResponseMetadataEventSchema,
   'codex.rate_limits': CodexRateLimitsEventSchema,
   'responsesapi.websocket_timing': WebSocketTimingEventSchema,
+  'response.steer.accepted': ResponseSteerAcceptedEventSchema,
+  'response.steer.pending': ResponseSteerPendingEventSchema,
+  'response.steer.failed': ResponseSteerFailedEventSchema,
   ...BUILT_IN_TOOL_EVENT_SCHEMAS,
 } as const;
 

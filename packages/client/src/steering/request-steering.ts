@@ -1,0 +1,289 @@
+import { SteerMessageSchema, type SteerInput, type SteerRequiredInput } from '@modelwire/protocol';
+import { z } from 'zod';
+import { InvalidArgumentError } from '@modelwire/errors';
+import type { TransportKind } from '../telemetry/client-telemetry.js';
+import { issuesOf } from '../validation/validate-arguments.js';
+import { SteerHandle, type PrecedingResponse, type SteerCommit, type SteerUnavailableReason, type SteerUnknownReason } from './steer-handle.js';
+
+/** Where a request's `response.steer` frames go: the socket carrying its response. */
+export interface SteerChannel {
+  /** Sends one client frame; throws when the socket is not open. */
+  send(text: string): void;
+}
+
+/** One steer the server keeps queued for a completed response (`response.steer.pending`). */
+interface PendingEntry {
+  /** The socket whose server holds the queue (identity only). */
+  readonly connection: object;
+  readonly parent: string;
+  readonly handle: SteerHandle;
+}
+
+/**
+ * What one client remembers about steering across requests: steers pending on a socket until
+ * their explicit continuation, and the models that answered `steering_not_supported`.
+ */
+export class SteeringRegistry {
+  readonly unsupportedModels = new Set<string>();
+  #pending: PendingEntry[] = [];
+
+  /** @internal */
+  addPending(connection: object, parent: string, handle: SteerHandle): void {
+    this.#pending.push({ connection, parent, handle });
+  }
+
+  /**
+   * A request is sent: on `connection` continuing `previousResponseId` (WebSocket), or over
+   * HTTP (`connection` null). Returns the pending steers it carries (the server prepends their
+   * input); every other pending steer can never be applied any more (its socket is gone, or its
+   * response is no longer the latest on it) and ends as unknown.
+   */
+  take(connection: object | null, previousResponseId: string | undefined): SteerHandle[] {
+    const carried: SteerHandle[] = [];
+    for (const entry of this.#pending) {
+      if (connection !== null && entry.connection === connection && entry.parent === previousResponseId) carried.push(entry.handle);
+      else entry.handle.lose(connection === entry.connection ? 'not_continued' : 'connection_lost');
+    }
+    this.#pending = [];
+    return carried;
+  }
+
+  /** The client closes: nothing pending can be applied any more. */
+  close(): void {
+    for (const entry of this.#pending) entry.handle.lose('connection_lost');
+    this.#pending = [];
+  }
+}
+
+/** Options of {@link RequestSteering}. */
+export interface RequestSteeringOptions {
+  readonly registry: SteeringRegistry;
+  /** The model of the request (for the `unsupported_model` memory). */
+  readonly model: string;
+  /** Set when the API never steers this request. */
+  readonly unavailable: SteerUnavailableReason | null;
+  /** Told at each commit point (`StreamOptions.onSteerCommitted`). */
+  readonly onCommit?: (commit: SteerCommit) => void;
+}
+
+/**
+ * The steering side of one request (request lifetime): the steers submitted while it runs,
+ * their `response.steer` frames on the socket of its running response, the answers matched to
+ * them, the commit points, and whether the request must wait for a successor after a terminal.
+ *
+ * Matching: `accepted` answers come in submission order (they name the response, not the
+ * input), so they go to the oldest unanswered steer; `pending` and later failures carry the
+ * steer id; a failure without id answers the oldest unanswered steer.
+ *
+ * A request waits for a successor after a terminal while a steer sent to it is unanswered or
+ * accepted and not yet committed, failed or pending: the server then either creates a
+ * successor (its `response.created` commits every accepted steer) or answers each of them.
+ */
+export class RequestSteering {
+  readonly #options: RequestSteeringOptions;
+  readonly #all: SteerHandle[] = [];
+  /** Submitted, not yet sent (no response id to send them to yet). */
+  #queued: SteerHandle[] = [];
+  /** Sent, unanswered, in submission order. */
+  #unanswered: SteerHandle[] = [];
+  /** Accepted, not yet committed, pending or failed. */
+  #accepted: SteerHandle[] = [];
+  /** Pending steers of an earlier response carried by this request's `response.create`. */
+  #carried: SteerHandle[] = [];
+  #transport: TransportKind | null = null;
+  #channel: SteerChannel | null = null;
+  #connection: object | null = null;
+  /** The running response's id, `undefined` before its `response.created` and between a terminal and a successor. */
+  #target: string | undefined;
+  #ended = false;
+
+  constructor(options: RequestSteeringOptions) {
+    this.#options = options;
+  }
+
+  /** Every steer submitted to this request, in order. */
+  get handles(): readonly SteerHandle[] {
+    return this.#all;
+  }
+
+  /**
+   * Submits steering input (see `ResponseStream.steer`).
+   * @throws InvalidArgumentError (path `input`) for input the API would refuse.
+   */
+  steer(input: SteerInput): SteerHandle {
+    checkSteerInput(input);
+    const handle = new SteerHandle(input);
+    this.#all.push(handle);
+    const reason = this.#unavailableReason();
+    if (reason !== null) {
+      handle.unavailable(reason);
+      return handle;
+    }
+    this.#queued.push(handle);
+    this.#flush();
+    return handle;
+  }
+
+  #unavailableReason(): SteerUnavailableReason | null {
+    if (this.#options.unavailable !== null) return this.#options.unavailable;
+    if (this.#ended) return 'request_ended';
+    if (this.#options.registry.unsupportedModels.has(this.#options.model)) return 'unsupported_model';
+    if (this.#transport === 'http') return 'http';
+    return null;
+  }
+
+  /** An attempt starts on `transport`: over HTTP nothing can be steered (queued input is handed back). */
+  beginAttempt(transport: TransportKind): void {
+    this.#transport = transport;
+    if (transport !== 'http') return;
+    this.#options.registry.take(null, undefined);
+    this.#giveBack('http');
+  }
+
+  /**
+   * A `response.create` goes out on `connection` (continuing `previousResponseId`, if any):
+   * frames go to `channel` from now on; pending steers it continues are carried (committed by
+   * its `response.created`).
+   */
+  attach(connection: object, channel: SteerChannel, previousResponseId: string | undefined): void {
+    this.#connection = connection;
+    this.#channel = channel;
+    this.#target = undefined;
+    this.#carried = this.#options.registry.take(connection, previousResponseId);
+  }
+
+  /**
+   * A `response.created` of the running response arrived: the commit point of the steers it
+   * carries (an explicit continuation) or follows (`previous`: an automatic successor). Returns
+   * the commit, or `null` when it committed nothing. Queued steers go out to it.
+   */
+  onCreated(responseId: string, previous: PrecedingResponse | null): SteerCommit | null {
+    const committed = previous === null ? this.#carried : [...this.#carried, ...this.#accepted];
+    this.#carried = [];
+    if (previous !== null) this.#accepted = [];
+    this.#target = responseId;
+    let commit: SteerCommit | null = null;
+    const steers = committed.filter((handle) => handle.steerId !== undefined);
+    if (steers.length > 0) {
+      for (const handle of steers) handle.commit(responseId);
+      commit = { responseId, previous, steers: steers.map((handle) => ({ steerId: handle.steerId as string, items: handle.items })) };
+      this.#options.onCommit?.(commit);
+    }
+    this.#flush();
+    return commit;
+  }
+
+  /** A terminal of the running response arrived: no target until a successor is created. */
+  onTerminal(): void {
+    this.#target = undefined;
+  }
+
+  /** Whether a successor may still follow the response that just ended (see the class comment). */
+  get awaitsSuccessor(): boolean {
+    return this.#unanswered.length > 0 || this.#accepted.length > 0;
+  }
+
+  /** Handles a `response.steer.accepted` / `.pending` / `.failed` event (already decoded). */
+  onEvent(event: Readonly<Record<string, unknown>>): void {
+    const steer = (event['steer'] ?? {}) as { id?: unknown; previous_response_id?: unknown };
+    const steerId = typeof steer.id === 'string' ? steer.id : undefined;
+    const parent = typeof steer.previous_response_id === 'string' ? steer.previous_response_id : '';
+    switch (event['type']) {
+      case 'response.steer.accepted': {
+        const handle = this.#unanswered.shift();
+        if (handle === undefined || steerId === undefined) return;
+        handle.accept(steerId, parent);
+        this.#accepted.push(handle);
+        return;
+      }
+      case 'response.steer.pending': {
+        const handle = this.#takeAccepted(steerId);
+        if (handle === undefined) return;
+        handle.pend({ previousResponseId: parent, reason: String(event['reason']), requiredInput: (event['required_input'] ?? []) as SteerRequiredInput[] });
+        if (this.#connection !== null) this.#options.registry.addPending(this.#connection, parent, handle);
+        return;
+      }
+      case 'response.steer.failed': {
+        const error = (event['error'] ?? {}) as { code?: unknown; message?: unknown };
+        const code = typeof error.code === 'string' ? error.code : 'unknown';
+        const handle = (steerId === undefined ? undefined : this.#takeAccepted(steerId)) ?? this.#unanswered.shift();
+        if (handle === undefined) return;
+        if (code === 'steering_not_supported') {
+          this.#options.registry.unsupportedModels.add(this.#options.model);
+          handle.unavailable('steering_not_supported');
+          return;
+        }
+        handle.fail(code, typeof error.message === 'string' ? error.message : code, steerId);
+        return;
+      }
+    }
+  }
+
+  /** The attempt carrying the response failed: steers sent on it have an unknown outcome; queued ones wait for the next attempt. */
+  detach(reason: SteerUnknownReason): void {
+    for (const handle of [...this.#unanswered, ...this.#accepted, ...this.#carried]) handle.lose(reason);
+    this.#unanswered = [];
+    this.#accepted = [];
+    this.#carried = [];
+    this.#channel = null;
+    this.#connection = null;
+    this.#target = undefined;
+  }
+
+  /** The request ended (completed, failed or aborted): nothing more can be steered. */
+  end(reason: SteerUnknownReason): void {
+    this.#ended = true;
+    this.detach(reason);
+    this.#giveBack('request_ended');
+  }
+
+  #giveBack(reason: SteerUnavailableReason): void {
+    const queued = this.#queued;
+    this.#queued = [];
+    for (const handle of queued) handle.unavailable(reason);
+  }
+
+  #takeAccepted(steerId: string | undefined): SteerHandle | undefined {
+    const index = this.#accepted.findIndex((handle) => handle.steerId === steerId);
+    if (index < 0) return undefined;
+    const [handle] = this.#accepted.splice(index, 1);
+    return handle;
+  }
+
+  /** Sends the queued steers to the running response, when there is one. */
+  #flush(): void {
+    const target = this.#target;
+    const channel = this.#channel;
+    if (target === undefined || channel === null || this.#queued.length === 0) return;
+    while (this.#queued.length > 0) {
+      const handle = this.#queued[0] as SteerHandle;
+      try {
+        channel.send(JSON.stringify({ type: 'response.steer', previous_response_id: target, input: handle.input }));
+      } catch {
+        // The socket is closing: the attempt fails with the socket's error; the input never
+        // left and waits for the next attempt (or is handed back when the request ends).
+        return;
+      }
+      this.#queued.shift();
+      handle.markSent(target);
+      this.#unanswered.push(handle);
+    }
+  }
+}
+
+const STEER_MESSAGES = z.array(SteerMessageSchema).min(1, 'must not be empty');
+
+/**
+ * Checks steering input as the API does (a non-empty string, or a non-empty array of user
+ * messages), with the path of the first wrong field.
+ * @throws InvalidArgumentError
+ */
+function checkSteerInput(input: unknown): void {
+  if (typeof input === 'string') {
+    if (input.length === 0) throw new InvalidArgumentError({ path: 'input', message: 'must not be empty' });
+    return;
+  }
+  if (!Array.isArray(input)) throw new InvalidArgumentError({ path: 'input', message: 'must be a non-empty string or a non-empty array of user messages' });
+  const parsed = STEER_MESSAGES.safeParse(input, { reportInput: true });
+  if (!parsed.success) throw new InvalidArgumentError(issuesOf('input', parsed.error));
+}
