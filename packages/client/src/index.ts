@@ -26,12 +26,32 @@ export {
   type Sleep,
 } from './turn/request-budget.js';
 export { ResponseStream, type CompletedResponse } from './turn/response-stream.js';
+export {
+  SteerHandle,
+  steerItems,
+  type PrecedingResponse,
+  type SteerAccepted,
+  type SteerAcknowledgement,
+  type SteerCommit,
+  type SteerCommitted,
+  type SteerFailed,
+  type SteerFinal,
+  type SteerOutcome,
+  type SteerPending,
+  type SteerState,
+  type SteerUnavailable,
+  type SteerUnavailableReason,
+  type SteerUnknown,
+  type SteerUnknownReason,
+} from './steering/steer-handle.js';
 export type { MemoryTraceInput, MemoryTraceSummary } from './unary/summarize-memory-traces.js';
 export { COMPACT_TIMEOUT_IDLE_MULTIPLE } from './unary/compact-conversation-history.js';
 export { COMPACTION_TRIGGER, DEFAULT_RETAINED_MESSAGE_TOKENS, buildCompactedWindow, compactionItemOf } from './compaction/compaction-window.js';
 export { CompactionFailedError, type CompactionFailureReason, type CompactionMethod } from './compaction/compaction-failed-error.js';
 /** The events a `ResponseStream` yields (defined by `@modelwire/protocol`). */
 export type { HostedToolKind, HostedToolStatus, ResponseEvent, ResponseEventOf, ResponseEventType, ResponseUsage, ToolInputKind } from '@modelwire/protocol';
+/** Steering input and the server's steering answers (defined by `@modelwire/protocol`). */
+export { STEER_ERROR_CODES, type SteerErrorCode, type SteerInput, type SteerMessage, type SteerRequiredInput } from '@modelwire/protocol';
 
 // Values passed in
 export { staticTokenAuth, type AuthProvider } from './types/auth-provider.js';

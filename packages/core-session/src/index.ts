@@ -4,6 +4,7 @@
 export { createSession } from './session/create-session.js';
 export { Session, type SubagentOptions } from './session/session.js';
 export { TurnHandle } from './session/turn-handle.js';
+export type { SessionSteer, SessionSteerOutcome } from './session/turn-steering.js';
 export type { CreateSessionOptions, SessionCallOptions, SessionClientOptions, SubmitOptions } from './session/session-options.js';
 export { userInputItems } from './session/user-input.js';
 export { forkSession, resumeSession, type ForkSessionOptions, type ResumeSessionOptions } from './session/resume-session.js';

@@ -190,6 +190,32 @@ describe('ResponseStream.steer over the WebSocket', () => {
     expect(await turn.steer('idle').outcome).toMatchObject({ status: 'unavailable', reason: 'no_active_request' });
   });
 
+  it('hands queued input back as unavailable (http) when the request falls back to HTTP before it could be sent', async () => {
+    setup = await startLoopback();
+    setup.server.faults.next({ kind: 'close', afterEvents: 0, code: 1009, reason: 'message too big' }, { on: 'websocket' });
+    const turn = setup.client.newTurn();
+    const stream = turn.stream(prompt([userMessage('hello')]), turnContext());
+    const handle = stream.steer('x');
+    const result = await stream.result;
+    expect(result.transport).toBe('http');
+    expect(await handle.outcome).toEqual({ status: 'unavailable', reason: 'http', input: 'x' });
+    expect(sentFrames().some((frame) => frame['type'] === 'response.steer')).toBe(false);
+  });
+
+  it('reports an accepted steer as unknown when the socket is lost before its commit point', async () => {
+    setup = await startLoopback();
+    // The response stalls after response.created: the steer is accepted and never committed.
+    setup.server.faults.next({ kind: 'stall', afterEvents: 1 }, { on: 'websocket' });
+    const turn = setup.client.newTurn();
+    const stream = turn.stream(prompt([userMessage('hello')]), turnContext());
+    const handle = stream.steer('x');
+    await handle.acknowledged;
+    stream.abort();
+    await stream.result.catch(() => undefined);
+    expect(await handle.outcome).toMatchObject({ status: 'unknown', reason: 'aborted', input: 'x' });
+    expect(handle.steerId).toMatch(/^steer_/);
+  });
+
   it('rejects input the API refuses with InvalidArgumentError naming the field', async () => {
     setup = await startLoopback();
     const turn = setup.client.newTurn();

@@ -177,6 +177,24 @@ export type SessionEvent =
       /** The compaction path: `v2` (a streamed request ending with `compaction_trigger`) or `legacy` (`/responses/compact`). */
       readonly method: CompactionMethod | null;
     }
+  /**
+   * `session.steer()` input was accepted by the server for the running response
+   * (`response.steer.accepted`): the server owns it; it is not yet in the history.
+   */
+  | { readonly type: 'steer_accepted'; readonly turnId: string; readonly steerId: string }
+  /**
+   * `session.steer()` input entered the history: at its commit point on the WebSocket
+   * (`via: 'websocket'`, `responseId` the response whose creation committed it), or right
+   * before the request that carries it (`via: 'next_request'`, `responseId` null).
+   */
+  | { readonly type: 'steer_committed'; readonly turnId: string; readonly via: 'websocket' | 'next_request'; readonly responseId: string | null }
+  /**
+   * Steering the running response did not work: `code` is the server's
+   * `response.steer.failed` code, or why steering was unavailable or its outcome unknown
+   * (`http`, `request_ended`, `connection_lost`, …). With `requeued` the input goes out with the
+   * turn's next request (or starts the next turn); without it (`invalid_input`) it was dropped.
+   */
+  | { readonly type: 'steer_failed'; readonly turnId: string; readonly code: string; readonly requeued: boolean }
   /** The turn ended normally (the model answered without tool calls). Always the last event. */
   | { readonly type: 'turn_completed'; readonly turnId: string; readonly result: TurnResult }
   /**

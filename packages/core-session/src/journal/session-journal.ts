@@ -69,6 +69,20 @@ export class SessionJournal {
     this.history.commit(output);
   }
 
+  /**
+   * Commits a steering commit point in one append: the output of the response a steering
+   * successor follows (with its usage; none for an explicit continuation) and the steering input.
+   */
+  async commitSteered(turnId: string, previousOutput: readonly ResponseItem[], usage: ResponseUsage | undefined, input: readonly ResponseItem[]): Promise<void> {
+    await this.#append(() => [
+      ...this.#records.items(previousOutput),
+      ...(usage === undefined ? [] : [this.#records.event({ type: 'token_count', turn_id: turnId, info: { last_token_usage: storedUsage(usage) } })]),
+      ...this.#records.items(input),
+    ]);
+    this.history.recordUsage(usage);
+    this.history.commit([...previousOutput, ...input]);
+  }
+
   /** Replaces the history with a compacted window (a `compacted` record). */
   async replace(window: readonly ResponseItem[]): Promise<void> {
     await this.#append(() => [this.#records.compacted(window)]);

@@ -21,6 +21,8 @@ import type { SessionCallOptions, SubmitOptions } from './session-options.js';
 import { TurnHandle } from './turn-handle.js';
 import type { ResumeReport } from './resume-report.js';
 import { userInputItems } from './user-input.js';
+import { steerInputOf } from './steer-input.js';
+import { TurnSteering, type QueuedSteer, type SessionSteer, type SessionSteerOutcome } from './turn-steering.js';
 
 /**
  * An agent session: submits turns one at a time over the session-scoped services (session
@@ -50,6 +52,8 @@ export class Session implements AsyncDisposable {
   #closed: Promise<void> | null = null;
   /** Sub-agent sessions spawned from this one and not yet closed. */
   readonly #children = new Set<Session>();
+  /** The steering of the running turn; `null` between turns. */
+  #steering: TurnSteering | null = null;
 
   /** @internal Use `createSession`. */
   constructor(services: SessionServices, config: TurnLoopConfig, defaults: TurnSettings, origin: { readonly id: string; readonly resumeReport?: ResumeReport | null }) {
@@ -98,11 +102,13 @@ export class Session implements AsyncDisposable {
     const channel = new EventChannel<SessionEvent>();
     const emit = (event: SessionEvent): void => channel.push(event);
     const result = this.#enqueue(signal, async (controller): Promise<TurnResult> => {
+      const steering = new TurnSteering({ turnId, emit, journal: this.services.journal, leftover: (steers) => this.#steerNextTurn(steers) });
+      this.#steering = steering;
       try {
         const turnResult = await this.#withContext(
           settings,
           controller.signal,
-          (context) => runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit }),
+          (context) => runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit, steering }),
           turnId,
         );
         emit({ type: 'turn_completed', turnId, result: turnResult });
@@ -112,6 +118,7 @@ export class Session implements AsyncDisposable {
         emit({ type: 'turn_failed', turnId, error: error as Error });
         throw error;
       } finally {
+        if (this.#steering === steering) this.#steering = null;
         channel.close();
       }
     }, (error) => {
@@ -119,6 +126,42 @@ export class Session implements AsyncDisposable {
       channel.close();
     });
     return new TurnHandle(turnId, channel, result);
+  }
+
+  /**
+   * Steers the running turn with more user input (`input`: the user's text, or user message
+   * items), without waiting for it to end. Returns at once; `result` says where the input
+   * ended up (see {@link SessionSteerOutcome}) and never rejects.
+   *
+   * While a request of the turn streams over the WebSocket, the server steers it
+   * (`response.steer`): the input enters the history exactly once, at the `response.created`
+   * of the successor that carries it (after the output of the response it follows), and the turn
+   * goes on with that successor. Where that is not possible (HTTP, after a fallback, a model
+   * without steering, between requests while tools run, a steer the server refuses as too late,
+   * a lost connection), the input waits and goes out with the turn's next request, committed to
+   * the history right before it; if the turn ends first, it starts the next turn. With no turn
+   * running it starts one. Session events report it: `steer_accepted`, `steer_committed`,
+   * `steer_failed`.
+   *
+   * @throws ModelwireError `closed` after `close()`, `invalid_argument` for empty input.
+   */
+  steer(input: string | readonly ResponseInputItem[]): SessionSteer {
+    this.#assertOpen();
+    const items = userInputItems(input);
+    const steering = this.#steering;
+    const result = steering !== null ? steering.submit(items, steerInputOf(items)) : new Promise<SessionSteerOutcome>((settle) => this.#steerNextTurn([{ items, settle }]));
+    return { items, result };
+  }
+
+  /** Input that no running turn can take starts the next turn (handed back once the session is closed). */
+  #steerNextTurn(steers: readonly QueuedSteer[]): void {
+    const items = steers.flatMap((steer) => steer.items);
+    if (this.#closed !== null) {
+      for (const steer of steers) steer.settle({ status: 'dropped', reason: 'session_closed', items: steer.items });
+      return;
+    }
+    const turn = this.submit(items);
+    for (const steer of steers) steer.settle({ status: 'committed', via: 'next_turn', turnId: turn.turnId, turn });
   }
 
   /**

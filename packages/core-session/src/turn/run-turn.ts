@@ -9,6 +9,7 @@ import type { SessionServices } from '../services/session-services.js';
 import { ToolRoundLimitError } from '../errors/tool-round-limit-error.js';
 import { toolCallsOf, toolOutputItem, withoutRepeatedCalls, type ToolCall } from '../tools/tool-call.js';
 import { runToolCalls } from './run-tool-calls.js';
+import type { TurnSteering } from '../session/turn-steering.js';
 import { reportFallback, streamWithRetries } from './stream-with-retries.js';
 import { promptSettings, type TurnLoopConfig } from './turn-loop-config.js';
 import { addUsage, lastAssistantText, ZERO_USAGE, type TurnResult } from './turn-result.js';
@@ -25,6 +26,8 @@ export interface TurnRun {
   /** Aborted by `interrupt()`, `close()` or the caller's signal. */
   readonly signal: AbortSignal;
   readonly emit: (event: SessionEvent) => void;
+  /** The turn's steering (`Session.steer`); none for a turn that cannot be steered. */
+  readonly steering?: TurnSteering;
 }
 
 /**
@@ -56,10 +59,16 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
   try {
     await journal.startTurn(turnContextPayload(context, turnId), run.input);
   } catch (error) {
+    run.steering?.end(false);
     throw await endTurnFailed(run, error);
   }
   for (const item of run.input) committed.push(item);
   const turn = client.newTurn(services.turnOptions);
+  const steering = run.steering;
+  steering?.attach(turn);
+  if (steering !== undefined) steering.onItemsCommitted = (items) => {
+    for (const item of items) committed.push(item);
+  };
   try {
     for (;;) {
       const settings = promptSettings(config, tools);
@@ -78,6 +87,12 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
         });
         emit({ type: 'compaction', turnId, trigger: 'auto', ...compaction });
       }
+      // Steering input that could not be steered goes out with this request (committed first).
+      const carried = steering?.takePending() ?? [];
+      if (carried.length > 0) {
+        await commit(carried.flatMap((steer) => steer.items));
+        steering?.carried(carried);
+      }
       const completed = await streamWithRetries({
         services,
         turn,
@@ -87,8 +102,12 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
         signal,
         backoff: config.backoff,
         emit,
+        ...(steering === undefined ? {} : { steering }),
       });
+      // The commit points of steering successors are in the history before this output.
+      await steering?.settleCommits();
       requests += 1;
+      for (const previous of completed.predecessors ?? []) usage = addUsage(usage, previous.usage);
       usage = addUsage(usage, completed.usage);
       lastUsage = completed.usage;
       const output = withoutRepeatedCalls(completed.output);
@@ -108,9 +127,11 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
       await runToolCalls({ calls, tools, turnId, signal, defaultTimeoutMs: config.toolTimeoutMs, parallel: config.parallelToolCalls, emit, commit });
     }
   } catch (error) {
+    steering?.end(false);
     await turn.close();
     throw await endTurnFailed(run, error);
   }
+  steering?.end(true);
   await turn.close();
   const finalMessage = lastAssistantText(committed);
   await journal.endTurn({ type: 'task_complete', turn_id: turnId, last_agent_message: finalMessage });

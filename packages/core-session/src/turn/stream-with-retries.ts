@@ -3,6 +3,7 @@ import { ResponseError, type ResponseEvent } from '@modelwire/protocol';
 import { computeBackoffMs, ModelwireError, toAbortError, type BackoffOptions } from '@modelwire/transport';
 import type { SessionEvent } from '../events/session-event.js';
 import type { SessionServices } from '../services/session-services.js';
+import type { TurnSteering } from '../session/turn-steering.js';
 
 /** Longest server-requested wait honoured before a stream retry, in milliseconds. */
 export const MAX_STREAM_RETRY_DELAY_MS = 60_000;
@@ -26,6 +27,8 @@ export interface StreamRequest {
    * `transport_fallback`.
    */
   readonly emit: (event: SessionEvent) => void;
+  /** Steering of the turn: its commit points enter the history (see `TurnSteering.onCommitted`). */
+  readonly steering?: TurnSteering;
 }
 
 /**
@@ -58,7 +61,8 @@ export async function streamWithRetries(request: StreamRequest): Promise<Complet
     context,
     signal,
     backoff: request.backoff,
-    open: (budget) => turn.stream(prompt, context, { signal, budget }),
+    open: (budget) => turn.stream(prompt, context, { signal, budget, ...(request.steering === undefined ? {} : { onSteerCommitted: request.steering.onCommitted }) }),
+    ...(request.steering === undefined ? {} : { beforeOpen: () => (request.steering as TurnSteering).settleCommits() }),
     onEvent: (event) => forward(event, turnId, emit),
     onRetrying: (retry) => emit({ type: 'retrying', turnId, ...retry }),
     onWait: (wait) => {
@@ -86,6 +90,8 @@ export interface RetriedStream<T> {
    * provider's `streamMaxRetries`. Default: the provider's.
    */
   readonly maxStreamRetries?: number;
+  /** Awaited before each attempt (history commits made during an earlier attempt). */
+  beforeOpen?(): Promise<void>;
   /** Starts one attempt with the request's budget (pass it to `stream`/`compact`). */
   open(budget: RequestBudget): ResponseStream<T>;
   /** Receives every event of every attempt, as it arrives; `true` when it was a delta forwarded to the caller. */
@@ -126,6 +132,7 @@ export async function retryStream<T>(request: RetriedStream<T>): Promise<T> {
       let finishedItems = 0;
       let deltas = 0;
       try {
+        await request.beforeOpen?.();
         const stream = request.open(budget);
         try {
           for await (const event of stream) {
