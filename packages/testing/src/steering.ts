@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { isRecord, type JsonObject } from './request-body.js';
 
 /** Where a held response waits for a steer before it goes on (see {@link SteeringScript.hold}). */
-export type SteerHoldPoint = 'after-created' | 'after-first-item' | 'before-completed' | 'after-completed';
+export type SteerHoldPoint = 'after-created' | 'after-first-text-delta' | 'after-first-item' | 'before-completed' | 'after-completed';
 
 /** Steering options of the loopback server. */
 export interface SteeringOptions {
@@ -40,6 +40,9 @@ export class SteeringScript {
    * The next response that starts (a successor too) stops at `point` until a `response.steer`
    * for it arrives (or its socket closes), then goes on with the steer applied:
    * - `after-created`: after `response.created`; the steer then lands at the next item boundary;
+   * - `after-first-text-delta`: after the first `response.output_text.delta` (taken by the next
+   *   response that streams text, not by the next that starts): a steer sent when the caller
+   *   sees the first text lands mid-output;
    * - `after-first-item`: after the first `response.output_item.done` (a boundary: a response
    *   without client-owned tool calls ends there with `response.incomplete`, reason `steered`);
    * - `before-completed`: after the last item, before `response.completed`: the response
@@ -66,9 +69,18 @@ export class SteeringScript {
     return this.#supported(model);
   }
 
-  /** @internal */
+  /** @internal The hold of a response that starts (any point but `after-first-text-delta`). */
   takeHold(): SteerHoldPoint | undefined {
-    return this.#holds.shift();
+    const index = this.#holds.findIndex((point) => point !== 'after-first-text-delta');
+    return index < 0 ? undefined : this.#holds.splice(index, 1)[0];
+  }
+
+  /** @internal Whether an `after-first-text-delta` hold is armed (and takes it). */
+  takeTextDeltaHold(): boolean {
+    const index = this.#holds.indexOf('after-first-text-delta');
+    if (index < 0) return false;
+    this.#holds.splice(index, 1);
+    return true;
   }
 
   /** @internal */
@@ -104,6 +116,8 @@ export class SteerableResponse {
   readonly hold: SteerHoldPoint | undefined;
   #wake: (() => void) | null = null;
   #steered = false;
+  /** Whether it streamed text yet (for the `after-first-text-delta` hold). */
+  streamedText = false;
   #nextSequence = 0;
 
   constructor(responseId: string, model: string, streamId: string | undefined, hold: SteerHoldPoint | undefined) {

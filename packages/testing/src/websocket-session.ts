@@ -337,6 +337,10 @@ export class WebSocketSession {
             if (steerable?.hold === 'after-created') await steerable.waitForSteer(this.#closed);
           }
           if (steerable === undefined) break;
+          if (type === 'response.output_text.delta' && !steerable.streamedText) {
+            steerable.streamedText = true;
+            if (core.steering.takeTextDeltaHold()) await steerable.waitForSteer(this.#closed);
+          }
           if (type === 'response.output_item.done' && isRecord(action.event['item'])) {
             done.push(action.event['item']);
             if (steerable.hold === 'after-first-item' && done.length === 1) await steerable.waitForSteer(this.#closed);

@@ -4,12 +4,13 @@ import { FAULT_NAMES } from './fault-catalog.ts';
 
 describe('parseDemoOptions', () => {
   it('defaults to the built-in tour over the WebSocket', () => {
-    expect(parseDemoOptions([])).toEqual({ sdk: null, http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, resume: null, journalDirectory: null, help: false });
+    expect(parseDemoOptions([])).toEqual({ sdk: null, http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, resume: null, journalDirectory: null, steer: null, help: false });
   });
 
   it('reads every flag; --prompt may repeat', () => {
     const options = parseDemoOptions(['--http', '--fault', 'stall', '--prompt', 'one', '--prompt', 'two', '--model', 'gpt-5-mini']);
-    expect(options).toEqual({ sdk: null, http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', resume: null, journalDirectory: null, help: false });
+    expect(options).toEqual({ sdk: null, http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', resume: null, journalDirectory: null, steer: null, help: false });
+    expect(parseDemoOptions(['--steer', 'keep it short']).steer).toBe('keep it short');
     expect(parseDemoOptions(['-h']).help).toBe(true);
     expect(parseDemoOptions(['--journal-dir', '/tmp/j']).journalDirectory).toBe('/tmp/j');
     for (const sdk of ['openai', 'ai-sdk', 'agents']) expect(parseDemoOptions(['--sdk', sdk]).sdk).toBe(sdk);
@@ -31,6 +32,8 @@ describe('parseDemoOptions', () => {
     [['--resume', 'r.jsonl', '--journal-dir', '/tmp'], /a resumed session goes on in its own file/],
     [['--sdk', 'langchain'], /unknown SDK 'langchain'; choose one of: openai, ai-sdk, agents/],
     [['--sdk', 'openai', '--resume', 'r.jsonl'], /--sdk runs the SDK's own session, which is not journaled/],
+    [['--steer', ' '], /--steer needs a non-empty text/],
+    [['--steer', 'x', '--sdk', 'openai'], /--steer steers a @modelwire\/core-session turn/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(UsageError);
     expect(() => parseDemoOptions(argv)).toThrow(message);

@@ -23,6 +23,11 @@ export interface DemoOptions {
   readonly resume: string | null;
   /** Where a new session is journaled; `null` for a new temporary directory. */
   readonly journalDirectory: string | null;
+  /**
+   * User input to steer the first turn with while its answer streams (`session.steer`); `null`
+   * for none.
+   */
+  readonly steer: string | null;
   /** Print the help text and exit. */
   readonly help: boolean;
 }
@@ -77,6 +82,10 @@ Options:
                      with the --prompt turns (default: one turn that sums up the session)
   --journal-dir <d>  journal a new session into directory <d> (default: a new temporary
                      directory)
+  --steer <text>     steer the first turn with <text> while its answer streams: over the
+                     WebSocket the server stops the response at a safe boundary and a
+                     successor continues with the input; over HTTP the input goes out with
+                     the next request or starts the next turn (not with --sdk)
   -h, --help         show this help
 
 Faults (each hits once: refuse-upgrade-426 and half-open on the pre-connect handshake,
@@ -100,6 +109,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         model: { type: 'string' },
         resume: { type: 'string' },
         'journal-dir': { type: 'string' },
+        steer: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -122,6 +132,9 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   if (journalDirectory !== null && journalDirectory.trim() === '') throw new UsageError('--journal-dir needs a directory');
   if (resume !== null && journalDirectory !== null) throw new UsageError('--journal-dir is for new sessions; a resumed session goes on in its own file');
   if (sdk !== null && (resume !== null || journalDirectory !== null)) throw new UsageError('--sdk runs the SDK\'s own session, which is not journaled: drop --resume and --journal-dir');
+  const steer = values.steer ?? null;
+  if (steer !== null && steer.trim() === '') throw new UsageError('--steer needs a non-empty text');
+  if (steer !== null && sdk !== null) throw new UsageError('--steer steers a @modelwire/core-session turn: drop --sdk');
   return {
     sdk: sdk as SdkName | null,
     http: values.http ?? false,
@@ -130,6 +143,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     model,
     resume,
     journalDirectory,
+    steer,
     help: values.help ?? false,
   };
 }

@@ -72,6 +72,21 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(run.stdout).not.toMatch(/\r|\x1b\[/);
   });
 
+  it('--steer lands mid-turn over the WebSocket: accepted, committed at the successor, shown in the summary', async () => {
+    const run = await runDemo(['--steer', 'Actually, keep it to one sentence.', '--prompt', 'What is this repository? Look at its top-level files and read the README.']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('› (steering mid-turn) Actually, keep it to one sentence.');
+    expect(run.stdout).toMatch(/↪ steer accepted by the server \(steer_[0-9a-f]{32}\)/);
+    expect(run.stdout).toMatch(/↪ steer committed: successor resp_demo_\d+ continues with it/);
+    expect(run.stdout).toMatch(/↪ the steer landed mid-turn: committed over the WebSocket/);
+    // The successor answered the steering input (the loopback model reads the last user message).
+    expect(run.stdout).toContain('In one sentence: Modelwire is a TypeScript client');
+    const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+    expect(summary).toMatch(/^3\s+1\s+WebSocket\s+reused #1\s+incremental \+1\b.*steered, completed$/m);
+    expect(summary).not.toMatch(/^4\s/m);
+  });
+
   it('recovers from a socket dropped mid-stream: retry on a new socket, the turn completes', async () => {
     const run = await runDemo(['--fault', 'drop-socket', '--prompt', 'Look at the top-level files and read the README.']);
     expect(run.code).toBe(0);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTransportWebSocketConnector, ModelClient, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider, type TransportFallbackRecord } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
-import { createSession, JsonlSessionStore, resumeSession, type ResumeReport, type Session, type SessionEvent } from '@modelwire/core-session';
+import { createSession, JsonlSessionStore, resumeSession, type ResumeReport, type Session, type SessionEvent, type SessionSteer, type SessionSteerOutcome, type TurnHandle } from '@modelwire/core-session';
 import type { DemoOptions } from './cli-options.ts';
 import { FAULT_DESCRIPTIONS, faultRule } from './fault-catalog.ts';
 import { createLoopbackModel, type ResponseChain } from './loopback-model.ts';
@@ -42,6 +42,9 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
   } else {
     server = await startResponsesServer({ model: createLoopbackModel({ chain }), tokenDelayMs: 6, deltaChars: 4, handshakeDelayMs: LOOPBACK_HANDSHAKE_DELAY_MS });
     if (options.fault !== null) server.faults.use(faultRule(options.fault));
+    // The steer is typed when the first text shows: the loopback server waits for it there, so
+    // that it lands mid-output whatever the machine's speed (a real model keeps writing).
+    if (options.steer !== null) server.steering.hold('after-first-text-delta');
     // A short idle timeout so that a stalled stream is noticed within the demo's patience.
     provider = { name: 'loopback', baseUrl: server.url, supportsWebSockets: !options.http, streamIdleTimeoutMs: 3_000, streamMaxRetries: 3 };
     model = { slug: options.model ?? 'gpt-loopback', supportsReasoning: false, supportsVerbosity: false, contextWindow: 128_000 };
@@ -146,15 +149,34 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
         await session.services.preconnected;
         terminal.stopSpinner();
       }
-      for (const prompt of options.prompts) {
-        terminal.line();
-        terminal.line(terminal.bold(`› ${prompt}`));
-        const handle = session.submit(prompt);
+      /** The steer of `--steer`, once sent (at the first text of the first turn). */
+      let steered: SessionSteer | null = null;
+      const show = async (handle: TurnHandle): Promise<void> => {
         terminal.startSpinner('waiting for the model');
         for await (const event of handle) {
           if (event.type === 'retrying') recorder.markStreamFailure(event.code);
           const failed = render(event, terminal, retryEvents);
           if (failed) exitCode = 1;
+          if (options.steer !== null && steered === null && event.type === 'text_delta') {
+            // The user types while the answer streams.
+            steered = session.steer(options.steer);
+            terminal.line();
+            terminal.line(terminal.bold(`› (steering mid-turn) ${options.steer}`));
+          }
+        }
+      };
+      let steerShown = false;
+      for (const prompt of options.prompts) {
+        terminal.line();
+        terminal.line(terminal.bold(`› ${prompt}`));
+        await show(session.submit(prompt));
+        const steer = steered as SessionSteer | null;
+        if (steer !== null && !steerShown) {
+          // Settled by now, unless the input waits for the next turn (it then starts it).
+          steerShown = true;
+          const outcome = await steer.result;
+          terminal.line(terminal.dim(`  ↪ the steer ${describeSteer(outcome)}`));
+          if (outcome.status === 'committed' && outcome.via === 'next_turn') await show(outcome.turn);
         }
         if (exitCode !== 0) break;
       }
@@ -228,6 +250,17 @@ async function rememberedLine(provider: Provider, env: NodeJS.ProcessEnv): Promi
   return line;
 }
 
+/** Where the `--steer` input ended up. */
+function describeSteer(outcome: SessionSteerOutcome): string {
+  if (outcome.status === 'committed') {
+    if (outcome.via === 'websocket') return `landed mid-turn: committed over the WebSocket at ${outcome.responseId}'s response.created`;
+    if (outcome.via === 'next_request') return 'committed with the turn\'s next request (steering was unavailable)';
+    return `started the next turn (the turn ended before the input could join it)`;
+  }
+  if (outcome.status === 'failed') return `refused by the server (${outcome.code}): ${outcome.message}`;
+  return `dropped (${outcome.reason})`;
+}
+
 /** One line on what a resume found: the journal, its turns and items, what was repaired. */
 function describeResume(report: ResumeReport): string {
   const repairs = [
@@ -287,6 +320,16 @@ function render(event: SessionEvent, terminal: Terminal, retries: string[]): boo
       return false;
     case 'transport_fallback':
       // Shown from the client's telemetry as it happened.
+      return false;
+    case 'steer_accepted':
+      terminal.line();
+      terminal.line(terminal.dim(`  ↪ steer accepted by the server (${event.steerId}): the response stops at its next safe boundary`));
+      return false;
+    case 'steer_committed':
+      terminal.line(terminal.dim(event.via === 'websocket' ? `  ↪ steer committed: successor ${event.responseId ?? ''} continues with it` : '  ↪ steer committed: it goes out with the next request'));
+      return false;
+    case 'steer_failed':
+      terminal.line(terminal.yellow(`  ↪ steering the running response did not work (${event.code})${event.requeued ? '; the input goes out with the next request' : ''}`));
       return false;
     case 'compaction':
       terminal.line(terminal.dim(`  ⇲ history compacted: ${event.itemsBefore} → ${event.itemsAfter} items`));

@@ -38,6 +38,8 @@ export function rowsFromRecording(recording: Recording, chain: ResponseChain, pr
   for (const recorded of recording.requests) {
     if (recorded.endpoint !== 'responses' || !isJson(recorded.body)) continue;
     const body = recorded.body;
+    // A steer is not a request of its own: its input reaches the response it steers.
+    if (body['type'] === 'response.steer') continue;
     const { turnId, token } = perRequestValues(recorded.transport, body, recorded.headers);
     if (!turns.has(turnId)) turns.set(turnId, turns.size + 1);
     if (token !== undefined) replayed += 1;
@@ -58,7 +60,8 @@ export function rowsFromRecording(recording: Recording, chain: ResponseChain, pr
     const events = recording.events.filter((event) => event.requestIndex === recorded.index);
     const last: unknown = events.at(-1)?.event;
     let outcome = 'cut';
-    if (isJson(last) && last['type'] === 'response.completed') outcome = 'completed';
+    const steered = events.some((event) => isJson(event.event) && event.event['type'] === 'response.incomplete' && isJson(event.event['response']) && JSON.stringify(event.event['response']['incomplete_details']) === '{"reason":"steered"}');
+    if (isJson(last) && last['type'] === 'response.completed') outcome = steered ? 'steered, completed' : 'completed';
     else if (isJson(last) && last['type'] === 'error') outcome = `error: ${String((isJson(last['error']) ? last['error']['code'] : last['code']) ?? '?')}`;
     else if (isJson(last) && typeof last['raw'] === 'string') outcome = 'malformed frame';
     else if (events.length > 0) outcome = `cut after ${events.length} events`;
