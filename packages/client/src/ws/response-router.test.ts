@@ -371,3 +371,84 @@ describe('ResponseRouter: model-based property', () => {
 function sum(counts: Readonly<Record<string, number>>): number {
   return Object.values(counts).reduce((total, count) => total + count, 0);
 }
+
+describe('ResponseRouter: steering successors', () => {
+  /** A request whose sink awaits a successor while `outstanding` says so. */
+  function steered(socket: FakeSocket, router: ResponseRouter, state: { outstanding: boolean }) {
+    const frames: Frame[] = [];
+    const response = router.start({
+      lane: '',
+      message: '{"type":"response.create"}',
+      sink: {
+        onFrame: (frame) => {
+          frames.push(frame.value ?? { text: frame.text });
+          if (frame.type === 'response.steer.pending' || frame.type === 'response.steer.failed') state.outstanding = false;
+          if (frame.type === 'response.created' && frames.some((seen) => seen['type'] === 'response.incomplete')) state.outstanding = false;
+        },
+        awaitsSuccessor: () => state.outstanding,
+      },
+      signal: new AbortController().signal,
+      idleTimeoutMs: 60_000,
+      telemetry: noopClientTelemetry,
+    });
+    return { response, frames };
+  }
+
+  it('keeps a steered request in flight after its terminal, drops the stopped response\'s tail and binds the successor', async () => {
+    const { socket, router } = setup();
+    const state = { outstanding: true };
+    const request = steered(socket, router, state);
+    socket.deliver(created('resp_1'));
+    socket.deliver(delta('msg_1', 1));
+    socket.deliver({ type: 'response.steer.accepted', sequence_number: 2, steer: { id: 'steer_1', previous_response_id: 'resp_1' } });
+    socket.deliver(itemDone('msg_1', 3));
+    socket.deliver({ type: 'response.incomplete', sequence_number: 4, response: { id: 'resp_1', incomplete_details: { reason: 'steered' } } });
+    expect(request.response.state).toBe('sent');
+    expect(router.inFlight).toBe(1);
+    expect(router.isReusable).toBe(false);
+    // The stopped response's tail: stale, whatever it names.
+    socket.deliver(delta('msg_1', 5));
+    socket.deliver(completed('resp_1', 6));
+    socket.deliver(created('resp_2'));
+    expect(request.response.responseId).toBe('resp_2');
+    socket.deliver(itemDone('msg_2', 1));
+    socket.deliver(completed('resp_2', 2));
+    await request.response.ended;
+    expect(request.frames.map((frame) => frame['type'])).toEqual([
+      'response.created',
+      'response.output_text.delta',
+      'response.steer.accepted',
+      'response.output_item.done',
+      'response.incomplete',
+      'response.created',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(router.droppedFrames).toEqual({ stale: 2, unknown: 0, unsolicited: 0 });
+    expect(router.isReusable).toBe(true);
+  });
+
+  it('ends the request with the answer that settles its last steer (pending after completed)', async () => {
+    const { socket, router } = setup();
+    const state = { outstanding: true };
+    const request = steered(socket, router, state);
+    socket.deliver(created('resp_1'));
+    socket.deliver(completed('resp_1', 1));
+    expect(request.response.state).toBe('sent');
+    // Output before a successor's response.created is not the request's.
+    socket.deliver(delta('msg_x', 2));
+    socket.deliver({ type: 'response.steer.pending', sequence_number: 2, reason: 'waiting_for_required_input', required_input: [], steer: { id: 'steer_1', previous_response_id: 'resp_1' } });
+    await request.response.ended;
+    expect(request.frames.map((frame) => frame['type'])).toEqual(['response.created', 'response.completed', 'response.steer.pending']);
+    expect(router.droppedFrames.stale).toBe(1);
+    expect(router.isReusable).toBe(true);
+  });
+
+  it('sends control frames only on an open socket', () => {
+    const { socket, router } = setup();
+    router.sendControl('{"type":"response.steer"}');
+    expect(socket.sent).toEqual(['{"type":"response.steer"}']);
+    socket.close();
+    expect(() => router.sendControl('{}')).toThrow();
+  });
+});
