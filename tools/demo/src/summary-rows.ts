@@ -60,7 +60,7 @@ export function rowsFromRecording(recording: Recording, chain: ResponseChain, pr
     const events = recording.events.filter((event) => event.requestIndex === recorded.index);
     const last: unknown = events.at(-1)?.event;
     let outcome = 'cut';
-    const steered = events.some((event) => isJson(event.event) && event.event['type'] === 'response.incomplete' && isJson(event.event['response']) && JSON.stringify(event.event['response']['incomplete_details']) === '{"reason":"steered"}');
+    const steered = events.some((event) => isSteeredIncomplete(event.event));
     if (isJson(last) && last['type'] === 'response.completed') outcome = steered ? 'steered, completed' : 'completed';
     else if (isJson(last) && last['type'] === 'error') outcome = `error: ${String((isJson(last['error']) ? last['error']['code'] : last['code']) ?? '?')}`;
     else if (isJson(last) && typeof last['raw'] === 'string') outcome = 'malformed frame';
@@ -106,4 +106,11 @@ export function rowsFromTelemetry(requests: readonly RequestReport[], meter: Wir
       outcome: request.outcome === 'completed' ? 'completed' : `${request.outcome ?? 'unfinished'}${request.errorCode ? `: ${request.errorCode}` : ''}`,
     };
   });
+}
+
+/** Whether a recorded event is a `response.incomplete` that steering caused. */
+function isSteeredIncomplete(event: unknown): boolean {
+  if (!isJson(event) || event['type'] !== 'response.incomplete') return false;
+  const response = event['response'];
+  return isJson(response) && isJson(response['incomplete_details']) && response['incomplete_details']['reason'] === 'steered';
 }

@@ -216,6 +216,18 @@ describe('ResponseStream.steer over the WebSocket', () => {
     expect(handle.steerId).toMatch(/^steer_/);
   });
 
+  it('reports an accepted steer as unknown when its response fails, and the request rejects', async () => {
+    setup = await startLoopback();
+    setup.server.steering.hold('after-created');
+    setup.server.faults.next({ kind: 'failed', code: 'invalid_prompt', afterEvents: 1 }, { on: 'websocket' });
+    const turn = setup.client.newTurn();
+    const stream = turn.stream(prompt([userMessage('hello')]), turnContext());
+    const handle = stream.steer('x');
+    await expect(stream.result).rejects.toMatchObject({ message: expect.stringContaining('invalid_prompt') });
+    expect((await handle.acknowledged).status).toBe('accepted');
+    expect(await handle.outcome).toMatchObject({ status: 'unknown', reason: 'request_failed', input: 'x' });
+  });
+
   it('rejects input the API refuses with InvalidArgumentError naming the field', async () => {
     setup = await startLoopback();
     const turn = setup.client.newTurn();

@@ -146,6 +146,11 @@ export class RequestSteering {
    * its `response.created`).
    */
   attach(connection: object, channel: SteerChannel, previousResponseId: string | undefined): void {
+    // Steers sent during an earlier attempt of this request (its response failed, or was
+    // refused and resent in full) get no answer any more.
+    for (const handle of this.#carried) handle.lose('not_continued');
+    this.#carried = [];
+    this.#lose('request_failed');
     this.#connection = connection;
     this.#channel = channel;
     this.#target = undefined;
@@ -221,10 +226,7 @@ export class RequestSteering {
 
   /** The attempt carrying the response failed: steers sent on it have an unknown outcome; queued ones wait for the next attempt. */
   detach(reason: SteerUnknownReason): void {
-    for (const handle of [...this.#unanswered, ...this.#accepted, ...this.#carried]) handle.lose(reason);
-    this.#unanswered = [];
-    this.#accepted = [];
-    this.#carried = [];
+    this.#lose(reason);
     this.#channel = null;
     this.#connection = null;
     this.#target = undefined;
@@ -235,6 +237,13 @@ export class RequestSteering {
     this.#ended = true;
     this.detach(reason);
     this.#giveBack('request_ended');
+  }
+
+  #lose(reason: SteerUnknownReason): void {
+    for (const handle of [...this.#unanswered, ...this.#accepted, ...this.#carried]) handle.lose(reason);
+    this.#unanswered = [];
+    this.#accepted = [];
+    this.#carried = [];
   }
 
   #giveBack(reason: SteerUnavailableReason): void {
