@@ -5,7 +5,7 @@
 // layer, read from `nx.tags`:
 //
 //   errors < transport < client < otel < session < store
-//   errors < protocol  < client < fetch
+//   errors < protocol  < client < fetch < agents
 //   errors < protocol  < testing (imported only by test files and their fixtures)
 //
 // `protocol` is pure (zod, no network library), so it depends on `errors`, not `transport`.
@@ -16,6 +16,7 @@
 // nothing below imports it, and it needs neither telemetry nor sessions. `ai-sdk` holds the AI SDK
 // provider `@modelwire/ai-sdk`, above `fetch` (it reuses the adapter building blocks: turns for
 // callers that send their whole history, the retry rules, API error answers); nothing imports it.
+// `agents` holds the `@openai/agents` model provider `@modelwire/agents`, above `fetch` too.
 // It stands in for `@nx/enforce-module-boundaries`, whose published versions lag the
 // workspace's Nx 23.3 and would install a second copy of Nx.
 import tseslint from 'typescript-eslint';
@@ -44,6 +45,11 @@ export const layerConstraints = [
   },
   {
     sourceTag: 'layer:ai-sdk',
+    onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client', 'layer:fetch'],
+    testOnlyDependOnLibsWithTags: testOnly,
+  },
+  {
+    sourceTag: 'layer:agents',
     onlyDependOnLibsWithTags: ['layer:errors', 'layer:transport', 'layer:protocol', 'layer:client', 'layer:fetch'],
     testOnlyDependOnLibsWithTags: testOnly,
   },

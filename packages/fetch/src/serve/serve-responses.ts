@@ -5,14 +5,20 @@ import type { TurnLease } from '../turns/session-turns.js';
 import { apiErrorAnswer } from './error-response.js';
 import { linkedAbortController, streamAttempts, type AttemptObserver, type AttemptOutcome } from './stream-attempts.js';
 
-/** What one served request needs from the adapter. */
-export interface ServeContext {
+/** What streaming one request through a turn needs (see {@link runAttempts}). */
+export interface AttemptContext {
   readonly client: ModelClient;
+  /** The request; its `model` names the model, its prompt is streamed as given. */
   readonly request: ResponsesBodyRequest;
+  /** The turn the request runs in. */
   readonly lease: TurnLease;
+  readonly telemetry: ClientTelemetry;
+}
+
+/** What one served request needs from the adapter. */
+export interface ServeContext extends AttemptContext {
   /** The request's signal (the SDK's abort), if any. */
   readonly signal: AbortSignal | undefined;
-  readonly telemetry: ClientTelemetry;
   /**
    * Sends the original request to the API unchanged: for a body the client's validation refuses
    * (the API then answers it, with its own error when it refuses it too).
@@ -25,7 +31,7 @@ const STREAM_HIGH_WATER_MARK = 256;
 
 const encoder = new TextEncoder();
 
-function turnContextOf(context: ServeContext): TurnContext {
+function turnContextOf(context: AttemptContext): TurnContext {
   return {
     model: passThroughModelInfo(context.request.model),
     reasoningEffort: null,
@@ -36,10 +42,7 @@ function turnContextOf(context: ServeContext): TurnContext {
   };
 }
 
-/** How the attempts of one request ended. */
-type Outcome = AttemptOutcome;
-
-/** The relay as the observer of {@link streamAttempts}: SSE written as events arrive, with the reader's backpressure. */
+/** The relay as the observer of {@link streamAttempts}: events handed to its sink as they arrive, with the reader's backpressure. */
 function observerOf(relay: ResponseRelay): AttemptObserver {
   return {
     offer: (event) => relay.offer(event),
@@ -55,18 +58,21 @@ function observerOf(relay: ResponseRelay): AttemptObserver {
   };
 }
 
-/** Streams the request through the lease's turn with the adapters' retry rules (see {@link streamAttempts}). */
-function runAttempts(context: ServeContext, relay: ResponseRelay, signal: AbortSignal, prompt: ResponsesBodyRequest['prompt']): Promise<Outcome> {
+/**
+ * Streams the request through the lease's turn with the adapters' retry rules (see
+ * {@link streamAttempts}), handing every event to the relay (and through it to its sink).
+ */
+export function runAttempts(context: AttemptContext, relay: ResponseRelay, signal: AbortSignal, prompt: ResponsesBodyRequest['prompt']): Promise<AttemptOutcome> {
   return streamAttempts({ client: context.client, turn: context.lease.turn, prompt, turnContext: turnContextOf(context), telemetry: context.telemetry, signal }, observerOf(relay));
 }
 
-function finishLease(lease: TurnLease, outcome: Outcome): void {
-  if (outcome.kind === 'completed') lease.complete(outcome.result.output);
+function finishLease(lease: TurnLease, outcome: AttemptOutcome): void {
+  if (outcome.kind === 'completed') lease.complete(outcome.result.output, outcome.result.responseId);
   else lease.release();
 }
 
 /** The answer for a request that failed before anything was sent back, or the rejection a network failure gives. */
-function failureResponse(outcome: Extract<Outcome, { kind: 'failed' }>, relay: ResponseRelay): Response {
+function failureResponse(outcome: Extract<AttemptOutcome, { kind: 'failed' }>, relay: ResponseRelay): Response {
   const answer = apiErrorAnswer(outcome.error, relay.heldFailure, outcome.retried);
   if (answer === null) throw new TypeError('fetch failed', { cause: outcome.error });
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers } });
@@ -79,7 +85,7 @@ function failureResponse(outcome: Extract<Outcome, { kind: 'failed' }>, relay: R
 export async function serveJson(context: ServeContext): Promise<Response> {
   const relay = new ResponseRelay(null);
   const { controller, dispose } = linkedAbortController(context.signal);
-  let outcome: Outcome;
+  let outcome: AttemptOutcome;
   try {
     outcome = await runAttempts(context, relay, controller.signal, context.request.prompt);
   } finally {

@@ -13,6 +13,17 @@ export interface SseSink {
 }
 
 /**
+ * Where a streaming relay hands its events as objects, for an adapter that gives an SDK the
+ * parsed events (no SSE text): the same events, filtered and renumbered as {@link SseSink} gets them.
+ */
+export interface EventSink {
+  /** Takes one event, as the API would have sent it over HTTP. */
+  event(event: RawResponseEvent): void;
+  /** Resolves when the reader wants more (backpressure); immediately while it does. */
+  ready(): Promise<void>;
+}
+
+/**
  * Turns the raw events of one request, over one or more attempts, into what the caller gets
  * back, as the API would send it over HTTP:
  *
@@ -29,7 +40,7 @@ export interface SseSink {
  * (`x-request-id`, `openai-model`).
  */
 export class ResponseRelay {
-  readonly #sink: SseSink | null;
+  readonly #sink: SseSink | EventSink | null;
   #sequence = 0;
   readonly #written = new Set<string>();
   #producedOutput = false;
@@ -41,10 +52,11 @@ export class ResponseRelay {
   #onStart: (() => void) | null;
 
   /**
-   * @param sink where SSE goes; `null` for a buffered (non-streaming) request.
+   * @param sink where SSE (an {@link SseSink}) or the events themselves (an {@link EventSink})
+   *   go; `null` for a buffered (non-streaming) request.
    * @param onStart called once, before the first event is written (the caller sends its headers then).
    */
-  constructor(sink: SseSink | null, onStart: (() => void) | null = null) {
+  constructor(sink: SseSink | EventSink | null, onStart: (() => void) | null = null) {
     this.#sink = sink;
     this.#onStart = onStart;
   }
@@ -146,7 +158,8 @@ export class ResponseRelay {
       if (event['sequence_number'] !== sequence) renumbered = { ...event, sequence_number: sequence };
     }
     if (terminal) this.#terminalWritten = true;
-    sink.write(formatSseEvent(renumbered));
+    if ('event' in sink) sink.event(renumbered);
+    else sink.write(formatSseEvent(renumbered));
   }
 
   #learnHeaders(event: RawResponseEvent): void {

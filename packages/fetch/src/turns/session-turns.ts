@@ -50,8 +50,10 @@ export interface TurnLease {
   /**
    * Records the completed response: a next request whose input extends this input plus
    * `output` continues the conversation (and the turn, unless it brings a user message).
+   * `responseId` (the response's id) lets {@link SessionTurns.historyBefore} find the
+   * conversation again for a caller that continues by id.
    */
-  complete(output: readonly ResponseItem[]): void;
+  complete(output: readonly ResponseItem[], responseId?: string): void;
   /** Ends the lease without a completed response: the conversation stays where it was. */
   release(): void;
 }
@@ -59,6 +61,8 @@ export interface TurnLease {
 interface Conversation {
   /** Input plus output of the last completed response (the objects the client saw). */
   expected: readonly ResponseInputItem[];
+  /** The id of the last completed response, when the caller gave it. */
+  responseId: string | undefined;
   turn: ModelClientSession;
   turnMetadata: TurnMetadata;
   /** When the last response ended (`now()`), for the idle gap. */
@@ -105,6 +109,19 @@ export class SessionTurns {
   }
 
   /**
+   * The conversation that ends with response `responseId` (its last completed response, as
+   * given to `complete`): its input plus output, the history a request that names
+   * `previous_response_id: responseId` continues. `null` when no followed conversation ends
+   * with that response (an older response, one of another session, a forgotten conversation).
+   */
+  historyBefore(responseId: string): readonly ResponseInputItem[] | null {
+    for (const conversation of this.#conversations) {
+      if (conversation.responseId === responseId) return conversation.expected;
+    }
+    return null;
+  }
+
+  /**
    * The turn for a request whose full input is `input`. Hold the lease until the response
    * ends, then `complete` or `release` it.
    */
@@ -130,7 +147,7 @@ export class SessionTurns {
   }
 
   #open(): Conversation {
-    const conversation: Conversation = { expected: [], turn: this.#client.newTurn(), turnMetadata: { turn_id: crypto.randomUUID() }, endedAt: this.#now(), busy: false };
+    const conversation: Conversation = { expected: [], responseId: undefined, turn: this.#client.newTurn(), turnMetadata: { turn_id: crypto.randomUUID() }, endedAt: this.#now(), busy: false };
     this.#conversations.push(conversation);
     while (this.#conversations.length > this.#maxConversations) {
       const idle = this.#conversations.findIndex((candidate) => !candidate.busy);
@@ -169,9 +186,10 @@ export class SessionTurns {
       turnMetadata: conversation.turnMetadata,
       input,
       newTurn,
-      complete: (output) => {
+      complete: (output, responseId) => {
         if (ended) return;
         conversation.expected = [...input, ...output];
+        conversation.responseId = responseId;
         end();
       },
       release: () => {

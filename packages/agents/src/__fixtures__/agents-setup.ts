@@ -1,0 +1,138 @@
+// A loopback Responses server and a provider over it, the SDK's own HTTP path against another
+// loopback server, and the agent run the tests compare: a long earlier conversation (what makes
+// resending it on every step expensive) and a user message asking for `TOOL_LOOP_CALLS` tool
+// calls (the loopback default model's `run N times:` rule), so that one run is
+// `TOOL_LOOP_STEPS` model calls.
+import { staticTokenAuth, type ModelClientOptions } from '@modelwire/client';
+import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
+import { Agent, assistant, OpenAIResponsesModel, Runner, tool, user, type AgentInputItem, type Model, type RunResult, type StreamedRunResult } from '@openai/agents';
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { ModelwireProvider, type ModelwireProviderOptions } from '../modelwire-provider.js';
+
+/** Tool calls of one run before the final answer. */
+export const TOOL_LOOP_CALLS = 19;
+/** Model calls of one run: every tool call, then the final answer. */
+export const TOOL_LOOP_STEPS = TOOL_LOOP_CALLS + 1;
+export const TOOL_LOOP_PROMPT = `run ${TOOL_LOOP_CALLS} times: ls -la src`;
+export const TOOL_OUTPUT = Array.from({ length: 12 }, (_, index) => `-rw-r--r--  1 dev dev  ${1200 + index * 37}  Jan 12 10:${10 + index}  module-${index}.ts`).join('\n');
+export const INSTRUCTIONS = 'You are a coding agent. Use the shell tool to inspect the repository before answering.';
+
+/** Earlier turns of the conversation as agent input items (about `kib` KiB of JSON). */
+export function earlierConversation(kib = 24): AgentInputItem[] {
+  const items: AgentInputItem[] = [];
+  let bytes = 0;
+  for (let index = 0; bytes < kib * 1024; index += 1) {
+    const text =
+      index % 2 === 0
+        ? `Earlier question ${index}: what does the package in folder ${index} do, and how are its tests organised?`
+        : `Earlier answer ${index}: the package exposes one entry point, keeps its tests next to the sources, and its README lists the options it takes, with an example for each of them.`;
+    bytes += text.length + 40;
+    items.push(index % 2 === 0 ? user(text) : assistant(text));
+  }
+  return items;
+}
+
+/** Client options pointing at `server` (WebSocket on unless `provider` overrides it). */
+export function clientOptionsFor(server: ResponsesServer, provider: Partial<ModelClientOptions['provider']> = {}): Omit<ModelClientOptions, 'conversationId' | 'sessionSource'> {
+  return { provider: { baseUrl: server.url, supportsWebSockets: true, ...provider }, auth: staticTokenAuth('sk-test'), random: () => 0.5 };
+}
+
+/** The SDK's own HTTP path to `server` (no retries: a failure shows as it is). */
+export function plainOpenAI(server: ResponsesServer): OpenAI {
+  return new OpenAI({ apiKey: 'sk-test', baseURL: server.url, maxRetries: 0 });
+}
+
+/** A loopback server and a provider over it (pre-connected); `close()` closes both, provider first. */
+export interface ProviderSetup {
+  readonly server: ResponsesServer;
+  readonly provider: ModelwireProvider;
+  close(): Promise<void>;
+}
+
+export async function startProvider(
+  serverOptions: ResponsesServerOptions = {},
+  provider: Partial<ModelClientOptions['provider']> = {},
+  providerOptions: ModelwireProviderOptions = {},
+): Promise<ProviderSetup> {
+  const server = await startResponsesServer({ tokenDelayMs: 0, ...serverOptions });
+  const modelwire = new ModelwireProvider(clientOptionsFor(server, provider), { openai: plainOpenAI(server), ...providerOptions });
+  await modelwire.client.preconnect();
+  return {
+    server,
+    provider: modelwire,
+    close: async () => {
+      await modelwire.close();
+      await server.close();
+    },
+  };
+}
+
+/** What a tool-loop run gave: its final output, history, tool calls and model calls. */
+export interface LoopResult {
+  readonly finalOutput: unknown;
+  readonly history: AgentInputItem[];
+  readonly calls: string[];
+  readonly steps: number;
+  readonly usage: { inputTokens: number; outputTokens: number; totalTokens: number }[];
+  /** `cached_tokens` of each model call, as the run's usage reports it. */
+  readonly cachedTokens: number[];
+}
+
+/** Runs the 20-step tool loop on `model` (`run()` streamed or not), tracing off. */
+export async function toolLoopRun(model: Model, streamed: boolean, runner = new Runner({ tracingDisabled: true })): Promise<LoopResult> {
+  const calls: string[] = [];
+  const shell = tool({
+    name: 'shell',
+    description: 'Runs a shell command in the repository and returns its output.',
+    parameters: z.object({ command: z.string() }),
+    execute: ({ command }) => {
+      calls.push(command);
+      return TOOL_OUTPUT;
+    },
+  });
+  const agent = new Agent({ name: 'repository agent', instructions: INSTRUCTIONS, model, tools: [shell] });
+  const input = [...earlierConversation(), user(TOOL_LOOP_PROMPT)];
+  let result: RunResult<never, never> | StreamedRunResult<never, never>;
+  if (streamed) {
+    const streaming = await runner.run(agent, input, { stream: true, maxTurns: TOOL_LOOP_STEPS + 5 });
+    for await (const _event of streaming) {
+      // drained: the run goes on as its events are read
+    }
+    await streaming.completed;
+    result = streaming as unknown as StreamedRunResult<never, never>;
+  } else {
+    result = (await runner.run(agent, input, { maxTurns: TOOL_LOOP_STEPS + 5 })) as unknown as RunResult<never, never>;
+  }
+  return {
+    finalOutput: result.finalOutput,
+    history: result.history,
+    calls,
+    steps: result.rawResponses.length,
+    usage: result.rawResponses.map(({ usage }) => ({ inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens })),
+    cachedTokens: result.rawResponses.map(({ usage }) => usage.inputTokensDetails[0]?.['cached_tokens'] ?? 0),
+  };
+}
+
+/** The SDK's own Responses model over its own HTTP path to `server`. */
+export function httpModel(server: ResponsesServer, name = 'gpt-4.1'): OpenAIResponsesModel {
+  return new OpenAIResponsesModel(plainOpenAI(server), name);
+}
+
+/**
+ * `value` with the item and response ids the server generates (`msg_…`, `fc_…`, `rs_…`,
+ * `resp_…`: unique per server run) replaced by `<id>`, for comparing runs on two servers.
+ */
+export function withoutServerIds<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/"(?:msg|fc|rs|resp)_[0-9a-zA-Z_]+"/g, '"<id>"')) as T;
+}
+
+/** Request bytes the server received for `/responses` (HTTP bodies and WebSocket frames). */
+export function requestBytes(server: ResponsesServer): number {
+  return server.recording.requests.filter((request) => request.endpoint === 'responses').reduce((sum, request) => sum + request.decodedBytes, 0);
+}
+
+/** How many WebSocket requests continued a previous response. */
+export function incrementalRequests(server: ResponsesServer): number {
+  return server.recording.requests.filter((request) => request.transport === 'websocket' && typeof (request.body as Record<string, unknown>)['previous_response_id'] === 'string').length;
+}
