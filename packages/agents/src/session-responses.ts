@@ -132,7 +132,7 @@ function linked(signal: AbortSignal | undefined): { controller: AbortController;
 
 /** Attaches the request id as openai-node does (`_request_id`, not enumerable). */
 function withRequestId<T extends object>(value: T, requestId: string | undefined): T {
-  if (requestId !== undefined) Object.defineProperty(value, '_request_id', { value: requestId, enumerable: false });
+  if (requestId !== undefined && !Object.hasOwn(value, '_request_id')) Object.defineProperty(value, '_request_id', { value: requestId, enumerable: false });
   return value;
 }
 
@@ -198,10 +198,19 @@ function streamed(context: AttemptContext, signal: AbortSignal | undefined, pass
   });
 }
 
-/** The queued events as openai-node's stream yields them: an `error` event throws. */
+/** Terminal events whose `response` carries the request id, as openai-node attaches it. */
+const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+/**
+ * The queued events as openai-node's stream yields them: an `error` event throws, and the
+ * terminal event's `response` carries the request id (`_request_id`, from the WebSocket's
+ * `response.metadata`), as the SDK attaches the `x-request-id` header's over HTTP.
+ */
 async function* eventsOf(queue: EventQueue<RawResponseEvent>, relay: ResponseRelay): AsyncGenerator<RawResponseEvent> {
   for await (const event of queue) {
     if (event.type === 'error') throw streamFailureError(event, relay.headers);
+    const response = event['response'];
+    if (TERMINAL_EVENT_TYPES.has(event.type) && isRecord(response)) withRequestId(response, relay.headers['x-request-id']);
     yield event;
   }
 }

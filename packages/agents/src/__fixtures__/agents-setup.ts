@@ -120,11 +120,11 @@ export function httpModel(server: ResponsesServer, name = 'gpt-4.1'): OpenAIResp
 }
 
 /**
- * `value` with the item and response ids the server generates (`msg_…`, `fc_…`, `rs_…`,
+ * `value` with the item and response ids the server generates (`msg_…`, `fc_…`, `rs_…`, `req_…`,
  * `resp_…`: unique per server run) replaced by `<id>`, for comparing runs on two servers.
  */
 export function withoutServerIds<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value).replace(/"(?:msg|fc|rs|resp)_[0-9a-zA-Z_]+"/g, '"<id>"')) as T;
+  return JSON.parse(JSON.stringify(value).replace(/"(?:msg|fc|rs|resp|req)_[0-9a-zA-Z_]+"/g, '"<id>"')) as T;
 }
 
 /** Request bytes the server received for `/responses` (HTTP bodies and WebSocket frames). */
