@@ -23,6 +23,18 @@ function collecting(): SseSink & { events: RawResponseEvent[]; text: string } {
 }
 
 describe('ResponseRelay', () => {
+  it('hands an EventSink the same events as objects: WebSocket-only ones left out, a repeated start dropped, sequence numbers renumbered', () => {
+    const events: RawResponseEvent[] = [];
+    const relay = new ResponseRelay({ event: (item) => events.push(item), ready: () => Promise.resolve() });
+    relay.offer({ type: 'response.metadata', headers: { 'x-request-id': 'req_1' } });
+    relay.offer(event('response.created', 4, { response: { id: 'r1' } }));
+    relay.newAttempt();
+    relay.offer(event('response.created', 0, { response: { id: 'r2' } }));
+    relay.offer(event('response.output_text.delta', 1, { delta: 'hi' }));
+    expect(events).toEqual([event('response.created', 0, { response: { id: 'r1' } }), event('response.output_text.delta', 1, { delta: 'hi' })]);
+    expect(relay.headers).toEqual({ 'x-request-id': 'req_1' });
+  });
+
   it('writes the events as SSE, as sent, and leaves out the WebSocket-only ones (keeping their headers)', () => {
     const sink = collecting();
     let started = 0;

@@ -43,6 +43,23 @@ describe('SessionTurns', () => {
     expect(second.input[2]).toBe(sent[2]);
   });
 
+  it('finds the history a previous_response_id continues: the conversation whose last completed response it is, and no other', () => {
+    const turns = new SessionTurns(client());
+    const first = turns.begin([userMessage('hello')]);
+    const output = [answer('1', 'hi')];
+    first.complete(output, 'resp_1');
+    expect(turns.historyBefore('resp_1')).toEqual([userMessage('hello'), output[0]]);
+    const second = turns.begin([userMessage('hello'), echo(output[0]!), userMessage('again')]);
+    second.complete([answer('2', 'hi again')], 'resp_2');
+    // Only the last response of a conversation is one a request can continue from its history.
+    expect(turns.historyBefore('resp_1')).toBeNull();
+    expect(turns.historyBefore('resp_2')).toHaveLength(4);
+    expect(turns.historyBefore('resp_unknown')).toBeNull();
+    // A lease released without a response leaves the conversation where it was.
+    turns.begin([userMessage('hello'), echo(output[0]!), userMessage('again'), echo(answer('2', 'hi again')), userMessage('third')]).release();
+    expect(turns.historyBefore('resp_2')).toHaveLength(4);
+  });
+
   it('starts a new turn, in the same conversation, for a user message after the answer', () => {
     const turns = new SessionTurns(client());
     const first = turns.begin([userMessage('hello')]);
