@@ -68,7 +68,7 @@ Options:
   --sdk <name>       run the session through an SDK people already use, with Modelwire
                      underneath: openai (the openai package, through @modelwire/fetch),
                      ai-sdk (the AI SDK, on the @modelwire/ai-sdk provider) or agents
-                     (@openai/agents, through @modelwire/fetch); the SDK runs the tool
+                     (@openai/agents, on @modelwire/agents); the SDK runs the tool
                      loops (not with --resume)
   --http             use HTTP/SSE only (no WebSocket, no pre-connect); use it when
                      OPENAI_BASE_URL points at a server without Responses WebSocket mode

@@ -188,12 +188,12 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
   });
 });
 
-describe('npm start -- --sdk (the session through an SDK and @modelwire/fetch)', { timeout: 60_000 }, () => {
+describe('npm start -- --sdk (the session through an SDK and @modelwire/fetch or @modelwire/agents)', { timeout: 60_000 }, () => {
   it.each(['openai', 'ai-sdk', 'agents'])('runs two turns through %s: one pre-connected socket, every request after the first incremental', async (sdk) => {
     const run = await runDemo(['--sdk', sdk, '--prompt', 'What is this repository? Look at its top-level files and read the README.', '--prompt', 'Thanks. Sum it up in one sentence.']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(sdk === 'ai-sdk' ? 'createModelwire(client options).responses(model)' : 'createModelwireFetch');
+    expect(run.stdout).toContain(sdk === 'ai-sdk' ? 'createModelwire(client options).responses(model)' : sdk === 'agents' ? 'new Runner({ modelProvider: new ModelwireProvider(' : 'createModelwireFetch');
     expect(run.stdout).toContain('⚙ list_files {"path":"."}');
     expect(run.stdout).toContain('⚙ read_file {"path":"README.md"}');
     expect(run.stdout).toContain('It says: Modelwire is a TypeScript client');

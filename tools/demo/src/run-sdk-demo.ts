@@ -2,15 +2,16 @@
 // already use, with Modelwire underneath (@modelwire/fetch, or @modelwire/ai-sdk for the AI SDK). The SDK drives the turns and
 // the tool loops (as its users' code does); the adapter serves its POST /responses over the
 // session's pre-connected WebSocket with continuation, and the summary shows what crossed the
-// wire. The AI SDK runs on the @modelwire/ai-sdk provider instead (its models stream through the
-// same ModelClient directly, no fetch); @openai/agents goes through the fetch adapter too.
+// wire. The AI SDK runs on the @modelwire/ai-sdk provider and @openai/agents on its model
+// provider, @modelwire/agents (both stream through the same ModelClient directly, no fetch).
 import { resolve } from 'node:path';
-import { createModelwire, type ModelwireProvider } from '@modelwire/ai-sdk';
+import { createModelwire, type ModelwireProvider as AiSdkProvider } from '@modelwire/ai-sdk';
 import { createTransportWebSocketConnector, networkPolicyFor, resolveProvider, staticTokenAuth, type Provider } from '@modelwire/client';
 import type { ToolResult } from '@modelwire/core-session';
-import { createModelwireFetch, type ModelwireFetch } from '@modelwire/fetch';
+import { ModelwireProvider } from '@modelwire/agents';
+import { createModelwireFetch, type ModelwireClientOptions, type ModelwireFetch } from '@modelwire/fetch';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
-import { Agent, OpenAIResponsesModel, Runner, tool as agentTool, user, type AgentInputItem } from '@openai/agents';
+import { Agent, Runner, tool as agentTool, user, type AgentInputItem } from '@openai/agents';
 import { jsonSchema, stepCountIs, streamText, tool, type ModelMessage } from 'ai';
 import OpenAI from 'openai';
 import { z } from 'zod';
@@ -29,7 +30,7 @@ import { WireMeter } from './wire-meter.ts';
 const SETUP_LINE: Record<SdkName, string> = {
   openai: 'new OpenAI({ fetch: createModelwireFetch(client options) })',
   'ai-sdk': 'createModelwire(client options).responses(model)   (@modelwire/ai-sdk, in place of createOpenAI())',
-  agents: 'new OpenAIResponsesModel(new OpenAI({ fetch: createModelwireFetch(client options) }), model)',
+  agents: 'new Runner({ modelProvider: new ModelwireProvider(client options) })',
 };
 
 /** Most model requests one turn may make (the SDKs' own step limits). */
@@ -97,7 +98,7 @@ function openaiConversation(apiKey: string, baseURL: string, fetch: ModelwireFet
   };
 }
 
-function aiSdkConversation(provider: ModelwireProvider, model: string, tools: Record<'list_files' | 'read_file', RepositoryTool>, terminal: Terminal): SdkConversation {
+function aiSdkConversation(provider: AiSdkProvider, model: string, tools: Record<'list_files' | 'read_file', RepositoryTool>, terminal: Terminal): SdkConversation {
   const definitions = Object.fromEntries(
     (['list_files', 'read_file'] as const).map((name) => [name, tool({ description: TOOL_DESCRIPTIONS[name], inputSchema: jsonSchema<{ path: string }>(PATH_SCHEMA), execute: ({ path }) => tools[name](path) })]),
   );
@@ -112,11 +113,10 @@ function aiSdkConversation(provider: ModelwireProvider, model: string, tools: Re
   };
 }
 
-function agentsConversation(apiKey: string, baseURL: string, fetch: ModelwireFetch, model: string, tools: Record<'list_files' | 'read_file', RepositoryTool>, terminal: Terminal): SdkConversation {
-  const client = new OpenAI({ apiKey, baseURL, fetch, maxRetries: 0 });
+function agentsConversation(provider: ModelwireProvider, model: string, tools: Record<'list_files' | 'read_file', RepositoryTool>, terminal: Terminal): SdkConversation {
   const agentTools = (['list_files', 'read_file'] as const).map((name) => agentTool({ name, description: TOOL_DESCRIPTIONS[name], parameters: z.object({ path: z.string() }), execute: ({ path }) => tools[name](path) }));
-  const agent = new Agent({ name: 'repository guide', instructions: INSTRUCTIONS, model: new OpenAIResponsesModel(client, model), tools: agentTools });
-  const runner = new Runner({ tracingDisabled: true });
+  const agent = new Agent({ name: 'repository guide', instructions: INSTRUCTIONS, model, tools: agentTools });
+  const runner = new Runner({ modelProvider: provider, tracingDisabled: true });
   let history: AgentInputItem[] = [];
   return {
     async turn(prompt) {
@@ -149,35 +149,40 @@ export async function runSdkDemo(sdk: SdkName, options: DemoOptions, terminal: T
   recorder.onRequestRetry = (code, attempt) => terminal.line(terminal.yellow(`  ↻ ${code}: attempt ${attempt} failed before any output; the client retries`));
   const meter = new WireMeter();
   // The adapter's client authenticates the session's requests; the SDK's key serves what passes through.
-  const fetch = createModelwireFetch(
-    {
-      provider,
-      auth: real ? staticTokenAuth(apiKey) : 'none',
-      webSocketConnector: meter.wrap(createTransportWebSocketConnector({ network: networkPolicyFor(resolveProvider(provider), env) })),
-      originator: 'modelwire-demo',
-      sessionSource: { kind: 'cli' },
-    },
-    { telemetry: (turn) => recorder.forTurn(turn.turn_id) },
-  );
+  const clientOptions: ModelwireClientOptions = {
+    provider,
+    auth: real ? staticTokenAuth(apiKey) : 'none',
+    webSocketConnector: meter.wrap(createTransportWebSocketConnector({ network: networkPolicyFor(resolveProvider(provider), env) })),
+    originator: 'modelwire-demo',
+    sessionSource: { kind: 'cli' },
+  };
+  const telemetry = (turn: { turn_id: string }) => recorder.forTurn(turn.turn_id);
+  // @openai/agents runs on the model provider; the other SDKs on the fetch adapter.
+  const session: ModelwireFetch | ModelwireProvider =
+    sdk === 'agents'
+      ? new ModelwireProvider(clientOptions, { telemetry, openai: new OpenAI({ apiKey: real ? apiKey : 'sk-loopback', baseURL: provider.baseUrl, maxRetries: 0 }) })
+      : createModelwireFetch(clientOptions, { telemetry });
   let exitCode = 0;
   try {
-    terminal.line(terminal.bold(`Modelwire demo through ${sdk === 'openai' ? 'the openai package and @modelwire/fetch' : sdk === 'ai-sdk' ? 'the AI SDK and @modelwire/ai-sdk' : '@openai/agents and @modelwire/fetch'}`));
+    terminal.line(terminal.bold(`Modelwire demo through ${sdk === 'openai' ? 'the openai package and @modelwire/fetch' : sdk === 'ai-sdk' ? 'the AI SDK and @modelwire/ai-sdk' : '@openai/agents and @modelwire/agents'}`));
     terminal.line(
       real
         ? `provider  ${provider.baseUrl} (OPENAI_API_KEY set), model ${model}`
         : `provider  loopback Responses server at ${server!.url} (no key, no network; handshakes delayed ${LOOPBACK_HANDSHAKE_DELAY_MS} ms to stand in for TLS)`,
     );
     terminal.line(`setup     ${SETUP_LINE[sdk]}`);
-    terminal.line(`transport ${options.http ? 'HTTP/SSE (--http)' : 'WebSocket, pre-connected when the adapter is created, HTTP/SSE as fallback'}`);
+    terminal.line(`transport ${options.http ? 'HTTP/SSE (--http)' : `WebSocket, pre-connected when the ${sdk === 'agents' ? 'provider' : 'adapter'} is created, HTTP/SSE as fallback`}`);
     if (options.fault !== null) terminal.line(terminal.yellow(`fault     ${options.fault}: ${FAULT_DESCRIPTIONS[options.fault]}`));
     const tools = repositoryTools(terminal);
     const conversation =
-      sdk === 'ai-sdk'
-        ? // The provider streams through the adapter's ModelClient (the adapter owns and closes it).
-          aiSdkConversation(createModelwire(fetch.client, { preconnect: false, telemetry: (turn) => recorder.forTurn(turn.turn_id) }), model, tools, terminal)
-        : (sdk === 'openai' ? openaiConversation : agentsConversation)(real ? apiKey : 'sk-loopback', provider.baseUrl, fetch, model, tools, terminal);
+      session instanceof ModelwireProvider
+        ? agentsConversation(session, model, tools, terminal)
+        : sdk === 'ai-sdk'
+          ? // The provider streams through the adapter's ModelClient (the adapter owns and closes it).
+            aiSdkConversation(createModelwire(session.client, { preconnect: false, telemetry }), model, tools, terminal)
+          : openaiConversation(real ? apiKey : 'sk-loopback', provider.baseUrl, session, model, tools, terminal);
     // The user types for a while after start-up; the pre-connect finishes meanwhile.
-    if (!options.http) await fetch.client.preconnect();
+    if (!options.http) await session.client.preconnect();
     for (const prompt of options.prompts) {
       terminal.line();
       terminal.line(terminal.bold(`› ${prompt}`));
@@ -191,7 +196,7 @@ export async function runSdkDemo(sdk: SdkName, options: DemoOptions, terminal: T
       }
     }
   } finally {
-    await fetch.close();
+    await session.close();
   }
   const preconnect = options.http ? undefined : meter.handshakes[0];
   let rows: SummaryRow[];

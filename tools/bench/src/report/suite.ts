@@ -305,6 +305,28 @@ export const SUITE: readonly SuiteEntry[] = [
     },
   },
   {
+    id: 'agents-provider',
+    title: '@openai/agents on @modelwire/agents',
+    description: 'A streamed 20-step agent run (a shell tool) from 24 KiB of earlier conversation against one loopback server, on three paths: the SDK as it ships (OpenAIResponsesModel over new OpenAI(), the anchor: a full resend on every step), the same model over new OpenAI({ fetch: createModelwireFetch() }), and ModelwireProvider.getModel() (no fetch, no HTTP serialisation). Handshakes, connections and request bytes at the server; first-event latency (getStreamedResponse() → first event) at the model, every call of every round.',
+    async run(profile) {
+      const { runAgentsProviderBench, describeAgentsPath, AGENTS_DEFAULT_PATH } = await import('../agents-provider.ts');
+      const result = await runAgentsProviderBench(pick(profile, { full: {}, quick: { rounds: 2 }, tiny: { rounds: 1, warmupRounds: 0, steps: 4, historyKiB: 4 } }));
+      const anchor = result.paths.find((figures) => figures.path === AGENTS_DEFAULT_PATH)!;
+      return {
+        section: {
+          rows: result.paths.map((figures) => ({ name: figures.path, value: describeAgentsPath(figures), ratio: figures.requestBytes / anchor.requestBytes, anchor: figures === anchor })),
+          headlines: [
+            ratioHeadline('request bytes, default / @modelwire/agents', result.bytesRatio, profile === 'tiny' ? undefined : { at: 10, kind: '≥' }),
+            ratioHeadline('request bytes, @modelwire/fetch / @modelwire/agents', result.bytesVsFetch),
+            ratioHeadline('first-event latency, @modelwire/agents / default (median)', result.firstEventRatio),
+            ratioHeadline('first-event latency, @modelwire/agents / @modelwire/fetch (median)', result.firstEventVsFetch),
+            { label: 'WebSocket handshakes per run through the provider', value: String(result.paths.at(-1)!.handshakes), target: '1', met: result.paths.at(-1)!.handshakes === 1 },
+          ],
+        },
+      };
+    },
+  },
+  {
     id: 'otel-overhead',
     title: 'OpenTelemetry overhead',
     description: 'Decode + map + the client\'s telemetry reports per event; anchor: no telemetry. With @modelwire/otel and no SDK registered (the no-op API), and with an SDK and in-memory exporters.',
