@@ -3,7 +3,7 @@
 // produced continues on the socket, one it did not goes over the SDK's HTTP path, a
 // conversationId is sent, and tracing records the response.
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
-import { Agent, addTraceProcessor, Runner, setTraceProcessors, setTracingDisabled, type Model, type ModelRequest, type Span, type StreamEvent, type Trace, type TracingProcessor, withTrace } from '@openai/agents';
+import { Agent, addTraceProcessor, getDefaultModel, run, Runner, setDefaultModelProvider, user, setTraceProcessors, setTracingDisabled, type Model, type ModelRequest, type Span, type StreamEvent, type Trace, type TracingProcessor, withTrace } from '@openai/agents';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpModel, startProvider, withoutServerIds, type ProviderSetup } from './__fixtures__/agents-setup.js';
 
@@ -65,6 +65,31 @@ describe('getStreamedResponse and getResponse', () => {
     expect(withoutServerIds({ ...through, providerData: undefined })).toEqual(withoutServerIds({ ...overHttp, providerData: undefined }));
     expect(through.responseId).toBe(setup.server.recording.requests[0]?.responseId);
     expect(through.requestId).toMatch(/^req_/);
+  });
+});
+
+describe('the provider where the SDK takes one', () => {
+  it('setDefaultModelProvider(provider): run() of an agent naming a model, and of one naming none (the SDK default model), goes through the session', async () => {
+    setup = await startProvider();
+    setDefaultModelProvider(setup.provider);
+    const named = await run(new Agent({ name: 'named', model: 'gpt-4.1-mini' }), 'first');
+    const unnamed = await run(new Agent({ name: 'unnamed' }), [...named.history, user('second')]);
+    expect(unnamed.finalOutput).toBe('You said: second');
+    const { requests, handshakes } = setup.server.recording;
+    expect(handshakes).toHaveLength(1);
+    expect(requests.map((request) => [request.transport, (request.body as Record<string, unknown>)['model']])).toEqual([
+      ['websocket', 'gpt-4.1-mini'],
+      ['websocket', getDefaultModel()],
+    ]);
+  });
+
+  it('new Runner({ modelProvider }) resolves model names through the provider, one model object per name', async () => {
+    setup = await startProvider();
+    const runner = new Runner({ modelProvider: setup.provider, tracingDisabled: true });
+    const result = await runner.run(new Agent({ name: 'named', model: 'gpt-4.1' }), 'hello');
+    expect(result.finalOutput).toBe('You said: hello');
+    expect(setup.provider.getModel('gpt-4.1')).toBe(setup.provider.getModel('gpt-4.1'));
+    expect(setup.server.recording.counters.requests).toEqual({ http: 0, websocket: 1 });
   });
 });
 

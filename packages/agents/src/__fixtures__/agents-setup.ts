@@ -120,11 +120,14 @@ export function httpModel(server: ResponsesServer, name = 'gpt-4.1'): OpenAIResp
 }
 
 /**
- * `value` with the item and response ids the server generates (`msg_…`, `fc_…`, `rs_…`, `req_…`,
- * `resp_…`: unique per server run) replaced by `<id>`, for comparing runs on two servers.
+ * `value` with the item, response and request ids the server generates (`msg_…`, `fc_…`,
+ * `rs_…`, `resp_…`, `req_…`: unique per server run) replaced by `<id>` and `created_at` by 0,
+ * for comparing runs on two servers.
  */
 export function withoutServerIds<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value).replace(/"(?:msg|fc|rs|resp|req)_[0-9a-zA-Z_]+"/g, '"<id>"')) as T;
+  const text = JSON.stringify(value).replace(/"(?:msg|fc|rs|resp|req)_[0-9a-zA-Z_]+"/g, '"<id>"');
+  // `created_at` is the server's clock in seconds: two runs may straddle a second.
+  return JSON.parse(text.replace(/"created_at":\d+/g, '"created_at":0')) as T;
 }
 
 /** Request bytes the server received for `/responses` (HTTP bodies and WebSocket frames). */
