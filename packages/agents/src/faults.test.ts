@@ -5,7 +5,7 @@
 import { ClosedError } from '@modelwire/client';
 import { activeResources, settledLeaks, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { Agent, Runner, user, type Model, type ModelRequest, type StreamEvent } from '@openai/agents';
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientOptionsFor, httpModel, plainOpenAI, startProvider, type ProviderSetup } from './__fixtures__/agents-setup.js';
 import { ModelwireProvider } from './modelwire-provider.js';
@@ -92,7 +92,7 @@ describe('failures the SDK sees as it sees the API answer them', () => {
     const through = await streamedRun(setup.provider.getModel('gpt-4.1'), 'too long').catch((caught: unknown) => caught);
     expect(overHttp).toBeInstanceOf(OpenAI.BadRequestError);
     expect(through).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(through).toMatchObject({ status: 400, code: 'context_length_exceeded', type: (overHttp as OpenAI.APIError).type, message: (overHttp as OpenAI.APIError).message });
+    expect(through).toMatchObject({ status: 400, code: 'context_length_exceeded', type: (overHttp as APIError).type, message: (overHttp as APIError).message });
   });
 
   it('a rate limit the client retried to the end of its budget is a RateLimitError that says not to retry', async () => {
@@ -100,7 +100,7 @@ describe('failures the SDK sees as it sees the API answer them', () => {
     setup.server.faults.use((target) => (target.phase === 'request' ? { kind: 'error', code: 'rate_limit_exceeded', status: 429, message: 'Rate limit reached. Please try again in 1ms.' } : undefined));
     const error = await setup.provider.getModel('gpt-4.1').getStreamedResponse(requestOf('hi'))[Symbol.asyncIterator]().next().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((error as OpenAI.APIError).headers?.get('x-should-retry')).toBe('false');
+    expect((error as APIError).headers?.get('x-should-retry')).toBe('false');
     expect(setup.server.recording.requests.map((request) => request.transport)).toEqual(['websocket', 'websocket', 'http', 'http']);
   });
 

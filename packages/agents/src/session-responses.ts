@@ -1,5 +1,5 @@
 import { noopClientTelemetry, type ClientTelemetry, type ModelClient, type RawResponseEvent, type TurnMetadata } from '@modelwire/client';
-import { requestFromResponsesBody, ResponseRelay, runAttempts, type AttemptContext, type AttemptOutcome, type ResponsesBodyResult, type SessionTurns, type TurnLease } from '@modelwire/fetch';
+import { finishLease, linkedAbortController, requestFromResponsesBody, ResponseRelay, runAttempts, type AttemptContext, type AttemptOutcome, type ResponsesBodyResult, type SessionTurns } from '@modelwire/fetch';
 import type OpenAI from 'openai';
 import { APIUserAbortError } from 'openai';
 import { EventQueue } from './event-queue.js';
@@ -77,10 +77,11 @@ export class SessionResponses {
   }
 
   /** `responses.create(body, { signal })`, served as described on the class. */
-  create(body: ResponsesCreateBody, options: ResponsesCreateOptions = {}): Promise<ResponsesCreateResult> {
+  async create(body: ResponsesCreateBody, options: ResponsesCreateOptions = {}): Promise<ResponsesCreateResult> {
     const outcome = this.#servable(body);
     if (!outcome.ok) return this.#passOn(body, options);
     const request = outcome.request;
+    // Throws the client's `ClosedError` once it is closed.
     const lease = this.#turns.begin(request.prompt.input);
     const context = {
       client: this.#client,
@@ -112,24 +113,6 @@ export class SessionResponses {
   }
 }
 
-function finish(lease: TurnLease, outcome: AttemptOutcome): void {
-  if (outcome.kind === 'completed') lease.complete(outcome.result.output, outcome.result.responseId);
-  else lease.release();
-}
-
-/** A controller that aborts with `signal`, and the function that stops listening to it. */
-function linked(signal: AbortSignal | undefined): { controller: AbortController; dispose: () => void } {
-  const controller = new AbortController();
-  if (signal === undefined) return { controller, dispose: () => undefined };
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return { controller, dispose: () => undefined };
-  }
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-
 /** Attaches the request id as openai-node does (`_request_id`, not enumerable). */
 function withRequestId<T extends object>(value: T, requestId: string | undefined): T {
   if (requestId !== undefined && !Object.hasOwn(value, '_request_id')) Object.defineProperty(value, '_request_id', { value: requestId, enumerable: false });
@@ -138,14 +121,14 @@ function withRequestId<T extends object>(value: T, requestId: string | undefined
 
 async function buffered(context: AttemptContext, signal: AbortSignal | undefined, passOn: () => Promise<ResponsesCreateResult>): Promise<ResponsesCreateResult> {
   const relay = new ResponseRelay(null);
-  const { controller, dispose } = linked(signal);
+  const { controller, dispose } = linkedAbortController(signal);
   let outcome: AttemptOutcome;
   try {
     outcome = await runAttempts(context, relay, controller.signal, context.request.prompt);
   } finally {
     dispose();
   }
-  finish(context.lease, outcome);
+  finishLease(context.lease, outcome);
   if (outcome.kind === 'refused') return passOn();
   if (controller.signal.aborted) throw new APIUserAbortError();
   const answer = relay.answer;
@@ -156,14 +139,14 @@ async function buffered(context: AttemptContext, signal: AbortSignal | undefined
 }
 
 function streamed(context: AttemptContext, signal: AbortSignal | undefined, passOn: () => Promise<ResponsesCreateResult>): Promise<ResponsesCreateResult> {
-  const { controller: abort, dispose } = linked(signal);
+  const { controller: abort, dispose } = linkedAbortController(signal);
   const queue = new EventQueue<RawResponseEvent>(() => abort.abort(new APIUserAbortError()));
   return new Promise<ResponsesCreateResult>((resolve, reject) => {
     const relay = new ResponseRelay({ event: (event) => queue.push(event), ready: () => queue.ready() }, () => resolve(eventsOf(queue, relay)));
     void runAttempts(context, relay, abort.signal, context.request.prompt).then(
       (outcome) => {
         dispose();
-        finish(context.lease, outcome);
+        finishLease(context.lease, outcome);
         if (outcome.kind === 'refused') {
           passOn().then(resolve, reject);
           return;

@@ -37,5 +37,5 @@ export {
 } from './sse/sse-format.js';
 export { ResponseRelay, type EventSink, type SseSink } from './sse/response-relay.js';
 export { linkedAbortController, streamAttempts, type AttemptObserver, type AttemptOutcome, type AttemptRequest } from './serve/stream-attempts.js';
-export { runAttempts, type AttemptContext } from './serve/serve-responses.js';
+export { finishLease, runAttempts, type AttemptContext } from './serve/serve-responses.js';
 export { apiErrorAnswer, errorTypeForStatus, type ApiErrorAnswer } from './serve/error-response.js';

@@ -66,7 +66,8 @@ export function runAttempts(context: AttemptContext, relay: ResponseRelay, signa
   return streamAttempts({ client: context.client, turn: context.lease.turn, prompt, turnContext: turnContextOf(context), telemetry: context.telemetry, signal }, observerOf(relay));
 }
 
-function finishLease(lease: TurnLease, outcome: AttemptOutcome): void {
+/** Ends a request's lease: `complete` with the response when it completed, `release` otherwise. */
+export function finishLease(lease: TurnLease, outcome: AttemptOutcome): void {
   if (outcome.kind === 'completed') lease.complete(outcome.result.output, outcome.result.responseId);
   else lease.release();
 }

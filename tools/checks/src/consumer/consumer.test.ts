@@ -73,7 +73,8 @@ beforeAll(() => {
     // What a newcomer adds next to Modelwire: Node's types, zod for typed tools, and the openai
     // package that the TypeScript blocks of @modelwire/fetch's README use. (The AI SDK's and
     // @openai/agents' own declarations do not pass `skipLibCheck: false` without the DOM lib, so
-    // that README shows their one-line change as JavaScript; its tests compile the same calls.)
+    // the fetch and agents READMEs show their one-line change as JavaScript; their tests compile
+    // the same calls. @openai/agents comes in as the peer dependency of @modelwire/agents.)
     // And @types/json-schema, which @ai-sdk/provider's declarations (read through
     // @modelwire/ai-sdk's) import without depending on it, as that README tells.
     extraDependencies: { '@types/node': '*', zod: '*', '@opentelemetry/sdk-trace': '*', '@opentelemetry/sdk-metrics': '*', openai: '*', '@types/json-schema': '*' },
