@@ -1,9 +1,10 @@
 // ESLint rule `modelwire/layer-imports`: a workspace project may import another workspace
 // project only when the target's `nx.tags` satisfy the importer's layer constraint (see
 // `layerConstraints` in eslint.config.mjs: errors < transport < client < otel < session <
-// store, errors < protocol < client < fetch < ai-sdk, errors < protocol < testing; `layer:fetch`
-// holds the SDK adapter `@modelwire/fetch`, which only `layer:ai-sdk` (the AI SDK provider
-// `@modelwire/ai-sdk`, which no layer imports) builds on; `layer:store` holds the
+// store, errors < protocol < client < fetch < ai-sdk, fetch < agents, errors < protocol <
+// testing; `layer:fetch` holds the SDK adapter `@modelwire/fetch`, which only `layer:ai-sdk` (the
+// AI SDK provider `@modelwire/ai-sdk`) and `layer:agents` (the `@openai/agents` provider
+// `@modelwire/agents`) build on, and no layer imports those two; `layer:store` holds the
 // session stores built on a database, such as `@modelwire/store-postgres`; tools may import
 // anything). A constraint's `testOnlyDependOnLibsWithTags` are allowed in test files
 // (`*.test.ts`) and `__fixtures__/` only. Relative imports may not leave their project.

@@ -81,6 +81,12 @@ describe('layer lint', () => {
     expect(await layerMessages('packages/core-session/src/probe.ts', "import { a } from '@modelwire/ai-sdk';\nexport const c = a;\n")).toHaveLength(1);
   });
 
+  it('puts the agents provider above fetch: it imports fetch and client, fetch may not import it, and it may not import core-session', async () => {
+    expect(await layerMessages('packages/agents/src/probe.ts', "import { a } from '@modelwire/fetch';\nimport { b } from '@modelwire/client';\nexport const c = [a, b];\n")).toEqual([]);
+    expect(await layerMessages('packages/agents/src/probe.ts', "import { a } from '@modelwire/core-session';\nexport const c = a;\n")).toHaveLength(1);
+    expect(await layerMessages('packages/fetch/src/probe.ts', "import { a } from '@modelwire/agents';\nexport const c = a;\n")).toHaveLength(1);
+  });
+
   it('rejects a relative import that leaves the project', async () => {
     const messages = await layerMessages(
       'packages/protocol/src/probe.ts',
