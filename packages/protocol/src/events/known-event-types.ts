@@ -6,7 +6,10 @@ import { STREAM_EVENT_SCHEMAS } from '../schemas/stream-events.js';
  * without output. Every other type the API is known to send has its schema in
  * `STREAM_EVENT_SCHEMAS`.
  */
-const UNTYPED_KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(['keepalive']);
+const UNTYPED_KNOWN_EVENT_TYPES: readonly string[] = ['keepalive'];
+
+/** Every known type in one set: a lookup per frame on the hot path (`Object.hasOwn` on the schema table costs several times more). */
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([...Object.keys(STREAM_EVENT_SCHEMAS), ...UNTYPED_KNOWN_EVENT_TYPES]);
 
 /**
  * Whether `type` is the JSON `type` of a stream event the API is known to send: one this
@@ -15,5 +18,5 @@ const UNTYPED_KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(['keepalive']);
  * cannot keep a request alive past its idle timeout.
  */
 export function isKnownEventType(type: string): boolean {
-  return Object.hasOwn(STREAM_EVENT_SCHEMAS, type) || UNTYPED_KNOWN_EVENT_TYPES.has(type);
+  return KNOWN_EVENT_TYPES.has(type);
 }
