@@ -75,7 +75,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
       lines.push(`| ${escapeCell(section.title)} | ${escapeCell(headline.label)} | ${escapeCell(headline.value)} | ${headline.target} | ${headline.met ? 'met' : '**missed**'} |`);
     }
   }
-  lines.push('', '## Chart', '', `![Bytes per request over a long tool loop, and first-event latency with and without pre-connect](${chartFile})`, '', '## Results', '');
+  lines.push('', '## Chart', '', `![Bytes per request over a long tool loop, first-event latency with and without pre-connect, and client CPU per event end to end against openai-node and the AI SDK](${chartFile})`, '', '## Results', '');
   for (const section of report.sections) lines.push(sectionMarkdown(section));
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -52,6 +52,8 @@ export interface ChartData {
   readonly bytesPerRequest: { readonly continuation: readonly number[]; readonly fullResend: readonly number[] } | null;
   /** First-event latency per contender, in milliseconds (all rounds). */
   readonly firstEventLatency: readonly { readonly name: string; readonly roundsMs: readonly number[] }[] | null;
+  /** Client CPU per event (microseconds, median round) of each end-to-end contender, by arrival pattern. */
+  readonly endToEnd: readonly { readonly pattern: string; readonly contenders: readonly { readonly name: string; readonly path: 'http' | 'websocket'; readonly cpuUsPerEvent: number }[] }[] | null;
 }
 
 /** Where and when the report was made. */

@@ -43,7 +43,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<BenchReport> {
   const started = performance.now();
   const entries = (options.entries ?? SUITE).filter((entry) => options.only === undefined || options.only.includes(entry.id));
   const sections: ReportSection[] = [];
-  let chart: ChartData = { bytesPerRequest: null, firstEventLatency: null };
+  let chart: ChartData = { bytesPerRequest: null, firstEventLatency: null, endToEnd: null };
   for (const [index, entry] of entries.entries()) {
     log(`[${index + 1}/${entries.length}] ${entry.title} …`);
     const entryStarted = performance.now();

@@ -38,6 +38,7 @@ describe('benchmark harness (tiny profile)', { timeout: 120_000 }, () => {
     expect(fullResend.at(-1)!).toBeGreaterThan(fullResend[0]!);
     expect(continuation.at(-1)!).toBeLessThan(fullResend.at(-1)!);
     expect(report.chart.firstEventLatency?.map((contender) => contender.roundsMs.length)).toEqual([2, 2, 2]);
+    expect(report.chart.endToEnd?.map((group) => [group.pattern, group.contenders.length])).toEqual([['burst', 6], ['per-event', 6], ['paced', 6]]);
 
     const directory = await mkdtemp(join(tmpdir(), 'bench-report-'));
     directories.push(directory);
@@ -54,6 +55,7 @@ describe('benchmark harness (tiny profile)', { timeout: 120_000 }, () => {
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     expect(svg).toContain('pre-connected');
+    expect(svg).toContain('Client CPU per event, server in a child process');
     expect(consoleSummary(report)).toContain('errors: 0  (target 0: met)');
   });
 });
@@ -63,7 +65,7 @@ describe('report rendering', () => {
     profile: 'full',
     machine: { date: '2026-01-02T03:04:05.678Z', node: 'v24.0.0', platform: 'linux', cpu: 'Test CPU', cpus: 2, memoryGiB: 8, loadStart: 5, loadEnd: 1, loadPeak: 6.5 },
     durationMs: 90_000,
-    chart: { bytesPerRequest: null, firstEventLatency: null },
+    chart: { bytesPerRequest: null, firstEventLatency: null, endToEnd: null },
     sections: [
       {
         id: 'a',

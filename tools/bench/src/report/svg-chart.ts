@@ -1,12 +1,13 @@
 // Draws the report's chart as a standalone SVG (text, no dependencies): on the left the bytes
 // each request uploads over a long tool loop, full resend against continuation; on the right
 // the first-event latency of a turn with a warm socket, with pre-connect and without, as
-// medians with min–max whiskers.
+// medians with min–max whiskers; below, the client CPU per event of every end-to-end contender
+// (server in a child process) in each arrival pattern.
 import { median } from '../shared/measure.ts';
 import type { ChartData } from './report-types.ts';
 
 const WIDTH = 980;
-const HEIGHT = 420;
+const HEIGHT = 800;
 const COLOURS = { full: '#d1495b', continuation: '#00798c', bars: ['#6c757d', '#00798c', '#d1495b'], axis: '#444', grid: '#e3e3e3', text: '#222' };
 
 function escapeXml(text: string): string {
@@ -102,6 +103,44 @@ function latencyPanel(box: Box, contenders: NonNullable<ChartData['firstEventLat
   return parts;
 }
 
+const E2E_COLOURS: Record<string, string> = {
+  'openai-node responses.create (SSE)': '#adb5bd',
+  'AI SDK streamText (HTTP/SSE)': '#e9c46a',
+  'modelwire ModelClient (HTTP/SSE)': '#00798c',
+  'openai-node ResponsesWS': '#6c757d',
+  'raw ws + JSON.parse (floor)': '#d8d8d8',
+  'modelwire ModelClient (WebSocket)': '#005f73',
+};
+
+function endToEndPanel(box: Box, groups: NonNullable<ChartData['endToEnd']>): string[] {
+  const parts = [text(box.x, box.y - 22, 'Client CPU per event, server in a child process (median round; lower is better)', { size: 14, weight: 'bold' })];
+  const max = Math.max(...groups.flatMap((group) => group.contenders.map((contender) => contender.cpuUsPerEvent)), 0.1);
+  const axis = yAxis(box, max, (value) => (value >= 10 ? value.toFixed(0) : value.toFixed(1)), 'µs CPU per event');
+  parts.push(...axis.parts);
+  const legendWidth = 240;
+  const plotWidth = box.width - legendWidth;
+  const slot = plotWidth / Math.max(groups.length, 1);
+  for (const [groupIndex, group] of groups.entries()) {
+    const bars = group.contenders.length;
+    const barWidth = Math.min(30, (slot * 0.8) / Math.max(bars, 1));
+    const start = box.x + slot * groupIndex + (slot - barWidth * bars) / 2;
+    for (const [index, contender] of group.contenders.entries()) {
+      const x = start + index * barWidth;
+      const top = axis.scale(contender.cpuUsPerEvent);
+      parts.push(`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(barWidth - 3).toFixed(1)}" height="${(box.y + box.height - top).toFixed(1)}" fill="${E2E_COLOURS[contender.name] ?? COLOURS.bars[index % COLOURS.bars.length]!}"/>`);
+      parts.push(text(x + (barWidth - 3) / 2, top - 4, contender.cpuUsPerEvent.toFixed(1), { anchor: 'middle', size: 9 }));
+    }
+    parts.push(text(box.x + slot * groupIndex + slot / 2, box.y + box.height + 18, group.pattern === 'burst' ? 'one write per response' : group.pattern === 'per-event' ? 'one write per event' : 'one event per ms (paced)', { anchor: 'middle', size: 12 }));
+  }
+  const names = groups[0]?.contenders.map((contender) => contender.name) ?? [];
+  for (const [index, name] of names.entries()) {
+    const y = box.y + 10 + index * 20;
+    parts.push(`<rect x="${box.x + plotWidth + 16}" y="${y - 9}" width="12" height="12" fill="${E2E_COLOURS[name] ?? COLOURS.bars[index % COLOURS.bars.length]!}"/>`);
+    parts.push(text(box.x + plotWidth + 34, y + 1, name, { size: 11 }));
+  }
+  return parts;
+}
+
 /** The chart as SVG text. Panels without data show a note instead. */
 export function renderChart(data: ChartData, subtitle: string): string {
   const left: Box = { x: 80, y: 70, width: 380, height: 270 };
@@ -113,6 +152,8 @@ export function renderChart(data: ChartData, subtitle: string): string {
   ];
   parts.push(...(data.bytesPerRequest === null ? [text(left.x, left.y + 40, 'bytes per request: not measured in this run')] : bytesPanel(left, data.bytesPerRequest)));
   parts.push(...(data.firstEventLatency === null ? [text(right.x, right.y + 40, 'first-event latency: not measured in this run')] : latencyPanel(right, data.firstEventLatency)));
+  const bottom: Box = { x: 80, y: 470, width: 860, height: 260 };
+  parts.push(...(data.endToEnd === null ? [text(bottom.x, bottom.y + 40, 'end to end: not measured in this run')] : endToEndPanel(bottom, data.endToEnd)));
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
