@@ -1,12 +1,16 @@
 // Benchmark: decoding + validating + mapping Responses stream events (what the client does per
 // event) against JSON.parse alone, measured interleaved in the same run.
 //
-//   node tools/bench/src/protocol-decode.ts [--events N] [--rounds N] [--with-zod]
+//   node tools/bench/src/protocol-decode.ts [--events N] [--rounds N] [--with-zod] [--recordings]
 //
 // Target: decode + map ≤ 1.25× JSON.parse alone. `--with-zod` adds a third contender that
 // validates every event with its zod schema (no fast path), to show what the fast path saves.
+// `--recordings` decodes the real recorded streams in ../shared/conformance instead.
 // The protocol package is imported through its package entry: build it first
 // (`nx build @modelwire/protocol`); vitest resolves it to source.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { STREAM_EVENT_SCHEMAS, decodeEvent, mapStreamEvent } from '@modelwire/protocol';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { generateResponsesStream } from './shared/responses-stream.ts';
@@ -22,6 +26,38 @@ export interface ProtocolDecodeBenchOptions {
   warmupRounds?: number;
   /** Also measure zod `safeParse` on every event. Default false. */
   withZod?: boolean;
+  /**
+   * Decode the lines of the recorded streams in `../shared/conformance` (beside the repository)
+   * instead of the generated stream, repeated until at least `events` events. Lines that are not
+   * JSON (some recordings have them on purpose) are left out of both contenders.
+   */
+  recordings?: boolean;
+}
+
+/** `../shared/conformance` relative to the repository root. */
+export const CONFORMANCE_DIRECTORY = fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
+
+/** The recorded streams' JSON lines (one event each) and how many files they came from; `null` without the folder. */
+export function loadRecordedLines(directory = CONFORMANCE_DIRECTORY): { lines: string[]; files: number; invalidLines: number } | null {
+  if (!existsSync(directory)) return null;
+  const lines: string[] = [];
+  let files = 0;
+  let invalidLines = 0;
+  for (const provider of readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+    for (const file of readdirSync(join(directory, provider)).filter((name) => name.endsWith('.chunks.txt')).sort()) {
+      files += 1;
+      for (const line of readFileSync(join(directory, provider, file), 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          JSON.parse(line);
+          lines.push(line);
+        } catch {
+          invalidLines += 1;
+        }
+      }
+    }
+  }
+  return files === 0 ? null : { lines, files, invalidLines };
 }
 
 /** What {@link runProtocolDecodeBench} measured. */
@@ -34,6 +70,16 @@ export interface ProtocolDecodeBenchResult {
   ratio: number;
   /** Events per round that decoded as ok (a sanity check: all of them). */
   decodedOk: number;
+  /** With `recordings`: the files and distinct lines read, and the lines left out (not JSON). */
+  recorded?: { files: number; lines: number; invalidLines: number };
+}
+
+/** Thrown by {@link runProtocolDecodeBench} with `recordings` when `../shared/conformance` is absent. */
+export class RecordingsMissingError extends Error {
+  constructor() {
+    super(`no recordings in ${CONFORMANCE_DIRECTORY}: the recorded-stream figure is skipped`);
+    this.name = 'RecordingsMissingError';
+  }
 }
 
 /** Name of the anchor contender. */
@@ -45,7 +91,17 @@ export const ZOD_SAFE_PARSE = 'JSON.parse + zod safeParse';
 
 /** Runs the benchmark and returns its measurements (prints nothing). */
 export async function runProtocolDecodeBench(options: ProtocolDecodeBenchOptions = {}): Promise<ProtocolDecodeBenchResult> {
-  const texts = generateResponsesStream(options.events ?? 200_000).map((event) => JSON.stringify(event));
+  let texts: string[];
+  let recorded: ProtocolDecodeBenchResult['recorded'];
+  if (options.recordings) {
+    const loaded = loadRecordedLines();
+    if (loaded === null) throw new RecordingsMissingError();
+    recorded = { files: loaded.files, lines: loaded.lines.length, invalidLines: loaded.invalidLines };
+    texts = [];
+    while (texts.length < (options.events ?? 200_000)) texts.push(...loaded.lines);
+  } else {
+    texts = generateResponsesStream(options.events ?? 200_000).map((event) => JSON.stringify(event));
+  }
   const schemas = STREAM_EVENT_SCHEMAS as unknown as Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>;
   let sink = 0;
   let decodedOk = 0;
@@ -86,7 +142,7 @@ export async function runProtocolDecodeBench(options: ProtocolDecodeBenchOptions
   if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
   const anchor = measurements.find((m) => m.name === JSON_PARSE);
   const measured = measurements.find((m) => m.name === DECODE_AND_MAP);
-  return { eventCount: texts.length, measurements, ratio: measured && anchor ? measured.medianMs / anchor.medianMs : Number.NaN, decodedOk };
+  return { eventCount: texts.length, measurements, ratio: measured && anchor ? measured.medianMs / anchor.medianMs : Number.NaN, decodedOk, ...(recorded === undefined ? {} : { recorded }) };
 }
 
 
@@ -98,6 +154,7 @@ async function main(): Promise<void> {
     ...(events !== undefined ? { events } : {}),
     ...(rounds !== undefined ? { rounds } : {}),
     withZod: args.includes('--with-zod'),
+    recordings: args.includes('--recordings'),
   });
   printComparison(`protocol decode: ${result.eventCount.toLocaleString('en-US')} Responses events per round (node ${process.version})`, result.measurements, JSON_PARSE, {
     count: result.eventCount,
