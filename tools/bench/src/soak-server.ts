@@ -9,6 +9,8 @@ import { createFaultInjector, seededRandom } from './soak-faults.ts';
 /** What the server recorded since the previous harvest (the recording is then emptied). */
 export interface SoakHarvest {
   readonly stickyViolations: number;
+  /** The first few violations since the last harvest, as `kind transport turn request-index`. */
+  readonly stickySamples: readonly string[];
   readonly requests: number;
   readonly handshakes: number;
 }
@@ -45,6 +47,7 @@ function harvestOf(server: ResponsesServer): SoakHarvest {
   const recording = server.recording;
   const harvest = {
     stickyViolations: recording.stickyViolations.length,
+    stickySamples: recording.stickyViolations.slice(0, 3).map((violation) => `${violation.kind} ${violation.transport} turn ${violation.turnId.slice(0, 8)} request ${violation.requestIndex} (expected ${violation.expected === undefined ? 'none' : 'a token'}, received ${violation.received === undefined ? 'none' : violation.received === violation.expected ? 'it' : 'another'})`),
     requests: recording.counters.requests.http + recording.counters.requests.websocket,
     handshakes: recording.counters.handshakes,
   };
