@@ -4,9 +4,11 @@
 // with its error; the others still run.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { E2eFigures } from '../client-e2e.ts';
 import type { PathFigures } from '../fetch-adapter.ts';
 import type { ScaleBenchResult } from '../scale.ts';
 import type { SoakReport } from '../soak.ts';
+import { runExportInChild } from '../shared/child-process.ts';
 import type { Measurement } from '../shared/measure.ts';
 import type { ChartData, Headline, Profile, ReportRow, ReportSection } from './report-types.ts';
 
@@ -33,20 +35,6 @@ function runScaleInChild(sessions: number, requestsPerTurn: number): ScaleBenchR
   return JSON.parse(line) as ScaleBenchResult;
 }
 
-/**
- * Calls `exportName(options)` of a benchmark module in a child Node process (with a real
- * `--expose-gc`) and returns its JSON result: memory figures then belong to that benchmark
- * alone, not to the benchmarks that ran before it in this process.
- */
-function runExportInChild<T>(modulePath: string, exportName: string, options: unknown): T {
-  const url = new URL(modulePath, import.meta.url).href;
-  const script = `const m = await import(${JSON.stringify(url)}); const r = await m[${JSON.stringify(exportName)}](${JSON.stringify(options)}); process.stdout.write('\\n' + JSON.stringify(r) + '\\n');`;
-  const child = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '--eval', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const line = child.stdout.trim().split('\n').at(-1) ?? '';
-  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`${exportName} in a child process exited with ${child.status ?? child.signal}: ${child.stderr.trim().slice(-500)}`);
-  return JSON.parse(line) as T;
-}
-
 const pick = <T>(profile: Profile, sizes: Record<Profile, T>): T => sizes[profile];
 
 /** Rows from interleaved measurements, with ratios against `anchor`. */
@@ -67,6 +55,51 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const count = (value: number): string => value.toLocaleString('en-US');
 
+const kibPerTurn = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB/turn`;
+
+/** The soak's report as a section (also used by `npm run soak`). */
+export function soakSection(report: SoakReport, profile: Profile): EntryOutput['section'] {
+  const failed = Object.values(report.turnsFailed).reduce((sum, value) => sum + value, 0);
+  const zero = (label: string, value: number, detail = ''): Headline => ({ label, value: `${value}${detail}`, target: '0', met: value === 0 });
+  const slopes = report.slopes;
+  const slopeTarget = profile === 'full' ? { target: '≤ 1.00 KiB/turn' } : {};
+  const slopeHeadline = (label: string, bytesPerTurn: number): Headline => ({ label, value: kibPerTurn(bytesPerTurn), ...slopeTarget, ...(profile === 'full' ? { met: bytesPerTurn <= 1024 } : {}) });
+  const every = Math.max(1, Math.round(report.memoryAfterRounds.length / 10));
+  return {
+    rows: [
+      { name: 'sessions × turns', value: `${count(report.sessions)} concurrent × ${count(report.turnsPlanned / report.sessions)} rounds = ${count(report.turnsPlanned)} turns (${count(report.sessionsCreated)} sessions created)` },
+      { name: 'faults injected', value: `${count(report.faultsTotal)} into ${count(report.faultTargets.handshakes)} handshakes + ${count(report.faultTargets.requests)} requests` },
+      { name: 'turns completed', value: `${count(report.turnsCompleted)} of ${count(report.turnsPlanned)}` },
+      { name: 'turns failed (by code)', value: `${failed}${failed > 0 ? ` (${Object.entries(report.turnsFailed).map(([code, value]) => `${code} ${value}`).join(', ')})` : ''}` },
+      { name: 'stream retries', value: count(report.streamRetries) },
+      { name: 'requests (beyond the completed ones)', value: `${count(report.requests)} (${count(report.extraRequests)})` },
+      { name: 'fallbacks to HTTP', value: count(report.fallbacks) },
+      { name: 'RSS start → end (peak)', value: `${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (${mib(report.rssPeakBytes)})` },
+      { name: 'heap used / committed / external, start → end', value: `${mib(report.heapStartBytes)} → ${mib(report.heapEndBytes)} / ${mib(report.heapTotalStartBytes)} → ${mib(report.heapTotalEndBytes)} / ${mib(report.externalStartBytes)} → ${mib(report.externalEndBytes)}` },
+      {
+        name: 'after rounds (turns: RSS, heap used, MiB)',
+        value: report.memoryAfterRounds
+          .filter((_, index) => index === 0 || (index + 1) % every === 0)
+          .map((sample) => `${count(sample.turns)}: ${(sample.rss / 1024 / 1024).toFixed(0)}, ${(sample.heapUsed / 1024 / 1024).toFixed(1)}`)
+          .join('; '),
+      },
+      { name: 'slope fit', value: `rounds ${report.memoryAfterRounds.length - slopes.rounds + 1}–${report.memoryAfterRounds.length} (turns ${count(slopes.fromTurn)}–${count(slopes.toTurn)})${report.mallocArenaMax === undefined ? '' : `, MALLOC_ARENA_MAX=${report.mallocArenaMax}`}` },
+      { name: 'wall time', value: `${(report.wallMs / 1000).toFixed(1)} s` },
+    ],
+    headlines: [
+      zero('failures without an injected fatal cause', report.unexpectedFailures, report.unexpectedFailureSamples.length > 0 ? ` (${report.unexpectedFailureSamples.slice(0, 2).join('; ')})` : ''),
+      zero('history items lost', report.lostItems),
+      zero('history items duplicated', report.duplicatedItems),
+      zero('tool runs not matching committed calls', report.toolRunMismatches),
+      zero('sticky-routing violations', report.stickyViolations, report.stickySamples.length > 0 ? ` (${report.stickySamples.slice(0, 2).join('; ')})` : ''),
+      zero('connections and handles open after close', report.openConnectionsAfterClose + report.leakedHandles.length),
+      slopeHeadline('RSS slope after warm-up', slopes.rss),
+      slopeHeadline('heap used + external slope after warm-up', slopes.heapAndExternal),
+      { label: 'other slopes', value: `heap used ${kibPerTurn(slopes.heapUsed)}, heap committed ${kibPerTurn(slopes.heapTotal)}, external ${kibPerTurn(slopes.external)}, RSS over the last three quarters ${kibPerTurn(slopes.rssLastThreeQuarters)}` },
+    ],
+  };
+}
+
 /** The suite, in the order it runs (cheap, CPU-bound benchmarks first). */
 export const SUITE: readonly SuiteEntry[] = [
   {
@@ -82,6 +115,32 @@ export const SUITE: readonly SuiteEntry[] = [
           headlines: [
             ratioHeadline('decode + map / JSON.parse', result.ratio, { at: 1.25, kind: '≤' }),
             { label: 'events per round (all decoded ok)', value: `${count(result.eventCount)} (${result.decodedOk === result.eventCount ? 'yes' : `no: ${result.decodedOk}`})` },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'protocol-decode-recorded',
+    title: 'Protocol: decode + validate + map the recorded API streams',
+    description: 'The same per-event work on the real recorded Responses streams in ../shared/conformance (every JSON line of every file, repeated to the round size), against JSON.parse alone on the same lines. Skipped, and said so, when the recordings are absent.',
+    async run(profile) {
+      const { runProtocolDecodeBench, JSON_PARSE, RecordingsMissingError } = await import('../protocol-decode.ts');
+      let result;
+      try {
+        result = await runProtocolDecodeBench({ recordings: true, ...pick(profile, { full: {}, quick: { events: 30_000, rounds: 5, warmupRounds: 1 }, tiny: { events: 300, rounds: 1, warmupRounds: 0 } }) });
+      } catch (error) {
+        if (!(error instanceof RecordingsMissingError)) throw error;
+        process.stderr.write(`bench: ${error.message}\n`);
+        return { section: { rows: [{ name: 'recordings', value: 'skipped: none found' }], headlines: [{ label: 'decode + map / JSON.parse on the recordings', value: `skipped (${error.message})` }] } };
+      }
+      const recorded = result.recorded!;
+      return {
+        section: {
+          rows: timedRows(result.measurements, JSON_PARSE),
+          headlines: [
+            ratioHeadline('decode + map / JSON.parse on the recordings', result.ratio, { at: 1.25, kind: '≤' }),
+            { label: 'recordings', value: `${recorded.files} files, ${count(recorded.lines)} JSON lines (${recorded.invalidLines} non-JSON lines left out), ${count(result.eventCount)} events per round, ${count(result.decodedOk)} decoded ok` },
           ],
         },
       };
@@ -157,7 +216,15 @@ export const SUITE: readonly SuiteEntry[] = [
         section: {
           rows: timedRows(result.measurements, WARM),
           headlines: [
-            ratioHeadline('pre-connected / warm socket', result.preconnectedOverWarm, { at: 1.05, kind: '≤' }),
+            {
+              label: `share of the ${result.handshakeDelayMs} ms handshake pre-connect hides from the first request`,
+              value: `${(result.hiddenShare * 100).toFixed(2)} %`,
+              target: '≥ 99 %',
+              met: result.hiddenShare >= 0.99,
+            },
+            { label: 'handshake cost in the first request (no pre-connect − warm socket, medians)', value: `${result.handshakeCostMs.toFixed(2)} ms` },
+            { label: 'left with pre-connect (pre-connected − warm socket, medians)', value: `${result.preconnectedExtraMs.toFixed(3)} ms` },
+            ratioHeadline('pre-connected / warm socket (sub-millisecond times)', result.preconnectedOverWarm),
             { label: 'handshakes per contender', value: Object.entries(result.handshakes).map(([name, value]) => `${name}: ${value}`).join(', ') },
           ],
         },
@@ -227,21 +294,74 @@ export const SUITE: readonly SuiteEntry[] = [
     },
   },
   {
-    id: 'client-anchors',
-    title: 'Client: a streamed response end to end, against openai-node',
-    description: 'Sequential full requests (2 000-character answers in 8-character deltas) from request to terminal event against one loopback server: ModelClient over HTTP/SSE against openai-node responses.create with stream: true, and ModelClient over its session WebSocket against openai-node ResponsesWS. Each anchor is listed first; ratios are to the openai-node contender of the same path.',
+    id: 'client-e2e',
+    title: 'Client: streamed responses end to end, server in a child process',
+    description: 'The same generated responses (258 events each: 250 text deltas of 8 characters plus the lifecycle) from a replay server in a child process, so this process measures the clients alone: CPU time of this process per event (process.cpuUsage, user + system) and wall time per response, request to terminal event. Three arrival patterns: the whole response in one write, one write per event back to back, one event per millisecond (paced). HTTP/SSE: openai-node responses.create (stream: true, the anchor), the AI SDK\'s streamText, ModelClient. WebSocket: openai-node ResponsesWS (the anchor), raw ws + JSON.parse (a floor doing strictly less), ModelClient on its session socket. All six interleaved round by round; ratios are to the anchor of the same path and pattern. Then permessage-deflate on the transport\'s connectWebSocket (push mode, what the client reads from), one write per event: CPU, wall time and the bytes the server wrote.',
     async run(profile) {
-      const { runClientAnchorsBench, OPENAI_HTTP, MODELWIRE_HTTP, OPENAI_WS, MODELWIRE_WS } = await import('./client-anchors.ts');
-      const result = await runClientAnchorsBench(pick(profile, { full: {}, quick: { requests: 20, rounds: 5, warmupRounds: 1 }, tiny: { requests: 2, answerChars: 40, rounds: 1, warmupRounds: 0 } }));
-      const byName = (name: string): Measurement[] => result.measurements.filter((m) => m.name === name);
+      const { runE2eBench, figuresOf, MODELWIRE_WS, OPENAI_HTTP, MODELWIRE_HTTP, AI_SDK_HTTP, RAW_WS, DEFLATE_ON } = await import('../client-e2e.ts');
+      const result = await runE2eBench(
+        pick(profile, {
+          full: {},
+          quick: { responses: { burst: 10, 'per-event': 10, paced: 2 }, rounds: 5, warmupRounds: 1 },
+          tiny: { responses: { burst: 1, 'per-event': 1, paced: 1 }, deltas: 10, rounds: 1, warmupRounds: 0 },
+        }),
+      );
+      const figureRow = (prefix: string, figures: E2eFigures): ReportRow => ({
+        name: `${prefix}${figures.name}`,
+        value: `${figures.cpuUsPerEvent.toFixed(2)} µs CPU/event (${figures.cpuUsPerEventMin.toFixed(2)}–${figures.cpuUsPerEventMax.toFixed(2)}), ${figures.wallMsPerResponse.toFixed(2)} ms/response (${figures.wallRatio.toFixed(2)}× wall)`,
+        ratio: figures.cpuRatio,
+        anchor: figures.anchor,
+      });
+      const rows: ReportRow[] = [];
+      const headlines: Headline[] = [];
+      const bound = (at: number): { at: number; kind: '≤' } | undefined => (profile === 'tiny' ? undefined : { at, kind: '≤' });
+      for (const pattern of result.patterns) {
+        for (const path of ['http', 'websocket'] as const) for (const figures of pattern.contenders.filter((candidate) => candidate.path === path)) rows.push(figureRow(`${pattern.pattern} · `, figures));
+        headlines.push(
+          ratioHeadline(`${pattern.pattern}: WebSocket CPU per event, modelwire / ResponsesWS`, figuresOf(pattern, MODELWIRE_WS).cpuRatio, bound(0.8)),
+          ratioHeadline(`${pattern.pattern}: HTTP CPU per event, modelwire / openai-node`, figuresOf(pattern, MODELWIRE_HTTP).cpuRatio, bound(0.7)),
+        );
+      }
+      for (const pattern of result.patterns) {
+        const cpu = (name: string): number => figuresOf(pattern, name).cpuUsPerEvent;
+        headlines.push({
+          label: `${pattern.pattern}: other CPU ratios`,
+          value: `modelwire WebSocket / raw ws ${(cpu(MODELWIRE_WS) / cpu(RAW_WS)).toFixed(2)}×, AI SDK / openai-node ${(cpu(AI_SDK_HTTP) / cpu(OPENAI_HTTP)).toFixed(2)}×, modelwire HTTP / AI SDK ${(cpu(MODELWIRE_HTTP) / cpu(AI_SDK_HTTP)).toFixed(2)}×; wall per response modelwire / anchor: WebSocket ${figuresOf(pattern, MODELWIRE_WS).wallRatio.toFixed(2)}×, HTTP ${figuresOf(pattern, MODELWIRE_HTTP).wallRatio.toFixed(2)}×`,
+        });
+      }
+      headlines.push({ label: 'responses per round per contender', value: result.patterns.map((pattern) => `${pattern.pattern} ${pattern.responsesPerRound}`).join(', ') + ` (${result.eventsPerResponse} events each)` });
+      if (result.deflate !== null) {
+        for (const figures of result.deflate.contenders) rows.push(figureRow('deflate · ', figures));
+        const { off, on } = result.deflate.bytesPerResponse;
+        headlines.push(
+          { label: 'permessage-deflate: bytes per response on the wire', value: `${kib(off)} without, ${kib(on)} with (${((1 - on / off) * 100).toFixed(0)} % saved)` },
+          ratioHeadline('permessage-deflate: CPU per event, with / without', figuresOf(result.deflate, DEFLATE_ON).cpuRatio),
+          ratioHeadline('permessage-deflate: wall per response, with / without', figuresOf(result.deflate, DEFLATE_ON).wallRatio),
+        );
+      }
+      return {
+        section: { rows, headlines },
+        chart: { endToEnd: result.patterns.map((pattern) => ({ pattern: pattern.pattern, contenders: pattern.contenders.map((figures) => ({ name: figures.name, path: figures.path, cpuUsPerEvent: figures.cpuUsPerEvent })) })) },
+      };
+    },
+  },
+  {
+    id: 'client-ws-hot-path',
+    title: 'Client: the WebSocket hot path in memory',
+    description: 'A real ModelClient whose socket is an in-memory WireSocket answering every response.create with a generated response (258 events): frame text → JSON → validation → event → queue → caller, without network or server, CPU of this process per event. Anchor: JSON.parse of the same frames plus a callback per event. Frames delivered all in one task, and one per task (setImmediate between frames).',
+    async run(profile) {
+      const { runWsHotPathBench } = await import('../client-ws-hot-path.ts');
+      const result = await runWsHotPathBench(pick(profile, { full: {}, quick: { responses: 20, rounds: 5, warmupRounds: 1 }, tiny: { responses: 1, deltas: 10, rounds: 1, warmupRounds: 0 } }));
       return {
         section: {
-          rows: [...timedRows([...byName(OPENAI_HTTP), ...byName(MODELWIRE_HTTP)], OPENAI_HTTP), ...timedRows([...byName(OPENAI_WS), ...byName(MODELWIRE_WS)], OPENAI_WS)],
+          rows: result.deliveries.flatMap((figures) => [
+            { name: `${figures.delivery} · JSON.parse + callback`, value: `${figures.anchorUsPerEvent.toFixed(2)} µs CPU/event`, ratio: 1, anchor: true },
+            { name: `${figures.delivery} · ModelClient`, value: `${figures.clientUsPerEvent.toFixed(2)} µs CPU/event (${figures.clientMinUsPerEvent.toFixed(2)}–${figures.clientMaxUsPerEvent.toFixed(2)})`, ratio: figures.ratio },
+          ]),
           headlines: [
-            ratioHeadline('HTTP/SSE: modelwire / openai-node', result.httpRatio),
-            ratioHeadline('WebSocket: modelwire / openai-node ResponsesWS', result.webSocketRatio),
-            { label: 'responses per round per contender', value: count(result.requestsPerRound) },
-            { label: 'events seen in the last round', value: Object.entries(result.eventsSeen).map(([name, value]) => `${name}: ${count(value)}`).join(', ') },
+            ...result.deliveries.map((figures) => ratioHeadline(`${figures.delivery}: ModelClient / JSON.parse + callback`, figures.ratio)),
+            ...result.deliveries.map((figures) => ({ label: `${figures.delivery}: client cost above the anchor`, value: `${(figures.clientUsPerEvent - figures.anchorUsPerEvent).toFixed(2)} µs/event` })),
+            { label: 'responses per round', value: `${result.responsesPerRound} of ${result.eventsPerResponse} events, ${result.rounds} rounds` },
           ],
         },
       };
@@ -397,41 +517,17 @@ export const SUITE: readonly SuiteEntry[] = [
   },
   {
     id: 'soak',
-    title: 'Soak: concurrent sessions under random faults',
-    description: 'Concurrent core-session sessions run tool-loop turns against one loopback server while a share of all handshakes and requests hit a random fault (seeded); part of the sessions start on HTTP. No anchor: these are invariants that must hold under faults. Full and quick runs put the server in a child process, so the memory figures are the client\'s alone.',
+    title: 'Soak: a long run of concurrent sessions under random faults',
+    description: 'Concurrent core-session sessions run tool-loop turns against one loopback server in a child process (so the memory figures are the client\'s alone) while a share of all handshakes and requests hit a random fault (seeded); part of the sessions start on HTTP. Every session is closed (its history checked) and replaced after 20 turns, staggered, so that what sessions legitimately hold stays bounded and the memory slope measures what accumulates. Idle and connect timeouts are 3 s in the full run. Memory is sampled after every round (forced GC); slopes are least-squares fits over the second half of the run (the first half is warm-up). No anchor: invariants and slopes.',
     async run(profile) {
       const size = pick(profile, {
-        full: { serverInChildProcess: true },
-        quick: { sessions: 40, turns: 5, serverInChildProcess: true },
-        tiny: { sessions: 4, turns: 2, faultRate: 0.3, seed: 7, timeoutMs: 500 },
+        full: { sessions: 200, turns: 100, sessionTurns: 20, timeoutMs: 3_000, serverInChildProcess: true, progress: true },
+        quick: { sessions: 40, turns: 10, sessionTurns: 5, serverInChildProcess: true, progress: true },
+        tiny: { sessions: 4, turns: 3, sessionTurns: 2, faultRate: 0.3, seed: 7, timeoutMs: 500 },
       });
       // Full and quick runs in a process of their own, like scale; the tiny profile in-process (tests).
-      const report = profile === 'tiny' ? await (await import('../soak.ts')).runSoak(size) : runExportInChild<SoakReport>('../soak.ts', 'runSoak', size);
-      const failed = Object.values(report.turnsFailed).reduce((sum, value) => sum + value, 0);
-      const zero = (label: string, value: number, detail = ''): Headline => ({ label, value: `${value}${detail}`, target: '0', met: value === 0 });
-      return {
-        section: {
-          rows: [
-            { name: 'sessions × turns', value: `${count(report.sessions)} × ${count(report.turnsPlanned / report.sessions)}` },
-            { name: 'faults injected', value: `${count(report.faultsTotal)} into ${count(report.faultTargets.handshakes)} handshakes + ${count(report.faultTargets.requests)} requests` },
-            { name: 'turns completed', value: `${count(report.turnsCompleted)} of ${count(report.turnsPlanned)}` },
-            { name: 'turns failed (by code)', value: `${failed}${failed > 0 ? ` (${Object.entries(report.turnsFailed).map(([code, value]) => `${code} ${value}`).join(', ')})` : ''}` },
-            { name: 'stream retries', value: count(report.streamRetries) },
-            { name: 'requests (beyond the completed ones)', value: `${count(report.requests)} (${count(report.extraRequests)})` },
-            { name: 'fallbacks to HTTP', value: count(report.fallbacks) },
-            { name: 'RSS start → end (peak)', value: `${mib(report.rssStartBytes)} → ${mib(report.rssEndBytes)} (${mib(report.rssPeakBytes)})` },
-            { name: 'wall time', value: `${(report.wallMs / 1000).toFixed(1)} s` },
-          ],
-          headlines: [
-            zero('failures without an injected fatal cause', report.unexpectedFailures, report.unexpectedFailureSamples.length > 0 ? ` (${report.unexpectedFailureSamples.slice(0, 2).join('; ')})` : ''),
-            zero('history items lost', report.lostItems),
-            zero('history items duplicated', report.duplicatedItems),
-            zero('tool runs not matching committed calls', report.toolRunMismatches),
-            zero('sticky-routing violations', report.stickyViolations),
-            zero('connections and handles open after close', report.openConnectionsAfterClose + report.leakedHandles.length),
-          ],
-        },
-      };
+      const report = profile === 'tiny' ? await (await import('../soak.ts')).runSoak(size) : runExportInChild<SoakReport>(new URL('../soak.ts', import.meta.url), 'runSoak', size);
+      return { section: soakSection(report, profile) };
     },
   },
   {
