@@ -4,14 +4,16 @@ import { FAULT_NAMES } from './fault-catalog.ts';
 
 describe('parseDemoOptions', () => {
   it('defaults to the built-in tour over the WebSocket', () => {
-    expect(parseDemoOptions([])).toEqual({ sdk: null, http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, resume: null, journalDirectory: null, steer: null, help: false });
+    expect(parseDemoOptions([])).toEqual({ sdk: null, http: false, fault: null, prompts: DEFAULT_PROMPTS, model: null, resume: null, journalDirectory: null, steer: null, subagents: 0, help: false });
   });
 
   it('reads every flag; --prompt may repeat', () => {
     const options = parseDemoOptions(['--http', '--fault', 'stall', '--prompt', 'one', '--prompt', 'two', '--model', 'gpt-5-mini']);
-    expect(options).toEqual({ sdk: null, http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', resume: null, journalDirectory: null, steer: null, help: false });
+    expect(options).toEqual({ sdk: null, http: true, fault: 'stall', prompts: ['one', 'two'], model: 'gpt-5-mini', resume: null, journalDirectory: null, steer: null, subagents: 0, help: false });
     expect(parseDemoOptions(['--steer', 'keep it short']).steer).toBe('keep it short');
     expect(parseDemoOptions(['-h']).help).toBe(true);
+    expect(parseDemoOptions(['--subagents', '3']).subagents).toBe(3);
+    expect(parseDemoOptions(['--subagents', '8', '--http']).subagents).toBe(8);
     expect(parseDemoOptions(['--journal-dir', '/tmp/j']).journalDirectory).toBe('/tmp/j');
     for (const sdk of ['openai', 'ai-sdk', 'agents']) expect(parseDemoOptions(['--sdk', sdk]).sdk).toBe(sdk);
   });
@@ -34,6 +36,11 @@ describe('parseDemoOptions', () => {
     [['--sdk', 'openai', '--resume', 'r.jsonl'], /--sdk runs the SDK's own session, which is not journaled/],
     [['--steer', ' '], /--steer needs a non-empty text/],
     [['--steer', 'x', '--sdk', 'openai'], /--steer steers a @modelwire\/core-session turn/],
+    [['--subagents', '0'], /--subagents needs a whole number from 1 to 8, not '0'/],
+    [['--subagents', '9'], /--subagents needs a whole number from 1 to 8/],
+    [['--subagents', '2.5'], /--subagents needs a whole number/],
+    [['--subagents', 'three'], /--subagents needs a whole number/],
+    [['--subagents', '2', '--sdk', 'openai'], /--subagents spawns @modelwire\/core-session sub-agents: drop --sdk/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(UsageError);
     expect(() => parseDemoOptions(argv)).toThrow(message);

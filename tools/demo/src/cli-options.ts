@@ -28,6 +28,11 @@ export interface DemoOptions {
    * for none.
    */
   readonly steer: string | null;
+  /**
+   * Sub-agents to spawn after the prompts' turns (`session.spawnSubagent`), each with a short
+   * task of its own, their turns run concurrently on the session's client; 0 for none.
+   */
+  readonly subagents: number;
   /** Print the help text and exit. */
   readonly help: boolean;
 }
@@ -43,6 +48,26 @@ export const DEFAULT_PROMPTS: readonly string[] = [
   'Now look inside packages/client and tell me what it is for.',
   'Thanks. Sum it up in one sentence.',
 ];
+
+/** The most sub-agents `--subagents` spawns (one per task of {@link SUBAGENT_FOLDERS}). */
+export const MAX_SUBAGENTS = 8;
+
+/** What the sub-agents look at, one folder each, in this order. */
+export const SUBAGENT_FOLDERS: readonly string[] = [
+  'packages/transport',
+  'packages/protocol',
+  'packages/client',
+  'packages/core-session',
+  'packages/testing',
+  'packages/fetch',
+  'packages/otel',
+  'packages/errors',
+];
+
+/** The task of the sub-agent that looks at `folder`. */
+export function subagentTask(folder: string): string {
+  return `Look inside ${folder} and read its README.`;
+}
 
 /** The turn of a resumed session when no --prompt is given. */
 export const DEFAULT_RESUME_PROMPTS: readonly string[] = ['Thanks. What have we seen so far? Sum it up in one sentence.'];
@@ -86,6 +111,12 @@ Options:
                      WebSocket the server stops the response at a safe boundary and a
                      successor continues with the input; over HTTP the input goes out with
                      the next request or starts the next turn (not with --sdk)
+  --subagents <n>    after the prompts' turns, spawn <n> sub-agents (1-${MAX_SUBAGENTS}), each reading
+                     one package's README, and run their turns at the same time on the
+                     session's client: over the WebSocket each runs on its own lane
+                     (stream_id) of the one pre-connected socket, no handshake of its
+                     own; with --http each request is an HTTP request of its own, no
+                     lanes (not with --sdk)
   -h, --help         show this help
 
 Faults (each hits once: refuse-upgrade-426 and half-open on the pre-connect handshake,
@@ -110,6 +141,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         resume: { type: 'string' },
         'journal-dir': { type: 'string' },
         steer: { type: 'string' },
+        subagents: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -135,6 +167,13 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   const steer = values.steer ?? null;
   if (steer !== null && steer.trim() === '') throw new UsageError('--steer needs a non-empty text');
   if (steer !== null && sdk !== null) throw new UsageError('--steer steers a @modelwire/core-session turn: drop --sdk');
+  const subagentsText = values.subagents ?? null;
+  let subagents = 0;
+  if (subagentsText !== null) {
+    subagents = /^\d+$/.test(subagentsText.trim()) ? Number(subagentsText.trim()) : Number.NaN;
+    if (!Number.isInteger(subagents) || subagents < 1 || subagents > MAX_SUBAGENTS) throw new UsageError(`--subagents needs a whole number from 1 to ${MAX_SUBAGENTS}, not '${subagentsText}'`);
+    if (sdk !== null) throw new UsageError('--subagents spawns @modelwire/core-session sub-agents: drop --sdk');
+  }
   return {
     sdk: sdk as SdkName | null,
     http: values.http ?? false,
@@ -144,6 +183,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     resume,
     journalDirectory,
     steer,
+    subagents,
     help: values.help ?? false,
   };
 }

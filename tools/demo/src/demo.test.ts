@@ -87,6 +87,45 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(summary).not.toMatch(/^4\s/m);
   });
 
+  it('--subagents 3 runs three sub-agent turns at the same time, each on its own lane of the one pre-connected socket', async () => {
+    const run = await runDemo(['--subagents', '3', '--prompt', 'Hello']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('› spawning 3 sub-agents (session.spawnSubagent)');
+    expect(run.stdout).toContain("over the WebSocket: each on a lane (stream_id) of its own on the session's socket");
+    for (const [number, folder] of [[1, 'packages/transport'], [2, 'packages/protocol'], [3, 'packages/client']] as const) {
+      // Its lane as seen on the wire, its tool calls, its answer from the README it read.
+      expect(run.stdout).toMatch(new RegExp(`^  ⑂ sub-agent ${number}  ${folder}  lane subagent-${number} \\(stream_id on 3 requests\\)$`, 'm'));
+      expect(run.stdout).toContain(`read_file {"path":"${folder}/README.md"}`);
+      expect(run.stdout).toContain(`I read \`${folder}/README.md\`, titled "@modelwire/${folder.slice('packages/'.length)}". It says: `);
+    }
+    expect(run.stdout).toContain('3 of 3 sub-agents answered');
+    expect(run.stdout).toContain("on 3 lanes of the session's WebSocket");
+    const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+    expect(summary).toMatch(/^ 1\s+1\s+WebSocket\s+pre-connected #1\s+full\b.*completed\s+default$/m);
+    const rows = summary.split('\n').filter((line) => /^\s*\d+\s+\d+\s/.test(line));
+    // The main turn (1 request) and 3 requests per sub-agent, all on socket #1.
+    expect(rows).toHaveLength(10);
+    for (const row of rows) expect(row).toMatch(/WebSocket\s+(pre-connected|reused) #1\s/);
+    for (const lane of ['subagent-1', 'subagent-2', 'subagent-3']) expect(rows.filter((row) => row.endsWith(` ${lane}`))).toHaveLength(3);
+    expect(summary).toContain('handshakes        1: one WebSocket for the whole session, shared by the lanes default, subagent-1, subagent-2, subagent-3');
+    expect(summary).toContain('0 violations');
+  });
+
+  it('--subagents with --http runs the sub-agents over HTTP and says there are no lanes', async () => {
+    const run = await runDemo(['--subagents', '2', '--http', '--prompt', 'Hello']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('over HTTP/SSE (--http): no lanes, every sub-agent request is an HTTP request of its own');
+    expect(run.stdout).toMatch(/^  ⑂ sub-agent 1  packages\/transport  no lane \(HTTP\)$/m);
+    expect(run.stdout).toMatch(/^  ⑂ sub-agent 2  packages\/protocol  no lane \(HTTP\)$/m);
+    expect(run.stdout).toContain('2 of 2 sub-agents answered');
+    const summary = run.stdout.slice(run.stdout.indexOf('Summary'));
+    expect(summary).not.toContain('lane (stream_id)');
+    expect(summary).not.toContain('handshakes');
+    expect(summary).not.toMatch(/WebSocket/);
+  });
+
   it('recovers from a socket dropped mid-stream: retry on a new socket, the turn completes', async () => {
     const run = await runDemo(['--fault', 'drop-socket', '--prompt', 'Look at the top-level files and read the README.']);
     expect(run.code).toBe(0);
@@ -185,6 +224,7 @@ describe('npm start (loopback)', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--fault <name>');
     expect(run.stdout).toContain('previous-response-evicted');
+    expect(run.stdout).toContain('--subagents <n>');
   });
 });
 
@@ -291,6 +331,24 @@ describe('npm start (provider mode, OPENAI_API_KEY set)', { timeout: 60_000 }, (
     expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
     expect(server.recording.handshakes[0]?.headers['authorization']).toBe(`Bearer ${SECRET}`);
     expect((server.recording.requests[0]?.body as { model?: string }).model).toBe('gpt-test');
+  });
+
+  it('runs --subagents on lanes of the provider\'s one socket, the rows from telemetry and the wire meter', async () => {
+    await using server = await startResponsesServer();
+    const run = await runDemo(['--prompt', 'Hello provider', '--model', 'gpt-test', '--subagents', '2'], { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: server.url });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^  ⑂ sub-agent 1  packages\/transport  lane subagent-1 \(stream_id on 1 request\)$/m);
+    expect(run.stdout).toMatch(/^  ⑂ sub-agent 2  packages\/protocol  lane subagent-2 \(stream_id on 1 request\)$/m);
+    expect(run.stdout).toContain('2 of 2 sub-agents answered');
+    expect(run.stdout).toContain('handshakes        1: one WebSocket for the whole session, shared by the lanes default, subagent-1, subagent-2');
+    const rows = run.stdout.slice(run.stdout.indexOf('Summary')).split('\n').filter((line) => /^\s*\d+\s+\d+\s/.test(line));
+    expect(rows).toHaveLength(3);
+    expect(rows.filter((row) => / subagent-[12]$/.test(row))).toHaveLength(2);
+    expect(server.recording.handshakes.filter((handshake) => handshake.status === 101)).toHaveLength(1);
+    expect(server.recording.requests.map((request) => request.lane).sort()).toEqual(['default', 'subagent-1', 'subagent-2']);
+    expect(server.recording.requests.filter((request) => request.lane !== 'default').map((request) => (request.body as { client_metadata?: Record<string, string> }).client_metadata?.['x-openai-subagent'])).toEqual(['collab_spawn', 'collab_spawn']);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
   });
 
   it('fails the turn with exit code 1 on a refused key, without printing it', async () => {

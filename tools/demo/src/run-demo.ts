@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createTransportWebSocketConnector, ModelClient, networkPolicyFor, resolveProvider, staticTokenAuth, type ModelInfo, type Provider, type TransportFallbackRecord } from '@modelwire/client';
 import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { createSession, JsonlSessionStore, resumeSession, type ResumeReport, type Session, type SessionEvent, type SessionSteer, type SessionSteerOutcome, type TurnHandle } from '@modelwire/core-session';
-import type { DemoOptions } from './cli-options.ts';
+import { SUBAGENT_FOLDERS, subagentTask, type DemoOptions } from './cli-options.ts';
 import { FAULT_DESCRIPTIONS, faultRule } from './fault-catalog.ts';
 import { createLoopbackModel, type ResponseChain } from './loopback-model.ts';
 import { repositoryTools } from './repo-tools.ts';
@@ -180,6 +180,9 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
         }
         if (exitCode !== 0) break;
       }
+      if (options.subagents > 0 && exitCode === 0 && !interrupted) {
+        if (await runSubagents(session, options.subagents, meter, terminal, retryEvents)) exitCode = 1;
+      }
     } finally {
       process.removeListener('SIGINT', onInterrupt);
       terminal.stopSpinner();
@@ -210,7 +213,7 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
       rows = fromRecording.rows;
       sticky = { replayed: fromRecording.replayed, violations: server.recording.stickyViolations.length };
     } else {
-      rows = rowsFromTelemetry(recorder.requests, meter);
+      rows = rowsFromTelemetry(recorder.requests, meter, (turnId) => recorder.turnNumber(turnId));
     }
     const totals: SummaryTotals = {
       preconnectHandshakeMs: preconnect === undefined ? null : preconnect.durationMs,
@@ -220,6 +223,7 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
       requestRetries: recorder.requests.reduce((sum, request) => sum + request.retriedAttempts, 0),
       fallbacks: recorder.fallbacks.map((fallback) => fallback.reason),
       sticky,
+      handshakes: options.http ? null : meter.handshakes.filter((handshake) => handshake.ok).length,
     };
     terminal.line();
     terminal.line(terminal.bold('Summary'));
@@ -235,6 +239,93 @@ export async function runDemo(options: DemoOptions, terminal: Terminal, env: Nod
   } finally {
     await server?.close();
   }
+}
+
+/** One sub-agent of `--subagents` and what its turn did. */
+interface SubagentRun {
+  readonly number: number;
+  readonly folder: string;
+  readonly lane: string;
+  readonly session: Session;
+  readonly tools: string[];
+  text: string;
+  requests: number;
+  error: string | null;
+}
+
+/**
+ * `--subagents`: spawns `count` sub-agents of `session`, each with a task of its own, runs their
+ * turns at the same time and prints each one's lane and answer as it finishes. The lane shown is
+ * the `stream_id` the wire meter saw on the sub-agent's `response.create` frames (none over
+ * HTTP). Returns true when a sub-agent's turn failed.
+ */
+async function runSubagents(session: Session, count: number, meter: WireMeter, terminal: Terminal, retries: string[]): Promise<boolean> {
+  const client = session.services.client;
+  const httpOnly = client.fallbackReason !== null || !client.provider.supportsWebSockets;
+  const why = client.provider.supportsWebSockets ? `the session fell back to HTTP (${client.fallbackReason ?? ''})` : '--http';
+  terminal.line();
+  terminal.line(terminal.bold(`› spawning ${count} sub-agent${count === 1 ? '' : 's'} (session.spawnSubagent), their turns running at the same time on the session's client`));
+  terminal.line(
+    terminal.dim(
+      httpOnly
+        ? `  over HTTP/SSE (${why}): no lanes, every sub-agent request is an HTTP request of its own`
+        : '  over the WebSocket: each on a lane (stream_id) of its own on the session\'s socket, no handshake of its own',
+    ),
+  );
+  const framesBefore = meter.frames.length;
+  const runs: SubagentRun[] = SUBAGENT_FOLDERS.slice(0, count).map((folder, index) => {
+    const lane = `subagent-${index + 1}`;
+    return { number: index + 1, folder, lane, session: session.spawnSubagent({ label: 'collab_spawn', lane }), tools: [], text: '', requests: 0, error: null };
+  });
+  let streaming = 0;
+  let peak = 0;
+  terminal.startSpinner(`${count} sub-agent turn${count === 1 ? '' : 's'} running`);
+  const runOne = async (run: SubagentRun): Promise<void> => {
+    let started = false;
+    try {
+      for await (const event of run.session.submit(subagentTask(run.folder))) {
+        if (!started) {
+          started = true;
+          streaming += 1;
+          peak = Math.max(peak, streaming);
+        }
+        if (event.type === 'text_delta') run.text += event.delta;
+        else if (event.type === 'tool_call_started') run.tools.push(`${event.name} ${event.input}`);
+        else if (event.type === 'retrying') retries.push(event.code);
+        else if (event.type === 'turn_completed') run.requests = event.result.requests;
+        else if (event.type === 'turn_failed') {
+          const code = (event.error as { code?: unknown }).code;
+          run.error = `${typeof code === 'string' ? `(${code}) ` : ''}${event.error.message}`;
+        }
+      }
+    } finally {
+      if (started) streaming -= 1;
+    }
+    const frames = meter.frames.slice(framesBefore).filter((frame) => frame.lane === run.lane);
+    const where = frames.length > 0 ? `lane ${run.lane} (stream_id on ${frames.length} request${frames.length === 1 ? '' : 's'})` : 'no lane (HTTP)';
+    terminal.stopSpinner();
+    terminal.line(`  ⑂ sub-agent ${run.number}  ${run.folder}  ${where}`);
+    if (run.tools.length > 0) terminal.line(terminal.dim(`    ⚙ ${run.tools.join(' · ')}`));
+    if (run.error !== null) terminal.line(terminal.yellow(`    ✗ the turn failed ${run.error}`));
+    else terminal.line(`    ${run.text.trim().replace(/\s*\n\s*/g, ' ')}`);
+  };
+  try {
+    await Promise.all(runs.map((run) => runOne(run).catch((error: unknown) => {
+      run.error = error instanceof Error ? error.message : String(error);
+    })));
+  } finally {
+    terminal.stopSpinner();
+    await Promise.all(runs.map((run) => run.session.close()));
+  }
+  const answered = runs.filter((run) => run.error === null).length;
+  const lanes = new Set(meter.frames.slice(framesBefore).map((frame) => frame.lane).filter((lane) => lane !== null));
+  terminal.line(
+    terminal.dim(
+      `  ${answered} of ${count} sub-agent${count === 1 ? '' : 's'} answered; at most ${peak} turn${peak === 1 ? '' : 's'} streaming at once` +
+        (lanes.size > 0 ? `, on ${lanes.size} lane${lanes.size === 1 ? '' : 's'} of the session's WebSocket` : ', over HTTP/SSE'),
+    ),
+  );
+  return answered < count;
 }
 
 /**

@@ -208,7 +208,7 @@ export async function runSdkDemo(sdk: SdkName, options: DemoOptions, terminal: T
     sticky = { replayed: fromRecording.replayed, violations: server.recording.stickyViolations.length };
     await server.close();
   } else {
-    rows = rowsFromTelemetry(recorder.requests, meter);
+    rows = rowsFromTelemetry(recorder.requests, meter, (turnId) => recorder.turnNumber(turnId));
   }
   const firstRequest = recorder.requests[0];
   const savedMs = preconnect !== undefined && preconnect.ok && firstRequest !== undefined && firstRequest.connect?.reused === true ? Math.min(preconnect.durationMs, firstRequest.startedAt - preconnect.startedAt) : 0;

@@ -75,17 +75,20 @@ export function rowsFromRecording(recording: Recording, chain: ResponseChain, pr
       bytes: recorded.decodedBytes,
       fullBytes: Number.isNaN(fullBytes) ? null : fullBytes,
       outcome,
+      lane: recorded.transport === 'websocket' && typeof body['stream_id'] === 'string' ? body['stream_id'] : null,
     });
   }
   return { rows, replayed };
 }
 
 /** Rows from client telemetry; WebSocket bytes from the wire meter's frames sent during each request. */
-export function rowsFromTelemetry(requests: readonly RequestReport[], meter: WireMeter): SummaryRow[] {
+export function rowsFromTelemetry(requests: readonly RequestReport[], meter: WireMeter, turnNumber: (turnId: string) => number | undefined): SummaryRow[] {
   const streams = requests.filter((request) => request.endpoint === 'responses');
   return streams.map((request, index): SummaryRow => {
-    const next = streams[index + 1]?.startedAt ?? Number.POSITIVE_INFINITY;
-    const frames = meter.frames.filter((frame) => frame.sentAt >= request.startedAt && frame.sentAt < next);
+    // A request's frames are those of its turn sent before the turn's next request: turns may
+    // run at the same time (sub-agents on their lanes).
+    const next = streams.find((later, laterIndex) => laterIndex > index && later.turn === request.turn)?.startedAt ?? Number.POSITIVE_INFINITY;
+    const frames = meter.frames.filter((frame) => frame.sentAt >= request.startedAt && frame.sentAt < next && (frame.turnId === null || (turnNumber(frame.turnId) ?? request.turn) === request.turn));
     let connection = request.transport === 'http' ? 'pooled' : '–';
     if (request.connect !== null) {
       connection = request.connect.reused ? (index === 0 ? 'pre-connected' : 'reused') : `new (${request.connect.durationMs.toFixed(0)} ms)`;
@@ -104,6 +107,7 @@ export function rowsFromTelemetry(requests: readonly RequestReport[], meter: Wir
       bytes: websocket ? frames.reduce((sum, frame) => sum + frame.bytes, 0) : null,
       fullBytes: websocket ? frames.reduce((sum, frame) => sum + frame.fullBytes, 0) : null,
       outcome: request.outcome === 'completed' ? 'completed' : `${request.outcome ?? 'unfinished'}${request.errorCode ? `: ${request.errorCode}` : ''}`,
+      lane: websocket ? (frames.at(-1)?.lane ?? null) : null,
     };
   });
 }

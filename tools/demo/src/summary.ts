@@ -19,6 +19,8 @@ export interface SummaryRow {
   readonly fullBytes: number | null;
   /** `completed`, or what ended it (an error code, `cut`, …). */
   readonly outcome: string;
+  /** The WebSocket lane (`stream_id`) the request ran on; `null` for the default lane (none sent) and HTTP. */
+  readonly lane?: string | null;
 }
 
 /** Totals of the session. */
@@ -34,6 +36,8 @@ export interface SummaryTotals {
   readonly requestRetries: number;
   /** Fallback reasons (at most one per session). */
   readonly fallbacks: readonly string[];
+  /** WebSocket handshakes that opened a socket in the whole session; `null` on HTTP only. */
+  readonly handshakes?: number | null;
   /** Requests that replayed the turn's sticky-routing token, and contract violations (loopback only). */
   readonly sticky: { readonly replayed: number; readonly violations: number } | null;
 }
@@ -62,7 +66,11 @@ export function formatSummary(rows: readonly SummaryRow[], totals: SummaryTotals
     row.fullBytes === null ? '–' : formatBytes(row.fullBytes),
     row.outcome,
   ]);
-  const out = [table(['#', 'turn', 'transport', 'connection', 'request', 'sent', 'full resend', 'outcome'], body, new Set([0, 1, 5, 6]))];
+  // The lane column shows only when a request ran on a named lane (sub-agents, concurrent turns).
+  const lanes = rows.some((row) => typeof row.lane === 'string');
+  if (lanes) body.forEach((cells, index) => cells.push(rows[index]!.lane ?? (rows[index]!.transport === 'WebSocket' ? 'default' : '–')));
+  const header = ['#', 'turn', 'transport', 'connection', 'request', 'sent', 'full resend', 'outcome', ...(lanes ? ['lane (stream_id)'] : [])];
+  const out = [table(header, body, new Set([0, 1, 5, 6]))];
   const measured = rows.filter((row) => row.bytes !== null && row.fullBytes !== null);
   const sent = measured.reduce((sum, row) => sum + row.bytes!, 0);
   const full = measured.reduce((sum, row) => sum + row.fullBytes!, 0);
@@ -72,6 +80,11 @@ export function formatSummary(rows: readonly SummaryRow[], totals: SummaryTotals
   else out.push(`pre-connect       handshake of ${totals.preconnectHandshakeMs.toFixed(0)} ms; ${(totals.preconnectSavedMs ?? 0).toFixed(0)} ms of it off the first request's path`);
   if (measured.length === 0) out.push('bytes sent        not measured on this path');
   else out.push(`bytes sent        ${formatBytes(sent)} vs ${formatBytes(full)} for full resends${sent > 0 && full > sent ? ` (${(full / sent).toFixed(1)}× less)` : ''}${measured.length < rows.length ? ` over ${measured.length} of ${rows.length} requests` : ''}`);
+  if (totals.handshakes !== undefined && totals.handshakes !== null) {
+    const named = [...new Set(rows.map((row) => row.lane).filter((lane): lane is string => typeof lane === 'string'))].sort();
+    const shared = named.length === 0 ? '' : `, shared by the lanes ${['default', ...named].join(', ')}`;
+    out.push(totals.handshakes === 1 ? `handshakes        1: one WebSocket for the whole session${shared}` : `handshakes        ${totals.handshakes} WebSocket handshakes${named.length === 0 ? '' : `; lanes ${named.join(', ')}`}`);
+  }
   out.push(`retries           ${totals.streamRetries} stream, ${totals.requestRetries} request phase`);
   out.push(`fallbacks         ${totals.fallbacks.length === 0 ? 'none' : totals.fallbacks.map((reason) => `to HTTP (${reason})`).join(', ')}`);
   if (totals.sticky !== null) out.push(`sticky routing    token replayed on ${totals.sticky.replayed} request${totals.sticky.replayed === 1 ? '' : 's'}, ${totals.sticky.violations} violation${totals.sticky.violations === 1 ? '' : 's'}`);

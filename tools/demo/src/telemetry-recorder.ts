@@ -43,6 +43,11 @@ export class TelemetryRecorder {
   onRequestRetry: ((code: string, record: RequestAttemptRecord) => void) | null = null;
   #turns = new Map<string, number>();
 
+  /** The 1-based number of the turn with this id, once it reported anything; undefined before. */
+  turnNumber(turnId: string): number | undefined {
+    return this.#turns.get(turnId);
+  }
+
   /**
    * Marks the last request as failed in its stream phase (the session's `retrying` event; the
    * turn loop reports stream retries there rather than to the client telemetry).
@@ -65,9 +70,12 @@ export class TelemetryRecorder {
     // A request's reports arrive as connect → continuation decision → attempt(s); a row is open
     // until its request phase ended (an attempt without a retry). `onRequestStart`, when the
     // client makes it, opens the row explicitly.
+    // Turns may run at the same time (sub-agents on their lanes): a report belongs to the last
+    // row of its own turn, not to the last row of the session.
+    const lastOfTurn = (): RequestReport | undefined => this.requests.findLast((request) => request.turn === turnNumber);
     const open = (endpoint = 'responses'): RequestReport => {
-      const last = this.requests.at(-1);
-      if (last !== undefined && last.turn === turnNumber && !last.requestPhaseDone) return last;
+      const last = lastOfTurn();
+      if (last !== undefined && !last.requestPhaseDone) return last;
       const row: RequestReport = { turn: turnNumber, endpoint, startedAt: performance.now(), transport: null, connect: null, decision: null, attempts: 0, retriedAttempts: 0, requestPhaseDone: false, outcome: null, errorCode: null };
       this.requests.push(row);
       return row;
@@ -97,16 +105,16 @@ export class TelemetryRecorder {
         request.errorCode = codeOf(record.error);
       },
       onRequestEnd: (record) => {
-        const request = this.requests.at(-1);
-        if (request === undefined || request.turn !== turnNumber) return;
+        const request = lastOfTurn();
+        if (request === undefined) return;
         request.outcome = record.outcome;
         request.errorCode = codeOf(record.error);
       },
       onStreamRetry: (record) => {
         this.streamRetries += 1;
         // The request whose stream failed is the last one of this turn.
-        const request = this.requests.at(-1);
-        if (request !== undefined && request.turn === turnNumber && request.outcome === 'completed') {
+        const request = lastOfTurn();
+        if (request !== undefined && request.outcome === 'completed') {
           request.outcome = 'failed';
           request.errorCode = codeOf(record.error);
         }

@@ -22,6 +22,10 @@ export interface FrameRecord {
   /** Bytes of the same request with its whole input and no `previous_response_id`. */
   readonly fullBytes: number;
   readonly incremental: boolean;
+  /** The frame's lane (`stream_id`); `null` for the default lane. */
+  readonly lane: string | null;
+  /** The turn id of the frame's `x-codex-turn-metadata`; `null` when absent. */
+  readonly turnId: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -65,7 +69,8 @@ export class WireMeter {
       const { previous_response_id: _dropped, ...rest } = body;
       const bytes = Buffer.byteLength(text);
       const fullBytes = previous === undefined ? bytes : Buffer.byteLength(JSON.stringify({ ...rest, input: pending }));
-      this.frames.push({ sentAt: performance.now(), bytes, fullBytes, incremental: previous !== undefined });
+      const lane = typeof body['stream_id'] === 'string' ? body['stream_id'] : null;
+      this.frames.push({ sentAt: performance.now(), bytes, fullBytes, incremental: previous !== undefined, lane, turnId: turnIdOf(body) });
     };
     const onReceived = (text: string): void => {
       if (!text.includes('"response.completed"')) return;
@@ -103,5 +108,18 @@ export class WireMeter {
     if (socket.pause !== undefined) wrapped.pause = () => socket.pause!();
     if (socket.resume !== undefined) wrapped.resume = () => socket.resume!();
     return wrapped;
+  }
+}
+
+/** The turn id a `response.create` frame carries in its `client_metadata`'s turn metadata. */
+function turnIdOf(body: Json): string | null {
+  const metadata = body['client_metadata'];
+  const raw = isJson(metadata) ? metadata['x-codex-turn-metadata'] : undefined;
+  if (typeof raw !== 'string') return null;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return isJson(parsed) && typeof parsed['turn_id'] === 'string' ? parsed['turn_id'] : null;
+  } catch {
+    return null;
   }
 }
