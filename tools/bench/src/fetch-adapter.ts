@@ -11,14 +11,27 @@
 //
 // Build the packages first (`npm run bench` does it).
 import { createOpenAI } from '@ai-sdk/openai';
-import { staticTokenAuth } from '@modelwire/client';
 import { createModelwireFetch, type FetchFunction } from '@modelwire/fetch';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
-import { Agent, assistant, OpenAIResponsesModel, Runner, tool as agentTool, user, type AgentInputItem } from '@openai/agents';
-import { jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import { earlierConversation, startResponsesServer, TOOL_LOOP_INSTRUCTIONS, TOOL_OUTPUT, type ResponsesWireFigures } from '@modelwire/testing';
+import { Agent, OpenAIResponsesModel } from '@openai/agents';
+import { stepCountIs, streamText } from 'ai';
 import OpenAI from 'openai';
-import { z } from 'zod';
-import { median } from './shared/measure.ts';
+import {
+  agentsLoopInput,
+  agentsShellTool,
+  aiSdkShellTool,
+  benchClientOptions,
+  describeWireFigures,
+  interleavedRounds,
+  roundFigures,
+  runAgentsLoop,
+  sdkLoopArguments,
+  sdkLoopSizes,
+  summariseRounds,
+  toolLoopPrompt,
+  type SdkLoopBenchOptions,
+  type SdkRoundFigures,
+} from './shared/sdk-loop.ts';
 
 /** The SDKs compared, by name. */
 export const SDKS = ['openai', 'ai-sdk', 'agents'] as const;
@@ -28,35 +41,17 @@ export const DEFAULT_PATH = 'default (HTTP)';
 /** The adapter path. */
 export const ADAPTER_PATH = '@modelwire/fetch';
 
-/** Options of {@link runFetchAdapterBench}. */
-export interface FetchAdapterBenchOptions {
-  /** Timed rounds per SDK and path. Default 5. */
-  rounds?: number;
-  /** Requests per tool loop (tool calls + the final answer). Default 20. */
-  steps?: number;
-  /** Earlier conversation the loop starts from, in KiB of JSON. Default 24. */
-  historyKiB?: number;
-  /** Untimed rounds first. Default 1. */
-  warmupRounds?: number;
-}
+/** Options of {@link runFetchAdapterBench}: rounds per SDK and path, steps per loop, earlier conversation, warm-up rounds. */
+export type FetchAdapterBenchOptions = SdkLoopBenchOptions;
 
-/** What one SDK on one path did, summed or medianed over the timed rounds. */
-export interface PathFigures {
-  /** WebSocket handshakes per loop. */
-  handshakes: number;
-  /** HTTP connections per loop (TCP connections that carried HTTP requests). */
-  httpConnections: number;
-  /** Requests per loop and how many continued a previous response. */
-  requests: number;
-  incrementalRequests: number;
-  /** Request bytes the server received per loop (HTTP bodies and WebSocket frames). */
-  requestBytes: number;
+/** What one SDK on one path did: wire figures of the last round (see `ResponsesWireFigures`), latencies and loop times medianed over the timed rounds. */
+export interface PathFigures extends ResponsesWireFigures {
   /** Median latency from a request to its first SSE bytes at the SDK's fetch, in milliseconds (every request of every round). */
-  firstEventMs: number;
+  readonly firstEventMs: number;
   /** Median wall time of a whole loop, in milliseconds. */
-  loopMs: number;
+  readonly loopMs: number;
   /** Whether every round ended with the loop's final answer. */
-  answered: boolean;
+  readonly answered: boolean;
 }
 
 export interface SdkFigures {
@@ -75,23 +70,6 @@ export interface FetchAdapterBenchResult {
   readonly steps: number;
   readonly rounds: number;
   readonly sdks: readonly SdkFigures[];
-}
-
-const INSTRUCTIONS = 'You are a coding agent. Use the shell tool to inspect the repository before answering.';
-const TOOL_OUTPUT = Array.from({ length: 12 }, (_, index) => `-rw-r--r--  1 dev dev  ${1200 + index * 37}  Jan 12 10:${10 + index}  module-${index}.ts`).join('\n');
-
-function earlierConversation(kib: number): { role: 'user' | 'assistant'; content: string }[] {
-  const messages: { role: 'user' | 'assistant'; content: string }[] = [];
-  let bytes = 0;
-  for (let index = 0; bytes < kib * 1024; index += 1) {
-    const message =
-      index % 2 === 0
-        ? { role: 'user' as const, content: `Earlier question ${index}: what does the package in folder ${index} do, and how are its tests organised?` }
-        : { role: 'assistant' as const, content: `Earlier answer ${index}: the package exposes one entry point, keeps its tests next to the sources, and its README lists the options it takes.` };
-    bytes += JSON.stringify(message).length;
-    messages.push(message);
-  }
-  return messages;
 }
 
 /** A fetch that records, per call, the time from the call to the first body bytes. */
@@ -121,15 +99,15 @@ function timedFetch(inner: FetchFunction, latencies: number[]): FetchFunction {
   };
 }
 
-/** Runs one streamed tool loop with `sdk`; resolves with whether it ended with the final answer. */
-async function toolLoop(sdk: SdkName, baseURL: string, fetch: FetchFunction, prompt: string, history: { role: 'user' | 'assistant'; content: string }[], steps: number): Promise<boolean> {
+/** Runs one streamed tool loop of `steps` requests with `sdk`; resolves with whether it ended with the final answer. */
+async function toolLoop(sdk: SdkName, baseURL: string, fetch: FetchFunction, historyKiB: number, steps: number): Promise<boolean> {
   if (sdk === 'openai') {
     const client = new OpenAI({ apiKey: 'sk-bench', baseURL, maxRetries: 0, fetch });
     const tools: OpenAI.Responses.FunctionTool[] = [{ type: 'function', name: 'shell', description: 'Runs a shell command.', strict: false, parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } }];
-    const input: OpenAI.Responses.ResponseInputItem[] = [...history, { role: 'user', content: prompt }];
+    const input: OpenAI.Responses.ResponseInputItem[] = [...earlierConversation(historyKiB), { role: 'user', content: toolLoopPrompt(steps) }];
     for (let step = 0; step < steps; step += 1) {
       let response: OpenAI.Responses.Response | undefined;
-      for await (const event of await client.responses.create({ model: 'gpt-4.1', instructions: INSTRUCTIONS, input, tools, stream: true })) {
+      for await (const event of await client.responses.create({ model: 'gpt-4.1', instructions: TOOL_LOOP_INSTRUCTIONS, input, tools, stream: true })) {
         if (event.type === 'response.completed') response = event.response;
       }
       if (response === undefined) return false;
@@ -144,100 +122,47 @@ async function toolLoop(sdk: SdkName, baseURL: string, fetch: FetchFunction, pro
     const provider = createOpenAI({ apiKey: 'sk-bench', baseURL, fetch });
     const result = streamText({
       model: provider.responses('gpt-4.1'),
-      system: INSTRUCTIONS,
-      messages: [...history, { role: 'user', content: prompt }],
+      system: TOOL_LOOP_INSTRUCTIONS,
+      messages: [...earlierConversation(historyKiB), { role: 'user', content: toolLoopPrompt(steps) }],
       maxRetries: 0,
       stopWhen: stepCountIs(steps),
-      tools: {
-        shell: tool({
-          description: 'Runs a shell command.',
-          inputSchema: jsonSchema<{ command: string }>({ type: 'object', properties: { command: { type: 'string' } }, required: ['command'], additionalProperties: false }),
-          execute: () => TOOL_OUTPUT,
-        }),
-      },
+      tools: { shell: aiSdkShellTool() },
     });
     return (await result.text).includes('Done.');
   }
-  const shell = agentTool({ name: 'shell', description: 'Runs a shell command.', parameters: z.object({ command: z.string() }), execute: () => TOOL_OUTPUT });
-  const agent = new Agent({ name: 'bench agent', instructions: INSTRUCTIONS, model: new OpenAIResponsesModel(new OpenAI({ apiKey: 'sk-bench', baseURL, maxRetries: 0, fetch }), 'gpt-4.1'), tools: [shell] });
-  const input: AgentInputItem[] = [...history.map((message) => (message.role === 'user' ? user(message.content) : assistant(message.content))), user(prompt)];
-  const result = await new Runner({ tracingDisabled: true }).run(agent, input, { stream: true, maxTurns: steps });
-  for await (const _event of result) {
-    // drained
-  }
-  await result.completed;
-  return String(result.finalOutput ?? '').includes('Done.');
+  const agent = new Agent({ name: 'bench agent', instructions: TOOL_LOOP_INSTRUCTIONS, model: new OpenAIResponsesModel(new OpenAI({ apiKey: 'sk-bench', baseURL, maxRetries: 0, fetch }), 'gpt-4.1'), tools: [agentsShellTool()] });
+  return runAgentsLoop(agent, agentsLoopInput(historyKiB, steps), steps);
 }
 
-interface RoundFigures {
-  handshakes: number;
-  httpConnections: number;
-  requests: number;
-  incrementalRequests: number;
-  requestBytes: number;
-  latencies: number[];
-  loopMs: number;
-  answered: boolean;
-}
-
-async function oneRound(sdk: SdkName, adapter: boolean, steps: number, historyKiB: number): Promise<RoundFigures> {
-  const server: ResponsesServer = await startResponsesServer({ tokenDelayMs: 0 });
+async function oneRound(sdk: SdkName, adapter: boolean, steps: number, historyKiB: number): Promise<SdkRoundFigures> {
+  const server = await startResponsesServer({ tokenDelayMs: 0 });
   const latencies: number[] = [];
-  const modelwire = adapter ? createModelwireFetch({ provider: { baseUrl: server.url, supportsWebSockets: true }, auth: staticTokenAuth('sk-bench') }) : null;
+  const modelwire = adapter ? createModelwireFetch(benchClientOptions(server)) : null;
   try {
     // The session starts before the user asks: the adapter's pre-connect is done by then.
     await modelwire?.client.preconnect();
     const fetch = timedFetch(modelwire ?? globalThis.fetch.bind(globalThis), latencies);
     const started = performance.now();
-    const answered = await toolLoop(sdk, server.url, fetch, `run ${steps - 1} times: ls -la src`, earlierConversation(historyKiB), steps);
-    const loopMs = performance.now() - started;
-    const requests = server.recording.requests.filter((request) => request.endpoint === 'responses');
-    return {
-      handshakes: server.recording.handshakes.length,
-      httpConnections: new Set(requests.filter((request) => request.transport === 'http').map((request) => request.connectionId)).size,
-      requests: requests.length,
-      incrementalRequests: requests.filter((request) => typeof (request.body as Record<string, unknown>)['previous_response_id'] === 'string').length,
-      requestBytes: requests.reduce((sum, request) => sum + request.decodedBytes, 0),
-      latencies,
-      loopMs,
-      answered,
-    };
+    const answered = await toolLoop(sdk, server.url, fetch, historyKiB, steps);
+    return roundFigures(server, latencies, performance.now() - started, answered);
   } finally {
     await modelwire?.close();
     await server.close();
   }
 }
 
-function summarise(rounds: readonly RoundFigures[]): PathFigures {
-  const last = rounds.at(-1)!;
-  return {
-    handshakes: last.handshakes,
-    httpConnections: last.httpConnections,
-    requests: last.requests,
-    incrementalRequests: last.incrementalRequests,
-    requestBytes: last.requestBytes,
-    firstEventMs: median(rounds.flatMap((round) => round.latencies)),
-    loopMs: median(rounds.map((round) => round.loopMs)),
-    answered: rounds.every((round) => round.answered),
-  };
+function summarise(rounds: readonly SdkRoundFigures[]): PathFigures {
+  const { firstMs, ...figures } = summariseRounds(rounds);
+  return { ...figures, firstEventMs: firstMs };
 }
 
 export async function runFetchAdapterBench(options: FetchAdapterBenchOptions = {}): Promise<FetchAdapterBenchResult> {
-  const rounds = options.rounds ?? 5;
-  const warmupRounds = options.warmupRounds ?? 1;
-  const steps = options.steps ?? 20;
-  const historyKiB = options.historyKiB ?? 24;
+  const sizes = sdkLoopSizes(options);
   const sdks: SdkFigures[] = [];
   for (const sdk of SDKS) {
-    const byPath: [RoundFigures[], RoundFigures[]] = [[], []];
-    for (let round = 0; round < warmupRounds + rounds; round += 1) {
-      for (const [index, adapter] of [false, true].entries()) {
-        const figures = await oneRound(sdk, adapter, steps, historyKiB);
-        if (round >= warmupRounds) byPath[index]!.push(figures);
-      }
-    }
-    const defaultPath = summarise(byPath[0]);
-    const adapter = summarise(byPath[1]);
+    const byPath = await interleavedRounds([false, true], sizes, (adapter) => oneRound(sdk, adapter, sizes.steps, sizes.historyKiB));
+    const defaultPath = summarise(byPath.get(false)!);
+    const adapter = summarise(byPath.get(true)!);
     sdks.push({
       sdk,
       defaultPath,
@@ -247,23 +172,15 @@ export async function runFetchAdapterBench(options: FetchAdapterBenchOptions = {
       loopRatio: adapter.loopMs / defaultPath.loopMs,
     });
   }
-  return { steps, rounds, sdks };
-}
-
-function argument(name: string): number | undefined {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : undefined;
+  return { steps: sizes.steps, rounds: sizes.rounds, sdks };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await runFetchAdapterBench({
-    ...(argument('--rounds') === undefined ? {} : { rounds: argument('--rounds')! }),
-    ...(argument('--steps') === undefined ? {} : { steps: argument('--steps')! }),
-  });
+  const result = await runFetchAdapterBench(sdkLoopArguments());
   console.log(`\nSDK tool loops of ${result.steps} requests (streamed), ${result.rounds} rounds: ${DEFAULT_PATH} → ${ADAPTER_PATH}`);
   for (const { sdk, defaultPath, adapter, bytesRatio, firstEventRatio, loopRatio } of result.sdks) {
     const describe = (figures: PathFigures): string =>
-      `${figures.handshakes} handshakes, ${figures.httpConnections} HTTP connections, ${(figures.requestBytes / 1024).toFixed(1)} KiB in ${figures.requests} requests (${figures.incrementalRequests} incremental), first event ${figures.firstEventMs.toFixed(2)} ms, loop ${figures.loopMs.toFixed(0)} ms${figures.answered ? '' : ' (NOT ANSWERED)'}`;
+      `${describeWireFigures(figures)}, first event ${figures.firstEventMs.toFixed(2)} ms, loop ${figures.loopMs.toFixed(0)} ms${figures.answered ? '' : ' (NOT ANSWERED)'}`;
     console.log(`\n${sdk}\n  ${DEFAULT_PATH}: ${describe(defaultPath)}\n  ${ADAPTER_PATH}: ${describe(adapter)}`);
     console.log(`  request bytes ${bytesRatio.toFixed(1)}× fewer; first event ${firstEventRatio.toFixed(2)}×; loop ${loopRatio.toFixed(2)}× (adapter / default)`);
   }

@@ -373,10 +373,11 @@ export const SUITE: readonly SuiteEntry[] = [
     description: 'A streamed 20-step tool loop from 24 KiB of earlier conversation, per SDK (the openai package, the AI SDK\'s OpenAI Responses model, @openai/agents), against one loopback server: through the adapter (pre-connected session WebSocket, continuation) and over the SDK\'s own HTTP path (the anchor: a full resend on every step). Handshakes, connections and request bytes at the server; first-event latency (request → first SSE bytes) at the SDK\'s fetch, every request of every round.',
     async run(profile) {
       const { runFetchAdapterBench, DEFAULT_PATH, ADAPTER_PATH } = await import('../fetch-adapter.ts');
+      const { describeWireFigures } = await import('../shared/sdk-loop.ts');
       const result = await runFetchAdapterBench(pick(profile, { full: {}, quick: { rounds: 2 }, tiny: { rounds: 1, warmupRounds: 0, steps: 4, historyKiB: 4 } }));
       const row = (sdk: string, path: string, figures: PathFigures, anchor: boolean, ratio: number): ReportRow => ({
         name: `${sdk}: ${path}`,
-        value: `${figures.handshakes} handshakes, ${figures.httpConnections} HTTP connections, ${kib(figures.requestBytes)} in ${figures.requests} requests (${figures.incrementalRequests} incremental), first event ${figures.firstEventMs.toFixed(2)} ms${figures.answered ? '' : ', not answered'}`,
+        value: `${describeWireFigures(figures, kib)}, first event ${figures.firstEventMs.toFixed(2)} ms${figures.answered ? '' : ', not answered'}`,
         ratio,
         anchor,
       });
@@ -403,13 +404,14 @@ export const SUITE: readonly SuiteEntry[] = [
     description: 'The AI SDK\'s streamText: a 20-step tool loop from 24 KiB of earlier conversation against one loopback server, over the AI SDK\'s own HTTP path (createOpenAI(), the anchor), over @modelwire/fetch (createOpenAI({ fetch })) and through the @modelwire/ai-sdk provider (createModelwire()). Handshakes, connections and request bytes at the server; first-part latency (doStream call → first part after stream-start) by a middleware around each path\'s model, every request of every round.',
     async run(profile) {
       const { runAiSdkProviderBench } = await import('../ai-sdk-provider.ts');
+      const { describeWireFigures } = await import('../shared/sdk-loop.ts');
       const result = await runAiSdkProviderBench(pick(profile, { full: {}, quick: { rounds: 2 }, tiny: { rounds: 1, warmupRounds: 0, steps: 4, historyKiB: 4 } }));
       const [anchor, viaFetch, provider] = result.paths;
       return {
         section: {
           rows: result.paths.map((figures, index) => ({
             name: figures.path,
-            value: `${figures.handshakes} handshakes, ${figures.httpConnections} HTTP connections, ${kib(figures.requestBytes)} in ${figures.requests} requests (${figures.incrementalRequests} incremental), first part ${figures.firstPartMs.toFixed(2)} ms, loop ${figures.loopMs.toFixed(0)} ms${figures.answered ? '' : ', not answered'}`,
+            value: `${describeWireFigures(figures, kib)}, first part ${figures.firstPartMs.toFixed(2)} ms, loop ${figures.loopMs.toFixed(0)} ms${figures.answered ? '' : ', not answered'}`,
             ratio: figures.requestBytes / anchor!.requestBytes,
             anchor: index === 0,
           })),
