@@ -4,7 +4,7 @@
 // the run.
 import type { ResponseInputItem } from '@modelwire/client';
 import { itemsMatch } from '@modelwire/fetch';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { Closables, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { Agent, Runner, tool, type Model } from '@openai/agents';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -15,22 +15,14 @@ import {
   startProvider,
   TOOL_LOOP_STEPS,
   toolLoopRun,
-  type ProviderSetup,
   withoutServerIds,
 } from './__fixtures__/agents-setup.js';
 
-let setup: ProviderSetup | undefined;
-const servers: ResponsesServer[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const server of servers.splice(0)) await server.close();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
 async function plainServer(): Promise<ResponsesServer> {
-  const server = await startResponsesServer({ tokenDelayMs: 0 });
-  servers.push(server);
-  return server;
+  return open.add(await startResponsesServer({ tokenDelayMs: 0 }));
 }
 
 describe('a 20-step tool loop through the provider', () => {
@@ -41,7 +33,7 @@ describe('a 20-step tool loop through the provider', () => {
     const plain = await plainServer();
     const overHttp = await toolLoopRun(httpModel(plain), streamed);
 
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const through = await toolLoopRun(setup.provider.getModel('gpt-4.1'), streamed);
 
     expect(through.finalOutput).toEqual(overHttp.finalOutput);
@@ -76,7 +68,7 @@ describe('handoffs', () => {
   it('a handoff between two agents (different models and instructions) runs as over HTTP, on the one socket', async () => {
     const plain = await plainServer();
     const overHttp = await handoffRun((name) => httpModel(plain, name));
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const provider = setup.provider;
     const through = await handoffRun((name) => provider.getModel(name));
 
@@ -115,7 +107,7 @@ describe('settings, hosted tools and usage', () => {
       });
     const plain = await plainServer();
     const overHttp = await new Runner({ tracingDisabled: true }).run(agentOn(httpModel(plain)), 'hello there');
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const through = await new Runner({ tracingDisabled: true }).run(agentOn(setup.provider.getModel('gpt-4.1')), 'hello there');
 
     expect(through.finalOutput).toEqual(overHttp.finalOutput);

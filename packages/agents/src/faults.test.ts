@@ -3,25 +3,18 @@
 // what it cannot absorb reaches the SDK as the error openai-node raises for the API's answer.
 // Abort, close and leaks.
 import { ClosedError } from '@modelwire/client';
-import { activeResources, settledLeaks, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { activeResources, Closables, settledLeaks, startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import { Agent, Runner, user, type Model, type ModelRequest, type StreamEvent } from '@openai/agents';
 import OpenAI, { type APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientOptionsFor, httpModel, plainOpenAI, startProvider, type ProviderSetup } from './__fixtures__/agents-setup.js';
+import { clientOptionsFor, httpModel, plainOpenAI, startProvider } from './__fixtures__/agents-setup.js';
 import { ModelwireProvider } from './modelwire-provider.js';
 
-let setup: ProviderSetup | undefined;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
-async function plainServer(options: Parameters<typeof startResponsesServer>[0] = {}): Promise<ResponsesServer> {
-  const server = await startResponsesServer({ tokenDelayMs: 0, ...options });
-  cleanups.push(() => server.close());
-  return server;
+async function plainServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
+  return open.add(await startResponsesServer({ tokenDelayMs: 0, ...options }));
 }
 
 const runner = new Runner({ tracingDisabled: true });
@@ -48,7 +41,7 @@ describe('faults the SDK never sees', () => {
   ])('a connection closed after response.created, before any output (%s): sent again, the run streams as usual', async (_label, webSockets) => {
     const plain = await plainServer();
     const expected = await streamedRun(httpModel(plain), 'hello there');
-    setup = await startProvider({}, { supportsWebSockets: webSockets });
+    const setup = open.add(await startProvider({}, { supportsWebSockets: webSockets }));
     setup.server.faults.next({ kind: 'close', afterEvents: 2, ...(webSockets ? { code: 1011 } : {}) }, { on: webSockets ? 'websocket' : 'http' });
     const seen = await streamedRun(setup.provider.getModel('gpt-4.1'), 'hello there');
     expect(seen).toEqual(expected);
@@ -59,8 +52,7 @@ describe('faults the SDK never sees', () => {
   it('a 426 on the WebSocket upgrade: the session goes on over HTTP, the run streams as usual', async () => {
     const server = await plainServer();
     server.faults.next({ kind: 'refuse-upgrade', status: 426 }, { on: 'handshake' });
-    const provider = new ModelwireProvider(clientOptionsFor(server), { openai: plainOpenAI(server) });
-    cleanups.unshift(() => provider.close());
+    const provider = open.add(new ModelwireProvider(clientOptionsFor(server), { openai: plainOpenAI(server) }));
     const seen = await streamedRun(provider.getModel('gpt-4.1'), 'hello there');
     expect(seen.finalOutput).toBe('You said: hello there');
     expect(provider.client.fallbackReason).toBe('upgrade_required');
@@ -68,7 +60,7 @@ describe('faults the SDK never sees', () => {
   });
 
   it('previous_response_not_found on a continuation: the client resends in full, the run streams as usual', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const model = setup.provider.getModel('gpt-4.1');
     const agent = new Agent({ name: 'assistant', instructions: 'Be brief.', model });
     const first = await runner.run(agent, 'first');
@@ -87,7 +79,7 @@ describe('failures the SDK sees as it sees the API answer them', () => {
     // Over HTTP the API refuses such a request with a 400 before any stream.
     plain.faults.next({ kind: 'http-status', status: 400, body: JSON.stringify({ error: { message: 'Your input exceeds the context window of this model.', type: 'invalid_request_error', param: 'input', code: 'context_length_exceeded' } }) }, { on: 'http' });
     const overHttp = await streamedRun(httpModel(plain), 'too long').catch((caught: unknown) => caught);
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     setup.server.faults.next({ kind: 'error', code: 'context_length_exceeded', status: 400 }, { on: 'websocket' });
     const through = await streamedRun(setup.provider.getModel('gpt-4.1'), 'too long').catch((caught: unknown) => caught);
     expect(overHttp).toBeInstanceOf(OpenAI.BadRequestError);
@@ -96,7 +88,7 @@ describe('failures the SDK sees as it sees the API answer them', () => {
   });
 
   it('a rate limit the client retried to the end of its budget is a RateLimitError that says not to retry', async () => {
-    setup = await startProvider({}, { requestMaxRetries: 1, streamMaxRetries: 0 });
+    const setup = open.add(await startProvider({}, { requestMaxRetries: 1, streamMaxRetries: 0 }));
     setup.server.faults.use((target) => (target.phase === 'request' ? { kind: 'error', code: 'rate_limit_exceeded', status: 429, message: 'Rate limit reached. Please try again in 1ms.' } : undefined));
     const error = await setup.provider.getModel('gpt-4.1').getStreamedResponse(requestOf('hi'))[Symbol.asyncIterator]().next().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
@@ -108,7 +100,7 @@ describe('failures the SDK sees as it sees the API answer them', () => {
     const plain = await plainServer({ answerChars: 200 });
     plain.faults.next({ kind: 'error', code: 'server_error', afterEvents: 6 }, { on: 'http' });
     const overHttp = await streamedRun(httpModel(plain), 'fail late').catch((caught: unknown) => caught);
-    setup = await startProvider({ answerChars: 200 });
+    const setup = open.add(await startProvider({ answerChars: 200 }));
     const model = setup.provider.getModel('gpt-4.1');
     setup.server.faults.next({ kind: 'error', code: 'server_error', afterEvents: 6 }, { on: 'websocket' });
     const failed = await streamedRun(model, 'fail late').catch((caught: unknown) => caught);
@@ -125,7 +117,7 @@ describe('failures the SDK sees as it sees the API answer them', () => {
 
 describe('abort, close and leaks', () => {
   it('the request signal: mid-stream the events stop without an error, before the first event the call rejects with APIUserAbortError; the session goes on', async () => {
-    setup = await startProvider({ tokenDelayMs: 5, answerChars: 400 });
+    const setup = open.add(await startProvider({ tokenDelayMs: 5, answerChars: 400 }));
     const model = setup.provider.getModel('gpt-4.1');
     const midStream = new AbortController();
     const types: string[] = [];

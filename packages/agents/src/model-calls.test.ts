@@ -2,23 +2,16 @@
 // the stream events the SDK gets match its HTTP path's, a previousResponseId the session
 // produced continues on the socket, one it did not goes over the SDK's HTTP path, a
 // conversationId is sent, and tracing records the response.
-import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { Closables, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
 import { Agent, addTraceProcessor, getDefaultModel, run, Runner, setDefaultModelProvider, user, setTraceProcessors, setTracingDisabled, type Model, type ModelRequest, type Span, type StreamEvent, type Trace, type TracingProcessor, withTrace } from '@openai/agents';
 import { afterEach, describe, expect, it } from 'vitest';
-import { httpModel, startProvider, withoutServerIds, type ProviderSetup } from './__fixtures__/agents-setup.js';
+import { httpModel, startProvider, withoutServerIds } from './__fixtures__/agents-setup.js';
 
-let setup: ProviderSetup | undefined;
-const servers: ResponsesServer[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const server of servers.splice(0)) await server.close();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
 async function plainServer(): Promise<ResponsesServer> {
-  const server = await startResponsesServer({ tokenDelayMs: 0 });
-  servers.push(server);
-  return server;
+  return open.add(await startResponsesServer({ tokenDelayMs: 0 }));
 }
 
 function requestOf(input: ModelRequest['input'], extra: Partial<ModelRequest> = {}): ModelRequest {
@@ -35,7 +28,7 @@ describe('getStreamedResponse and getResponse', () => {
   it('stream the events the SDK gets over HTTP: response_started, the raw model events, output_text_delta, response_done with the full response', async () => {
     const plain = await plainServer();
     const overHttp = await streamEvents(httpModel(plain), requestOf('hello there'));
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const through = await streamEvents(setup.provider.getModel('gpt-4.1'), requestOf('hello there'));
 
     expect(withoutServerIds(through)).toEqual(withoutServerIds(overHttp));
@@ -59,7 +52,7 @@ describe('getStreamedResponse and getResponse', () => {
   it('getResponse gives the output, usage and response id the SDK gets over HTTP', async () => {
     const plain = await plainServer();
     const overHttp = await withTrace('plain', () => httpModel(plain).getResponse(requestOf('hello there')));
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const model = setup.provider.getModel('gpt-4.1');
     const through = await withTrace('through', () => model.getResponse(requestOf('hello there')));
     expect(withoutServerIds({ ...through, providerData: undefined })).toEqual(withoutServerIds({ ...overHttp, providerData: undefined }));
@@ -70,7 +63,7 @@ describe('getStreamedResponse and getResponse', () => {
 
 describe('the provider where the SDK takes one', () => {
   it('setDefaultModelProvider(provider): run() of an agent naming a model, and of one naming none (the SDK default model), goes through the session', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     setDefaultModelProvider(setup.provider);
     const named = await run(new Agent({ name: 'named', model: 'gpt-4.1-mini' }), 'first');
     const unnamed = await run(new Agent({ name: 'unnamed' }), [...named.history, user('second')]);
@@ -84,7 +77,7 @@ describe('the provider where the SDK takes one', () => {
   });
 
   it('new Runner({ modelProvider }) resolves model names through the provider, one model object per name', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const runner = new Runner({ modelProvider: setup.provider, tracingDisabled: true });
     const result = await runner.run(new Agent({ name: 'named', model: 'gpt-4.1' }), 'hello');
     expect(result.finalOutput).toBe('You said: hello');
@@ -95,7 +88,7 @@ describe('the provider where the SDK takes one', () => {
 
 describe('previousResponseId and conversationId from the SDK', () => {
   it('a previousResponseId the session produced continues that response on the socket (only the new items go out)', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const agent = new Agent({ name: 'assistant', instructions: 'Be brief.', model: setup.provider.getModel('gpt-4.1') });
     const runner = new Runner({ tracingDisabled: true });
     const first = await runner.run(agent, 'first question');
@@ -110,7 +103,7 @@ describe('previousResponseId and conversationId from the SDK', () => {
   });
 
   it('a previousResponseId of a response the session did not produce goes over the SDK HTTP path, as without the provider', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const plain = new Agent({ name: 'assistant', instructions: 'Be brief.', model: httpModel(setup.server) });
     const elsewhere = await new Runner({ tracingDisabled: true }).run(plain, 'stored question');
     const agent = new Agent({ name: 'assistant', instructions: 'Be brief.', model: setup.provider.getModel('gpt-4.1') });
@@ -122,7 +115,7 @@ describe('previousResponseId and conversationId from the SDK', () => {
   });
 
   it('a conversationId is sent as conversation on every request (full requests: the API does not combine it with previous_response_id)', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const agent = new Agent({ name: 'assistant', instructions: 'Be brief.', model: setup.provider.getModel('gpt-4.1') });
     const result = await new Runner({ tracingDisabled: true }).run(agent, 'hello', { conversationId: 'conv_123' });
     expect(result.finalOutput).toBe('You said: hello');
@@ -148,7 +141,7 @@ describe('tracing', () => {
     setTraceProcessors([processor]);
     setTracingDisabled(false);
     try {
-      setup = await startProvider();
+      const setup = open.add(await startProvider());
       const agent = new Agent({ name: 'assistant', instructions: 'Be brief.', model: setup.provider.getModel('gpt-4.1') });
       const result = await new Runner().run(agent, 'traced', { stream: true });
       for await (const _event of result) {

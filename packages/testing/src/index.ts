@@ -63,4 +63,5 @@ export { RESPONSES_ERROR_CODES, type ErrorCodeInfo, type ErrorShape, type ErrorS
 export type { JsonObject, ResponsesRequestBody } from './request-body.js';
 export { activeResources, settledLeaks } from './open-handles.js';
 export { startNetworkRelay, type NetworkRelay } from './network-relay.js';
+export { Closables, type Closable } from './closables.js';
 export { earlierConversation, incrementalRequests, requestBytes, responsesWireFigures, TOOL_LOOP_CALLS, TOOL_LOOP_INSTRUCTIONS, TOOL_LOOP_PROMPT, TOOL_LOOP_STEPS, TOOL_OUTPUT, type ResponsesWireFigures } from './sdk-tool-loop.js';

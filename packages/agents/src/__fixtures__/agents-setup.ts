@@ -1,36 +1,19 @@
 // A loopback Responses server and a provider over it, the SDK's own HTTP path against another
-// loopback server, and the agent run the tests compare: a long earlier conversation (what makes
-// resending it on every step expensive) and a user message asking for `TOOL_LOOP_CALLS` tool
-// calls (the loopback default model's `run N times:` rule), so that one run is
-// `TOOL_LOOP_STEPS` model calls.
+// loopback server, and the agent run the tests compare: @modelwire/testing's tool loop (a long
+// earlier conversation, then a user message asking for `TOOL_LOOP_CALLS` tool calls, so that
+// one run is `TOOL_LOOP_STEPS` model calls) as an @openai/agents run.
 import { staticTokenAuth, type ModelClientOptions } from '@modelwire/client';
-import { startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
+import { earlierConversation, startResponsesServer, TOOL_LOOP_INSTRUCTIONS, TOOL_LOOP_PROMPT, TOOL_LOOP_STEPS, TOOL_OUTPUT, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import { Agent, assistant, OpenAIResponsesModel, Runner, tool, user, type AgentInputItem, type Model, type RunResult, type StreamedRunResult } from '@openai/agents';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { ModelwireProvider, type ModelwireProviderOptions } from '../modelwire-provider.js';
 
-/** Tool calls of one run before the final answer. */
-export const TOOL_LOOP_CALLS = 19;
-/** Model calls of one run: every tool call, then the final answer. */
-export const TOOL_LOOP_STEPS = TOOL_LOOP_CALLS + 1;
-export const TOOL_LOOP_PROMPT = `run ${TOOL_LOOP_CALLS} times: ls -la src`;
-export const TOOL_OUTPUT = Array.from({ length: 12 }, (_, index) => `-rw-r--r--  1 dev dev  ${1200 + index * 37}  Jan 12 10:${10 + index}  module-${index}.ts`).join('\n');
-export const INSTRUCTIONS = 'You are a coding agent. Use the shell tool to inspect the repository before answering.';
+export { incrementalRequests, requestBytes, TOOL_LOOP_STEPS } from '@modelwire/testing';
 
-/** Earlier turns of the conversation as agent input items (about `kib` KiB of JSON). */
-export function earlierConversation(kib = 24): AgentInputItem[] {
-  const items: AgentInputItem[] = [];
-  let bytes = 0;
-  for (let index = 0; bytes < kib * 1024; index += 1) {
-    const text =
-      index % 2 === 0
-        ? `Earlier question ${index}: what does the package in folder ${index} do, and how are its tests organised?`
-        : `Earlier answer ${index}: the package exposes one entry point, keeps its tests next to the sources, and its README lists the options it takes, with an example for each of them.`;
-    bytes += text.length + 40;
-    items.push(index % 2 === 0 ? user(text) : assistant(text));
-  }
-  return items;
+/** The earlier conversation of the loop (@modelwire/testing's) as agent input items. */
+function earlierConversationItems(): AgentInputItem[] {
+  return earlierConversation().map((message) => (message.role === 'user' ? user(message.content) : assistant(message.content)));
 }
 
 /** Client options pointing at `server` (WebSocket on unless `provider` overrides it). */
@@ -91,8 +74,8 @@ export async function toolLoopRun(model: Model, streamed: boolean, runner = new 
       return TOOL_OUTPUT;
     },
   });
-  const agent = new Agent({ name: 'repository agent', instructions: INSTRUCTIONS, model, tools: [shell] });
-  const input = [...earlierConversation(), user(TOOL_LOOP_PROMPT)];
+  const agent = new Agent({ name: 'repository agent', instructions: TOOL_LOOP_INSTRUCTIONS, model, tools: [shell] });
+  const input = [...earlierConversationItems(), user(TOOL_LOOP_PROMPT)];
   let result: RunResult<never, never> | StreamedRunResult<never, never>;
   if (streamed) {
     const streaming = await runner.run(agent, input, { stream: true, maxTurns: TOOL_LOOP_STEPS + 5 });
@@ -128,14 +111,4 @@ export function withoutServerIds<T>(value: T): T {
   const text = JSON.stringify(value).replace(/"(?:msg|fc|rs|resp|req)_[0-9a-zA-Z_]+"/g, '"<id>"');
   // `created_at` is the server's clock in seconds: two runs may straddle a second.
   return JSON.parse(text.replace(/"created_at":\d+/g, '"created_at":0')) as T;
-}
-
-/** Request bytes the server received for `/responses` (HTTP bodies and WebSocket frames). */
-export function requestBytes(server: ResponsesServer): number {
-  return server.recording.requests.filter((request) => request.endpoint === 'responses').reduce((sum, request) => sum + request.decodedBytes, 0);
-}
-
-/** How many WebSocket requests continued a previous response. */
-export function incrementalRequests(server: ResponsesServer): number {
-  return server.recording.requests.filter((request) => request.transport === 'websocket' && typeof (request.body as Record<string, unknown>)['previous_response_id'] === 'string').length;
 }

@@ -2,24 +2,17 @@
 // before any output, a 426 on the upgrade, previous_response_not_found) the AI SDK never
 // sees; what it cannot absorb reaches the AI SDK as the error it gets from the API over its
 // own HTTP path (APICallError with the status). Abort, and nothing left open after close.
-import { activeResources, settledLeaks, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { activeResources, Closables, settledLeaks, startResponsesServer, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import { APICallError, generateText, streamText, type LanguageModel, type ModelMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelwire } from '../create-modelwire.js';
-import { clientOptionsFor, openAiModel, startProvider, type ProviderSetup } from '../__fixtures__/provider-setup.js';
+import { clientOptionsFor, openAiModel, startProvider } from '../__fixtures__/provider-setup.js';
 
-let setup: ProviderSetup | undefined;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
-async function startPlain(options: Parameters<typeof startResponsesServer>[0] = {}): Promise<ResponsesServer> {
-  const server = await startResponsesServer({ tokenDelayMs: 0, ...options });
-  cleanups.push(() => server.close());
-  return server;
+async function startPlain(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
+  return open.add(await startResponsesServer({ tokenDelayMs: 0, ...options }));
 }
 
 /** Streams one prompt; the part types the AI SDK's full stream shows, and the text. */
@@ -37,7 +30,7 @@ describe('faults the AI SDK never sees', () => {
   ])('a connection closed after response.created and before any output (%s): sent again, the AI SDK sees one normal stream', async (_label, webSockets) => {
     const plain = await startPlain();
     const expected = await streamed(openAiModel(plain, 'gpt-4.1'), 'hello there');
-    setup = await startProvider({}, { supportsWebSockets: webSockets });
+    const setup = open.add(await startProvider({}, { supportsWebSockets: webSockets }));
     setup.server.faults.next({ kind: 'close', afterEvents: 2, ...(webSockets ? { code: 1011 } : {}) }, { on: webSockets ? 'websocket' : 'http' });
     const seen = await streamed(setup.provider('gpt-4.1'), 'hello there');
     expect(seen).toEqual(expected);
@@ -48,8 +41,7 @@ describe('faults the AI SDK never sees', () => {
   it('a 426 on the WebSocket upgrade: the session goes on over HTTP and the AI SDK sees a normal stream', async () => {
     const server = await startPlain();
     server.faults.next({ kind: 'refuse-upgrade', status: 426 }, { on: 'handshake' });
-    const provider = createModelwire(clientOptionsFor(server));
-    cleanups.unshift(() => provider.close());
+    const provider = open.add(createModelwire(clientOptionsFor(server)));
     const seen = await streamed(provider('gpt-4.1'), 'hello there');
     expect(seen.text).toBe('You said: hello there');
     expect(seen.finishReason).toBe('stop');
@@ -58,7 +50,7 @@ describe('faults the AI SDK never sees', () => {
   });
 
   it('previous_response_not_found on a continuation: the client resends in full, the AI SDK sees a normal stream', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const model = setup.provider('gpt-4.1');
     const messages: ModelMessage[] = [{ role: 'user', content: 'first' }];
     const first = await generateText({ model, messages, maxRetries: 0 });
@@ -80,7 +72,7 @@ describe('failures the AI SDK sees as the API would answer them', () => {
     plain.faults.next({ kind: 'http-status', status: 400, body: JSON.stringify(apiBody) }, { on: 'http' });
     const overHttp = await generateText({ model: openAiModel(plain, 'gpt-4.1'), prompt: 'too long', maxRetries: 0 }).catch((caught: unknown) => caught);
 
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     setup.server.faults.next({ kind: 'error', code: 'context_length_exceeded', status: 400, message }, { on: 'websocket' });
     const error = await generateText({ model: setup.provider('gpt-4.1'), prompt: 'too long', maxRetries: 0 }).catch((caught: unknown) => caught);
     expect(APICallError.isInstance(overHttp)).toBe(true);
@@ -100,7 +92,7 @@ describe('failures the AI SDK sees as the API would answer them', () => {
   });
 
   it('a rate limit the client retried to the end of its budget is an APICallError the AI SDK does not retry again', async () => {
-    setup = await startProvider({}, { requestMaxRetries: 1, streamMaxRetries: 0 });
+    const setup = open.add(await startProvider({}, { requestMaxRetries: 1, streamMaxRetries: 0 }));
     setup.server.faults.use((target) => (target.phase === 'request' ? { kind: 'error', code: 'rate_limit_exceeded', status: 429, message: 'Rate limit reached. Please try again in 1ms.' } : undefined));
     const error = await generateText({ model: setup.provider('gpt-4.1'), prompt: 'hi', maxRetries: 2 }).catch((caught: unknown) => caught);
     expect(APICallError.isInstance(error)).toBe(true);
@@ -110,7 +102,7 @@ describe('failures the AI SDK sees as the API would answer them', () => {
   });
 
   it('a connection closed after output began is an error part and finish reason error; the next call works', async () => {
-    setup = await startProvider({ answerChars: 200 });
+    const setup = open.add(await startProvider({ answerChars: 200 }));
     setup.server.faults.next({ kind: 'close', afterEvents: 6, code: 1011 }, { on: 'websocket' });
     const seen = await streamed(setup.provider('gpt-4.1'), 'cut me');
     expect(seen.types).toContain('text-delta');
@@ -122,7 +114,7 @@ describe('failures the AI SDK sees as the API would answer them', () => {
 
 describe('abort and close', () => {
   it('abortSignal: before the stream starts the call rejects with the reason; mid-stream the stream ends with an abort; the session goes on', async () => {
-    setup = await startProvider({ tokenDelayMs: 5, answerChars: 400 });
+    const setup = open.add(await startProvider({ tokenDelayMs: 5, answerChars: 400 }));
     const model = setup.provider('gpt-4.1');
     const early = new AbortController();
     early.abort(new Error('stop before start'));

@@ -2,18 +2,13 @@
 // provider and through the AI SDK's own OpenAI provider over HTTP, against the loopback server
 // over real sockets: a 20-step tool loop gives the same result, and through the provider goes
 // over one WebSocket with 19 incremental requests and a fraction of the request bytes.
-import { earlierConversation, incrementalRequests, requestBytes, startResponsesServer, TOOL_LOOP_INSTRUCTIONS, TOOL_LOOP_PROMPT, TOOL_LOOP_STEPS, TOOL_OUTPUT, type ResponsesServer } from '@modelwire/testing';
+import { Closables, earlierConversation, incrementalRequests, requestBytes, startResponsesServer, TOOL_LOOP_INSTRUCTIONS, TOOL_LOOP_PROMPT, TOOL_LOOP_STEPS, TOOL_OUTPUT, type ResponsesServer } from '@modelwire/testing';
 import { generateText, jsonSchema, stepCountIs, streamText, tool, type LanguageModel, type ModelMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openAiModel, startProvider, type ProviderSetup } from '../__fixtures__/provider-setup.js';
+import { openAiModel, startProvider } from '../__fixtures__/provider-setup.js';
 
-let setup: ProviderSetup | undefined;
-const servers: ResponsesServer[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const server of servers.splice(0)) await server.close();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
 const tools = {
   shell: tool({
@@ -68,11 +63,10 @@ describe('streamText / generateText through createModelwire', () => {
     ['streamText', true],
     ['generateText', false],
   ])('a 20-step tool loop (%s) ends as over the AI SDK’s own HTTP path: one handshake, 19 incremental requests, ≥ 10× fewer request bytes', async (_label, streamed) => {
-    const plain = await startResponsesServer({ tokenDelayMs: 0 });
-    servers.push(plain);
+    const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
     const overHttp = await toolLoop(openAiModel(plain, 'gpt-4.1'), streamed);
 
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const through = await toolLoop(setup.provider.responses('gpt-4.1'), streamed);
 
     // Usage is the server's for what it read: the whole input on every step over HTTP, the
@@ -97,7 +91,7 @@ describe('streamText / generateText through createModelwire', () => {
 
 describe('turns', () => {
   it('the next user message after an answer starts a new turn and still goes out alone, incrementally', async () => {
-    setup = await startProvider();
+    const setup = open.add(await startProvider());
     const model = setup.provider('gpt-4.1');
     const messages: ModelMessage[] = [];
     const texts: string[] = [];

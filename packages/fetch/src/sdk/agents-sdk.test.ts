@@ -6,7 +6,7 @@ import { Agent, assistant, OpenAIResponsesModel, Runner, tool, user, type AgentI
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { Closables, startResponsesServer } from '@modelwire/testing';
 import {
   earlierConversation,
   expectToolLoopThroughAdapter,
@@ -15,17 +15,11 @@ import {
   TOOL_LOOP_PROMPT,
   TOOL_LOOP_STEPS,
   TOOL_OUTPUT,
-  type AdapterSetup,
 } from '../__fixtures__/adapter-setup.js';
 import type { FetchFunction } from '../create-modelwire-fetch.js';
 
-let setup: AdapterSetup | undefined;
-const servers: ResponsesServer[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const server of servers.splice(0)) await server.close();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
 interface LoopResult {
   readonly finalOutput: unknown;
@@ -65,11 +59,10 @@ describe('@openai/agents (OpenAIResponsesModel over new OpenAI({ fetch }))', () 
     ['streamed', true],
     ['not streamed', false],
   ])('runs a 20-step agent run (%s) to the same result as its HTTP path: one handshake, 19 incremental requests, ≥ 10× fewer request bytes', async (_label, streamed) => {
-    const plain = await startResponsesServer({ tokenDelayMs: 0 });
-    servers.push(plain);
+    const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
     const overHttp = await agentRun(plain.url, streamed);
 
-    setup = await startAdapter();
+    const setup = open.add(await startAdapter());
     const adapted = await agentRun(setup.server.url, streamed, setup.fetch);
 
     expect(adapted).toEqual(overHttp);

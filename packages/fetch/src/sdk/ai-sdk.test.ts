@@ -5,7 +5,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, jsonSchema, stepCountIs, streamText, tool, type ModelMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { Closables, startResponsesServer } from '@modelwire/testing';
 import {
   earlierConversation,
   expectToolLoopThroughAdapter,
@@ -14,17 +14,11 @@ import {
   TOOL_LOOP_PROMPT,
   TOOL_LOOP_STEPS,
   TOOL_OUTPUT,
-  type AdapterSetup,
 } from '../__fixtures__/adapter-setup.js';
 import type { FetchFunction } from '../create-modelwire-fetch.js';
 
-let setup: AdapterSetup | undefined;
-const servers: ResponsesServer[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const server of servers.splice(0)) await server.close();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
 const tools = {
   shell: tool({
@@ -55,11 +49,10 @@ describe('AI SDK (createOpenAI({ fetch }).responses)', () => {
     ['streamText', true],
     ['generateText', false],
   ])('runs a 20-step tool loop (%s) to the same result as its HTTP path: one handshake, 19 incremental requests, ≥ 10× fewer request bytes', async (_label, streamed) => {
-    const plain = await startResponsesServer({ tokenDelayMs: 0 });
-    servers.push(plain);
+    const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
     const overHttp = await toolLoop(plain.url, streamed);
 
-    setup = await startAdapter();
+    const setup = open.add(await startAdapter());
     const adapted = await toolLoop(setup.server.url, streamed, setup.fetch);
 
     expect(adapted).toEqual(overHttp);
@@ -69,7 +62,7 @@ describe('AI SDK (createOpenAI({ fetch }).responses)', () => {
   });
 
   it('continues across turns, with store: false (items sent back in full) and with the default store (the earlier answer sent back as an item reference): the next user message goes out alone', async () => {
-    setup = await startAdapter();
+    const setup = open.add(await startAdapter());
     const provider = createOpenAI({ apiKey: 'sk-test', baseURL: setup.server.url, fetch: setup.fetch });
     const conversation = async (providerOptions: { openai: { store: boolean } } | undefined): Promise<string[]> => {
       const messages: ModelMessage[] = [];

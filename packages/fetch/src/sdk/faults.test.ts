@@ -5,17 +5,12 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { APICallError, generateText } from 'ai';
 import OpenAI, { type APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
-import { clientOptionsFor, startAdapter, type AdapterSetup } from '../__fixtures__/adapter-setup.js';
+import { Closables, startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { clientOptionsFor, startAdapter } from '../__fixtures__/adapter-setup.js';
 import { createModelwireFetch, type FetchFunction, type ModelwireFetch } from '../create-modelwire-fetch.js';
 
-let setup: AdapterSetup | undefined;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
 function sdk(baseURL: string, fetch: FetchFunction): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0, fetch });
@@ -38,9 +33,7 @@ async function streamed(client: OpenAI, input: string): Promise<{ types: string[
 }
 
 async function startPlain(): Promise<ResponsesServer> {
-  const server = await startResponsesServer({ tokenDelayMs: 0 });
-  cleanups.push(() => server.close());
-  return server;
+  return open.add(await startResponsesServer({ tokenDelayMs: 0 }));
 }
 
 describe('faults the SDK never sees', () => {
@@ -50,7 +43,7 @@ describe('faults the SDK never sees', () => {
   ])('a connection closed after response.created and before any output (%s): the request is sent again, the SDK sees one normal stream', async (_label, webSockets) => {
     const plain = await startPlain();
     const expected = await streamed(new OpenAI({ apiKey: 'sk-test', baseURL: plain.url, maxRetries: 0 }), 'hello there');
-    setup = await startAdapter({}, { supportsWebSockets: webSockets });
+    const setup = open.add(await startAdapter({}, { supportsWebSockets: webSockets }));
     setup.server.faults.next({ kind: 'close', afterEvents: 2, ...(webSockets ? { code: 1011 } : {}) }, { on: webSockets ? 'websocket' : 'http' });
     const seen = await streamed(sdk(setup.server.url, setup.fetch), 'hello there');
     expect(seen.types).toEqual(expected.types);
@@ -62,11 +55,9 @@ describe('faults the SDK never sees', () => {
   });
 
   it('a 426 on the WebSocket upgrade: the session goes on over HTTP and the SDK sees a normal stream', async () => {
-    const server = await startResponsesServer({ tokenDelayMs: 0 });
-    cleanups.push(() => server.close());
+    const server = await startPlain();
     server.faults.next({ kind: 'refuse-upgrade', status: 426 }, { on: 'handshake' });
-    const fetch = createModelwireFetch(clientOptionsFor(server));
-    cleanups.unshift(() => fetch.close());
+    const fetch = open.add(createModelwireFetch(clientOptionsFor(server)));
     const seen = await streamed(sdk(server.url, fetch), 'hello there');
     expect(seen.text).toBe('You said: hello there');
     expect(fetch.client.fallbackReason).toBe('upgrade_required');
@@ -74,7 +65,7 @@ describe('faults the SDK never sees', () => {
   });
 
   it('previous_response_not_found on a continuation: the client resends in full, the SDK sees a normal stream', async () => {
-    setup = await startAdapter();
+    const setup = open.add(await startAdapter());
     const client = sdk(setup.server.url, setup.fetch);
     const input: OpenAI.Responses.ResponseInputItem[] = [{ role: 'user', content: 'first' }];
     const first = await client.responses.create({ model: 'gpt-4.1', input });
@@ -96,7 +87,7 @@ describe('faults the SDK never sees', () => {
 
 describe('failures the SDK sees as the API would answer them', () => {
   it('a refused request (an error frame before response.created) is the API status and error body: BadRequestError, and the AI SDK APICallError', async () => {
-    setup = await startAdapter();
+    const setup = open.add(await startAdapter());
     setup.server.faults.next({ kind: 'error', code: 'context_length_exceeded', status: 400 }, { on: 'websocket' });
     const error = await sdk(setup.server.url, setup.fetch)
       .responses.create({ model: 'gpt-4.1', input: 'too long', stream: true })
@@ -115,7 +106,7 @@ describe('failures the SDK sees as the API would answer them', () => {
     const plain = await startPlain();
     const badTool = { type: 'function' as const, name: 'read file', parameters: {}, strict: false };
     const expected = await new OpenAI({ apiKey: 'sk-test', baseURL: plain.url, maxRetries: 0 }).responses.create({ model: 'gpt-4.1', input: 'hi', tools: [badTool] }).catch((caught: unknown) => caught);
-    setup = await startAdapter();
+    const setup = open.add(await startAdapter());
     const error = await sdk(setup.server.url, setup.fetch).responses.create({ model: 'gpt-4.1', input: 'hi', tools: [badTool] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ status: 400, param: 'tools[0].name', code: 'invalid_value' });
@@ -124,7 +115,7 @@ describe('failures the SDK sees as the API would answer them', () => {
   });
 
   it('a rate limit the client retried to the end of its budget is a RateLimitError the SDK is told not to retry', async () => {
-    setup = await startAdapter({}, { requestMaxRetries: 1, streamMaxRetries: 0 });
+    const setup = open.add(await startAdapter({}, { requestMaxRetries: 1, streamMaxRetries: 0 }));
     setup.server.faults.use((target) => (target.phase === 'request' ? { kind: 'error', code: 'rate_limit_exceeded', status: 429, message: 'Rate limit reached. Please try again in 1ms.' } : undefined));
     const error = await sdk(setup.server.url, setup.fetch)
       .responses.create({ model: 'gpt-4.1', input: 'hi' })
@@ -137,7 +128,7 @@ describe('failures the SDK sees as the API would answer them', () => {
   });
 
   it('a connection closed after output began ends the SDK stream with an error, and the next request works', async () => {
-    setup = await startAdapter({ answerChars: 200 });
+    const setup = open.add(await startAdapter({ answerChars: 200 }));
     setup.server.faults.next({ kind: 'close', afterEvents: 6, code: 1011 }, { on: 'websocket' });
     const client = sdk(setup.server.url, setup.fetch);
     const outcome = await streamed(client, 'cut me').catch((caught: unknown) => caught);
@@ -148,7 +139,7 @@ describe('failures the SDK sees as the API would answer them', () => {
 
 describe('abort, pass-through and close', () => {
   it('the request signal aborts: mid-stream the SDK iteration stops, before the first event the SDK raises APIUserAbortError; the session goes on', async () => {
-    setup = await startAdapter({ tokenDelayMs: 5, answerChars: 400 });
+    const setup = open.add(await startAdapter({ tokenDelayMs: 5, answerChars: 400 }));
     const client = sdk(setup.server.url, setup.fetch);
     const midStream = new AbortController();
     const events = await client.responses.create({ model: 'gpt-4.1', input: 'long', stream: true }, { signal: midStream.signal });
@@ -168,15 +159,13 @@ describe('abort, pass-through and close', () => {
   });
 
   it('passes every other request, and a body it cannot serve, through to the given fetch unchanged', async () => {
-    const server = await startResponsesServer({ tokenDelayMs: 0 });
-    cleanups.push(() => server.close());
+    const server = await startPlain();
     const passed: string[] = [];
     const passThrough: FetchFunction = (input, init) => {
       passed.push(`${init?.method ?? 'GET'} ${String(input)}`);
       return globalThis.fetch(input, init);
     };
-    const fetch: ModelwireFetch = createModelwireFetch(clientOptionsFor(server), { fetch: passThrough });
-    cleanups.unshift(() => fetch.close());
+    const fetch: ModelwireFetch = open.add(createModelwireFetch(clientOptionsFor(server), { fetch: passThrough }));
     const client = sdk(server.url, fetch);
     const listed = await client.models.list().catch((caught: unknown) => caught);
     expect(listed).toBeInstanceOf(OpenAI.NotFoundError);

@@ -3,7 +3,7 @@
 // with one handshake, 19 incremental requests and a fraction of the request bytes.
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startResponsesServer, type ResponsesServer } from '@modelwire/testing';
+import { Closables, startResponsesServer } from '@modelwire/testing';
 import {
   earlierConversation,
   expectToolLoopThroughAdapter,
@@ -12,17 +12,11 @@ import {
   TOOL_LOOP_PROMPT,
   TOOL_LOOP_STEPS,
   TOOL_OUTPUT,
-  type AdapterSetup,
 } from '../__fixtures__/adapter-setup.js';
 import type { FetchFunction } from '../create-modelwire-fetch.js';
 
-let setup: AdapterSetup | undefined;
-const servers: ResponsesServer[] = [];
-afterEach(async () => {
-  await setup?.close();
-  setup = undefined;
-  for (const server of servers.splice(0)) await server.close();
-});
+const open = new Closables();
+afterEach(() => open.closeAll());
 
 const shellTool: OpenAI.Responses.FunctionTool = {
   type: 'function',
@@ -73,11 +67,10 @@ describe('openai (new OpenAI({ fetch }))', () => {
     ['streamed', true],
     ['not streamed', false],
   ])('runs a 20-step tool loop (%s) to the same result as its HTTP path: one handshake, 19 incremental requests, ≥ 10× fewer request bytes', async (_label, stream) => {
-    const plain = await startResponsesServer({ tokenDelayMs: 0 });
-    servers.push(plain);
+    const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
     const overHttp = await toolLoop(sdkClient(plain.url), stream);
 
-    setup = await startAdapter();
+    const setup = open.add(await startAdapter());
     const adapted = await toolLoop(sdkClient(setup.server.url, setup.fetch), stream);
 
     expect(adapted).toEqual(overHttp);
