@@ -1,9 +1,9 @@
 // A loopback Responses server and an adapter pointed at it; the tool loop the SDK tests run
 // (the conversation it starts from, what the server saw of it) comes from @modelwire/testing.
 import { staticTokenAuth, type ModelClientOptions } from '@modelwire/client';
-import { incrementalRequests, requestBytes, startResponsesServer, TOOL_LOOP_STEPS, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
+import { incrementalRequests, requestBytes, startResponsesServer, TOOL_LOOP_STEPS, type Closables, type ResponsesServer, type ResponsesServerOptions } from '@modelwire/testing';
 import { expect } from 'vitest';
-import { createModelwireFetch, type ModelwireFetch, type ModelwireFetchOptions } from '../create-modelwire-fetch.js';
+import { createModelwireFetch, type FetchFunction, type ModelwireFetch, type ModelwireFetchOptions } from '../create-modelwire-fetch.js';
 
 export {
   earlierConversation,
@@ -59,4 +59,24 @@ export function expectToolLoopThroughAdapter(adapted: ResponsesServer, plain: Re
   expect(incrementalRequests(adapted)).toBeGreaterThanOrEqual(TOOL_LOOP_STEPS - 1);
   expect(requestBytes(plain) / requestBytes(adapted)).toBeGreaterThanOrEqual(10);
   expect(recording.stickyViolations).toEqual([]);
+}
+
+/**
+ * Runs the tool loop `loop` twice, both servers closed by `open`: over the SDK's own HTTP path
+ * (`fetch` undefined) against a plain loopback server, then through a pre-connected adapter.
+ * Expects the same result, `TOOL_LOOP_STEPS` requests, and what {@link expectToolLoopThroughAdapter}
+ * expects; resolves with the adapter's setup and result for the SDK's own checks.
+ */
+export async function expectSameToolLoopThroughAdapter<Result extends { readonly steps: number }>(
+  open: Closables,
+  loop: (baseURL: string, fetch?: FetchFunction) => Promise<Result>,
+): Promise<{ readonly setup: AdapterSetup; readonly adapted: Result }> {
+  const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
+  const overHttp = await loop(plain.url);
+  const setup = open.add(await startAdapter());
+  const adapted = await loop(setup.server.url, setup.fetch);
+  expect(adapted).toEqual(overHttp);
+  expect(adapted.steps).toBe(TOOL_LOOP_STEPS);
+  expectToolLoopThroughAdapter(setup.server, plain);
+  return { setup, adapted };
 }

@@ -6,16 +6,8 @@ import { Agent, assistant, OpenAIResponsesModel, Runner, tool, user, type AgentI
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Closables, startResponsesServer } from '@modelwire/testing';
-import {
-  earlierConversation,
-  expectToolLoopThroughAdapter,
-  INSTRUCTIONS,
-  startAdapter,
-  TOOL_LOOP_PROMPT,
-  TOOL_LOOP_STEPS,
-  TOOL_OUTPUT,
-} from '../__fixtures__/adapter-setup.js';
+import { Closables } from '@modelwire/testing';
+import { earlierConversation, expectSameToolLoopThroughAdapter, INSTRUCTIONS, TOOL_LOOP_PROMPT, TOOL_LOOP_STEPS, TOOL_OUTPUT } from '../__fixtures__/adapter-setup.js';
 import type { FetchFunction } from '../create-modelwire-fetch.js';
 
 const open = new Closables();
@@ -59,15 +51,7 @@ describe('@openai/agents (OpenAIResponsesModel over new OpenAI({ fetch }))', () 
     ['streamed', true],
     ['not streamed', false],
   ])('runs a 20-step agent run (%s) to the same result as its HTTP path: one handshake, 19 incremental requests, ≥ 10× fewer request bytes', async (_label, streamed) => {
-    const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
-    const overHttp = await agentRun(plain.url, streamed);
-
-    const setup = open.add(await startAdapter());
-    const adapted = await agentRun(setup.server.url, streamed, setup.fetch);
-
-    expect(adapted).toEqual(overHttp);
-    expect(adapted.steps).toBe(TOOL_LOOP_STEPS);
+    const { adapted } = await expectSameToolLoopThroughAdapter(open, (baseURL, fetch) => agentRun(baseURL, streamed, fetch));
     expect(adapted.calls).toHaveLength(TOOL_LOOP_STEPS - 1);
-    expectToolLoopThroughAdapter(setup.server, plain);
   });
 });

@@ -5,16 +5,8 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, jsonSchema, stepCountIs, streamText, tool, type ModelMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Closables, startResponsesServer } from '@modelwire/testing';
-import {
-  earlierConversation,
-  expectToolLoopThroughAdapter,
-  INSTRUCTIONS,
-  startAdapter,
-  TOOL_LOOP_PROMPT,
-  TOOL_LOOP_STEPS,
-  TOOL_OUTPUT,
-} from '../__fixtures__/adapter-setup.js';
+import { Closables } from '@modelwire/testing';
+import { earlierConversation, expectSameToolLoopThroughAdapter, INSTRUCTIONS, startAdapter, TOOL_LOOP_PROMPT, TOOL_LOOP_STEPS, TOOL_OUTPUT } from '../__fixtures__/adapter-setup.js';
 import type { FetchFunction } from '../create-modelwire-fetch.js';
 
 const open = new Closables();
@@ -49,16 +41,8 @@ describe('AI SDK (createOpenAI({ fetch }).responses)', () => {
     ['streamText', true],
     ['generateText', false],
   ])('runs a 20-step tool loop (%s) to the same result as its HTTP path: one handshake, 19 incremental requests, ≥ 10× fewer request bytes', async (_label, streamed) => {
-    const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
-    const overHttp = await toolLoop(plain.url, streamed);
-
-    const setup = open.add(await startAdapter());
-    const adapted = await toolLoop(setup.server.url, streamed, setup.fetch);
-
-    expect(adapted).toEqual(overHttp);
-    expect(adapted.steps).toBe(TOOL_LOOP_STEPS);
+    const { adapted } = await expectSameToolLoopThroughAdapter(open, (baseURL, fetch) => toolLoop(baseURL, streamed, fetch));
     expect(adapted.calls).toHaveLength(TOOL_LOOP_STEPS - 1);
-    expectToolLoopThroughAdapter(setup.server, plain);
   });
 
   it('continues across turns, with store: false (items sent back in full) and with the default store (the earlier answer sent back as an item reference): the next user message goes out alone', async () => {
@@ -77,7 +61,7 @@ describe('AI SDK (createOpenAI({ fetch }).responses)', () => {
     };
     const unstored = await conversation({ openai: { store: false } });
     expect(unstored).toEqual([expect.stringContaining(TOOL_OUTPUT), 'You said: and now?']);
-    const previous = (index: number): unknown => (setup!.server.recording.requests[index]?.body as Record<string, unknown>)['previous_response_id'];
+    const previous = (index: number): unknown => (setup.server.recording.requests[index]?.body as Record<string, unknown>)['previous_response_id'];
     // Turn 1: the call, then its output; turn 2: only the new user message.
     expect([0, 1, 2].map((index) => typeof previous(index))).toEqual(['undefined', 'string', 'string']);
     expect((setup.server.recording.requests[2]?.body as { input: unknown[] }).input).toHaveLength(1);

@@ -3,16 +3,8 @@
 // with one handshake, 19 incremental requests and a fraction of the request bytes.
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Closables, startResponsesServer } from '@modelwire/testing';
-import {
-  earlierConversation,
-  expectToolLoopThroughAdapter,
-  INSTRUCTIONS,
-  startAdapter,
-  TOOL_LOOP_PROMPT,
-  TOOL_LOOP_STEPS,
-  TOOL_OUTPUT,
-} from '../__fixtures__/adapter-setup.js';
+import { Closables } from '@modelwire/testing';
+import { earlierConversation, expectSameToolLoopThroughAdapter, INSTRUCTIONS, TOOL_LOOP_PROMPT, TOOL_OUTPUT } from '../__fixtures__/adapter-setup.js';
 import type { FetchFunction } from '../create-modelwire-fetch.js';
 
 const open = new Closables();
@@ -67,16 +59,8 @@ describe('openai (new OpenAI({ fetch }))', () => {
     ['streamed', true],
     ['not streamed', false],
   ])('runs a 20-step tool loop (%s) to the same result as its HTTP path: one handshake, 19 incremental requests, ≥ 10× fewer request bytes', async (_label, stream) => {
-    const plain = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
-    const overHttp = await toolLoop(sdkClient(plain.url), stream);
-
-    const setup = open.add(await startAdapter());
-    const adapted = await toolLoop(sdkClient(setup.server.url, setup.fetch), stream);
-
-    expect(adapted).toEqual(overHttp);
-    expect(adapted.steps).toBe(TOOL_LOOP_STEPS);
+    const { setup, adapted } = await expectSameToolLoopThroughAdapter(open, (baseURL, fetch) => toolLoop(sdkClient(baseURL, fetch), stream));
     expect(adapted.outputText).toContain('Done.');
-    expectToolLoopThroughAdapter(setup.server, plain);
     // One user message: one turn, whose sticky token every later request carried.
     expect(new Set(setup.server.recording.requests.map((request) => JSON.parse(((request.body as { client_metadata: Record<string, string> }).client_metadata)['x-codex-turn-metadata'] ?? '{}').turn_id)).size).toBe(1);
   });
