@@ -3,19 +3,14 @@
 // answers of the `compaction-result` fault.
 import { afterEach, describe, expect, it } from 'vitest';
 import { completedOf, parseSse, RawSocket, userMessage, type Frame } from './__fixtures__/test-clients.js';
-import { LOOPBACK_PROVIDER_RULES, startResponsesServer, type CompactionResultKind, type ResponsesServer } from './index.js';
+import { Closables, LOOPBACK_PROVIDER_RULES, startResponsesServer, type CompactionResultKind, type ResponsesServer } from './index.js';
 
-let server: ResponsesServer | undefined;
-const sockets: RawSocket[] = [];
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  await server?.close();
-  server = undefined;
-});
+// Servers and sockets a test opened, closed after it (sockets first: the last added closes first).
+const closables = new Closables();
+afterEach(() => closables.closeAll());
 
 async function start(options: Parameters<typeof startResponsesServer>[0] = {}): Promise<ResponsesServer> {
-  server = await startResponsesServer(options);
-  return server;
+  return closables.add(await startResponsesServer(options));
 }
 
 const TRIGGER = { type: 'compaction_trigger' };
@@ -73,7 +68,7 @@ describe('compaction v2 (a request ending with compaction_trigger)', () => {
   it('compacts the continued context on the WebSocket (previous_response_id plus only the trigger)', async () => {
     const target = await start();
     const socket = await RawSocket.open(target.wsUrl);
-    sockets.push(socket);
+    closables.add(socket);
     const first = completedOf(await socket.request({ model: 'gpt-test', input: HISTORY }));
     const frames = await socket.request({ model: 'gpt-test', previous_response_id: first.response.id, input: [TRIGGER] });
     const completed = completedOf(frames);
@@ -90,7 +85,7 @@ describe('compaction v2 (a request ending with compaction_trigger)', () => {
     expect(answer.status).toBe(400);
     expect(answer.body['error']).toMatchObject({ code: 'invalid_value', param: 'input[0]', message: "The 'compaction_trigger' item must be the final input item." });
     const socket = await RawSocket.open(target.wsUrl);
-    sockets.push(socket);
+    closables.add(socket);
     const frames = await socket.request({ model: 'gpt-test', input: [TRIGGER, userMessage('after')] });
     expect(frames.at(-1)).toMatchObject({ type: 'error', status: 400, error: { code: 'invalid_value', param: 'input[0]' } });
   });
@@ -113,7 +108,7 @@ describe('compaction v2 (a request ending with compaction_trigger)', () => {
 
       target.faults.next({ kind: 'compaction-result', result });
       const socket = await RawSocket.open(target.wsUrl);
-      sockets.push(socket);
+      closables.add(socket);
       check(completedOf(await socket.request({ model: 'gpt-test', input: [...HISTORY, TRIGGER] })).response.output);
     });
   }

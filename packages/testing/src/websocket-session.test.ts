@@ -1,24 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startResponsesServer, type ResponsesServer } from './index.js';
+import { Closables, startResponsesServer, type ResponsesServer } from './index.js';
 import { completedOf, RawSocket, tools, userMessage, type Frame } from './__fixtures__/test-clients.js';
 
-let server: ResponsesServer | undefined;
-const sockets: RawSocket[] = [];
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  await server?.close();
-  server = undefined;
-});
+// Servers and sockets a test opened, closed after it (sockets first: the last added closes first).
+const closables = new Closables();
+afterEach(() => closables.closeAll());
 
 async function start(options: Parameters<typeof startResponsesServer>[0] = {}): Promise<ResponsesServer> {
-  server = await startResponsesServer(options);
-  return server;
+  return closables.add(await startResponsesServer(options));
 }
 
 async function open(target: ResponsesServer, headers: Record<string, string> = {}): Promise<RawSocket> {
   const socket = await RawSocket.open(target.wsUrl, { headers: { authorization: 'Bearer sk-test', ...headers } });
-  sockets.push(socket);
-  return socket;
+  return closables.add(socket);
 }
 
 const errorOf = (frames: Frame[]): { status?: number; error: { code: string } } =>

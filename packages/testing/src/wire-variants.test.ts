@@ -1,26 +1,20 @@
 // The wire variants of today's API the server can produce: headers on the 101, the metadata
 // event under both names, the shapes of an error event, reasoning re-encrypted on completion.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startResponsesServer, type ResponsesServer } from './index.js';
+import { Closables, startResponsesServer, type ResponsesServer } from './index.js';
 import { completedOf, parseSse, RawSocket, userMessage, type Frame } from './__fixtures__/test-clients.js';
 
-let server: ResponsesServer | undefined;
-const sockets: RawSocket[] = [];
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  await server?.close();
-  server = undefined;
-});
+// Servers and sockets a test opened, closed after it (sockets first: the last added closes first).
+const closables = new Closables();
+afterEach(() => closables.closeAll());
 
 async function start(options: Parameters<typeof startResponsesServer>[0] = {}): Promise<ResponsesServer> {
-  server = await startResponsesServer(options);
-  return server;
+  return closables.add(await startResponsesServer(options));
 }
 
 async function open(target: ResponsesServer): Promise<RawSocket> {
   const socket = await RawSocket.open(target.wsUrl);
-  sockets.push(socket);
-  return socket;
+  return closables.add(socket);
 }
 
 const reasoningRequest = { model: 'gpt-test', reasoning: { effort: 'low', summary: 'auto' }, include: ['reasoning.encrypted_content'], input: [userMessage('hi')] };
@@ -33,7 +27,7 @@ describe('wire variants', () => {
     expect(first.upgradeHeaders['x-codex-turn-state']).toBe(`ts-connection-${target.recording.handshakes[0]?.connectionId}`);
     expect(second.upgradeHeaders['x-codex-turn-state']).toBe(`ts-connection-${target.recording.handshakes[1]?.connectionId}`);
     expect(second.upgradeHeaders['openai-model']).toBe('gpt-routed');
-    await server?.close();
+    await target.close();
     const plain = await start({ upgradeHeaders: { 'x-reasoning-included': 'true' } });
     expect((await open(plain)).upgradeHeaders['x-reasoning-included']).toBe('true');
   });
@@ -76,7 +70,7 @@ describe('wire variants', () => {
     expect(completed['encrypted_content']).not.toBe(streamed['encrypted_content']);
     const next = completedOf(await socket.request({ ...reasoningRequest, previous_response_id: completedOf(frames).response.id, input: [userMessage('again')] }));
     expect(JSON.stringify(next.response.output)).toContain('You said: again');
-    await server?.close();
+    await target.close();
 
     const unchanged = await start({ reencryptReasoningOnCompletion: false });
     const response = await fetch(`${unchanged.url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...reasoningRequest, stream: true }) });
