@@ -52,8 +52,9 @@ interface LastResponse {
 const toolFingerprints = new WeakMap<object, Fingerprint>();
 
 /**
- * Fingerprint of the non-input request fields. The (often large) tools array is fingerprinted
- * once per array object; the rest is small.
+ * Fingerprint of the non-input request fields, compared for equality only. The (often large)
+ * tools array is hashed once per array object; the rest is kept as its JSON text (one request
+ * per socket lane holds it; comparing two texts costs less than hashing one on every request).
  */
 export function fingerprintRequestFields(fields: RequestFields): Fingerprint {
   let tools = toolFingerprints.get(fields.tools);
@@ -61,7 +62,7 @@ export function fingerprintRequestFields(fields: RequestFields): Fingerprint {
     tools = fingerprintText(JSON.stringify(fields.tools));
     toolFingerprints.set(fields.tools, tools);
   }
-  return fingerprintText(`${tools}\u0000${JSON.stringify({ ...fields, tools: undefined })}`);
+  return `${tools}\u0000${JSON.stringify({ ...fields, tools: undefined })}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { ResponseItem } from '../types/prompt.js';
 
-/** A content fingerprint (base64 SHA-1 of the canonical JSON text). Not a security measure. */
+/** A content fingerprint, compared for equality (for items: the base64 SHA-1 of their canonical JSON text). Not a security measure. */
 export type Fingerprint = string;
 
 /**

@@ -7,9 +7,15 @@
 export class RecentIds {
   readonly #capacity: number;
   readonly #ids = new Set<string>();
+  #added = 0;
 
   constructor(capacity: number) {
     this.#capacity = Math.max(1, capacity);
+  }
+
+  /** How many times {@link add} was called (a version: unchanged means nothing was added since). */
+  get added(): number {
+    return this.#added;
   }
 
   /** Ids currently remembered. */
@@ -23,6 +29,7 @@ export class RecentIds {
 
   /** Remembers `id` (as the newest); forgets the oldest id when over capacity. */
   add(id: string): void {
+    this.#added += 1;
     this.#ids.delete(id);
     this.#ids.add(id);
     if (this.#ids.size <= this.#capacity) return;

@@ -1,8 +1,7 @@
-import { isKnownEventType } from '@modelwire/protocol';
 import { ClosedError, ErrorCode, ModelwireError, ProtocolViolationError, toAbortError } from '@modelwire/transport';
 import { noopClientTelemetry, type ClientTelemetry, type FrameDropReason } from '../telemetry/client-telemetry.js';
 import type { WireSocket } from '../wire/wire-types.js';
-import { BEFORE_CREATED_TYPES, readEnvelope, STEER_ANSWER_TYPES, TERMINAL_TYPES, type FrameEnvelope } from './frame-envelope.js';
+import { readEnvelope, TypeFlags, type FrameEnvelope } from './frame-envelope.js';
 import { RecentIds } from './recent-ids.js';
 import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type RoutedResponseOptions } from './routed-response.js';
 
@@ -163,6 +162,13 @@ export class ResponseRouter implements ResponseOwner {
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void;
   #reporter: ClientTelemetry = noopClientTelemetry;
+  /**
+   * The item id last found not finished, and the finished-items count it was checked against:
+   * a response's deltas name the same item frame after frame, so the set is asked once per
+   * item (and again only after an item finished).
+   */
+  #liveItem: string | undefined;
+  #liveItemCheckedAt = -1;
 
   constructor(socket: WireSocket, options: ResponseRouterOptions = {}) {
     this.#socket = socket;
@@ -347,11 +353,11 @@ export class ResponseRouter implements ResponseOwner {
       this.#byId.set(id, head);
       return this.#deliver(head, frame);
     }
-    if (BEFORE_CREATED_TYPES.has(type)) return this.#deliver(head, frame);
+    if ((frame.flags & TypeFlags.BeforeCreated) !== 0) return this.#deliver(head, frame);
     // Between a steered response's terminal and its successor: the answers to its steers.
-    if (head.awaitedAfter !== null && STEER_ANSWER_TYPES.has(type)) return this.#deliver(head, frame);
+    if (head.awaitedAfter !== null && (frame.flags & TypeFlags.SteerAnswer) !== 0) return this.#deliver(head, frame);
     if (id !== undefined) return this.#drop(this.#finishedResponses.has(id) ? 'stale' : 'unknown', frame);
-    if (TERMINAL_TYPES.has(type)) {
+    if ((frame.flags & TypeFlags.Terminal) !== 0) {
       return this.#failResponse(head, new ProtocolViolationError(`${type} without response.id before response.created: it cannot be told whose response it ends`));
     }
     // Output before the response exists: the tail of an earlier response.
@@ -367,7 +373,7 @@ export class ResponseRouter implements ResponseOwner {
       // Same numbering under a new id: a server that rotates ids on every event.
       head.ids.push(id);
       this.#byId.set(id, head);
-    } else if (id === undefined && frame.itemId !== undefined && this.#finishedItems.has(frame.itemId)) {
+    } else if (id === undefined && frame.itemId !== undefined && this.#isFinishedItem(frame.itemId)) {
       return this.#drop('stale', frame);
     } else if (type === 'response.created') {
       // The bound response announced again.
@@ -376,12 +382,22 @@ export class ResponseRouter implements ResponseOwner {
     this.#deliver(head, frame);
   }
 
+  /** Whether `itemId` names an item of a response that finished on this socket. */
+  #isFinishedItem(itemId: string): boolean {
+    const added = this.#finishedItems.added;
+    if (itemId === this.#liveItem && added === this.#liveItemCheckedAt) return false;
+    if (this.#finishedItems.has(itemId)) return true;
+    this.#liveItem = itemId;
+    this.#liveItemCheckedAt = added;
+    return false;
+  }
+
   #withoutResponse(frame: FrameEnvelope): void {
     const drain = this.#drain;
     if (drain !== null && frame.responseId === drain.responseId) {
       // The failed response's own tail: once its terminal frame is in, the socket is retired.
       this.#drop('stale', frame);
-      if (frame.type !== undefined && TERMINAL_TYPES.has(frame.type)) {
+      if ((frame.flags & TypeFlags.Terminal) !== 0) {
         this.#stopDrain();
         this.#retireWhenIdle('ended in an error');
       }
@@ -408,10 +424,10 @@ export class ResponseRouter implements ResponseOwner {
   }
 
   #deliver(response: RoutedResponse, frame: FrameEnvelope): void {
-    const type = frame.type;
+    const { type, flags } = frame;
     // Only an event the API is known to send is progress: a flood of unknown types keeps nothing alive.
-    response.noteFrame(frame.sequenceNumber, type !== undefined && isKnownEventType(type));
-    if (frame.itemId !== undefined && type !== undefined && type.startsWith('response.output_item.')) response.itemIds.push(frame.itemId);
+    response.noteFrame(frame.sequenceNumber, (flags & TypeFlags.Known) !== 0);
+    if (frame.itemId !== undefined && (flags & TypeFlags.OutputItem) !== 0) response.itemIds.push(frame.itemId);
     try {
       response.sink.onFrame(frame, response);
     } catch (error) {
@@ -419,7 +435,7 @@ export class ResponseRouter implements ResponseOwner {
       return;
     }
     if (response.state === 'done') return;
-    if (type !== undefined && TERMINAL_TYPES.has(type)) {
+    if (type !== undefined && (flags & TypeFlags.Terminal) !== 0) {
       if (type !== 'error' && response.sink.awaitsSuccessor?.() === true) return this.#awaitSuccessor(response, type);
       response.finish(type);
       return;

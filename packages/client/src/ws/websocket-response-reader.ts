@@ -6,7 +6,7 @@ import type { StreamedItem } from '../turn/reconcile-output.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
 import type { PrecedingResponse } from '../steering/steer-handle.js';
 import type { ResponseItem } from '../types/prompt.js';
-import { STEER_ANSWER_TYPES, type FrameEnvelope } from './frame-envelope.js';
+import { TypeFlags, type FrameEnvelope } from './frame-envelope.js';
 import type { ResponseSink, RoutedResponse } from './routed-response.js';
 
 /**
@@ -15,9 +15,6 @@ import type { ResponseSink, RoutedResponse } from './routed-response.js';
  * unknown type included: it is forwarded once, like the header events).
  */
 const NO_OUTPUT_EVENT_TYPES: ReadonlySet<ResponseEvent['type']> = new Set(['created', 'queued', 'rate_limits', 'server_model', 'models_etag', 'turn_state', 'reasoning_included', 'unknown']);
-
-/** Lifecycle terminals that carry a `response` object (not `error`). */
-const LIFECYCLE_TERMINALS: ReadonlySet<string> = new Set(['response.completed', 'response.failed', 'response.incomplete']);
 
 /**
  * The request's side of one routed WebSocket response: decodes each frame the router assigns
@@ -75,7 +72,7 @@ export class WebSocketResponseReader implements ResponseSink {
     if (frame.value === undefined) throw new ProtocolViolationError(`a WebSocket text frame that is not a JSON object (${frame.text.length} characters)`, { violation: 'non_json_frame' });
     const value = this.#lenient(frame, response);
     const event = context.decode(value, 'websocket');
-    if (frame.type !== undefined && STEER_ANSWER_TYPES.has(frame.type)) {
+    if ((frame.flags & TypeFlags.SteerAnswer) !== 0) {
       context.forwardRaw(value);
       context.steering.onEvent(value as Record<string, unknown>);
       return;
@@ -90,7 +87,8 @@ export class WebSocketResponseReader implements ResponseSink {
     let weight = frame.text.length;
     const items = mapStreamEvent(event, { headers: this.#headers });
     // The refusal answered by the transparent full resend is the client's business, not the caller's.
-    const resends = items.some((item) => item.type === 'failed' && this.#answersWithResend(item.error));
+    let resends = false;
+    for (const item of items) if (item.type === 'failed' && this.#answersWithResend(item.error)) resends = true;
     if (!resends) context.forwardRaw(value);
     for (const item of items) {
       if (item.type === 'failed') {
@@ -180,14 +178,14 @@ export class WebSocketResponseReader implements ResponseSink {
     const value = frame.value;
     if (value === undefined) return frame.text;
     const type = frame.type;
-    if (type !== undefined && LIFECYCLE_TERMINALS.has(type) && frame.responseId === undefined) {
+    if ((frame.flags & TypeFlags.LifecycleTerminal) !== 0 && frame.responseId === undefined) {
       const bound = response.responseId;
       // The router delivers a terminal without id only to a bound response.
       if (bound === undefined) return value;
       const snapshot = value['response'];
       return { ...value, response: { ...(typeof snapshot === 'object' && snapshot !== null ? snapshot : {}), id: bound } };
     }
-    if (type === 'response.output_item.added' || type === 'response.output_item.done') return this.#withOutputIndex(value, type, frame.itemId);
+    if ((frame.flags & TypeFlags.OutputItem) !== 0 && (type === 'response.output_item.added' || type === 'response.output_item.done')) return this.#withOutputIndex(value, type, frame.itemId);
     return value;
   }
 
