@@ -41,8 +41,17 @@ interface LastResponse {
   readonly input: readonly ResponseItem[];
   /** Length of input + output of the previous response. */
   expectedLength: number;
-  /** Chain fingerprint of input + output of the previous response. */
+  /**
+   * Chain fingerprint of the input and of the output items folded in so far; see
+   * {@link expectedChainOf}, which folds in {@link LastResponse.unfolded} first.
+   */
   expectedChain: Fingerprint;
+  /**
+   * Output items recorded and not yet part of {@link expectedChain} (folded in by the first
+   * check that needs them: a response whose chain nobody checks is never fingerprinted).
+   * Replaced, never changed in place: records copied with a spread share it.
+   */
+  unfolded: readonly ResponseItem[];
   /** Set once the response completed with a non-empty id and its stream was read to the end. */
   responseId: string | null;
   /** Set when the response completed but is never a base (a compaction). */
@@ -50,6 +59,18 @@ interface LastResponse {
 }
 
 const toolFingerprints = new WeakMap<object, Fingerprint>();
+
+const NO_ITEMS: readonly ResponseItem[] = Object.freeze([]);
+
+/** The chain fingerprint of a recorded request's input and output (its recorded items folded in, once). */
+function expectedChainOf(last: LastResponse): Fingerprint {
+  if (last.unfolded.length === 0) return last.expectedChain;
+  let chain = last.expectedChain;
+  for (const item of last.unfolded) chain = extendChain(chain, item);
+  last.expectedChain = chain;
+  last.unfolded = NO_ITEMS;
+  return chain;
+}
 
 /**
  * Fingerprint of the non-input request fields, compared for equality only. The (often large)
@@ -96,7 +117,7 @@ export class ContinuationTracker {
     if (request.continuable === false) return { mode: 'full', reason: 'conversation' };
     if (last.fieldsFingerprint !== request.fieldsFingerprint) return { mode: 'full', reason: 'request_changed' };
     if (request.input.length < last.expectedLength) return { mode: 'full', reason: 'input_not_extended' };
-    if (chainFingerprint(request.input, last.expectedLength, last.input) !== last.expectedChain) return { mode: 'full', reason: 'input_not_extended' };
+    if (chainFingerprint(request.input, last.expectedLength, last.input) !== expectedChainOf(last)) return { mode: 'full', reason: 'input_not_extended' };
     return { mode: 'incremental', previousResponseId: last.responseId, delta: request.input.slice(last.expectedLength) };
   }
 
@@ -111,6 +132,7 @@ export class ContinuationTracker {
       input: request.input,
       expectedLength: request.input.length,
       expectedChain: chainFingerprint(request.input, request.input.length, this.#last?.input),
+      unfolded: NO_ITEMS,
       responseId: null,
     };
     this.#last = { ...this.#pending };
@@ -120,11 +142,12 @@ export class ContinuationTracker {
   /**
    * Records one output item of the in-flight response (from `response.output_item.done`):
    * `pending` (what {@link begin} returned) when several requests of one lane are in flight at
-   * once, else the last one begun.
+   * once, else the last one begun. No hashing here: the item joins the expected chain when a
+   * later {@link decide} compares against it.
    */
   addOutputItem(item: ResponseItem, pending: PendingResponse | null = this.#pending): void {
     if (pending === null) return;
-    pending.expectedChain = extendChain(pending.expectedChain, item);
+    pending.unfolded = [...pending.unfolded, item];
     pending.expectedLength += 1;
   }
 
@@ -142,7 +165,7 @@ export class ContinuationTracker {
   complete(responseId: string, options: { readonly compaction?: boolean } = {}, pending: PendingResponse | null = this.#pending): void {
     if (this.#pending === pending) this.#pending = null;
     if (options.compaction === true) {
-      this.#last = { ...(pending ?? this.#last ?? { fieldsFingerprint: '', input: [], expectedLength: 0, expectedChain: '' }), responseId: null, compaction: true };
+      this.#last = { ...(pending ?? this.#last ?? { fieldsFingerprint: '', input: [], expectedLength: 0, expectedChain: '', unfolded: NO_ITEMS }), responseId: null, compaction: true };
       return;
     }
     if (pending === null || responseId.length === 0) {
