@@ -65,13 +65,24 @@ function computeTypeFlags(type: string): number {
   return flags;
 }
 
+/**
+ * The last type looked up and its flags: a response's deltas come one after another, and
+ * comparing a type with the previous frame's costs less than hashing it for the table.
+ */
+let lastType = '';
+let lastFlags = computeTypeFlags('');
+
 /** The {@link TypeFlags} of a frame type. */
 export function typeFlagsOf(type: string): number {
+  if (type === lastType) return lastFlags;
   let flags = knownTypeFlags.get(type);
-  if (flags !== undefined) return flags;
-  flags = computeTypeFlags(type);
-  // A type nobody knows is computed each time: a flood of invented types must not grow the table.
-  if ((flags & TypeFlags.Known) !== 0) knownTypeFlags.set(type, flags);
+  if (flags === undefined) {
+    flags = computeTypeFlags(type);
+    // A type nobody knows is computed each time: a flood of invented types must not grow the table.
+    if ((flags & TypeFlags.Known) !== 0) knownTypeFlags.set(type, flags);
+  }
+  lastType = type;
+  lastFlags = flags;
   return flags;
 }
 

@@ -41,7 +41,8 @@ export class WebSocketResponseReader implements ResponseSink {
   pending: PendingResponse | null = null;
   readonly #context: RequestContext;
   readonly #tracker: ContinuationTracker;
-  readonly #headers: Readonly<Record<string, string>>;
+  /** What `mapStreamEvent` classifies failures with (the upgrade headers), one object for every frame. */
+  readonly #mapOptions: { readonly headers: Readonly<Record<string, string>> };
   readonly #decision: ContinuationDecision;
   /** Keys of the no-output events forwarded before a full resend (not forwarded again). */
   readonly #forwarded: Set<string>;
@@ -60,7 +61,7 @@ export class WebSocketResponseReader implements ResponseSink {
   constructor(context: RequestContext, tracker: ContinuationTracker, headers: Readonly<Record<string, string>>, decision: ContinuationDecision, forwarded: Set<string>) {
     this.#context = context;
     this.#tracker = tracker;
-    this.#headers = headers;
+    this.#mapOptions = { headers };
     this.#decision = decision;
     this.#forwarded = forwarded;
     this.#isResend = decision.mode === 'full' && decision.reason === 'previous_response_not_found';
@@ -85,12 +86,17 @@ export class WebSocketResponseReader implements ResponseSink {
     }
     if (event.type === 'response.created') this.#beginResponse(event.response.id);
     let weight = frame.text.length;
-    const items = mapStreamEvent(event, { headers: this.#headers });
+    const items = mapStreamEvent(event, this.#mapOptions);
+    const count = items.length;
     // The refusal answered by the transparent full resend is the client's business, not the caller's.
     let resends = false;
-    for (const item of items) if (item.type === 'failed' && this.#answersWithResend(item.error)) resends = true;
+    for (let index = 0; index < count; index += 1) {
+      const item = items[index]!;
+      if (item.type === 'failed' && this.#answersWithResend(item.error)) resends = true;
+    }
     if (!resends) context.forwardRaw(value);
-    for (const item of items) {
+    for (let index = 0; index < count; index += 1) {
+      const item = items[index]!;
       if (item.type === 'failed') {
         if (resends) this.resendFull = true;
         else this.failure = item.error;
@@ -103,12 +109,15 @@ export class WebSocketResponseReader implements ResponseSink {
         this.#endResponse(item.responseId, 'completed', item.usage, final);
         return;
       }
-      if (NO_OUTPUT_EVENT_TYPES.has(item.type)) {
-        const key = item.type === 'created' ? 'created' : JSON.stringify(item);
-        if (this.#isResend && this.#forwarded.has(key)) continue;
-        if (!this.#isResend) this.#forwarded.add(key);
-      } else {
-        this.#producedOutput = true;
+      // Once output went out, no resend can follow (nor, then, any need to remember what was forwarded).
+      if (!this.#producedOutput || this.#isResend) {
+        if (NO_OUTPUT_EVENT_TYPES.has(item.type)) {
+          const key = item.type === 'created' ? 'created' : JSON.stringify(item);
+          if (this.#isResend && this.#forwarded.has(key)) continue;
+          if (!this.#isResend) this.#forwarded.add(key);
+        } else {
+          this.#producedOutput = true;
+        }
       }
       context.emit(item, weight);
       weight = 0;
