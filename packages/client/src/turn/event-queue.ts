@@ -33,7 +33,13 @@ export class EventQueue<T> implements AsyncIterable<T> {
   #unreadBytes = 0;
   #ended = false;
   #failure: { error: unknown } | null = null;
-  #waiter: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | null = null;
+  /** The consumer's pending `next()`: its promise's resolve and reject (`null` while none waits). */
+  #waitingResolve: ((result: IteratorResult<T>) => void) | null = null;
+  #waitingReject: ((error: unknown) => void) | null = null;
+  readonly #wait = (resolve: (result: IteratorResult<T>) => void, reject: (error: unknown) => void): void => {
+    this.#waitingResolve = resolve;
+    this.#waitingReject = reject;
+  };
   #iterating = false;
   #resultAwaited = false;
   #over = false;
@@ -60,11 +66,13 @@ export class EventQueue<T> implements AsyncIterable<T> {
    * it came from); it counts toward {@link MAX_UNREAD_BYTES} while the value is unread.
    */
   push(value: T, weight = 0): void {
-    if (this.isSettled) return;
-    const waiter = this.#waiter;
-    if (waiter !== null) {
-      this.#waiter = null;
-      waiter.resolve({ value, done: false });
+    if (this.#ended || this.#failure !== null) return;
+    const resolve = this.#waitingResolve;
+    if (resolve !== null) {
+      // The consumer waits: its promise settles with this value directly, nothing is buffered.
+      this.#waitingResolve = null;
+      this.#waitingReject = null;
+      resolve({ value, done: false });
       return;
     }
     this.#buffer.push(value);
@@ -113,11 +121,13 @@ export class EventQueue<T> implements AsyncIterable<T> {
   }
 
   #flushWaiter(): void {
-    const waiter = this.#waiter;
-    if (waiter === null || this.#head < this.#buffer.length) return;
-    this.#waiter = null;
-    if (this.#failure !== null) waiter.reject(this.#failure.error);
-    else waiter.resolve({ value: undefined, done: true });
+    const resolve = this.#waitingResolve;
+    const reject = this.#waitingReject;
+    if (resolve === null || reject === null || this.#head < this.#buffer.length) return;
+    this.#waitingResolve = null;
+    this.#waitingReject = null;
+    if (this.#failure !== null) reject(this.#failure.error);
+    else resolve({ value: undefined, done: true });
   }
 
   #next(): Promise<IteratorResult<T>> {
@@ -136,9 +146,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
     }
     if (this.#failure !== null) return Promise.reject(this.#failure.error);
     if (this.#ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
-      this.#waiter = { resolve, reject };
-    });
+    return new Promise(this.#wait);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
