@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '@modelwire/errors';
+import { expect } from 'vitest';
 import { noopClientTelemetry, type ClientTelemetry } from '../telemetry/client-telemetry.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
@@ -28,4 +30,15 @@ export const TOOLS = [{ type: 'function', name: 'shell', description: 'run', par
 
 export function prompt(input: Prompt['input'], overrides: Partial<Prompt> = {}): Prompt {
   return { input, instructions: 'be brief', tools: TOOLS, parallelToolCalls: false, ...overrides };
+}
+
+/** The path of the `InvalidArgumentError` `run` throws (any other throw fails the test); `undefined` when it does not throw. */
+export function invalidArgumentPath(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    return (error as InvalidArgumentError).path;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
+import { invalidArgumentPath, prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { drain, RecordingTelemetry, startLoopback, type LoopbackSetup } from '../__fixtures__/loopback-client.js';
 import type { Prompt, ResponseItem } from '../types/prompt.js';
 import { AlreadyConsumedError, ClosedError, InvalidArgumentError, MissingCredentialsError } from '@modelwire/errors';
@@ -55,15 +55,7 @@ describe('argument checks', () => {
   it('rejects bad per-turn values before touching the socket, and bad session values at construction, with field paths', async () => {
     setup = await startLoopback();
     const turn = setup.client.newTurn();
-    const path = (run: () => unknown): string | undefined => {
-      try {
-        run();
-      } catch (error) {
-        expect(error).toBeInstanceOf(InvalidArgumentError);
-        return (error as InvalidArgumentError).path;
-      }
-      return undefined;
-    };
+    const path = invalidArgumentPath;
     expect(path(() => turn.stream(prompt([userMessage('hi')]), turnContext({ turnMetadata: { turn_id: '' } })))).toBe('turnContext.turnMetadata.turn_id');
     expect(path(() => turn.stream(prompt([userMessage('hi')], { compactThreshold: 5 }), turnContext()))).toBe('prompt.compactThreshold');
     expect(path(() => turn.stream(prompt([userMessage('hi'), { role: 'robot', content: 'x' } as never]), turnContext()))).toBe('prompt.input[1].role');

@@ -91,12 +91,12 @@ export class WebSocketResponseReader implements ResponseSink {
     // The refusal answered by the transparent full resend is the client's business, not the caller's.
     let resends = false;
     for (let index = 0; index < count; index += 1) {
-      const item = items[index]!;
+      const item = items[index] as ResponseEvent;
       if (item.type === 'failed' && this.#answersWithResend(item.error)) resends = true;
     }
     if (!resends) context.forwardRaw(value);
     for (let index = 0; index < count; index += 1) {
-      const item = items[index]!;
+      const item = items[index] as ResponseEvent;
       if (item.type === 'failed') {
         if (resends) this.resendFull = true;
         else this.failure = item.error;
