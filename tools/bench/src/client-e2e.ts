@@ -8,7 +8,9 @@
 //   HTTP/SSE:  openai-node `responses.create({ stream: true })` (anchor), the AI SDK's
 //              `streamText` on its OpenAI Responses model, Modelwire's ModelClient;
 //   WebSocket: openai-node `ResponsesWS` (anchor), a raw `ws` client + `JSON.parse` (a floor
-//              that does strictly less), Modelwire's ModelClient on its session socket.
+//              that does strictly less), a lean reader + `JSON.parse` (shared/lean-ws-reader.ts:
+//              frames parsed straight from the socket's 'data' events, the floor without `ws`'s
+//              receiver), Modelwire's ModelClient on its session socket.
 // Then permessage-deflate: the transport's `connectWebSocket` (push mode, what the client's
 // router reads from) with and without the extension, one write per event: CPU per event,
 // wall time, and the bytes the server wrote.
@@ -27,6 +29,7 @@ import WebSocket from 'ws';
 import { ModelClient, noopClientTelemetry, type Prompt, type TurnContext } from '@modelwire/client';
 import { connectWebSocket } from '@modelwire/transport';
 import { ARRIVAL_PATTERNS, DEFAULT_DELTAS, type ArrivalPattern } from './e2e-server.ts';
+import { openLeanWebSocket } from './shared/lean-ws-reader.ts';
 import { median } from './shared/measure.ts';
 
 export const OPENAI_HTTP = 'openai-node responses.create (SSE)';
@@ -34,6 +37,7 @@ export const AI_SDK_HTTP = 'AI SDK streamText (HTTP/SSE)';
 export const MODELWIRE_HTTP = 'modelwire ModelClient (HTTP/SSE)';
 export const OPENAI_WS = 'openai-node ResponsesWS';
 export const RAW_WS = 'raw ws + JSON.parse (floor)';
+export const LEAN_WS = 'lean reader + JSON.parse (floor)';
 export const MODELWIRE_WS = 'modelwire ModelClient (WebSocket)';
 export const DEFLATE_OFF = 'connectWebSocket, no permessage-deflate';
 export const DEFLATE_ON = 'connectWebSocket, permessage-deflate';
@@ -50,7 +54,7 @@ export interface E2eBenchOptions {
   readonly patterns?: readonly ArrivalPattern[];
   /** Measure permessage-deflate too (default true). */
   readonly deflate?: boolean;
-  /** Only these contenders, by name (default all six; each path's anchor is always measured). */
+  /** Only these contenders, by name (default all seven; each path's anchor is always measured). */
   readonly only?: readonly string[];
 }
 
@@ -233,6 +237,13 @@ async function rawWsContender(url: string): Promise<Contender> {
   };
 }
 
+async function leanWsContender(url: string): Promise<Contender> {
+  const socket = await openLeanWebSocket(url);
+  const runner = socketRunner((message) => socket.send(message));
+  socket.onText = (text) => runner.onEvent((JSON.parse(text) as { type?: unknown }).type);
+  return { name: LEAN_WS, path: 'websocket', anchor: false, run: runner.run, close: () => socket.close() };
+}
+
 async function transportContender(name: string, url: string, perMessageDeflate: boolean, anchor: boolean): Promise<Contender> {
   const connection = await connectWebSocket(url, { pingIntervalMs: null, perMessageDeflate });
   let onEvent: (type: unknown) => void = () => undefined;
@@ -298,13 +309,14 @@ export async function runE2eBench(options: E2eBenchOptions = {}): Promise<E2eBen
       const responses = options.responses?.[pattern] ?? DEFAULT_RESPONSES[pattern];
       const wanted = (name: string): boolean => options.only === undefined || options.only.includes(name) || name === OPENAI_HTTP || name === OPENAI_WS;
       const httpWanted = options.only === undefined || options.only.some((name) => name === AI_SDK_HTTP || name === MODELWIRE_HTTP);
-      const socketWanted = options.only === undefined || options.only.some((name) => name === RAW_WS || name === MODELWIRE_WS);
+      const socketWanted = options.only === undefined || options.only.some((name) => name === RAW_WS || name === LEAN_WS || name === MODELWIRE_WS);
       const contenders: Contender[] = [];
       if (httpWanted) contenders.push(openaiHttpContender(http(pattern)));
       if (httpWanted && wanted(AI_SDK_HTTP)) contenders.push(aiSdkContender(http(pattern)));
       if (httpWanted && wanted(MODELWIRE_HTTP)) contenders.push(modelwireContender(MODELWIRE_HTTP, http(pattern), false));
       if (socketWanted) contenders.push(openaiWsContender(http(pattern)));
       if (socketWanted && wanted(RAW_WS)) contenders.push(await rawWsContender(ws(pattern)));
+      if (socketWanted && wanted(LEAN_WS)) contenders.push(await leanWsContender(ws(pattern)));
       if (socketWanted && wanted(MODELWIRE_WS)) contenders.push(modelwireContender(MODELWIRE_WS, http(pattern), true));
       try {
         patterns.push({ pattern, responsesPerRound: responses, contenders: await measureContenders(contenders, responses, eventsPerResponse, rounds, warmupRounds) });

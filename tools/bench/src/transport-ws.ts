@@ -1,8 +1,9 @@
 // Benchmark: WebSocket receive + JSON.parse throughput, frames/s, for Modelwire's
 // `connectWebSocket(...)` in pull mode (`frames()`, an async iterator) and in push mode
 // (`listen()`, a synchronous callback: what the client's response router uses) against a raw
-// `ws` client ('message' listener) in the same run, all reading the same generated Responses
-// events from one loopback `ws` server.
+// `ws` client ('message' listener) and a lean reader (shared/lean-ws-reader.ts: frames parsed
+// straight from the socket's 'data' events, the floor without `ws`'s receiver) in the same run,
+// all reading the same generated Responses events from one loopback `ws` server.
 //
 //   node tools/bench/src/transport-ws.ts [--quick] [--frames N] [--rounds N]
 //
@@ -10,6 +11,7 @@
 import type { AddressInfo } from 'node:net';
 import { connectWebSocket } from '@modelwire/transport';
 import WebSocket, { WebSocketServer } from 'ws';
+import { openLeanWebSocket } from './shared/lean-ws-reader.ts';
 import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
 import { generateResponsesStream } from './shared/responses-stream.ts';
 import { numberArgument } from './shared/cli.ts';
@@ -32,6 +34,8 @@ export interface WsBenchResult {
   ratioToRawWs: number;
   /** Modelwire push mode (`listen()`) median / raw ws median. */
   pushRatioToRawWs: number;
+  /** Lean reader median / raw ws median (what reading frames without `ws`'s receiver saves). */
+  leanRatioToRawWs: number;
   /** Frames each contender received in its last round (must equal `frameCount`). */
   framesSeen: Record<string, number>;
 }
@@ -39,6 +43,7 @@ export interface WsBenchResult {
 export const RAW_WS = 'raw ws client + JSON.parse';
 export const MODELWIRE_WS = 'modelwire connectWebSocket + JSON.parse';
 export const MODELWIRE_WS_PUSH = 'modelwire connectWebSocket listen() + JSON.parse';
+export const LEAN_WS = 'lean reader + JSON.parse (floor)';
 
 /** Starts a loopback server, runs both clients interleaved, closes everything. Prints nothing. */
 export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchResult> {
@@ -70,6 +75,12 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
     raw.once('open', () => resolve());
     raw.once('error', reject);
   });
+  const lean = await openLeanWebSocket(url);
+  let leanRound: { remaining: number; done: () => void } | undefined;
+  lean.onText = (text) => {
+    sink ^= (JSON.parse(text) as { sequence_number: number }).sequence_number;
+    if (leanRound && --leanRound.remaining === 0) leanRound.done();
+  };
   let rawRound: { remaining: number; done: () => void } | undefined;
   raw.on('message', (data: Buffer) => {
     sink ^= (JSON.parse(data.toString('utf8')) as { sequence_number: number }).sequence_number;
@@ -87,6 +98,16 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
               raw.send('go');
             }).then(() => {
               framesSeen[RAW_WS] = frameCount - (rawRound?.remaining ?? 0);
+            }),
+        },
+        {
+          name: LEAN_WS,
+          run: () =>
+            new Promise<void>((resolve) => {
+              leanRound = { remaining: frameCount, done: resolve };
+              lean.send('go');
+            }).then(() => {
+              framesSeen[LEAN_WS] = frameCount - (leanRound?.remaining ?? 0);
             }),
         },
         {
@@ -118,10 +139,11 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
     );
     if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
     const median = (name: string): number => measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
-    return { frameCount, measurements, ratioToRawWs: median(MODELWIRE_WS) / median(RAW_WS), pushRatioToRawWs: median(MODELWIRE_WS_PUSH) / median(RAW_WS), framesSeen };
+    return { frameCount, measurements, ratioToRawWs: median(MODELWIRE_WS) / median(RAW_WS), pushRatioToRawWs: median(MODELWIRE_WS_PUSH) / median(RAW_WS), leanRatioToRawWs: median(LEAN_WS) / median(RAW_WS), framesSeen };
   } finally {
     await modelwire.close();
     await pushed.close();
+    await lean.close();
     await new Promise<void>((resolve) => {
       raw.once('close', () => resolve());
       raw.close();
@@ -145,6 +167,7 @@ async function main(): Promise<void> {
   });
   console.log(`\n  modelwire frames() / raw ws: ${result.ratioToRawWs.toFixed(2)}× (1.00× = same speed)`);
   console.log(`  modelwire listen() / raw ws: ${result.pushRatioToRawWs.toFixed(2)}×`);
+  console.log(`  lean reader / raw ws: ${result.leanRatioToRawWs.toFixed(2)}×`);
   console.log(`  frames seen per contender: ${JSON.stringify(result.framesSeen)}`);
 }
 

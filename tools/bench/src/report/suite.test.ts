@@ -38,7 +38,7 @@ describe('benchmark harness (tiny profile)', { timeout: 120_000 }, () => {
     expect(fullResend.at(-1)!).toBeGreaterThan(fullResend[0]!);
     expect(continuation.at(-1)!).toBeLessThan(fullResend.at(-1)!);
     expect(report.chart.firstEventLatency?.map((contender) => contender.roundsMs.length)).toEqual([2, 2, 2]);
-    expect(report.chart.endToEnd?.map((group) => [group.pattern, group.contenders.length])).toEqual([['burst', 6], ['per-event', 6], ['paced', 6]]);
+    expect(report.chart.endToEnd?.map((group) => [group.pattern, group.contenders.length])).toEqual([['burst', 7], ['per-event', 7], ['paced', 7]]);
 
     const directory = await mkdtemp(join(tmpdir(), 'bench-report-'));
     directories.push(directory);

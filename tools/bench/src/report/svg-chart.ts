@@ -109,6 +109,7 @@ const E2E_COLOURS: Record<string, string> = {
   'modelwire ModelClient (HTTP/SSE)': '#00798c',
   'openai-node ResponsesWS': '#6c757d',
   'raw ws + JSON.parse (floor)': '#d8d8d8',
+  'lean reader + JSON.parse (floor)': '#ececec',
   'modelwire ModelClient (WebSocket)': '#005f73',
 };
 
