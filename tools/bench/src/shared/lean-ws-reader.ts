@@ -34,7 +34,10 @@ export async function openLeanWebSocket(url: string): Promise<LeanWebSocket> {
   upgrade.end();
   const [response, socket, head] = (await Promise.race([
     once(upgrade, 'upgrade'),
-    once(upgrade, 'response').then(([refused]: IncomingMessage[]) => Promise.reject(new Error(`upgrade refused with ${refused!.statusCode}`))),
+    once(upgrade, 'response').then(([refused]: IncomingMessage[]) => {
+      refused!.destroy();
+      return Promise.reject(new Error(`upgrade refused with ${refused!.statusCode}`));
+    }),
   ])) as [IncomingMessage, Socket, Buffer];
   const expected = createHash('sha1').update(key + ACCEPT_GUID).digest('base64');
   if (response.headers['sec-websocket-accept'] !== expected) {
