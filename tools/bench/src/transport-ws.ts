@@ -60,56 +60,47 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
   const framesSeen: Record<string, number> = {};
   let sink = 0;
 
+  /** A contender fed by a callback: `onText` counts the frames of the round, `run` sends `go` and waits for all of them. */
+  const callbackContender = (name: string, send: () => void): { onText: (text: string) => void; contender: { name: string; run: () => Promise<void> } } => {
+    let round: { remaining: number; done: () => void } | undefined;
+    return {
+      onText: (text) => {
+        sink ^= (JSON.parse(text) as { sequence_number: number }).sequence_number;
+        if (round && --round.remaining === 0) round.done();
+      },
+      contender: {
+        name,
+        run: async () => {
+          await new Promise<void>((resolve) => {
+            round = { remaining: frameCount, done: resolve };
+            send();
+          });
+          framesSeen[name] = frameCount - (round?.remaining ?? 0);
+        },
+      },
+    };
+  };
+
   const modelwire = await connectWebSocket(url, { pingIntervalMs: null, maxBufferedFrames: 4096 });
   const pushed = await connectWebSocket(url, { pingIntervalMs: null });
-  let pushRound: { remaining: number; done: () => void } | undefined;
-  pushed.listen({
-    onText: (text) => {
-      sink ^= (JSON.parse(text) as { sequence_number: number }).sequence_number;
-      if (pushRound && --pushRound.remaining === 0) pushRound.done();
-    },
-    onClose: () => undefined,
-  });
+  const pushedRun = callbackContender(MODELWIRE_WS_PUSH, () => void pushed.send('go'));
+  pushed.listen({ onText: pushedRun.onText, onClose: () => undefined });
   const raw = new WebSocket(url, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     raw.once('open', () => resolve());
     raw.once('error', reject);
   });
+  const rawRun = callbackContender(RAW_WS, () => raw.send('go'));
+  raw.on('message', (data: Buffer) => rawRun.onText(data.toString('utf8')));
   const lean = await openLeanWebSocket(url);
-  let leanRound: { remaining: number; done: () => void } | undefined;
-  lean.onText = (text) => {
-    sink ^= (JSON.parse(text) as { sequence_number: number }).sequence_number;
-    if (leanRound && --leanRound.remaining === 0) leanRound.done();
-  };
-  let rawRound: { remaining: number; done: () => void } | undefined;
-  raw.on('message', (data: Buffer) => {
-    sink ^= (JSON.parse(data.toString('utf8')) as { sequence_number: number }).sequence_number;
-    if (rawRound && --rawRound.remaining === 0) rawRound.done();
-  });
+  const leanRun = callbackContender(LEAN_WS, () => lean.send('go'));
+  lean.onText = leanRun.onText;
 
   try {
     const measurements = await measureInterleaved(
       [
-        {
-          name: RAW_WS,
-          run: () =>
-            new Promise<void>((resolve) => {
-              rawRound = { remaining: frameCount, done: resolve };
-              raw.send('go');
-            }).then(() => {
-              framesSeen[RAW_WS] = frameCount - (rawRound?.remaining ?? 0);
-            }),
-        },
-        {
-          name: LEAN_WS,
-          run: () =>
-            new Promise<void>((resolve) => {
-              leanRound = { remaining: frameCount, done: resolve };
-              lean.send('go');
-            }).then(() => {
-              framesSeen[LEAN_WS] = frameCount - (leanRound?.remaining ?? 0);
-            }),
-        },
+        rawRun.contender,
+        leanRun.contender,
         {
           name: MODELWIRE_WS,
           run: async () => {
@@ -123,16 +114,7 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
             framesSeen[MODELWIRE_WS] = count;
           },
         },
-        {
-          name: MODELWIRE_WS_PUSH,
-          run: async () => {
-            await new Promise<void>((resolve) => {
-              pushRound = { remaining: frameCount, done: resolve };
-              void pushed.send('go');
-            });
-            framesSeen[MODELWIRE_WS_PUSH] = frameCount - (pushRound?.remaining ?? 0);
-          },
-        },
+        pushedRun.contender,
       ],
       options.rounds ?? 7,
       options.warmupRounds ?? 2,
