@@ -11,6 +11,21 @@ export interface SteerChannel {
   send(text: string): void;
 }
 
+/**
+ * How long a request waits, after its response's terminal frame, for the server to answer
+ * the steers still outstanding (unanswered, or accepted and not yet committed), in
+ * milliseconds. The protocol has the server decide at the terminal frame: an automatic
+ * successor's `response.created`, a `response.steer.pending` or a `response.steer.failed`
+ * follows it at once, on the same lane, before anything else of that lane. A server that says
+ * nothing within this grace does not steer (or lost the input): the request ends with the
+ * response's own result, the steers end as `unknown` (`no_answer`), the socket is retired (a
+ * late successor would otherwise reach the next request on its lane), and a steer that was
+ * never even acknowledged marks the server as not steering (`unsupported_server`). Twice the
+ * router's drain wait for an `error` frame's terminal: the same kind of wait (frames the
+ * server sends right after a terminal), with room for a successor's creation.
+ */
+export const STEER_GRACE_MS = 2_000;
+
 /** One steer the server keeps queued for a completed response (`response.steer.pending`). */
 interface PendingEntry {
   /** The socket whose server holds the queue (identity only). */
@@ -25,6 +40,11 @@ interface PendingEntry {
  */
 export class SteeringRegistry {
   readonly unsupportedModels = new Set<string>();
+  /**
+   * Set once the server showed it does not steer at all (an `error` frame answering a
+   * `response.steer`, or one left unanswered past {@link STEER_GRACE_MS}).
+   */
+  unsupportedServer = false;
   #pending: PendingEntry[] = [];
 
   /** @internal */
@@ -96,6 +116,9 @@ export class RequestSteering {
   /** The running response's id, `undefined` before its `response.created` and between a terminal and a successor. */
   #target: string | undefined;
   #ended = false;
+  /** Running after a terminal frame while steers are outstanding (see {@link STEER_GRACE_MS}). */
+  #grace: ReturnType<typeof setTimeout> | null = null;
+  #graceExpired = false;
 
   constructor(options: RequestSteeringOptions) {
     this.#options = options;
@@ -127,6 +150,7 @@ export class RequestSteering {
   #unavailableReason(): SteerUnavailableReason | null {
     if (this.#options.unavailable !== null) return this.#options.unavailable;
     if (this.#ended) return 'request_ended';
+    if (this.#options.registry.unsupportedServer) return 'unsupported_server';
     if (this.#options.registry.unsupportedModels.has(this.#options.model)) return 'unsupported_model';
     if (this.#transport === 'http') return 'http';
     return null;
@@ -163,6 +187,7 @@ export class RequestSteering {
    * the commit, or `null` when it committed nothing. Queued steers go out to it.
    */
   onCreated(responseId: string, previous: PrecedingResponse | null): SteerCommit | null {
+    this.#stopGrace();
     const committed = previous === null ? this.#carried : [...this.#carried, ...this.#accepted];
     this.#carried = [];
     if (previous !== null) this.#accepted = [];
@@ -178,9 +203,51 @@ export class RequestSteering {
     return commit;
   }
 
-  /** A terminal of the running response arrived: no target until a successor is created. */
-  onTerminal(): void {
+  /**
+   * A terminal of the running response arrived: no target until a successor is created. While
+   * steers are outstanding the request waits for their answers at most the grace
+   * ({@link STEER_GRACE_MS}); when it passes, they end as `unknown` (`no_answer`) and
+   * `endRequest` ends the request with the response's own result.
+   */
+  onTerminal(endRequest: () => void): void {
     this.#target = undefined;
+    this.#stopGrace();
+    if (!this.awaitsSuccessor) return;
+    const timer = setTimeout(() => {
+      this.#grace = null;
+      if (!this.awaitsSuccessor) return;
+      this.#graceExpired = true;
+      // Not even acknowledged: the server ignores `response.steer`.
+      if (this.#unanswered.length > 0) this.#options.registry.unsupportedServer = true;
+      this.#lose('no_answer');
+      endRequest();
+    }, STEER_GRACE_MS);
+    timer.unref();
+    this.#grace = timer;
+  }
+
+  /**
+   * Whether the request ended by the grace rather than by the server's answers: a successor
+   * may still come on the socket, which must not carry another request on that lane.
+   */
+  get graceExpired(): boolean {
+    return this.#graceExpired;
+  }
+
+  /**
+   * An `error` frame while steers are unanswered: when it names steering or an event type the
+   * server does not know, it is the answer to the oldest unanswered `response.steer` (a server
+   * without steering), not the response's failure: that steer is handed back (`unavailable`,
+   * `unsupported_server`), and the server is remembered as not steering. Returns whether the
+   * frame was taken.
+   */
+  takeErrorFrame(event: Readonly<Record<string, unknown>>): boolean {
+    if (this.#unanswered.length === 0 || !answersSteer(event)) return false;
+    this.#options.registry.unsupportedServer = true;
+    (this.#unanswered.shift() as SteerHandle).unavailable('unsupported_server');
+    this.#giveBack('unsupported_server');
+    if (!this.awaitsSuccessor) this.#stopGrace();
+    return true;
   }
 
   /** Whether a successor may still follow the response that just ended (see the class comment). */
@@ -190,6 +257,11 @@ export class RequestSteering {
 
   /** Handles a `response.steer.accepted` / `.pending` / `.failed` event (already decoded). */
   onEvent(event: Readonly<Record<string, unknown>>): void {
+    this.#onAnswer(event);
+    if (!this.awaitsSuccessor) this.#stopGrace();
+  }
+
+  #onAnswer(event: Readonly<Record<string, unknown>>): void {
     const steer = (event['steer'] ?? {}) as { id?: unknown; previous_response_id?: unknown };
     const steerId = typeof steer.id === 'string' ? steer.id : undefined;
     const parent = typeof steer.previous_response_id === 'string' ? steer.previous_response_id : '';
@@ -224,8 +296,15 @@ export class RequestSteering {
     }
   }
 
+  #stopGrace(): void {
+    if (this.#grace === null) return;
+    clearTimeout(this.#grace);
+    this.#grace = null;
+  }
+
   /** The attempt carrying the response failed: steers sent on it have an unknown outcome; queued ones wait for the next attempt. */
   detach(reason: SteerUnknownReason): void {
+    this.#stopGrace();
     this.#lose(reason);
     this.#channel = null;
     this.#connection = null;
@@ -264,6 +343,7 @@ export class RequestSteering {
     const target = this.#target;
     const channel = this.#channel;
     if (target === undefined || channel === null || this.#queued.length === 0) return;
+    if (this.#options.registry.unsupportedServer) return this.#giveBack('unsupported_server');
     while (this.#queued.length > 0) {
       const handle = this.#queued[0] as SteerHandle;
       try {
@@ -278,6 +358,22 @@ export class RequestSteering {
       this.#unanswered.push(handle);
     }
   }
+}
+
+/** Codes and params of an `error` that refuses a client event whose type the server does not know. */
+const UNKNOWN_EVENT = /(unknown|invalid|unsupported|unrecognized|unexpected)_?(client_)?event|event_?type/i;
+
+/**
+ * Whether an `error` frame answers a `response.steer`: it names steering (`response.steer`, a
+ * `steer` code or param), or refuses an event type the server does not know.
+ */
+function answersSteer(event: Readonly<Record<string, unknown>>): boolean {
+  const error = event['error'];
+  const fields = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : event;
+  const text = (key: string): string => (typeof fields[key] === 'string' ? (fields[key] as string) : '');
+  if (/steer/i.test(text('code')) || /steer/i.test(text('param')) || /response\.steer/i.test(text('message'))) return true;
+  if (UNKNOWN_EVENT.test(text('code')) || UNKNOWN_EVENT.test(text('type'))) return true;
+  return text('param') === 'type' && /event|type/i.test(text('message'));
 }
 
 const STEER_MESSAGES = z.array(SteerMessageSchema).min(1, 'must not be empty');

@@ -10,18 +10,33 @@ import type { ResponseItem } from '../types/prompt.js';
  * - `steering_not_supported`: the server answered so for this response;
  * - `conversation`, `compaction`, `warm_up`: requests the API never steers (bound to a stored
  *   conversation, a compaction, a `generate: false` warm-up);
+ * - `unsupported_server`: the server does not steer at all: it answered a `response.steer`
+ *   with an `error` frame (an event it does not know), or left one unanswered past the
+ *   steering grace (see `STEER_GRACE_MS`); remembered for the client's life, so later steers
+ *   are handed back at once without a round trip;
  * - `request_ended`: the request ended before the input could be sent;
  * - `no_active_request`: nothing is running (`ModelClientSession.steer` between requests).
  */
-export type SteerUnavailableReason = 'http' | 'unsupported_model' | 'steering_not_supported' | 'conversation' | 'compaction' | 'warm_up' | 'request_ended' | 'no_active_request';
+export type SteerUnavailableReason =
+  | 'http'
+  | 'unsupported_model'
+  | 'steering_not_supported'
+  | 'unsupported_server'
+  | 'conversation'
+  | 'compaction'
+  | 'warm_up'
+  | 'request_ended'
+  | 'no_active_request';
 
 /**
  * Why the outcome of a sent steer cannot be known: the connection was lost (or the request
  * failed or was aborted) after it was sent and before an answer or the commit point; or, for a
  * pending steer, the next request did not continue its response (`not_continued`), so the
- * server will never apply it. The input was not committed anywhere the client can see.
+ * server will never apply it; or the server did not answer within the steering grace after the
+ * steered response ended (`no_answer`: the request then ends with that response's own result).
+ * The input was not committed anywhere the client can see.
  */
-export type SteerUnknownReason = 'connection_lost' | 'request_failed' | 'aborted' | 'not_continued';
+export type SteerUnknownReason = 'connection_lost' | 'request_failed' | 'aborted' | 'not_continued' | 'no_answer';
 
 /** The server took the input (`response.steer.accepted`): it owns it now; not yet applied. */
 export interface SteerAccepted {

@@ -336,6 +336,7 @@ export class ResponseRouter implements ResponseOwner {
       if (this.#inFlight > 1) return this.#violation('a frame that is not a JSON event arrived with several responses in flight');
       return this.#withoutResponse(frame);
     }
+    if (frame.type === 'error' && this.#steerError(frame)) return;
     const lane = this.#lanes.get(frame.lane);
     const head = lane === undefined ? undefined : lane.responses[lane.head];
     if (head === undefined) return this.#withoutResponse(frame);
@@ -443,6 +444,28 @@ export class ResponseRouter implements ResponseOwner {
     // Waiting for a successor: the answer that settles the last steer ends the request.
     const awaited = response.awaitedAfter;
     if (awaited !== null && response.sink.awaitsSuccessor?.() !== true) response.finish(awaited);
+  }
+
+  /**
+   * An `error` answering a `response.steer` (a server without steering) goes to the steering
+   * of the request that sent it, not to the response: offered to its lane's head, then, for an
+   * error naming no lane, to every lane's head. Returns whether one took it.
+   */
+  #steerError(frame: FrameEnvelope): boolean {
+    const own = this.#lanes.get(frame.lane);
+    if (own !== undefined && this.#offerSteerError(own, frame)) return true;
+    if (frame.lane !== DEFAULT_LANE) return false;
+    for (const lane of this.#lanes.values()) if (lane !== own && this.#offerSteerError(lane, frame)) return true;
+    return false;
+  }
+
+  #offerSteerError(lane: Lane, frame: FrameEnvelope): boolean {
+    const head = lane.responses[lane.head];
+    if (head === undefined || head.sink.takeSteerError?.(frame) !== true) return false;
+    // Waiting for a successor: the answer that settles the last steer ends the request.
+    const awaited = head.awaitedAfter;
+    if (awaited !== null && head.sink.awaitsSuccessor?.() !== true) head.finish(awaited);
+    return true;
   }
 
   /**

@@ -15,6 +15,12 @@ export interface ResponseSink {
    * Default: never.
    */
   awaitsSuccessor?(): boolean;
+  /**
+   * Offered an `error` frame of its lane (or one naming no lane) before it is routed: `true`
+   * when it answers one of the request's `response.steer` frames (a server without steering)
+   * rather than failing the response. Default: never.
+   */
+  takeSteerError?(frame: FrameEnvelope): boolean;
 }
 
 /**

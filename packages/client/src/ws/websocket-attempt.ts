@@ -66,6 +66,9 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
         context.attachFlowControl(null);
       }
       reader.finish();
+      // Ended by the steering grace: a successor may still come on that lane, so the socket
+      // takes no other request (it closes once its other lanes are done).
+      if (context.steering.graceExpired) void connection.retire();
       if (reader.completed !== null) {
         services.fallback.noteCompletedResponse();
         return reader.completed;

@@ -81,7 +81,7 @@ export class WebSocketResponseReader implements ResponseSink {
     if (event.type === 'response.incomplete' && event.response.incomplete_details?.reason === 'steered') {
       // Stopped at a safe boundary for steering input: not a failure; its successor follows.
       context.forwardRaw(value);
-      this.#endResponse(event.response.id, 'incomplete', event.response.usage ? toResponseUsage(event.response.usage) : undefined, event.response.output as readonly ResponseItem[] | undefined);
+      this.#endResponse(response, event.response.id, 'incomplete', event.response.usage ? toResponseUsage(event.response.usage) : undefined, event.response.output as readonly ResponseItem[] | undefined);
       return;
     }
     if (event.type === 'response.created') this.#beginResponse(event.response.id);
@@ -106,7 +106,7 @@ export class WebSocketResponseReader implements ResponseSink {
       if (item.type === 'completed') {
         // Snapshot items are the same wire objects as streamed items (see mapStreamEvent's note on the union).
         const final = event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined;
-        this.#endResponse(item.responseId, 'completed', item.usage, final);
+        this.#endResponse(response, item.responseId, 'completed', item.usage, final);
         return;
       }
       // Once output went out, no resend can follow (nor, then, any need to remember what was forwarded).
@@ -122,6 +122,13 @@ export class WebSocketResponseReader implements ResponseSink {
       context.emit(item, weight);
       weight = 0;
     }
+  }
+
+  /** An `error` frame that answers one of this request's steers (a server without steering): see `RequestSteering.takeErrorFrame`. */
+  takeSteerError(frame: FrameEnvelope): boolean {
+    if (frame.value === undefined || !this.#context.steering.takeErrorFrame(frame.value)) return false;
+    this.#context.forwardRaw(frame.value);
+    return true;
   }
 
   /** Whether the request waits for a steering successor after the response that just ended. */
@@ -149,11 +156,15 @@ export class WebSocketResponseReader implements ResponseSink {
   }
 
   /** A response ended with `response.completed` or a steered `response.incomplete`: its output is final. */
-  #endResponse(responseId: string, status: 'completed' | 'incomplete', usage: ResponseUsage | undefined, final: readonly ResponseItem[] | undefined): void {
+  #endResponse(response: RoutedResponse, responseId: string, status: 'completed' | 'incomplete', usage: ResponseUsage | undefined, final: readonly ResponseItem[] | undefined): void {
     const output = this.#context.reconcile(responseId, this.#streamed, final, 'websocket');
     for (const done of output) this.#tracker.addOutputItem(done, this.pending);
     this.#ended = { responseId, status, output, usage, incremental: this.#predecessors.length === 0 && this.#decision.mode === 'incremental' };
-    this.#context.steering.onTerminal();
+    // Past the steering grace the request ends with this response's result.
+    this.#context.steering.onTerminal(() => {
+      const awaited = response.awaitedAfter;
+      if (awaited !== null) response.finish(awaited);
+    });
   }
 
   /**
