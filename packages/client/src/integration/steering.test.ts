@@ -112,11 +112,43 @@ describe('ResponseStream.steer over the WebSocket', () => {
     const second = await continuation.result;
     const final = await handle.final;
     expect(final.status === 'committed' && final.responseId).toBe(second.responseId);
-    expect(commits).toEqual([{ responseId: second.responseId, previous: null, steers: [{ steerId: outcome.steerId, items: handle.items }] }]);
+    expect(commits).toEqual([{ responseId: second.responseId, previous: null, steers: [{ steerId: outcome.steerId, items: handle.items }], inInput: false }]);
     const creates = sentFrames().filter((frame) => frame['type'] === 'response.create');
     expect(creates[1]?.['previous_response_id']).toBe(result.responseId);
     // The server prepended the queued input; the client did not send it again.
     expect(textOf(creates[1]?.['input'] as ResponseItem[])).not.toContain('and then stop');
+  });
+
+  it('a pending steer the caller places where the server puts it (after the output, before the tool outputs) is left out of the continuation, and both sides keep one order', async () => {
+    setup = await startLoopback();
+    setup.server.steering.hold('before-completed');
+    const turn = setup.client.newTurn();
+    const history: ResponseItem[] = [userMessage('run: ls')];
+    const commits: SteerCommit[] = [];
+    const base = { ...prompt(history), tools: [SHELL] };
+    const stream = turn.stream(base, turnContext());
+    let handle: SteerHandle | undefined;
+    for await (const event of stream) if (event.type === 'output_item_done' && event.item.type === 'function_call') handle = stream.steer('and then stop');
+    if (handle === undefined) throw new Error('no function call');
+    const result = await stream.result;
+    const outcome = await handle.outcome;
+    expect(outcome.status).toBe('pending');
+    const call = result.output.find((item) => item.type === 'function_call') as { call_id: string } | undefined;
+    const toolOutput = { type: 'function_call_output', call_id: call?.call_id ?? '', output: 'file.txt' } as ResponseItem;
+    // PROTOCOL: the queued input is prepended to the continuation's input.
+    history.push(...result.output, ...handle.items, toolOutput);
+    const continuation = turn.stream({ ...base, input: history }, turnContext(), { onSteerCommitted: (commit) => commits.push(commit) });
+    const second = await continuation.result;
+    expect(await handle.final).toMatchObject({ status: 'committed', responseId: second.responseId });
+    expect(commits).toEqual([{ responseId: second.responseId, previous: null, steers: [{ steerId: outcome.status === 'pending' ? outcome.steerId : '', items: handle.items }], inInput: true }]);
+    const creates = () => sentFrames().filter((frame) => frame['type'] === 'response.create');
+    // Only the tool output goes out: the server has the steering input already.
+    expect(creates()[1]?.['input']).toEqual([toolOutput]);
+    // The history (with the steer before the tool output) is the baseline: the next request sends only what is new.
+    history.push(...second.output, userMessage('next'));
+    const third = await turn.stream({ ...base, input: history }, turnContext()).result;
+    expect(third.incremental).toBe(true);
+    expect(creates()[2]?.['input']).toEqual([userMessage('next')]);
   });
 
   it('says response_already_completed when the steer arrives after the completion', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InvalidArgumentError } from '@modelwire/errors';
 import type { TransportKind } from '../telemetry/client-telemetry.js';
 import { issuesOf } from '../validation/validate-arguments.js';
+import type { ResponseItem } from '../types/prompt.js';
 import { SteerHandle, type PrecedingResponse, type SteerCommit, type SteerUnavailableReason, type SteerUnknownReason } from './steer-handle.js';
 
 /** Where a request's `response.steer` frames go: the socket carrying its response. */
@@ -118,6 +119,8 @@ export class RequestSteering {
   #ended = false;
   /** Running after a terminal frame while steers are outstanding (see {@link STEER_GRACE_MS}). */
   #grace: ReturnType<typeof setTimeout> | null = null;
+  /** Whether the request's input held the carried steers' items (left out of what was sent). */
+  #carriedInInput = false;
   #graceExpired = false;
 
   constructor(options: RequestSteeringOptions) {
@@ -179,6 +182,21 @@ export class RequestSteering {
     this.#channel = channel;
     this.#target = undefined;
     this.#carried = this.#options.registry.take(connection, previousResponseId);
+    this.#carriedInInput = false;
+  }
+
+  /**
+   * The input to send for the explicit continuation `delta` (the items after the continued
+   * response's output): when it starts with the items of the pending steers this request
+   * carries (the caller put them where the server puts them), they are left out, since the
+   * server prepends them itself; otherwise `delta` as it is.
+   */
+  withoutCarried(delta: readonly ResponseItem[]): readonly ResponseItem[] {
+    const items = this.#carried.flatMap((handle) => handle.items);
+    if (items.length === 0 || delta.length < items.length) return delta;
+    for (const [index, item] of items.entries()) if (JSON.stringify(item) !== JSON.stringify(delta[index])) return delta;
+    this.#carriedInInput = true;
+    return delta.slice(items.length);
   }
 
   /**
@@ -196,7 +214,12 @@ export class RequestSteering {
     const steers = committed.filter((handle) => handle.steerId !== undefined);
     if (steers.length > 0) {
       for (const handle of steers) handle.commit(responseId);
-      commit = { responseId, previous, steers: steers.map((handle) => ({ steerId: handle.steerId as string, items: handle.items })) };
+      commit = {
+        responseId,
+        previous,
+        steers: steers.map((handle) => ({ steerId: handle.steerId as string, items: handle.items })),
+        inInput: previous === null && this.#carriedInInput,
+      };
       this.#options.onCommit?.(commit);
     }
     this.#flush();

@@ -124,7 +124,9 @@ export interface PrecedingResponse {
  * Steering input committed by one `response.created` (`StreamOptions.onSteerCommitted`): what
  * the server's conversation now holds, in order: `previous`'s output (for an automatic
  * successor; `null` for the explicit continuation after `pending`, whose parent is the previous
- * request's result), then each steer's items, then the output of `responseId`.
+ * request's result), then each steer's items, then the output of `responseId`. For the
+ * explicit continuation the steers' items come before that request's own new input (the tool
+ * outputs): see {@link SteerCommit.inInput}.
  */
 export interface SteerCommit {
   /** The response whose creation committed the input. */
@@ -133,6 +135,15 @@ export interface SteerCommit {
   readonly previous: PrecedingResponse | null;
   /** The committed steers, in submission order, with their input as history items. */
   readonly steers: readonly { readonly steerId: string; readonly items: readonly ResponseItem[] }[];
+  /**
+   * For the explicit continuation after `pending` (`previous` null): `true` when the request's
+   * input already held the steers' items right before its new input (after the steered
+   * response's output, where the server puts them: it prepends the queued input to the
+   * request's input), so the client left them out of what it sent and the history needs
+   * nothing more. `false` otherwise: the server still put them before the request's new input.
+   * Always `false` for an automatic successor.
+   */
+  readonly inInput: boolean;
 }
 
 /**

@@ -165,7 +165,9 @@ function emitUpgradeEvents(context: RequestContext, connection: ResponsesConnect
 function sendCreate(context: RequestContext, lent: Lent, decision: ContinuationDecision, reader: WebSocketResponseReader): RoutedResponse {
   const { prompt } = context;
   const { connection, lane, reused } = lent;
-  const input = decision.mode === 'incremental' ? decision.delta : prompt.input;
+  context.steering.attach(connection, { send: (text) => connection.router.sendControl(text) }, decision.mode === 'incremental' ? decision.previousResponseId : undefined);
+  // Pending steers the caller already placed in the history are prepended by the server itself.
+  const input = decision.mode === 'incremental' ? context.steering.withoutCarried(decision.delta) : prompt.input;
   const message: Record<string, unknown> = {
     type: 'response.create',
     ...fieldsToSend(context.services.provider, context.fields, decision),
@@ -182,7 +184,6 @@ function sendCreate(context: RequestContext, lent: Lent, decision: ContinuationD
   );
   reader.pending = connection.chain(lane).begin({ fieldsFingerprint: context.fieldsFingerprint, input: prompt.input });
   context.markSent();
-  context.steering.attach(connection, { send: (text) => connection.router.sendControl(text) }, decision.mode === 'incremental' ? decision.previousResponseId : undefined);
   try {
     return connection.start({
       lane,

@@ -185,7 +185,8 @@ export class WebSocketResponseReader implements ResponseSink {
       this.#nextIndex = 0;
     }
     const commit = this.#context.steering.onCreated(responseId, previous);
-    if (commit !== null) for (const steer of commit.steers) for (const item of steer.items) this.#tracker.addOutputItem(item, this.pending);
+    // Steers the request's input already held are in the baseline (the input) already.
+    if (commit !== null && !commit.inInput) for (const steer of commit.steers) for (const item of steer.items) this.#tracker.addOutputItem(item, this.pending);
   }
 
   /** Whether a failure is a `previous_response_not_found` this reader answers with one full resend. */

@@ -185,9 +185,11 @@ export type SessionEvent =
   /**
    * `session.steer()` input entered the history: at its commit point on the WebSocket
    * (`via: 'websocket'`, `responseId` the response whose creation committed it), or right
-   * before the request that carries it (`via: 'next_request'`, `responseId` null).
+   * before the request that carries it (`via: 'next_request'`, `responseId` null), or as the
+   * input of the next turn when the turn ended first (`via: 'next_turn'`, on that turn's
+   * events, `turnId` that turn's, once its input is committed).
    */
-  | { readonly type: 'steer_committed'; readonly turnId: string; readonly via: 'websocket' | 'next_request'; readonly responseId: string | null }
+  | { readonly type: 'steer_committed'; readonly turnId: string; readonly via: 'websocket' | 'next_request' | 'next_turn'; readonly responseId: string | null }
   /**
    * Steering the running response did not work: `code` is the server's
    * `response.steer.failed` code, or why steering was unavailable or its outcome unknown

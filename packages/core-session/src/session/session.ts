@@ -94,6 +94,11 @@ export class Session implements AsyncDisposable {
    * @throws ModelwireError `closed` after `close()`, `invalid_argument` for empty input.
    */
   submit(input: string | readonly ResponseInputItem[], options: SubmitOptions = {}): TurnHandle {
+    return this.#submit(input, options, 0);
+  }
+
+  /** {@link submit}, for a turn whose input is `steers` steers an earlier turn could not take. */
+  #submit(input: string | readonly ResponseInputItem[], options: SubmitOptions, steers: number): TurnHandle {
     this.#assertOpen();
     const items = userInputItems(input);
     const { signal, ...overrides } = options;
@@ -108,7 +113,7 @@ export class Session implements AsyncDisposable {
         const turnResult = await this.#withContext(
           settings,
           controller.signal,
-          (context) => runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit, steering }),
+          (context) => runTurn({ services: this.services, config: this.#config, context, turnId, input: items, signal: controller.signal, emit, steering, steers }),
           turnId,
         );
         emit({ type: 'turn_completed', turnId, result: turnResult });
@@ -160,7 +165,7 @@ export class Session implements AsyncDisposable {
       for (const steer of steers) steer.settle({ status: 'dropped', reason: 'session_closed', items: steer.items });
       return;
     }
-    const turn = this.submit(items);
+    const turn = this.#submit(items, {}, steers.length);
     for (const steer of steers) steer.settle({ status: 'committed', via: 'next_turn', turnId: turn.turnId, turn });
   }
 

@@ -84,6 +84,46 @@ describe('session.steer', () => {
     await resumed.close();
   });
 
+  it('a steer left pending by a tool wait enters the history before the tool output, where the server puts it, and is not sent again', async () => {
+    setup = await startSession({ tools: [shellTool()] });
+    setup.server.steering.hold('before-completed');
+    const { session } = setup;
+    const turn = session.submit('run: ls');
+    let steered: Promise<SessionSteerOutcome> | undefined;
+    const events: SessionEvent[] = [];
+    for await (const event of turn) {
+      events.push(event);
+      // While the first request streams (the server holds it before its completion until the steer arrives).
+      if (steered === undefined && (event.type === 'reasoning_delta' || event.type === 'tool_input_delta')) steered = session.steer('then stop').result;
+    }
+    await turn.result;
+    expect(await steered).toMatchObject({ status: 'committed', via: 'websocket', turnId: turn.turnId });
+    expect(milestones(events).filter((type) => type.startsWith('steer_'))).toEqual(['steer_accepted', 'steer_committed']);
+    const history = session.history;
+    const shown = history.filter((item) => (item as { type: string }).type !== 'reasoning');
+    expect(shown.map((item) => (item as { type: string }).type)).toEqual(['message', 'function_call', 'message', 'function_call_output', 'message']);
+    expect(userMessages(history, 'then stop')).toBe(1);
+    expect(userMessages([shown[2]], 'then stop')).toBe(1);
+    // The continuation sends only the tool output: the server prepends the queued input.
+    const bodies = setup.server.recording.requests.map((request) => request.body as Record<string, unknown>).filter((body) => body['type'] === 'response.create');
+    expect(bodies).toHaveLength(2);
+    expect((bodies[1]?.['input'] as { type: string }[]).map((item) => item.type)).toEqual(['function_call_output']);
+    expect(duplicatedIds(history)).toEqual([]);
+  });
+
+  it('reports steer_committed (next_turn) on the turn that a steer the ended turn could not take starts', async () => {
+    setup = await startSession({ webSocket: false });
+    const { session } = setup;
+    const turn = session.submit('hello');
+    let steered: Promise<SessionSteerOutcome> | undefined;
+    for await (const event of turn) if (steered === undefined && event.type === 'text_delta') steered = session.steer('and another thing').result;
+    const outcome = await steered;
+    if (outcome?.status !== 'committed' || outcome.via !== 'next_turn') throw new Error(`not carried by the next turn: ${JSON.stringify(outcome)}`);
+    const { events } = await collect(outcome.turn);
+    expect(events.filter((event) => event.type === 'steer_committed')).toEqual([{ type: 'steer_committed', turnId: outcome.turnId, via: 'next_turn', responseId: null }]);
+    expect(milestones(events).slice(0, 2)).toEqual(['turn_started', 'steer_committed']);
+  });
+
   it('sends the input with the next request when a tool is running (no request to steer)', async () => {
     let steered: Promise<SessionSteerOutcome> | undefined;
     setup = await startSession({

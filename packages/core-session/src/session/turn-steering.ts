@@ -57,6 +57,8 @@ export class TurnSteering {
   #failedTurn = false;
   /** The history commits made at commit points, in order (awaited before the turn goes on). */
   #commits: Promise<void> = Promise.resolve();
+  /** Steers out on the server, with their handles (to find those left pending by a tool wait). */
+  readonly #outstanding = new Map<SteerHandle, { readonly queued: QueuedSteer; placed: boolean }>();
   #commitFailure: unknown = undefined;
 
   constructor(options: {
@@ -111,8 +113,10 @@ export class TurnSteering {
    * one journal append. Called synchronously by the client; the journal write is chained.
    */
   readonly onCommitted = (commit: SteerCommit): void => {
-    const items = commit.steers.flatMap((steer) => steer.items);
+    // Placed in the history already (see `placePending`): the request's input held them.
+    const items = commit.inInput ? [] : commit.steers.flatMap((steer) => steer.items);
     const previous = commit.previous;
+    if (previous === null && items.length === 0) return;
     this.#commits = this.#commits.then(async () => {
       if (this.#commitFailure !== undefined) return;
       try {
@@ -123,6 +127,24 @@ export class TurnSteering {
       }
     });
   };
+
+  /**
+   * Steers the server keeps pending on the response that just completed (it waits for tool
+   * output): their items, to be committed now, right after that response's output and before
+   * the tool outputs, which is where the server puts them (it prepends the queued input to the
+   * next request's input; the client then leaves them out of what it sends). Once placed, the
+   * input is in the history whatever happens next: committed by the continuation's
+   * `response.created`, or carried by the next request in full when it is not continued.
+   */
+  placePending(): ResponseItem[] {
+    const items: ResponseItem[] = [];
+    for (const [handle, entry] of this.#outstanding) {
+      if (handle.state !== 'pending' || entry.placed) continue;
+      entry.placed = true;
+      items.push(...handle.items);
+    }
+    return items;
+  }
 
   /**
    * Waits for the history commits of the commit points seen so far.
@@ -151,10 +173,19 @@ export class TurnSteering {
   }
 
   #track(handle: SteerHandle, queued: QueuedSteer): void {
+    const entry = { queued, placed: false };
+    this.#outstanding.set(handle, entry);
     void handle.acknowledged.then((ack) => {
       if (ack.status === 'accepted') this.#emit({ type: 'steer_accepted', turnId: this.turnId, steerId: ack.steerId });
     });
     void handle.final.then((final) => {
+      this.#outstanding.delete(handle);
+      if (entry.placed && final.status !== 'committed') {
+        // In the history already: the next request carries it in full.
+        this.#emit({ type: 'steer_committed', turnId: this.turnId, via: 'next_request', responseId: null });
+        queued.settle({ status: 'committed', via: 'next_request', turnId: this.turnId });
+        return;
+      }
       if (final.status === 'committed') {
         this.#emit({ type: 'steer_committed', turnId: this.turnId, via: 'websocket', responseId: final.responseId });
         queued.settle({ status: 'committed', via: 'websocket', turnId: this.turnId, responseId: final.responseId });

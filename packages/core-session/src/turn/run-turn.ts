@@ -28,6 +28,8 @@ export interface TurnRun {
   readonly emit: (event: SessionEvent) => void;
   /** The turn's steering (`Session.steer`); none for a turn that cannot be steered. */
   readonly steering?: TurnSteering;
+  /** Steers of an earlier turn that make up this turn's input (each reported `steer_committed`, `next_turn`, once the input is committed). */
+  readonly steers?: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
     throw await endTurnFailed(run, error);
   }
   for (const item of run.input) committed.push(item);
+  for (let steer = 0; steer < (run.steers ?? 0); steer += 1) emit({ type: 'steer_committed', turnId, via: 'next_turn', responseId: null });
   const turn = client.newTurn(services.turnOptions);
   const steering = run.steering;
   steering?.attach(turn);
@@ -122,6 +125,10 @@ export async function runTurn(run: TurnRun): Promise<TurnResult> {
       }
       await journal.commitResponse(turnId, output, completed.usage);
       for (const item of output) committed.push(item);
+      // Steering input the server keeps pending for the tool outputs goes before them (the
+      // server prepends it to the next request's input).
+      const pending = steering?.placePending() ?? [];
+      if (pending.length > 0) await commit(pending);
       if (calls.length === 0) break;
       toolRounds += 1;
       await runToolCalls({ calls, tools, turnId, signal, defaultTimeoutMs: config.toolTimeoutMs, parallel: config.parallelToolCalls, emit, commit });
