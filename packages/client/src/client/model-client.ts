@@ -18,6 +18,7 @@ import type { WireHttp, WireSocketConnector } from '../wire/wire-types.js';
 import { createTransportWebSocketConnector } from '../wire/transport-websocket.js';
 import { DEFAULT_LANE_LIMITS, ResponsesConnection, type LaneLimits } from '../ws/responses-connection.js';
 import { SessionSocket } from '../ws/session-socket.js';
+import { LaneSupport } from '../ws/lane-support.js';
 import { credentialHeaders } from './credential-headers.js';
 import { networkPolicyFor } from './network-for-provider.js';
 import type { SessionServices } from './session-services.js';
@@ -228,6 +229,8 @@ export class ModelClient implements AsyncDisposable {
     // A provider without lanes: one response per socket, always on the default lane.
     const requestedLimits = resolveLaneLimits(options.laneLimits);
     const laneLimits = this.#provider.supportsLanes ? requestedLimits : { ...requestedLimits, maxInFlight: 1 };
+    // What the session learns about the server's lanes (a server may turn out to have none).
+    const lanes = new LaneSupport(this.#provider.supportsLanes);
     const connect = async (signal: AbortSignal, replacesEarlier: boolean): Promise<ResponsesConnection> => {
       const started = clock.now();
       const auth = await this.#authHeaders(signal);
@@ -242,7 +245,7 @@ export class ModelClient implements AsyncDisposable {
       webSocketConnected = true;
       // The path works (again): later sessions there start on the WebSocket.
       if (outcomes !== false) outcomes.forget(outcomePath);
-      return new ResponsesConnection(socket, clock, { connectMs: clock.now() - started, replacesEarlierConnection: replacesEarlier, limits: laneLimits });
+      return new ResponsesConnection(socket, clock, { connectMs: clock.now() - started, replacesEarlierConnection: replacesEarlier, limits: laneLimits, lanes });
     };
     this.#socket = new SessionSocket(
       connect,
@@ -253,7 +256,7 @@ export class ModelClient implements AsyncDisposable {
       },
       (error) => readConnectRefusal(error, { viaProxy: webSocketProxy !== null, beforeFirstConnect: !webSocketConnected })?.atOnce === true,
       laneLimits.maxInFlight,
-      this.#provider.supportsLanes,
+      lanes,
     );
     // Fallback drops the socket and, with it, all continuation state.
     this.#fallback.onActivate(() => this.#socket.drop());

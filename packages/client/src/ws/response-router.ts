@@ -1,6 +1,7 @@
 import { ClosedError, ErrorCode, ModelwireError, ProtocolViolationError, toAbortError } from '@modelwire/transport';
 import { noopClientTelemetry, type ClientTelemetry, type FrameDropReason } from '../telemetry/client-telemetry.js';
 import type { WireSocket } from '../wire/wire-types.js';
+import { LanesUnsupportedError, refusesStreamId } from './lane-support.js';
 import { readEnvelope, TypeFlags, type FrameEnvelope } from './frame-envelope.js';
 import { RecentIds } from './recent-ids.js';
 import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type RoutedResponseOptions } from './routed-response.js';
@@ -118,6 +119,12 @@ export interface ResponseRouterOptions {
   readonly onResponseEnded?: () => void;
   /** Responses in flight at most (a further `start` throws `busy`). Default {@link MAX_IN_FLIGHT}. */
   readonly maxInFlight?: number;
+  /** Called once, when a frame first echoes a named lane (`stream_id`). */
+  readonly onLaneEchoed?: () => void;
+  /** Called when the server refused a lane's `stream_id` or answered a lane without echo (see `LaneSupport`). */
+  readonly onLanesUnsupported?: () => void;
+  /** Called when a response receives its first frame. */
+  readonly onFirstFrame?: () => void;
 }
 
 /** One request handed to {@link ResponseRouter.start}. */
@@ -169,12 +176,20 @@ export class ResponseRouter implements ResponseOwner {
    */
   #liveItem: string | undefined;
   #liveItemCheckedAt = -1;
+  /** Whether a frame echoed a named lane on this socket. */
+  #laneEchoed = false;
+  readonly #onLaneEchoed: (() => void) | undefined;
+  readonly #onLanesUnsupported: (() => void) | undefined;
+  readonly #onFirstFrame: (() => void) | undefined;
 
   constructor(socket: WireSocket, options: ResponseRouterOptions = {}) {
     this.#socket = socket;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     this.#onResponseEnded = options.onResponseEnded;
     this.#maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
+    this.#onLaneEchoed = options.onLaneEchoed;
+    this.#onLanesUnsupported = options.onLanesUnsupported;
+    this.#onFirstFrame = options.onFirstFrame;
     this.#closed = new Promise<void>((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -205,6 +220,14 @@ export class ResponseRouter implements ResponseOwner {
   /** Responses in flight. */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** Whether every response in flight on `lane` received a frame (`false` when none is in flight there). */
+  laneAnswered(lane: string): boolean {
+    const queue = this.#lanes.get(lane);
+    if (queue === undefined) return false;
+    for (let index = queue.head; index < queue.responses.length; index += 1) if ((queue.responses[index] as RoutedResponse).framesDelivered === 0) return false;
+    return true;
   }
 
   /** Frames dropped so far, by reason. */
@@ -336,10 +359,18 @@ export class ResponseRouter implements ResponseOwner {
       if (this.#inFlight > 1) return this.#violation('a frame that is not a JSON event arrived with several responses in flight');
       return this.#withoutResponse(frame);
     }
-    if (frame.type === 'error' && this.#steerError(frame)) return;
+    if (frame.type === 'error' && (this.#steerError(frame) || this.#laneRefused(frame))) return;
     const lane = this.#lanes.get(frame.lane);
     const head = lane === undefined ? undefined : lane.responses[lane.head];
-    if (head === undefined) return this.#withoutResponse(frame);
+    if (head === undefined) {
+      if (frame.lane === DEFAULT_LANE && this.#laneNotEchoed(frame, undefined)) return;
+      return this.#withoutResponse(frame);
+    }
+    if (frame.lane === DEFAULT_LANE && head.state === 'streaming' && frame.type === 'response.created' && this.#laneNotEchoed(frame, head)) return;
+    if (!this.#laneEchoed && frame.lane !== DEFAULT_LANE) {
+      this.#laneEchoed = true;
+      this.#onLaneEchoed?.();
+    }
     if (head.state === 'sent') return this.#beforeCreated(head, frame, frame.type);
     return this.#whileStreaming(head, frame, frame.type);
   }
@@ -428,6 +459,7 @@ export class ResponseRouter implements ResponseOwner {
     const { type, flags } = frame;
     // Only an event the API is known to send is progress: a flood of unknown types keeps nothing alive.
     response.noteFrame(frame.sequenceNumber, (flags & TypeFlags.Known) !== 0);
+    if (response.framesDelivered === 1) this.#onFirstFrame?.();
     if (frame.itemId !== undefined && (flags & TypeFlags.OutputItem) !== 0) response.itemIds.push(frame.itemId);
     try {
       response.sink.onFrame(frame, response);
@@ -465,6 +497,49 @@ export class ResponseRouter implements ResponseOwner {
     // Waiting for a successor: the answer that settles the last steer ends the request.
     const awaited = head.awaitedAfter;
     if (awaited !== null && head.sink.awaitsSuccessor?.() !== true) head.finish(awaited);
+    return true;
+  }
+
+  /**
+   * Servers without lanes (see `LaneSupport`): an `error` naming no lane that refuses
+   * `stream_id` answers the oldest lane request still waiting for its first frame; it fails
+   * with {@link LanesUnsupportedError} (resent without a lane), and the socket retires.
+   */
+  #laneRefused(frame: FrameEnvelope): boolean {
+    if (frame.lane !== DEFAULT_LANE || frame.value === undefined || !refusesStreamId(frame.value)) return false;
+    return this.#lanesUnsupported('refused');
+  }
+
+  /**
+   * A new `response.created` naming no lane while the default lane has no request or one
+   * already streaming (`streaming`), on a socket where no lane was ever echoed, and lane
+   * requests wait for their first frame: the server ignores `stream_id` (it is none of the
+   * default lane's, nor a steering successor of a response that ended here). Every such lane
+   * request fails with {@link LanesUnsupportedError} (their frames could not be told apart),
+   * the frame is dropped, and the socket retires. A default-lane response streaming meanwhile
+   * fails too (the server interleaves responses it does not tell apart): a retryable
+   * `protocol_violation`.
+   */
+  #laneNotEchoed(frame: FrameEnvelope, streaming: RoutedResponse | undefined): boolean {
+    const id = frame.responseId;
+    if (this.#laneEchoed || frame.type !== 'response.created' || id === undefined || this.#finishedResponses.has(id) || this.#byId.has(id)) return false;
+    const snapshot = frame.value?.['response'] as { previous_response_id?: unknown } | undefined;
+    const parent = snapshot?.previous_response_id;
+    if (typeof parent === 'string' && this.#finishedResponses.has(parent)) return false;
+    if (!this.#lanesUnsupported('not_echoed')) return false;
+    this.#drop('unknown', frame);
+    streaming?.fail(new ProtocolViolationError('the server started another response on the socket without naming its lane, while this one streamed', { retryable: true, violation: 'other' }));
+    return true;
+  }
+
+  #lanesUnsupported(how: 'refused' | 'not_echoed'): boolean {
+    // In send order (the reporters map keeps it): the server answers creates in that order.
+    const waiting = [...this.#reporters.keys()].filter((response) => response.lane !== DEFAULT_LANE && response.state === 'sent' && response.framesDelivered === 0);
+    if (waiting.length === 0) return false;
+    this.#retiring = true;
+    this.#onLanesUnsupported?.();
+    // A refusal answers one create (each gets its own); unechoed answers cannot be told apart.
+    for (const response of how === 'refused' ? waiting.slice(0, 1) : waiting) response.fail(new LanesUnsupportedError(how));
     return true;
   }
 

@@ -2,6 +2,7 @@ import type { Clock } from '@modelwire/transport';
 import { ContinuationTracker, type ContinuationDecision, type TrackedRequest } from '../continuation/continuation-tracker.js';
 import type { WireSocket } from '../wire/wire-types.js';
 import { DEFAULT_LANE, ResponseRouter, type RouteRequest, type RouterState } from './response-router.js';
+import type { LaneSupport } from './lane-support.js';
 import type { RoutedResponse } from './routed-response.js';
 
 /** Options of {@link ResponsesConnection}. */
@@ -14,6 +15,8 @@ export interface ResponsesConnectionOptions {
   readonly drainTimeoutMs?: number;
   /** Per-connection limits (see {@link LaneLimits}). Default {@link DEFAULT_LANE_LIMITS}. */
   readonly limits?: LaneLimits;
+  /** What the session learnt about the server's lanes (told what this socket sees). */
+  readonly lanes?: LaneSupport;
 }
 
 /** Per-connection limits of WebSocket lanes. */
@@ -50,6 +53,7 @@ export class ResponsesConnection {
   /** Requests holding a lease, by lane. */
   readonly #leases = new Map<string, number>();
   #leaseCount = 0;
+  readonly #heardWaiters: (() => void)[] = [];
   readonly #replacesEarlier: boolean;
   /** When the socket finished its handshake (clock milliseconds). */
   readonly openedAt: number;
@@ -78,6 +82,8 @@ export class ResponsesConnection {
       onResponseEnded: () => {
         this.lastActivityAt = clock.now();
       },
+      ...(options.lanes === undefined ? {} : { onLaneEchoed: () => options.lanes?.noteEcho(), onLanesUnsupported: () => options.lanes?.disable() }),
+      onFirstFrame: () => this.#heard(),
     });
   }
 
@@ -99,6 +105,26 @@ export class ResponsesConnection {
   /** Whether a lease is held on `lane`. */
   isLaneBusy(lane: string): boolean {
     return (this.#leases.get(lane) ?? 0) > 0;
+  }
+
+  /** Resolves when a request on this socket receives its first frame or gives its lease back. */
+  whenHeardFrom(): Promise<void> {
+    return new Promise((resolve) => this.#heardWaiters.push(resolve));
+  }
+
+  #heard(): void {
+    const waiters = this.#heardWaiters.splice(0);
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Whether every request leased on this socket was sent and heard from (a frame of its lane
+   * arrived): until the server has echoed a lane, a socket takes no other request before
+   * that, so that at most one request on it waits for its first frame (see `LaneSupport`).
+   */
+  get leasesAnswered(): boolean {
+    for (const [lane, count] of this.#leases) if (count > 0 && !this.router.laneAnswered(lane)) return false;
+    return true;
   }
 
   /**
@@ -129,6 +155,7 @@ export class ResponsesConnection {
     this.#leaseCount -= 1;
     if (held === 1) this.#leases.delete(lane);
     else this.#leases.set(lane, held - 1);
+    this.#heard();
   }
 
   /** Whether `lane` carried a response on this socket whose chain can be continued. */

@@ -1,4 +1,5 @@
 import { ClosedError, toAbortError } from '@modelwire/transport';
+import { LaneSupport } from './lane-support.js';
 import { DEFAULT_LANE } from './response-router.js';
 import type { ResponsesConnection } from './responses-connection.js';
 
@@ -84,8 +85,8 @@ export class SessionSocket {
   readonly #health: SocketHealthOptions;
   readonly #rulesOut: (error: unknown) => boolean;
   readonly #maxInFlight: number;
-  /** Whether named lanes (`stream_id`) may be used; without them every request takes the default lane. */
-  readonly #namedLanes: boolean;
+  /** Whether named lanes (`stream_id`) may be used and are known to work; without them every request takes the default lane. */
+  readonly #lanes: LaneSupport;
   readonly #lifetime = new AbortController();
 
   /**
@@ -94,21 +95,22 @@ export class SessionSocket {
    *   request that adopts it, which then falls back without shaking hands again.
    * @param maxInFlight Requests one socket carries at once (the connections' `limits.maxInFlight`):
    *   how many requests may wait for one socket being opened.
-   * @param namedLanes Whether the server runs named lanes (`stream_id`); `false` puts every
-   *   request on the default lane (and a request's own lane is not sent).
+   * @param lanes Whether the server runs named lanes (`stream_id`), as the session learns it
+   *   (see {@link LaneSupport}); `false`, or once it is known to have none, puts every request
+   *   on the default lane (and a request's own lane is not sent).
    */
   constructor(
     connect: (signal: AbortSignal, replacesEarlier: boolean) => Promise<ResponsesConnection>,
     health: SocketHealthOptions,
     rulesOutWebSocket: (error: unknown) => boolean = () => false,
     maxInFlight = 16,
-    namedLanes = true,
+    lanes: LaneSupport | boolean = true,
   ) {
     this.#connect = connect;
     this.#health = health;
     this.#rulesOut = rulesOutWebSocket;
     this.#maxInFlight = maxInFlight;
-    this.#namedLanes = namedLanes;
+    this.#lanes = typeof lanes === 'boolean' ? new LaneSupport(lanes, true) : lanes;
   }
 
   /** Whether a pre-connect or connect is running or an open socket is held. */
@@ -141,6 +143,11 @@ export class SessionSocket {
       if (this.#closed) throw new ClosedError('the session socket');
       if (signal.aborted) throw toAbortError(signal.reason);
       const picked = this.#pick(wish);
+      if (picked !== null && 'wait' in picked) {
+        // Lanes not yet known to work: join once the socket's requests were heard from.
+        await untilAborted(picked.wait.whenHeardFrom(), signal);
+        continue;
+      }
       if (picked !== null) {
         const { connection, lane } = picked;
         connection.lease(lane);
@@ -148,6 +155,12 @@ export class SessionSocket {
         return { connection, reused: true, lane };
       }
       let opening = this.#openings.find((candidate) => candidate.demand < this.#maxInFlight);
+      if (opening !== undefined && opening.demand > 0 && this.#lanes.enabled && !this.#lanes.proven) {
+        // Lanes not yet known to work: the socket being opened takes one request at first;
+        // this one joins it (through `#pick`) once that request was heard from.
+        await untilAborted(opening.promise, signal);
+        continue;
+      }
       if (opening === undefined) {
         const refusal = this.#preconnectRefusal;
         this.#preconnectRefusal = null;
@@ -224,9 +237,14 @@ export class SessionSocket {
     await Promise.all([...this.#open].map((connection) => this.#close(connection)));
   }
 
-  /** The first socket with room for the lane the request would get there, preferring one where that lane has a chain. */
-  #pick(wish: LaneWish): { readonly connection: ResponsesConnection; readonly lane: string } | null {
+  /**
+   * The first socket with room for the lane the request would get there, preferring one where
+   * that lane has a chain; else a socket to wait for (`wait`: it would have room, but lanes
+   * are not yet known to work and a request there was not heard from yet).
+   */
+  #pick(wish: LaneWish): { readonly connection: ResponsesConnection; readonly lane: string } | { readonly wait: ResponsesConnection } | null {
     let fallback: { readonly connection: ResponsesConnection; readonly lane: string } | null = null;
+    let wait: ResponsesConnection | null = null;
     for (const connection of this.#pool) {
       if (connection.state === 'closed' || (connection.leases === 0 && !connection.isReusable)) {
         this.#retireIdle(connection);
@@ -236,17 +254,25 @@ export class SessionSocket {
         if (connection.leases === 0) this.#retireIdle(connection, 'rotating before the connection age limit');
         continue;
       }
+      // Until lanes are known to work, a request joins a busy socket only once every request
+      // there was heard from: at most one waits for its first frame, so that frames without
+      // `stream_id` cannot be taken for another lane's (see `LaneSupport`).
+      const unheard = this.#lanes.enabled && !this.#lanes.proven && connection.leases > 0 && !connection.leasesAnswered;
       const lane = this.#laneOn(connection, wish);
       if (lane === null || !connection.canLease(lane)) continue;
+      if (unheard) {
+        wait ??= connection;
+        continue;
+      }
       if (connection.hasChain(lane)) return { connection, lane };
       fallback ??= { connection, lane };
     }
-    return fallback;
+    return fallback ?? (wait === null ? null : { wait });
   }
 
   /** The lane a request gets on `connection`: its own choice, else the default lane, its last lane, or the first free `auto-N` lane; `null` when none is free. */
   #laneOn(connection: ResponsesConnection, wish: LaneWish): string | null {
-    if (!this.#namedLanes) return connection.isLaneBusy(DEFAULT_LANE) ? null : DEFAULT_LANE;
+    if (!this.#lanes.enabled) return connection.isLaneBusy(DEFAULT_LANE) ? null : DEFAULT_LANE;
     if (wish.lane !== undefined) return wish.lane;
     const hint = wish.hint;
     if (hint !== undefined && !connection.isLaneBusy(hint)) {

@@ -9,6 +9,7 @@ import type { RequestContext } from '../turn/request-context.js';
 import { emitRateLimitsOfRefusal, FallbackTrigger, ResponseEndedError, StaleSocket, toResponseErrorIfHttp, UpgradeRefused } from '../turn/request-errors.js';
 import { readConnectRefusal } from './connect-refusal.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
+import { LanesUnsupportedError } from './lane-support.js';
 import { DEFAULT_LANE } from './response-router.js';
 import type { ResponsesConnection } from './responses-connection.js';
 import type { RoutedResponse } from './routed-response.js';
@@ -61,6 +62,9 @@ export async function attemptWebSocket(context: RequestContext, attempt: number)
         await response.ended;
       } catch (error) {
         context.steering.detach(context.requestSignal.aborted ? 'aborted' : 'connection_lost');
+        // A server without lanes refused or ignored this request's lane before anything of it
+        // arrived: it goes out again at once, on the default lane of another socket.
+        if (error instanceof LanesUnsupportedError) throw new StaleSocket(error);
         throw staleSocketOr(error, lent.reused, response);
       } finally {
         context.attachFlowControl(null);
