@@ -44,6 +44,7 @@ export {
   type SteerUnknown,
   type SteerUnknownReason,
 } from './steering/steer-handle.js';
+export { STEER_GRACE_MS } from './steering/request-steering.js';
 export type { MemoryTraceInput, MemoryTraceSummary } from './unary/summarize-memory-traces.js';
 export { COMPACT_TIMEOUT_IDLE_MULTIPLE } from './unary/compact-conversation-history.js';
 export { COMPACTION_TRIGGER, DEFAULT_RETAINED_MESSAGE_TOKENS, buildCompactedWindow, compactionItemOf } from './compaction/compaction-window.js';
