@@ -1,4 +1,6 @@
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ModelClient } from '../client/model-client.js';
+import type { Provider } from '../types/provider.js';
 
 /** One client frame as the scripted server received it, and where to answer. */
 export interface ScriptedFrame {
@@ -83,4 +85,31 @@ export function responseFrames(responseId: string, text: string, streamId?: stri
     { type: 'response.completed', response: { ...snapshot, status: 'completed', output: [item], usage } },
   ];
   return frames.map((frame, index) => ({ ...frame, sequence_number: index, ...(streamId === undefined ? {} : { stream_id: streamId }) }));
+}
+
+/** A scripted server plus a client pointed at it; `close()` closes both. */
+export interface ScriptedSetup {
+  readonly server: ScriptedServer;
+  readonly client: ModelClient;
+  close(): Promise<void>;
+}
+
+/** Starts a scripted server and a WebSocket client for it (`provider` overrides the provider's defaults). */
+export async function startScripted(onFrame: (received: ScriptedFrame) => void, provider: Partial<Provider> = {}): Promise<ScriptedSetup> {
+  const server = await startScriptedServer(onFrame);
+  const client = new ModelClient({
+    provider: { baseUrl: server.baseUrl, supportsWebSockets: true, ...provider },
+    auth: { getToken: () => 'test-token' },
+    conversationId: 'conv-scripted',
+    sessionSource: { kind: 'cli' },
+    webSocketOutcomes: false,
+  });
+  return {
+    server,
+    client,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
 }

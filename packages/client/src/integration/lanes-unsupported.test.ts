@@ -7,17 +7,13 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResponseEvent } from '@modelwire/protocol';
-import { ModelClient } from '../client/model-client.js';
-import { responseFrames, startScriptedServer, type ScriptedServer, type ScriptedSocket } from '../__fixtures__/scripted-ws-server.js';
+import { responseFrames, startScripted, type ScriptedSetup, type ScriptedSocket } from '../__fixtures__/scripted-ws-server.js';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 
-let server: ScriptedServer | undefined;
-let client: ModelClient | undefined;
+let setup: ScriptedSetup | undefined;
 afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = undefined;
-  server = undefined;
+  await setup?.close();
+  setup = undefined;
 });
 
 /**
@@ -76,17 +72,6 @@ function laneServer(mode: LaneMode, hold = true): (received: { frame: Record<str
   };
 }
 
-function clientFor(baseUrl: string): ModelClient {
-  // The openai preset's default: lanes assumed (a custom baseUrl says nothing about them).
-  return new ModelClient({
-    provider: { baseUrl, supportsWebSockets: true },
-    auth: { getToken: () => 'test-token' },
-    conversationId: 'conv-lanes',
-    sessionSource: { kind: 'cli' },
-    webSocketOutcomes: false,
-  });
-}
-
 /**
  * Runs `count` turns at once; with `afterFirstCreated`, the others start once the first one's
  * `response.created` arrived (until a lane was echoed, a busy socket takes another request
@@ -97,7 +82,7 @@ async function runConcurrent(count: number, from = 0, afterFirstCreated = true):
   const created = new Promise<void>((resolve) => (firstCreated = resolve));
   const runs = Array.from({ length: count }, async (_, index) => {
     if (index > 0 && afterFirstCreated) await created;
-    const stream = (client as ModelClient).newTurn().stream(prompt([userMessage(`task ${from + index}`)]), turnContext({ turnMetadata: { turn_id: `t${from + index}` } }));
+    const stream = (setup as ScriptedSetup).client.newTurn().stream(prompt([userMessage(`task ${from + index}`)]), turnContext({ turnMetadata: { turn_id: `t${from + index}` } }));
     const events: ResponseEvent[] = [];
     for await (const event of stream) {
       events.push(event);
@@ -110,22 +95,20 @@ async function runConcurrent(count: number, from = 0, afterFirstCreated = true):
   return { texts: done.map((run) => run.text), events: done.map((run) => run.events) };
 }
 
-const createsSent = (): Record<string, unknown>[] => (server?.received ?? []).filter((entry) => entry.frame['type'] === 'response.create').map((entry) => entry.frame);
+const createsSent = (): Record<string, unknown>[] => (setup?.server.received ?? []).filter((entry) => entry.frame['type'] === 'response.create').map((entry) => entry.frame);
 
 describe('lanes against a server without them', () => {
   it('a single turn on the default lane sends no stream_id', async () => {
-    server = await startScriptedServer(laneServer('refuse', false));
-    client = clientFor(server.baseUrl);
-    await client.preconnect();
+    setup = await startScripted(laneServer('refuse', false));
+    await setup.client.preconnect();
     const { texts } = await runConcurrent(1);
     expect(texts[0]).toContain('echo task 0');
     expect(createsSent().map((frame) => 'stream_id' in frame)).toEqual([false]);
   });
 
   it('a server that refuses stream_id: the default lane is untouched, the lane request goes out again without it on a socket of its own, and the session uses no lane again', async () => {
-    server = await startScriptedServer(laneServer('refuse'));
-    client = clientFor(server.baseUrl);
-    await client.preconnect();
+    setup = await startScripted(laneServer('refuse'));
+    await setup.client.preconnect();
     const { texts, events } = await runConcurrent(2);
     expect(texts[0]).toContain('echo task 0');
     expect(texts[1]).toContain('echo task 1');
@@ -137,7 +120,7 @@ describe('lanes against a server without them', () => {
     }
     const first = createsSent();
     expect(first.map((frame) => frame['stream_id'])).toEqual([undefined, 'auto-1', undefined]);
-    expect(server.received.filter((entry) => entry.frame['type'] === 'response.create').map((entry) => entry.connection)).toEqual([0, 0, 1]);
+    expect(setup.server.received.filter((entry) => entry.frame['type'] === 'response.create').map((entry) => entry.connection)).toEqual([0, 0, 1]);
     // Remembered: two more at once go out without stream_id, each on its own socket.
     const again = await runConcurrent(2, 2);
     expect(again.texts[0]).toContain('echo task 2');
@@ -146,9 +129,8 @@ describe('lanes against a server without them', () => {
   });
 
   it('a server that ignores stream_id and answers in order without echo: the lane request is resent, never mixed with the default lane', async () => {
-    server = await startScriptedServer(laneServer('ignore'));
-    client = clientFor(server.baseUrl);
-    await client.preconnect();
+    setup = await startScripted(laneServer('ignore'));
+    await setup.client.preconnect();
     const { texts, events } = await runConcurrent(2);
     expect(texts[0]).toContain('echo task 0');
     expect(texts[0]).not.toContain('task 1');
@@ -165,9 +147,8 @@ describe('lanes against a server without them', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<LaneMode>('lanes', 'refuse', 'ignore'), fc.integer({ min: 2, max: 4 }), fc.boolean(), async (mode, count, afterFirstCreated) => {
         try {
-          server = await startScriptedServer(laneServer(mode));
-          client = clientFor(server.baseUrl);
-          await client.preconnect();
+          setup = await startScripted(laneServer(mode));
+          await setup.client.preconnect();
           const { texts, events } = await runConcurrent(count, 0, afterFirstCreated);
           for (const [index, text] of texts.entries()) {
             expect(text).toContain(`echo task ${index}`);
@@ -187,10 +168,8 @@ describe('lanes against a server without them', () => {
             expect(createsSent()).toHaveLength(count + named);
           }
         } finally {
-          await client?.close();
-          await server?.close();
-          client = undefined;
-          server = undefined;
+          await setup?.close();
+          setup = undefined;
         }
       }),
       { numRuns: 12 },

@@ -5,29 +5,15 @@
 // refusal is remembered.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ModelClient } from '../client/model-client.js';
-import { responseFrames, startScriptedServer, type ScriptedServer, type ScriptedSocket } from '../__fixtures__/scripted-ws-server.js';
+import { responseFrames, startScripted, type ScriptedSetup, type ScriptedSocket } from '../__fixtures__/scripted-ws-server.js';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import type { SteerCommit, SteerOutcome } from '../steering/steer-handle.js';
 
-let server: ScriptedServer | undefined;
-let client: ModelClient | undefined;
+let setup: ScriptedSetup | undefined;
 afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = undefined;
-  server = undefined;
+  await setup?.close();
+  setup = undefined;
 });
-
-function clientFor(baseUrl: string): ModelClient {
-  return new ModelClient({
-    provider: { baseUrl, supportsWebSockets: true, requestMaxRetries: 0, streamMaxRetries: 0 },
-    auth: { getToken: () => 'test-token' },
-    conversationId: 'conv-steer',
-    sessionSource: { kind: 'cli' },
-    webSocketOutcomes: false,
-  });
-}
 
 /** What the scripted server does with a `response.steer`, relative to the response it names. */
 type SteerBehaviour = 'ignore' | 'accept-then-silent' | 'accept-then-successor' | 'fail' | 'error-frame';
@@ -92,8 +78,8 @@ function steeredServer(script: ServerScript): (received: { frame: Record<string,
 }
 
 async function steerOnce(script: ServerScript): Promise<{ readonly result: { readonly responseId: string; readonly output: readonly unknown[] }; readonly outcome: SteerOutcome; readonly commits: SteerCommit[] }> {
-  server = await startScriptedServer(steeredServer(script));
-  client = clientFor(server.baseUrl);
+  setup = await startScripted(steeredServer(script), { requestMaxRetries: 0, streamMaxRetries: 0 });
+  const { client } = setup;
   const commits: SteerCommit[] = [];
   const turn = client.newTurn();
   const stream = turn.stream(prompt([userMessage('hello')]), turnContext(), { onSteerCommitted: (commit) => commits.push(commit) });
@@ -110,14 +96,14 @@ describe('steering against a server that does not answer as the API does', () =>
     expect(outcome).toMatchObject({ status: 'unknown', reason: 'no_answer', input: 'also this' });
     expect(commits).toEqual([]);
     // The socket that may still carry a successor was retired: the next request opens another.
-    const turn = (client as ModelClient).newTurn();
+    const turn = (setup as ScriptedSetup).client.newTurn();
     const next = turn.stream(prompt([userMessage('again')]), turnContext());
     const refused = next.steer('more');
     expect(refused.state).toBe('unavailable');
     expect(await refused.outcome).toEqual({ status: 'unavailable', reason: 'unsupported_server', input: 'more' });
     expect((await next.result).responseId).toBe('resp_1_2');
-    expect(server?.connections).toBe(2);
-    expect(server?.received.filter((entry) => entry.frame['type'] === 'response.steer')).toHaveLength(1);
+    expect(setup?.server.connections).toBe(2);
+    expect(setup?.server.received.filter((entry) => entry.frame['type'] === 'response.steer')).toHaveLength(1);
   });
 
   it('a server that accepts and then goes silent after the terminal frame: the steer is unknown, the result is the response itself, the server is not marked as refusing', async () => {
@@ -126,7 +112,7 @@ describe('steering against a server that does not answer as the API does', () =>
     expect(result.output).toHaveLength(1);
     expect(outcome).toMatchObject({ status: 'unknown', reason: 'no_answer', steerId: 'steer_1' });
     expect(commits).toEqual([]);
-    const next = (client as ModelClient).newTurn().stream(prompt([userMessage('again')]), turnContext());
+    const next = (setup as ScriptedSetup).client.newTurn().stream(prompt([userMessage('again')]), turnContext());
     const handle = next.steer('more');
     await next.result;
     // Sent (the server answers steers), then unanswered again.
@@ -140,10 +126,10 @@ describe('steering against a server that does not answer as the API does', () =>
     expect(outcome).toEqual({ status: 'unavailable', reason: 'unsupported_server', input: 'also this' });
     expect(commits).toEqual([]);
     // The socket stays in use (the error was the steer's, not the response's), and the session remembers.
-    const next = (client as ModelClient).newTurn().stream(prompt([userMessage('again')]), turnContext());
+    const next = (setup as ScriptedSetup).client.newTurn().stream(prompt([userMessage('again')]), turnContext());
     expect(next.steer('more').state).toBe('unavailable');
     expect((await next.result).responseId).toBe('resp_0_2');
-    expect(server?.connections).toBe(1);
+    expect(setup?.server.connections).toBe(1);
   });
 
   it('property: whatever the server does with a steer and wherever its answer lands, the request ends with one result and the input is committed at most once', async () => {
@@ -169,10 +155,8 @@ describe('steering against a server that does not answer as the API does', () =>
             if (behaviour === 'ignore' || behaviour === 'accept-then-silent') expect(outcome).toMatchObject({ status: 'unknown', reason: 'no_answer' });
             if (behaviour === 'accept-then-successor') expect(outcome.status).toBe('committed');
           } finally {
-            await client?.close();
-            await server?.close();
-            client = undefined;
-            server = undefined;
+            await setup?.close();
+            setup = undefined;
           }
         },
       ),
