@@ -514,7 +514,7 @@ export class ResponseRouter implements ResponseOwner {
    * A new `response.created` naming no lane while the default lane has no request or one
    * already streaming (`streaming`), on a socket where no lane was ever echoed, and lane
    * requests wait for their first frame: the server ignores `stream_id` (it is none of the
-   * default lane's, nor a steering successor of a response that ended here). Every such lane
+   * default lane's). Every such lane
    * request fails with {@link LanesUnsupportedError} (their frames could not be told apart),
    * the frame is dropped, and the socket retires. A default-lane response streaming meanwhile
    * fails too (the server interleaves responses it does not tell apart): a retryable
@@ -523,9 +523,6 @@ export class ResponseRouter implements ResponseOwner {
   #laneNotEchoed(frame: FrameEnvelope, streaming: RoutedResponse | undefined): boolean {
     const id = frame.responseId;
     if (this.#laneEchoed || frame.type !== 'response.created' || id === undefined || this.#finishedResponses.has(id) || this.#byId.has(id)) return false;
-    const snapshot = frame.value?.['response'] as { previous_response_id?: unknown } | undefined;
-    const parent = snapshot?.previous_response_id;
-    if (typeof parent === 'string' && this.#finishedResponses.has(parent)) return false;
     if (!this.#lanesUnsupported('not_echoed')) return false;
     this.#drop('unknown', frame);
     streaming?.fail(new ProtocolViolationError('the server started another response on the socket without naming its lane, while this one streamed', { retryable: true, violation: 'other' }));
