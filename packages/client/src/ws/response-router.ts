@@ -87,7 +87,15 @@ import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type Routed
  * when its sink does not await a successor. Otherwise the response's ids and items become
  * finished, the request stays the lane's head back in `sent`, takes the answers to its steers
  * (`response.steer.*`), and the successor's `response.created` (an id the client never asked
- * for) binds it again; the answer that settles the last outstanding steer ends it instead.
+ * for) binds it again; the answer that settles the last outstanding steer ends it instead, and
+ * so does the steering grace when the server stays silent (`STEER_GRACE_MS`). An `error` that
+ * answers a `response.steer` (a server without steering) is offered to the steering of the
+ * lane heads first and never fails a response.
+ *
+ * Servers without lanes (`LaneSupport`): an `error` naming no lane that refuses `stream_id`,
+ * or a `response.created` naming no lane that no default-lane request can own, on a socket
+ * where no lane was ever echoed, fails the lane requests still waiting for their first frame
+ * with `LanesUnsupportedError` (sent again without a lane) and retires the socket.
  */
 
 /** The default lane: requests without a `stream_id`. */
