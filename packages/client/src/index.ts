@@ -237,6 +237,7 @@ export { DOCTOR_HELP, DoctorUsageError, parseDoctorArguments, runDoctorCli, type
 
 // Wire seams (tests, instrumentation)
 export type {
+  WireEventListener,
   WireEventStream,
   WireHttp,
   WireJsonResponse,

@@ -57,6 +57,7 @@ export { systemClock, type Clock } from './time/clock.js';
 // Server-sent events
 export { DEFAULT_MAX_EVENT_SIZE, SseDecoder, type SseDecoderOptions, type SseEvent } from './sse/sse-decoder.js';
 export { decodeSseStream, type DecodeSseStreamOptions } from './sse/decode-sse-stream.js';
+export type { SseEventListener } from './http/sse-response.js';
 
 // Network policy: proxies and trusted certificates, one for both transports
 export { NetworkPolicy, type Environment, type NetworkPolicyOptions, type ProxyEndpoint, type ProxyRoute } from './network/network-policy.js';

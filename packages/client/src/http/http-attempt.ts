@@ -8,6 +8,7 @@ import { emitRateLimitsOfRefusal, toResponseErrorIfHttp } from '../turn/request-
 import type { CompletedResponse } from '../turn/response-stream.js';
 import type { StreamedItem } from '../turn/reconcile-output.js';
 import type { ResponseItem } from '../types/prompt.js';
+import type { WireEventStream } from '../wire/wire-types.js';
 
 /**
  * One attempt over HTTP/SSE: `POST {base}/responses` with the whole input (no continuation
@@ -56,8 +57,10 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
     for (const event of responseEventsFromHeaders(response.headers)) context.emit(event);
     const streamed: StreamedItem[] = [];
     const requestId = response.headers['x-request-id'];
-    for await (const data of cutMidEventAsIncomplete(response.events, requestId)) {
-      if (data === '[DONE]') continue;
+    let completed: CompletedResponse | undefined;
+    // Called synchronously per payload (push mode: straight from the socket's read); `true` ends the reading.
+    const onData = (data: string): boolean => {
+      if (data === '[DONE]') return false;
       // Parsed here only for a caller that wants the raw payloads; `decode` accepts the parsed value.
       const payload = context.wantsRawEvents ? parsedOrText(data) : data;
       const event = context.decode(payload, 'http');
@@ -68,11 +71,19 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
         if (item.type === 'output_item_done') streamed.push({ outputIndex: item.outputIndex, item: item.item });
         if (item.type === 'completed') {
           const output = context.reconcile(item.responseId, streamed, event.type === 'response.completed' ? (event.response.output as readonly ResponseItem[] | undefined) : undefined, 'http');
-          return context.complete(item.responseId, item.usage, output, 'http', false);
+          completed = context.complete(item.responseId, item.usage, output, 'http', false);
+          return true;
         }
         context.emit(item);
       }
+      return false;
+    };
+    try {
+      await readPayloads(response, onData);
+    } catch (error) {
+      throw cutMidEventAsIncomplete(error, requestId);
     }
+    if (completed !== undefined) return completed;
     throw errorFromClassification(classifyStreamEnd(requestId === undefined ? {} : { requestId }));
   } finally {
     clock.stop();
@@ -80,19 +91,58 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
 }
 
 /**
- * The SSE payloads of `events`; a body cut in the middle of an event (the transport's
- * `IncompleteEventError`) becomes the same typed `StreamIncompleteError` as a body that ends
- * between events (code `stream_incomplete`, retryable), with the transport's error as its
- * cause: callers meet one class for one code.
+ * Hands every payload of `response` to `onData` until it returns `true` (the terminal event) or
+ * the stream ends. In push mode (`listen`) nothing is awaited per payload, and after the terminal
+ * event the rest of the body is released (read to its end so the connection can be reused)
+ * rather than destroyed; a throw from `onData` cancels the body. Without `listen`, the payloads
+ * are iterated.
  */
-async function* cutMidEventAsIncomplete(events: AsyncIterable<string>, requestId: string | undefined): AsyncGenerator<string> {
-  try {
-    yield* events;
-  } catch (error) {
-    if (!(error instanceof IncompleteEventError)) throw error;
-    const classification = classifyStreamEnd(requestId === undefined ? {} : { requestId });
-    throw errorFromClassification({ ...classification, message: `${classification.message}: ${error.message}` }, { cause: error });
-  }
+function readPayloads(response: WireEventStream, onData: (data: string) => boolean): Promise<void> {
+  if (response.listen === undefined) return iteratePayloads(response.events, onData);
+  const listen = response.listen.bind(response);
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    listen({
+      onData(data) {
+        if (done) return;
+        let finished: boolean;
+        try {
+          finished = onData(data);
+        } catch (error) {
+          done = true;
+          response.cancel?.();
+          reject(error);
+          return;
+        }
+        if (!finished) return;
+        done = true;
+        response.release?.();
+        resolve();
+      },
+      onEnd(error) {
+        if (done) return;
+        done = true;
+        if (error === undefined) resolve();
+        else reject(error);
+      },
+    });
+  });
+}
+
+async function iteratePayloads(events: AsyncIterable<string>, onData: (data: string) => boolean): Promise<void> {
+  for await (const data of events) if (onData(data)) return;
+}
+
+/**
+ * A body cut in the middle of an event (the transport's `IncompleteEventError`) becomes the same
+ * typed `StreamIncompleteError` as a body that ends between events (code `stream_incomplete`,
+ * retryable), with the transport's error as its cause: callers meet one class for one code.
+ * Other errors pass through.
+ */
+function cutMidEventAsIncomplete(error: unknown, requestId: string | undefined): unknown {
+  if (!(error instanceof IncompleteEventError)) return error;
+  const classification = classifyStreamEnd(requestId === undefined ? {} : { requestId });
+  return errorFromClassification({ ...classification, message: `${classification.message}: ${error.message}` }, { cause: error });
 }
 
 /** The JSON value of `data`, or `data` itself when it is not JSON (decoding then reports it). */

@@ -36,7 +36,14 @@ export function createTransportHttp(provider: ResolvedProvider, network?: Networ
   return {
     async postStream(url, options) {
       const response = await client.postStream(url, { ...postOptions(options), idleTimeoutMs: options.idleTimeoutMs });
-      return { status: response.status, headers: response.headers, events: dataOf(response) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        events: dataOf(response),
+        listen: (listener) => response.listen({ onEvent: (event) => listener.onData(event.data), onEnd: (error) => listener.onEnd(error) }),
+        release: () => response.release(),
+        cancel: () => response.cancel(),
+      };
     },
     async postJson(url, options) {
       const response = await client.postJson(url, { ...postOptions(options), timeoutMs: options.idleTimeoutMs });

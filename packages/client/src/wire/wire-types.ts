@@ -73,6 +73,31 @@ export interface WireEventStream {
   readonly headers: Readonly<Record<string, string>>;
   /** The SSE `data` payloads, in order; ends at EOF; throws on a cut or idle stream. */
   readonly events: AsyncIterable<string>;
+  /**
+   * Optional push mode, used instead of `events` when present (the default HTTP side has it: it
+   * spares a promise per event): every payload goes to `listener.onData` synchronously, then the
+   * end to `listener.onEnd` once. Payloads that arrived before the call are delivered before it
+   * returns. An implementation with `listen` must also have `release` and `cancel`.
+   */
+  listen?(listener: WireEventListener): void;
+  /**
+   * With `listen`: the client has the terminal event. Nothing more is delivered; the rest of the
+   * body should be read and dropped so that the connection can be reused.
+   */
+  release?(): void;
+  /** With `listen`: the client stops early (an error, an abort); the body is destroyed. */
+  cancel?(): void;
+}
+
+/** The receiver of a {@link WireEventStream} in push mode. */
+export interface WireEventListener {
+  /** One SSE `data` payload. Called synchronously, in order. */
+  onData(data: string): void;
+  /**
+   * The stream ended: `undefined` at the end of the body, otherwise the error iterating `events`
+   * would have thrown. Called once; never after `release` or `cancel`.
+   */
+  onEnd(error: unknown): void;
 }
 
 /** A JSON HTTP response that passed its status check (2xx). */

@@ -9,11 +9,12 @@ import { RedirectRefusedError } from '../errors/redirect-refused-error.js';
 import type { NetworkPolicy } from '../network/network-policy.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { resolvePlaintextTarget, validateHeaders, type HostResolver, type RequestHeaders } from '../security/transport-security.js';
-import { decodeSseStream } from '../sse/decode-sse-stream.js';
 import type { SseEvent } from '../sse/sse-decoder.js';
-import { mapUndiciError } from './map-undici-error.js';
+import { mapUndiciError, type UndiciErrorContext } from './map-undici-error.js';
 import { compressZstd, type RequestCompression } from './request-compression.js';
 import { SessionDispatchers } from './session-dispatchers.js';
+import type { SseEventListener, SseResponse } from './sse-response.js';
+import { StreamRequestHandler, type StreamRequestHead } from './stream-request.js';
 
 /** Options of {@link HttpClient}. Every value holds for the client's whole (session) lifetime. */
 export interface HttpClientOptions {
@@ -114,9 +115,31 @@ export interface HttpStreamResponse extends AsyncDisposable {
    * The server-sent events of the body, in order. Iterate it once. Ends normally when the body
    * ends after a complete event; throws `IdleTimeoutError`, `AbortError`,
    * `PayloadTooLargeError`, `IncompleteEventError` or `ConnectionClosedError` otherwise.
-   * Leaving the loop early releases the connection.
+   * Leaving the loop early destroys the body (and its connection). Reads ahead by at most 256
+   * events. Use either `events` or {@link HttpStreamResponse.listen}, once.
    */
   readonly events: AsyncIterable<SseEvent>;
+  /**
+   * Push mode, the alternative to `events` (the leaner one: no promise per event): every event
+   * goes to `listener.onEvent` synchronously as it is decoded from the socket's read, then the
+   * end to `listener.onEnd` once (`undefined` after a complete body, else the error `events`
+   * would throw). Events that arrived before the call are delivered before it returns. The
+   * listener applies backpressure with {@link HttpStreamResponse.pause} and `resume`.
+   * @throws TypeError when the events are already being consumed.
+   */
+  listen(listener: SseEventListener): void;
+  /** Stops reading the socket (push-mode backpressure); the idle timeout does not run meanwhile. */
+  pause(): void;
+  /** Undoes {@link HttpStreamResponse.pause}. */
+  resume(): void;
+  /**
+   * Ends consumption without destroying the connection: no more events are delivered (nor the
+   * end), and the rest of the body is read and dropped in the background so the connection goes
+   * back to the pool, as after a body read to its end. For a consumer that stops at a terminal
+   * event the server follows with the end of the body. A body that goes on for more than 256 KiB
+   * or 5 s is destroyed instead; `close()` of the client destroys it at once.
+   */
+  release(): void;
   /** Stops the response and destroys its body (and connection) if it has not ended. Safe to call more than once. */
   cancel(reason?: unknown): void;
 }
@@ -165,6 +188,8 @@ export class HttpClient implements AsyncDisposable {
   readonly #allowInsecure: boolean;
   readonly #resolveHost: HostResolver | undefined;
   #closed = false;
+  /** Streaming responses not yet settled (released ones still draining among them). */
+  readonly #streams = new Set<SseResponse>();
 
   constructor(options: HttpClientOptions = {}) {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
@@ -207,45 +232,43 @@ export class HttpClient implements AsyncDisposable {
   async postStream(url: string | URL, options: PostStreamOptions): Promise<HttpStreamResponse> {
     const idleTimeoutMs = options.idleTimeoutMs === undefined ? this.#idleTimeoutMs : options.idleTimeoutMs;
     const headers = { accept: 'text/event-stream', ...this.#headersFor(options.headers) };
-    const { status, responseHeaders, body } = await this.#send(url, options, headers, idleTimeoutMs);
-    const contentType = responseHeaders['content-type'];
-    if (!isEventStream(contentType)) {
-      // An HTML error page, a JSON body, a captive portal: not a stream, and the same request would get it again.
-      discard(body);
-      throw new ProtocolViolationError(`POST ${describeUrl(url)} answered HTTP ${status} with content type ${contentType === undefined ? '(none)' : JSON.stringify(contentType.slice(0, 100))}, not text/event-stream`, {
-        violation: 'content_type',
-      });
-    }
-    let cancelled = false;
-    const cancel = (reason?: unknown): void => {
-      if (cancelled) return;
-      cancelled = true;
-      if (!body.destroyed) body.destroy(reason instanceof Error ? reason : undefined);
-    };
-    const context = { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs, target: typeof url === 'string' ? new URL(url) : url };
-    const decoded = decodeSseStream(body, {
+    const { target, dispatcher, proxy, payload } = await this.#prepare(url, options, headers);
+    const context = { connectTimeoutMs: this.#connectTimeoutMs, idleTimeoutMs, proxy, target };
+    const { signal } = options;
+    // A raw dispatch handler, not `dispatcher.request`: the body's bytes go from the socket's read
+    // straight into the SSE decoder, with no Readable, async iterator or promise per read.
+    let stream: SseResponse | undefined;
+    const handler = new StreamRequestHandler({
       idleTimeoutMs,
-      cancel,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      errorBodyTimeoutMs: idleTimeoutMs ?? 30_000,
       ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
+      onSettled: () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (stream !== undefined) this.#streams.delete(stream);
+      },
     });
-    async function* events(): AsyncGenerator<SseEvent, void, undefined> {
-      try {
-        yield* decoded;
-        // undici returns the connection to the pool on a later tick than the body's end; a
-        // request sent in between would open a second connection. One macrotask suffices.
-        await new Promise((resolve) => setImmediate(resolve));
-      } catch (error) {
-        throw mapUndiciError(error, context);
-      }
+    const onAbort = (): void => handler.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const headersTimer = idleTimeoutMs === null ? undefined : setTimeout(() => handler.abort(new IdleTimeoutError(idleTimeoutMs, { phase: 'headers' })), idleTimeoutMs);
+    let head: StreamRequestHead;
+    try {
+      dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers, body: payload }, handler);
+      head = await handler.head;
+    } catch (error) {
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) throw toAbortError(signal.reason);
+      throw mapUndiciError(error, context);
+    } finally {
+      clearTimeout(headersTimer);
     }
-    return {
-      status,
-      headers: responseHeaders,
-      events: events(),
-      cancel,
-      [Symbol.asyncDispose]: async () => cancel(),
-    };
+    if (head.kind !== 'stream') {
+      signal?.removeEventListener('abort', onAbort);
+      throwIfAborted(signal);
+      throw statusError(target, head);
+    }
+    stream = head.stream;
+    if (!stream.settled) this.#streams.add(stream);
+    return new StreamResponse(head.status, head.headers, stream, context);
   }
 
   /**
@@ -289,6 +312,8 @@ export class HttpClient implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // A released body still draining belongs to nobody any more: it must not outlive the client (an injected dispatcher stays open).
+    for (const stream of this.#streams) if (stream.draining) stream.cancel();
     await this.#dispatchers?.destroy();
   }
 
@@ -301,13 +326,8 @@ export class HttpClient implements AsyncDisposable {
     return { ...this.#headers, ...lowerCaseKeys(validateHeaders(callHeaders)) };
   }
 
-  /** Sends the request and waits for headers; non-2xx becomes `HttpStatusError`. */
-  async #send(
-    url: string | URL,
-    options: PostOptions,
-    headers: Record<string, string>,
-    headersTimeoutMs: number | null,
-  ): Promise<{ status: number; responseHeaders: Record<string, string>; body: BodyReadable }> {
+  /** Checks and resolves the target, picks the dispatcher, and encodes (and compresses) the body. */
+  async #prepare(url: string | URL, options: PostOptions, headers: Record<string, string>): Promise<{ target: URL; dispatcher: Dispatcher; proxy: string | null; payload: Uint8Array }> {
     if (this.#closed) throw new ClosedError('the HTTP client');
     throwIfAborted(options.signal);
     const target = typeof url === 'string' ? new URL(url) : url;
@@ -329,10 +349,21 @@ export class HttpClient implements AsyncDisposable {
       payload = await compressZstd(payload);
       headers['content-encoding'] = 'zstd';
     }
-    const combined = signalWithDeadline(options.signal, headersTimeoutMs, (ms) => new IdleTimeoutError(ms, { phase: 'headers' }));
     const dispatcher = route?.dispatcher ?? this.#dispatcher;
     if (dispatcher === undefined) throw new ClosedError('the HTTP client');
     const proxy = route?.proxy?.address ?? null;
+    return { target, dispatcher, proxy, payload };
+  }
+
+  /** Sends the request and waits for headers; non-2xx becomes `HttpStatusError`. */
+  async #send(
+    url: string | URL,
+    options: PostOptions,
+    headers: Record<string, string>,
+    headersTimeoutMs: number | null,
+  ): Promise<{ status: number; responseHeaders: Record<string, string>; body: BodyReadable }> {
+    const { target, dispatcher, proxy, payload } = await this.#prepare(url, options, headers);
+    const combined = signalWithDeadline(options.signal, headersTimeoutMs, (ms) => new IdleTimeoutError(ms, { phase: 'headers' }));
     let response: Dispatcher.ResponseData;
     try {
       response = await dispatcher.request({
@@ -351,9 +382,8 @@ export class HttpClient implements AsyncDisposable {
     }
     const responseHeaders = flattenHeaders(response.headers);
     if (response.statusCode >= 300 && response.statusCode <= 399) {
-      // Never followed (the credentials stay here), never retried: the same request would be redirected again.
       discard(response.body);
-      throw new RedirectRefusedError({ status: response.statusCode, headers: responseHeaders, requestUrl: target, context: `POST ${describeUrl(target)}` });
+      throw statusError(target, { status: response.statusCode, headers: responseHeaders, body: '' });
     }
     if (response.statusCode < 200 || response.statusCode > 299) {
       // One byte beyond the cap lets HttpStatusError see (and flag) the truncation. A stalled
@@ -364,7 +394,7 @@ export class HttpClient implements AsyncDisposable {
         .catch(() => '')
         .finally(() => bodySignal.dispose());
       throwIfAborted(options.signal);
-      throw new HttpStatusError({ status: response.statusCode, headers: responseHeaders, body, context: `POST ${describeUrl(target)}` });
+      throw statusError(target, { status: response.statusCode, headers: responseHeaders, body });
     }
     return { status: response.statusCode, responseHeaders, body: response.body };
   }
@@ -401,9 +431,81 @@ function discard(body: BodyReadable): void {
   body.destroy();
 }
 
-/** Whether a `content-type` value names `text/event-stream` (parameters such as `charset` allowed). */
-function isEventStream(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.split(';', 1)[0]?.trim().toLowerCase() === 'text/event-stream';
+/**
+ * The error for a response that is not a usable answer: a 3xx is a `RedirectRefusedError` (never
+ * followed: the credentials stay here; never retried: the same request would be redirected
+ * again), another non-2xx an `HttpStatusError` with its body, and a 2xx (a stream request
+ * answered with another content type: an HTML error page, a captive portal) a non-retryable
+ * `ProtocolViolationError` naming the type.
+ */
+function statusError(target: URL, response: { readonly status: number; readonly headers: Record<string, string>; readonly body?: string }): ModelwireError {
+  const { status, headers } = response;
+  if (status >= 300 && status <= 399) return new RedirectRefusedError({ status, headers, requestUrl: target, context: `POST ${describeUrl(target)}` });
+  if (status < 200 || status > 299) return new HttpStatusError({ status, headers, body: response.body ?? '', context: `POST ${describeUrl(target)}` });
+  const contentType = headers['content-type'];
+  return new ProtocolViolationError(`POST ${describeUrl(target)} answered HTTP ${status} with content type ${contentType === undefined ? '(none)' : JSON.stringify(contentType.slice(0, 100))}, not text/event-stream`, {
+    violation: 'content_type',
+  });
+}
+
+/**
+ * The {@link HttpStreamResponse} of {@link HttpClient.postStream}: an {@link SseResponse} whose
+ * failures are mapped to Modelwire errors.
+ */
+class StreamResponse implements HttpStreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly #stream: SseResponse;
+  readonly #context: UndiciErrorContext;
+
+  constructor(status: number, headers: Readonly<Record<string, string>>, stream: SseResponse, context: UndiciErrorContext) {
+    this.status = status;
+    this.headers = headers;
+    this.#stream = stream;
+    this.#context = context;
+  }
+
+  get events(): AsyncIterable<SseEvent> {
+    const events = this.#stream.events;
+    const context = this.#context;
+    return {
+      [Symbol.asyncIterator]: () => {
+        const iterator = events[Symbol.asyncIterator]();
+        return {
+          next: () => iterator.next().catch((error: unknown) => Promise.reject(mapUndiciError(error, context))),
+          return: () => iterator.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+        };
+      },
+    };
+  }
+
+  listen(listener: SseEventListener): void {
+    const context = this.#context;
+    this.#stream.listen({
+      onEvent: (event) => listener.onEvent(event),
+      onEnd: (error) => listener.onEnd(error === undefined ? undefined : mapUndiciError(error, context)),
+    });
+  }
+
+  pause(): void {
+    this.#stream.pause();
+  }
+
+  resume(): void {
+    this.#stream.resume();
+  }
+
+  release(): void {
+    this.#stream.release();
+  }
+
+  cancel(): void {
+    this.#stream.cancel();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#stream.cancel();
+  }
 }
 
 /** Origin and path only: a query string may carry a secret. */
