@@ -58,6 +58,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
     const streamed: StreamedItem[] = [];
     const requestId = response.headers['x-request-id'];
     let completed: CompletedResponse | undefined;
+    const mapOptions = { headers: response.headers };
     // Called synchronously per payload (push mode: straight from the socket's read); `true` ends the reading.
     const onData = (data: string): boolean => {
       if (data === '[DONE]') return false;
@@ -66,7 +67,7 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
       const event = context.decode(payload, 'http');
       if (payload !== data) context.forwardRaw(payload);
       if (event.type !== UNKNOWN_EVENT_TYPE || isKnownEventType(event.originalType)) clock.progress();
-      for (const item of mapStreamEvent(event, { headers: response.headers })) {
+      for (const item of mapStreamEvent(event, mapOptions)) {
         if (item.type === 'failed') throw errorFromClassification(item.error);
         if (item.type === 'output_item_done') streamed.push({ outputIndex: item.outputIndex, item: item.item });
         if (item.type === 'completed') {

@@ -15,6 +15,9 @@ export interface SseEvent {
   readonly id: string | undefined;
 }
 
+/** `TextDecoder.decode` options of every chunk but the last (one object, not one per chunk). */
+const STREAMING = { stream: true } as const;
+
 /** The default bound of one event: 16 MiB of decoded text. */
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
@@ -110,7 +113,7 @@ export class SseDecoder {
    * @throws PayloadTooLargeError when an event grows beyond the bound; the decoder is then unusable.
    */
   push(chunk: Uint8Array): void {
-    this.#feed(this.#textDecoder.decode(chunk, { stream: true }));
+    this.#feed(this.#textDecoder.decode(chunk, STREAMING));
   }
 
   /**
