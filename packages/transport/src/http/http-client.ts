@@ -10,7 +10,7 @@ import type { NetworkPolicy } from '../network/network-policy.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { resolvePlaintextTarget, validateHeaders, type HostResolver, type RequestHeaders } from '../security/transport-security.js';
 import type { SseEvent } from '../sse/sse-decoder.js';
-import { mapUndiciError, type UndiciErrorContext } from './map-undici-error.js';
+import { mapUndiciError } from './map-undici-error.js';
 import { compressZstd, type RequestCompression } from './request-compression.js';
 import { SessionDispatchers } from './session-dispatchers.js';
 import type { SseEventListener, SseResponse } from './sse-response.js';
@@ -242,6 +242,7 @@ export class HttpClient implements AsyncDisposable {
       idleTimeoutMs,
       errorBodyTimeoutMs: idleTimeoutMs ?? 30_000,
       ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
+      mapError: (error) => mapUndiciError(error, context),
       onSettled: () => {
         signal?.removeEventListener('abort', onAbort);
         if (stream !== undefined) this.#streams.delete(stream);
@@ -268,7 +269,7 @@ export class HttpClient implements AsyncDisposable {
     }
     stream = head.stream;
     if (!stream.settled) this.#streams.add(stream);
-    return new StreamResponse(head.status, head.headers, stream, context);
+    return new StreamResponse(head.status, head.headers, stream);
   }
 
   /**
@@ -448,43 +449,24 @@ function statusError(target: URL, response: { readonly status: number; readonly 
   });
 }
 
-/**
- * The {@link HttpStreamResponse} of {@link HttpClient.postStream}: an {@link SseResponse} whose
- * failures are mapped to Modelwire errors.
- */
+/** The {@link HttpStreamResponse} of {@link HttpClient.postStream}: its head, and the {@link SseResponse} of its body. */
 class StreamResponse implements HttpStreamResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly #stream: SseResponse;
-  readonly #context: UndiciErrorContext;
 
-  constructor(status: number, headers: Readonly<Record<string, string>>, stream: SseResponse, context: UndiciErrorContext) {
+  constructor(status: number, headers: Readonly<Record<string, string>>, stream: SseResponse) {
     this.status = status;
     this.headers = headers;
     this.#stream = stream;
-    this.#context = context;
   }
 
   get events(): AsyncIterable<SseEvent> {
-    const events = this.#stream.events;
-    const context = this.#context;
-    return {
-      [Symbol.asyncIterator]: () => {
-        const iterator = events[Symbol.asyncIterator]();
-        return {
-          next: () => iterator.next().catch((error: unknown) => Promise.reject(mapUndiciError(error, context))),
-          return: () => iterator.return?.() ?? Promise.resolve({ value: undefined, done: true }),
-        };
-      },
-    };
+    return this.#stream.events;
   }
 
   listen(listener: SseEventListener): void {
-    const context = this.#context;
-    this.#stream.listen({
-      onEvent: (event) => listener.onEvent(event),
-      onEnd: (error) => listener.onEnd(error === undefined ? undefined : mapUndiciError(error, context)),
-    });
+    this.#stream.listen(listener);
   }
 
   pause(): void {

@@ -32,6 +32,8 @@ export interface SseResponseOptions extends SseDecoderOptions {
   idleTimeoutMs: number | null;
   /** Called once when the response stops for any reason (ended, failed, cancelled, released and drained). */
   onSettled?: () => void;
+  /** Maps a failure (the socket's, a timeout, an abort) to the error the consumer gets. Default: unchanged. */
+  mapError?: (error: unknown) => unknown;
 }
 
 /** Idle checks per timeout period: an idle timeout fires at most this fraction of it late, never early. */
@@ -75,6 +77,7 @@ export class SseResponse {
   readonly #decoder: SseDecoder;
   readonly #idleTimeoutMs: number | null;
   readonly #onSettled: (() => void) | undefined;
+  readonly #mapError: ((error: unknown) => unknown) | undefined;
   #phase = Phase.Streaming;
   #listener: SseEventListener | null = null;
   /** Events decoded and not yet handed over (before a consumer, or ahead of a pull consumer). */
@@ -117,6 +120,7 @@ export class SseResponse {
     this.#source = source;
     this.#idleTimeoutMs = options.idleTimeoutMs;
     this.#onSettled = options.onSettled;
+    this.#mapError = options.mapError;
     this.#decoder = new SseDecoder(this.#deliver, options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize });
     if (this.#idleTimeoutMs !== null) {
       this.#silentSince = performance.now();
@@ -316,7 +320,8 @@ export class SseResponse {
   }
 
   /** The stream stopped by itself or failed: hands the outcome to the consumer, now or when it comes. */
-  #finish(error: unknown): void {
+  #finish(failure: unknown): void {
+    const error = failure === undefined || this.#mapError === undefined ? failure : this.#mapError(failure);
     const listener = this.#listener;
     const waiter = this.#pullWaiter;
     this.#listener = null;
