@@ -269,6 +269,8 @@ export class SseResponse {
     this.#source.resume();
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#settle(true), RELEASE_DRAIN_TIMEOUT_MS);
+    // Nobody waits for the drain: it must not keep the process alive by itself.
+    this.#timer.unref();
   }
 
   #claim(): void {
