@@ -36,6 +36,19 @@ function listenToEnd(response: HttpStreamResponse, onEvent: (data: string) => vo
   });
 }
 
+/** Listens, and releases the response at its first event (as a consumer does at a terminal one). */
+function releaseAtFirstEvent(response: HttpStreamResponse): Promise<void> {
+  return new Promise((resolve) =>
+    response.listen({
+      onEvent: () => {
+        response.release();
+        resolve();
+      },
+      onEnd: () => expect.unreachable('no end after release()'),
+    }),
+  );
+}
+
 beforeAll(async () => {
   baseline = activeResources();
   server = await startHttpServer((request, response, body) => handler(request, response, body));
@@ -131,15 +144,7 @@ describe('HttpClient.postStream push mode', () => {
     const before = server.connectionCount();
     for (let index = 0; index < 3; index += 1) {
       const response = await client.postStream(`${server.url}/v1/responses`, { body: {} });
-      await new Promise<void>((resolve) =>
-        response.listen({
-          onEvent: () => {
-            response.release();
-            resolve();
-          },
-          onEnd: () => expect.unreachable('no end after release()'),
-        }),
-      );
+      await releaseAtFirstEvent(response);
       await over;
     }
     expect(cut).toBe(0);
@@ -156,15 +161,7 @@ describe('HttpClient.postStream push mode', () => {
     try {
       const client = newClient({ dispatcher });
       const response = await client.postStream(`${server.url}/v1/responses`, { body: {} });
-      await new Promise<void>((resolve) =>
-        response.listen({
-          onEvent: () => {
-            response.release();
-            resolve();
-          },
-          onEnd: () => undefined,
-        }),
-      );
+      await releaseAtFirstEvent(response);
       expect(server.openSockets.size).toBe(1);
       await client.close();
       expect(await server.waitForNoOpenSockets()).toBe(true);

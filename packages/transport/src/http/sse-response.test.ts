@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cutAt } from '../__fixtures__/chunking.js';
 import { IdleTimeoutError } from '../errors/connection-errors.js';
 import { IncompleteEventError } from '../errors/incomplete-event-error.js';
 import { SseDecoder, type SseEvent } from '../sse/sse-decoder.js';
@@ -22,18 +23,6 @@ class FakeSource implements SseSource {
   abort(reason: Error): void {
     this.aborted ??= reason;
   }
-}
-
-function cutAt(bytes: Uint8Array, positions: readonly number[]): Uint8Array[] {
-  const cuts = [...new Set(positions.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  chunks.push(bytes.subarray(start));
-  return chunks;
 }
 
 /** The reference: the events (and the end) of the whole body, decoded in one piece. */

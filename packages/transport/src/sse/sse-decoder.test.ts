@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cutAt } from '../__fixtures__/chunking.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { IncompleteEventError } from '../errors/incomplete-event-error.js';
 import { SseDecoder, type SseEvent } from './sse-decoder.js';
@@ -17,18 +18,6 @@ function decodeChunks(chunks: readonly Uint8Array[], options: { maxEventSize?: n
 function bytewise(text: string | Uint8Array): Uint8Array[] {
   const bytes = typeof text === 'string' ? encoder.encode(text) : text;
   return Array.from(bytes, (byte) => Uint8Array.of(byte));
-}
-
-function cutAt(bytes: Uint8Array, positions: readonly number[]): Uint8Array[] {
-  const cuts = [...new Set(positions.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  chunks.push(bytes.subarray(start));
-  return chunks;
 }
 
 const STREAM = 'event: response.created\ndata: {"a":1}\n\n: keep-alive comment\nevent: response.output_text.delta\ndata: {"delta":"日本 é 😀"}\n\n';
