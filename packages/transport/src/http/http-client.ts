@@ -237,15 +237,14 @@ export class HttpClient implements AsyncDisposable {
     const { signal } = options;
     // A raw dispatch handler, not `dispatcher.request`: the body's bytes go from the socket's read
     // straight into the SSE decoder, with no Readable, async iterator or promise per read.
-    let stream: SseResponse | undefined;
     const handler = new StreamRequestHandler({
       idleTimeoutMs,
       errorBodyTimeoutMs: idleTimeoutMs ?? 30_000,
       ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
       mapError: (error) => mapUndiciError(error, context),
-      onSettled: () => {
+      onSettled: (settled) => {
         signal?.removeEventListener('abort', onAbort);
-        if (stream !== undefined) this.#streams.delete(stream);
+        this.#streams.delete(settled);
       },
     });
     const onAbort = (): void => handler.abort(signal?.reason);
@@ -267,7 +266,7 @@ export class HttpClient implements AsyncDisposable {
       throwIfAborted(signal);
       throw statusError(target, head);
     }
-    stream = head.stream;
+    const { stream } = head;
     if (!stream.settled) this.#streams.add(stream);
     return new StreamResponse(head.status, head.headers, stream);
   }

@@ -31,7 +31,7 @@ export interface SseResponseOptions extends SseDecoderOptions {
   /** Longest wait for the next event, in milliseconds; `null` waits forever. See {@link SseResponse}. */
   idleTimeoutMs: number | null;
   /** Called once when the response stops for any reason (ended, failed, cancelled, released and drained). */
-  onSettled?: () => void;
+  onSettled?: (response: SseResponse) => void;
   /** Maps a failure (the socket's, a timeout, an abort) to the error the consumer gets. Default: unchanged. */
   mapError?: (error: unknown) => unknown;
 }
@@ -76,7 +76,7 @@ export class SseResponse {
   readonly #source: SseSource;
   readonly #decoder: SseDecoder;
   readonly #idleTimeoutMs: number | null;
-  readonly #onSettled: (() => void) | undefined;
+  readonly #onSettled: ((response: SseResponse) => void) | undefined;
   readonly #mapError: ((error: unknown) => unknown) | undefined;
   #phase = Phase.Streaming;
   #listener: SseEventListener | null = null;
@@ -350,7 +350,7 @@ export class SseResponse {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (destroy) this.#source.abort(toAbortError(draining ? new Error('the released body did not end in time') : new Error('the consumer stopped reading')));
-    this.#onSettled?.();
+    this.#onSettled?.(this);
   }
 
   #checkEveryMs(): number {
