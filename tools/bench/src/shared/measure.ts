@@ -51,6 +51,81 @@ export async function measureInterleaved(
   });
 }
 
+/** One contender's per-round ratios to the anchor (see {@link measurePairedRounds}). */
+export interface RoundRatios {
+  name: string;
+  /** The contender's time divided by the anchor's, round by round, in the order measured. */
+  perRound: number[];
+  /** Median of {@link perRound}: the figure to report. */
+  median: number;
+  /** First and third quartile of {@link perRound}: the spread to report with it. */
+  p25: number;
+  p75: number;
+}
+
+/** What {@link measurePairedRounds} measured. */
+export interface PairedMeasurement {
+  /** Per contender, CPU milliseconds per round (the anchor included). */
+  measurements: Measurement[];
+  /** Per contender other than the anchor, its round-by-round ratios to the anchor. */
+  ratios: RoundRatios[];
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+/** CPU time of this process (user + system, every thread, so garbage-collector helpers count) in milliseconds. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/**
+ * Times synchronous contenders in paired rounds and reports, for each, the **median of its
+ * per-round ratios** to the anchor. Every round runs every contender once, back to back, in
+ * alternating order (anchor first in even rounds, last in odd ones), after `warmupRounds`
+ * untimed rounds that let the optimising compiler settle. Time is the process's CPU time
+ * (`process.cpuUsage`), not wall time: on a shared machine a contender that is descheduled
+ * mid-round is not charged for it. A ratio taken within one round compares the contenders
+ * under the same load, heap state and CPU frequency; its median over many short rounds is far
+ * steadier than the ratio of two medians taken over a few long rounds.
+ */
+export function measurePairedRounds(contenders: readonly { name: string; run: () => void }[], anchorName: string, rounds: number, warmupRounds: number): PairedMeasurement {
+  const anchorIndex = contenders.findIndex((contender) => contender.name === anchorName);
+  if (anchorIndex < 0) throw new Error(`no contender named ${anchorName}`);
+  const times = contenders.map(() => [] as number[]);
+  const order = contenders.map((_, index) => index);
+  const reversed = [...order].reverse();
+  for (let round = 0; round < warmupRounds + rounds; round += 1) {
+    for (const index of round % 2 === 0 ? order : reversed) {
+      const start = cpuMs();
+      contenders[index]!.run();
+      const elapsed = cpuMs() - start;
+      if (round >= warmupRounds) times[index]!.push(elapsed);
+    }
+  }
+  const anchorTimes = times[anchorIndex]!;
+  const measurements = contenders.map((contender, index) => {
+    const roundsMs = times[index]!;
+    return { name: contender.name, roundsMs, medianMs: median(roundsMs), minMs: Math.min(...roundsMs), maxMs: Math.max(...roundsMs) };
+  });
+  const ratios = contenders
+    .map((contender, index) => ({ contender, index }))
+    .filter(({ index }) => index !== anchorIndex)
+    .map(({ contender, index }) => {
+      // A round the CPU clock could not resolve (0 ms for the anchor) says nothing: left out.
+      const perRound = times[index]!.flatMap((ms, round) => (anchorTimes[round]! > 0 ? [ms / anchorTimes[round]!] : []));
+      return { name: contender.name, perRound, median: median(perRound), p25: quantile(perRound, 0.25), p75: quantile(perRound, 0.75) };
+    });
+  return { measurements, ratios };
+}
+
 /** Prints a small table: median, min–max, and the ratio of each median to the anchor's. */
 export function printComparison(title: string, measurements: readonly Measurement[], anchorName: string, unitsPerRound?: { count: number; unit: string }): void {
   const anchor = measurements.find((m) => m.name === anchorName);
