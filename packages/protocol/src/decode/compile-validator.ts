@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { StringTable } from './string-table.js';
 
 /** A hand-rolled structural check equivalent to a zod schema's `safeParse(...).success`. */
 export type FastValidator = (value: unknown) => boolean;
@@ -97,7 +98,12 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
     }
     case 'enum': {
       if (hasChecks || !definition.entries) return undefined;
-      const allowed = new Set(Object.values(definition.entries));
+      const values = Object.values(definition.entries);
+      if (values.every((entry) => typeof entry === 'string')) {
+        const allowedStrings = new StringTable(values.map((entry) => [entry as string, true] as const));
+        return (value) => allowedStrings.has(value);
+      }
+      const allowed = new Set(values);
       return (value) => allowed.has(value);
     }
     case 'optional': {
@@ -191,6 +197,14 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
           const validator = options[index];
           if (tag === undefined || byTag.has(tag) || !validator) return undefined;
           byTag.set(tag, validator);
+        }
+        if ([...byTag.keys()].every((tag) => typeof tag === 'string')) {
+          const byStringTag = new StringTable([...byTag].map(([tag, validator]) => [tag as string, validator] as const));
+          return (value) => {
+            if (!isPlainRecord(value)) return false;
+            const validator = byStringTag.get(value[discriminator]);
+            return validator !== undefined && validator(value);
+          };
         }
         return (value) => {
           if (!isPlainRecord(value)) return false;

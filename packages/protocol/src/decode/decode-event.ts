@@ -12,7 +12,8 @@ import {
 } from '../schemas/stream-events.js';
 import { KNOWN_CONTENT_TYPES, VALIDATED_ITEM_TYPES, UnknownContentFallbackSchema, UnknownItemFallbackSchema } from '../schemas/response-item.js';
 import { compileValidator, registerFastValidator, type FastValidator } from './compile-validator.js';
-import { isFunctionCallArgumentsDelta, isOutputTextDelta, isReasoningSummaryTextDelta } from './hot-event-checks.js';
+import { StringTable } from './string-table.js';
+import { acceptsHotDelta, isFunctionCallArgumentsDelta, isOutputTextDelta, isReasoningSummaryTextDelta } from './hot-event-checks.js';
 
 /** Why a payload could not be decoded. */
 export type DecodeFailureReason =
@@ -59,7 +60,8 @@ interface EventDecoder {
   readonly fast: FastValidator | undefined;
 }
 
-function isRecordWithTypeOutside(known: ReadonlySet<string>): FastValidator {
+function isRecordWithTypeOutside(types: ReadonlySet<string>): FastValidator {
+  const known = new StringTable([...types].map((type) => [type, true] as const));
   return (value) =>
     typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string' && !known.has((value as { type: string }).type);
 }
@@ -71,8 +73,9 @@ registerFastValidator(OutputTextDeltaEventSchema, isOutputTextDelta);
 registerFastValidator(ReasoningSummaryTextDeltaEventSchema, isReasoningSummaryTextDelta);
 registerFastValidator(FunctionCallArgumentsDeltaEventSchema, isFunctionCallArgumentsDelta);
 
-// Dispatch on `type` through one Map lookup; the hot events get their compiled check.
-const DECODERS: ReadonlyMap<string, EventDecoder> = new Map(
+// Dispatch on `type` through one table lookup (no hashing of the fresh type string); every
+// event gets its compiled check.
+const DECODERS = new StringTable<EventDecoder>(
   Object.entries(STREAM_EVENT_SCHEMAS).map(([type, schema]) => [type, { schema: schema as z.ZodType, fast: compileValidator(schema as z.ZodType) }]),
 );
 
@@ -114,8 +117,10 @@ function describeIssue(error: z.ZodError): string {
  * throws: every outcome is a {@link DecodeResult}.
  *
  * - `input` is JSON text (a string) or an already-parsed value.
- * - Known event types are validated against their schema (hot deltas with a compiled check and
- *   no copy; rarer lifecycle events through zod) and returned typed.
+ * - Known event types are validated against their schema and returned typed, without a copy:
+ *   the three hottest deltas by hand-written checks, every other type by the plain check its
+ *   schema compiles to (see `compileValidator`); zod itself runs only when a check rejects, to
+ *   name the field that is wrong.
  * - Unknown event types are returned as an {@link UnknownStreamEvent} (as is the stray
  *   `[DONE]` some servers send, with `originalType: "[DONE]"`).
  * - Invalid JSON, a wrong shape or an oversized text payload give `ok: false` with a truncated,
@@ -138,6 +143,7 @@ export function decodeEvent(input: unknown, options?: DecodeOptions): DecodeResu
   }
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return failure('wrong_shape', 'the event has no string "type"', value, options);
+  if (acceptsHotDelta(type, value as Readonly<Record<string, unknown>>)) return { ok: true, event: value as KnownStreamEvent };
   const decoder = DECODERS.get(type);
   if (decoder === undefined) {
     const unknown: UnknownStreamEvent = { type: UNKNOWN_EVENT_TYPE, originalType: type, payload: value as Record<string, unknown> };

@@ -1,10 +1,35 @@
 import type { OutputMessageContent, OutputTextAnnotation } from '../items/content-parts.js';
 import type { ReasoningText } from '../items/context-items.js';
-import type { EventMapperTable } from './event-mapper.js';
+import type { EventMapper, EventMapperTable } from './event-mapper.js';
 
 // Output content: message text, refusals, annotations, content parts, reasoning (summary and
 // raw text) and the inputs of client-side tool calls. The wire objects the schemas checked (a
 // part's or an annotation's `type`) are typed as the API documents them, as items are.
+
+/** `response.output_text.delta` → `output_text_delta`. */
+export const mapOutputTextDelta: EventMapper<'response.output_text.delta'> = (event) => ({
+  type: 'output_text_delta',
+  itemId: event.item_id,
+  outputIndex: event.output_index,
+  contentIndex: event.content_index,
+  delta: event.delta,
+});
+/** `response.reasoning_summary_text.delta` → `reasoning_summary_delta`. */
+export const mapReasoningSummaryTextDelta: EventMapper<'response.reasoning_summary_text.delta'> = (event) => ({
+  type: 'reasoning_summary_delta',
+  itemId: event.item_id,
+  outputIndex: event.output_index,
+  summaryIndex: event.summary_index,
+  delta: event.delta,
+});
+/** `response.function_call_arguments.delta` → `tool_call_input_delta` of a function. */
+export const mapFunctionCallArgumentsDelta: EventMapper<'response.function_call_arguments.delta'> = (event) => ({
+  type: 'tool_call_input_delta',
+  toolKind: 'function',
+  itemId: event.item_id,
+  outputIndex: event.output_index,
+  delta: event.delta,
+});
 
 /** The content and reasoning events, one-to-one. */
 export const CONTENT_EVENT_MAPPERS = {
@@ -22,7 +47,7 @@ export const CONTENT_EVENT_MAPPERS = {
     contentIndex: event.content_index,
     part: event.part as unknown as OutputMessageContent | ReasoningText,
   }),
-  'response.output_text.delta': (event) => ({ type: 'output_text_delta', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, delta: event.delta }),
+  'response.output_text.delta': mapOutputTextDelta,
   'response.output_text.done': (event) => ({ type: 'output_text_done', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, text: event.text }),
   'response.output_text.annotation.added': (event) => ({
     type: 'output_text_annotation_added',
@@ -42,11 +67,11 @@ export const CONTENT_EVENT_MAPPERS = {
     summaryIndex: event.summary_index,
     text: typeof event.part['text'] === 'string' ? event.part['text'] : '',
   }),
-  'response.reasoning_summary_text.delta': (event) => ({ type: 'reasoning_summary_delta', itemId: event.item_id, outputIndex: event.output_index, summaryIndex: event.summary_index, delta: event.delta }),
+  'response.reasoning_summary_text.delta': mapReasoningSummaryTextDelta,
   'response.reasoning_summary_text.done': (event) => ({ type: 'reasoning_summary_done', itemId: event.item_id, outputIndex: event.output_index, summaryIndex: event.summary_index, text: event.text }),
   'response.reasoning_text.delta': (event) => ({ type: 'reasoning_content_delta', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, delta: event.delta }),
   'response.reasoning_text.done': (event) => ({ type: 'reasoning_content_done', itemId: event.item_id, outputIndex: event.output_index, contentIndex: event.content_index, text: event.text }),
-  'response.function_call_arguments.delta': (event) => ({ type: 'tool_call_input_delta', toolKind: 'function', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }),
+  'response.function_call_arguments.delta': mapFunctionCallArgumentsDelta,
   'response.function_call_arguments.done': (event) => ({ type: 'tool_call_input_done', toolKind: 'function', itemId: event.item_id, outputIndex: event.output_index, input: event.arguments }),
   'response.custom_tool_call_input.delta': (event) => ({ type: 'tool_call_input_delta', toolKind: 'custom', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }),
   'response.custom_tool_call_input.done': (event) => ({ type: 'tool_call_input_done', toolKind: 'custom', itemId: event.item_id, outputIndex: event.output_index, input: event.input }),

@@ -3,8 +3,9 @@
 // official `openai` union knows decodes typed (never `unknown`), maps as STREAM_EVENT_COVERAGE
 // says, and the decoded stream holds exactly what the recording holds: deltas that add up, the
 // recorded items (encrypted content included), usage and ids.
-import { decodeEvent, mapStreamEvent, STREAM_EVENT_COVERAGE, type ResponseEvent } from '@modelwire/protocol';
+import { decodeEvent, mapStreamEvent, STREAM_EVENT_COVERAGE, STREAM_EVENT_SCHEMAS, type ResponseEvent, type StreamEvent } from '@modelwire/protocol';
 import { SseDecoder, type SseEvent } from '@modelwire/transport';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -42,6 +43,50 @@ function decodeSse(body: Buffer, random: () => number): SseEvent[] {
   }
   decoder.end();
   return events;
+}
+
+const MAP_OPTIONS = { requestId: 'req_conformance', nowMs: 1_763_000_000_000 };
+
+type SchemaTable = Record<string, { safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }>;
+
+/** The decoder as the schemas alone define it (JSON.parse, then zod), to compare `decodeEvent`'s fast path with. */
+function decodeWithSchemaAlone(input: unknown): { ok: true; event: StreamEvent } | { ok: false; message: string } {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      return { ok: false, message: 'invalid JSON' };
+    }
+  }
+  const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string') return { ok: false, message: 'not an event' };
+  const schemas = STREAM_EVENT_SCHEMAS as unknown as SchemaTable;
+  if (!Object.hasOwn(schemas, type)) return { ok: true, event: { type: 'unknown', originalType: type, payload: value as Record<string, unknown> } };
+  const parsed = schemas[type]!.safeParse(value);
+  if (parsed.success) return { ok: true, event: parsed.data as StreamEvent };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, message: `${type}: ${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}` };
+}
+
+const WRONG_VALUES: readonly unknown[] = [null, 7, 'text', true, [], {}, Number.NaN];
+
+/** Replaces one field of `event` (at any depth, picked with `random`) by a value of another kind; returns its path, or `undefined` when there is none. */
+function wrongField(event: Record<string, unknown>, random: () => number): string | undefined {
+  const fields: { owner: Record<string, unknown> | unknown[]; key: string; path: string }[] = [];
+  const visit = (owner: Record<string, unknown> | unknown[], path: string): void => {
+    for (const [key, value] of Object.entries(owner)) {
+      fields.push({ owner, key, path: `${path}${key}` });
+      if (typeof value === 'object' && value !== null && fields.length < 200) visit(value as Record<string, unknown>, `${path}${key}.`);
+    }
+  };
+  visit(event, '');
+  const field = fields[Math.floor(random() * fields.length)];
+  if (field === undefined) return undefined;
+  const current = (field.owner as Record<string, unknown>)[field.key];
+  const replacement = WRONG_VALUES.filter((value) => typeof value !== typeof current || Array.isArray(value) !== Array.isArray(current))[Math.floor(random() * 5)] ?? null;
+  (field.owner as Record<string, unknown>)[field.key] = replacement;
+  return `${field.path} = ${JSON.stringify(replacement)}`;
 }
 
 describe.skipIf(recordings === null)('conformance: the decoder on every recorded line', () => {
@@ -101,6 +146,40 @@ describe.skipIf(recordings === null)('conformance: the decoder on every recorded
       'event types seen': seen.size,
       'event types known': Object.keys(STREAM_EVENT_COVERAGE).length,
     });
+  });
+
+  it('every line, and every line with one field made wrong, decodes and maps exactly as its zod schema alone decodes it (the fast path agrees)', () => {
+    const problems: string[] = [];
+    const compare = (where: string, input: unknown): void => {
+      const fast = decodeEvent(input);
+      const reference = decodeWithSchemaAlone(input);
+      if (fast.ok !== reference.ok) problems.push(`${where}: fast path ${fast.ok ? 'accepts' : 'rejects'}, zod ${reference.ok ? 'accepts' : 'rejects'}`);
+      else if (fast.ok && reference.ok) {
+        if (!isDeepStrictEqual(fast.event, reference.event)) problems.push(`${where}: decoded events differ`);
+        if (!isDeepStrictEqual(mapStreamEvent(fast.event, MAP_OPTIONS), mapStreamEvent(reference.event, MAP_OPTIONS))) problems.push(`${where}: mapped events differ`);
+      } else if (!fast.ok && !reference.ok && fast.error.eventType !== undefined && fast.error.message !== reference.message) {
+        problems.push(`${where}: fast path says ${fast.error.message}, zod ${reference.message}`);
+      }
+    };
+    const random = seededRandom(20);
+    let mutated = 0;
+    for (const response of responses) {
+      response.lines.forEach((line, index) => {
+        if (line.event === undefined) return;
+        const where = `${response.name} line ${index}`;
+        compare(where, line.text);
+        compare(`${where} (parsed)`, line.event);
+        // One field somewhere in the event (nested ones included) given a value of the wrong kind.
+        const copy = structuredClone(line.event) as Record<string, unknown>;
+        const change = wrongField(copy, random);
+        if (change === undefined) return;
+        mutated += 1;
+        compare(`${where} with ${change}`, copy);
+        compare(`${where} with ${change} (as text)`, JSON.stringify(copy));
+      });
+    }
+    expect(problems).toEqual([]);
+    expect(mutated).toBeGreaterThan(responses.length);
   });
 
   it('over SSE cut at random bytes, every response decodes to its recorded pieces, items, usage and ids', () => {
