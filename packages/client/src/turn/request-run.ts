@@ -1,4 +1,4 @@
-import { combineSignals, DeadlineExceededError, ErrorCode, HttpStatusError, ModelwireError, toAbortError } from '@modelwire/transport';
+import { DeadlineExceededError, ErrorCode, HttpStatusError, ModelwireError, toAbortError } from '@modelwire/transport';
 import { attemptHttp } from '../http/http-attempt.js';
 import type { TransportKind } from '../telemetry/client-telemetry.js';
 import { attemptWebSocket } from '../ws/websocket-attempt.js';
@@ -161,8 +161,12 @@ export class RequestRun {
   /** The attempt's signal: the request's, aborted with a `DeadlineExceededError` when the budget's deadline passes. */
   #armDeadline(transport: TransportKind, previous: unknown): AttemptDeadline {
     const { budget, requestSignal, services } = this.#context;
+    // One controller per attempt: aborted by the request's signal (a listener removed by
+    // `dispose`) or by the deadline, whichever comes first.
     const controller = new AbortController();
-    const combined = combineSignals(requestSignal, controller.signal);
+    const onRequestAbort = (): void => controller.abort(requestSignal.reason);
+    if (requestSignal.aborted) controller.abort(requestSignal.reason);
+    else requestSignal.addEventListener('abort', onRequestAbort, { once: true });
     let error: DeadlineExceededError | null = null;
     const expire = (): void => {
       error = new DeadlineExceededError({
@@ -182,14 +186,14 @@ export class RequestRun {
       timer = undefined;
     };
     return {
-      signal: combined.signal,
+      signal: controller.signal,
       get error() {
         return error;
       },
       stop,
       dispose: () => {
         stop();
-        combined.dispose();
+        requestSignal.removeEventListener('abort', onRequestAbort);
       },
     };
   }
