@@ -86,11 +86,7 @@ export function typeFlagsOf(type: string): number {
   return flags;
 }
 
-/**
- * The routing keys of one frame. Valid only during the call it is handed to: the router reads
- * every frame into the same envelope ({@link FrameEnvelopeSlot}), so whoever needs a key later
- * copies it (the parsed `value` is the frame's own and may be kept).
- */
+/** The routing keys of one frame. */
 export interface FrameEnvelope {
   /** The frame's text as received. */
   readonly text: string;
@@ -110,48 +106,16 @@ export interface FrameEnvelope {
   readonly sequenceNumber: number | undefined;
 }
 
-/**
- * A {@link FrameEnvelope} that {@link readEnvelope} fills in place: one per router, reused
- * for every frame instead of an object per frame. {@link clear} drops the references to the
- * last frame once it was routed (an idle socket keeps no frame alive).
- */
-export class FrameEnvelopeSlot implements FrameEnvelope {
-  text = '';
-  value: Record<string, unknown> | undefined = undefined;
-  type: string | undefined = undefined;
-  flags = 0;
-  lane = '';
-  responseId: string | undefined = undefined;
-  itemId: string | undefined = undefined;
-  sequenceNumber: number | undefined = undefined;
-
-  clear(): void {
-    this.text = '';
-    this.value = undefined;
-    this.type = undefined;
-    this.responseId = undefined;
-    this.itemId = undefined;
-  }
-}
-
-/** Reads the routing keys of `text` into `into` (a new envelope by default) and returns it. Never throws. */
-export function readEnvelope(text: string, into: FrameEnvelopeSlot = new FrameEnvelopeSlot()): FrameEnvelope {
+/** Reads the routing keys of `text`. Never throws. */
+export function readEnvelope(text: string): FrameEnvelope {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     parsed = undefined;
   }
-  into.text = text;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    into.value = undefined;
-    into.type = undefined;
-    into.flags = 0;
-    into.lane = '';
-    into.responseId = undefined;
-    into.itemId = undefined;
-    into.sequenceNumber = undefined;
-    return into;
+    return { text, value: undefined, type: undefined, flags: 0, lane: '', responseId: undefined, itemId: undefined, sequenceNumber: undefined };
   }
   const value = parsed as Record<string, unknown>;
   const rawType = value['type'];
@@ -167,13 +131,6 @@ export function readEnvelope(text: string, into: FrameEnvelopeSlot = new FrameEn
     const item = value['item'];
     if (typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string') itemId = (item as { id: string }).id;
   }
-  const sequenceNumber = value['sequence_number'];
-  into.value = value;
-  into.type = type;
-  into.flags = type === undefined ? 0 : typeFlagsOf(type);
-  into.lane = typeof streamId === 'string' ? streamId : '';
-  into.responseId = responseId;
-  into.itemId = itemId;
-  into.sequenceNumber = typeof sequenceNumber === 'number' ? sequenceNumber : undefined;
-  return into;
+  const sequenceNumber = typeof value['sequence_number'] === 'number' ? value['sequence_number'] : undefined;
+  return { text, value, type, flags: type === undefined ? 0 : typeFlagsOf(type), lane: typeof streamId === 'string' ? streamId : '', responseId, itemId, sequenceNumber };
 }

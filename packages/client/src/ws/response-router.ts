@@ -2,7 +2,7 @@ import { ClosedError, ErrorCode, ModelwireError, ProtocolViolationError, toAbort
 import { noopClientTelemetry, type ClientTelemetry, type FrameDropReason } from '../telemetry/client-telemetry.js';
 import type { WireSocket } from '../wire/wire-types.js';
 import { LanesUnsupportedError, refusesStreamId } from './lane-support.js';
-import { FrameEnvelopeSlot, readEnvelope, TypeFlags, type FrameEnvelope } from './frame-envelope.js';
+import { readEnvelope, TypeFlags, type FrameEnvelope } from './frame-envelope.js';
 import { RecentIds } from './recent-ids.js';
 import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type RoutedResponseOptions } from './routed-response.js';
 
@@ -67,8 +67,8 @@ import { RoutedResponse, type ResponseOwner, type RoutedResponseEnd, type Routed
  * last (type and id only).
  *
  * Hot path (the socket's message callback, synchronous to the request's event queue): one
- * `JSON.parse` into the router's one reused envelope, a map lookup, the sink's decode and map,
- * a push into the caller's queue. No timer, promise or listener per frame: each response has one idle timer and one abort
+ * `JSON.parse`, a map lookup, the sink's decode and map, a push into the caller's queue. No
+ * timer, promise or listener per frame: each response has one idle timer and one abort
  * listener for its whole life. The idle timer measures progress: only a delivered frame of a
  * known Responses event type restarts it (a frame of an unknown type is delivered, but proves
  * nothing); pings and pongs are the transport's liveness clock and never reach the router.
@@ -189,10 +189,6 @@ export class ResponseRouter implements ResponseOwner {
   readonly #onLaneEchoed: (() => void) | undefined;
   readonly #onLanesUnsupported: (() => void) | undefined;
   readonly #onFirstFrame: (() => void) | undefined;
-  /** The envelope every frame is read into (one per router, not one per frame); cleared once the frame is routed. */
-  readonly #envelope = new FrameEnvelopeSlot();
-  /** Whether a frame is being routed (a frame handed over meanwhile gets an envelope of its own). */
-  #routing = false;
 
   constructor(socket: WireSocket, options: ResponseRouterOptions = {}) {
     this.#socket = socket;
@@ -206,7 +202,10 @@ export class ResponseRouter implements ResponseOwner {
       this.#resolveClosed = resolve;
     });
     // Last: the socket may hand over frames (and its close) before `listen` returns.
-    socket.listen(this.#onText, (error) => this.#onClose(error));
+    socket.listen(
+      (text) => this.#onText(text),
+      (error) => this.#onClose(error),
+    );
   }
 
   /** Where the socket is in its life (see the module comment). */
@@ -355,25 +354,10 @@ export class ResponseRouter implements ResponseOwner {
 
   // --- Routing -----------------------------------------------------------------------------
 
-  readonly #onText = (text: string): void => {
+  #onText(text: string): void {
     // Nothing is read once the router decided to close: no parse, no report per frame.
     if (this.#closing !== null || this.#closeError !== null) return;
-    if (this.#routing) {
-      // Handed over while another frame is being routed (nothing does so today): its own envelope.
-      this.#route(readEnvelope(text));
-      return;
-    }
-    const envelope = this.#envelope;
-    this.#routing = true;
-    try {
-      this.#route(readEnvelope(text, envelope));
-    } finally {
-      this.#routing = false;
-      envelope.clear();
-    }
-  };
-
-  #route(frame: FrameEnvelope): void {
+    const frame = readEnvelope(text);
     if (frame.type === undefined) {
       // Not a JSON event: nothing in it says whose it is.
       if (this.#inFlight === 1) {

@@ -129,7 +129,7 @@ export class WebSocketConnection implements AsyncDisposable {
       pause: () => this.#applyPause(),
       resume: () => this.#applyPause(),
     });
-    socket.on('message', this.#onMessage);
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
     socket.on('pong', () => this.#onPong());
     socket.on('error', (error: Error) => this.#onError(error));
     socket.on('close', (code: number, reason: Buffer) => this.#onClose(code, reason));
@@ -352,8 +352,7 @@ export class WebSocketConnection implements AsyncDisposable {
     });
   }
 
-  /** The socket's message callback (one function for the connection's life). */
-  readonly #onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
+  #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
     if (isBinary) {
       this.#fail(new ProtocolViolationError('received a binary WebSocket frame; only JSON text frames are allowed', { violation: 'binary_frame' }));
       this.#socket.close(1003, 'binary frames are not supported');
@@ -363,7 +362,7 @@ export class WebSocketConnection implements AsyncDisposable {
     const listener = this.#listener;
     if (listener === undefined) this.#queue.push(text);
     else if (this.#isOpen) listener.onText(text);
-  };
+  }
 
   #applyPause(): void {
     const paused = this.#pausedByListener || this.#queue.paused;
