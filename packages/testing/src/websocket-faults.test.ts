@@ -247,9 +247,11 @@ describe('request faults', () => {
     const target = await start();
     target.faults.next({ kind: 'idle-flood', frames: 5, frameBytes: 2048, afterMs: 10 });
     const socket = await open(target);
-    const frames = await socket.request(hello);
-    const before = frames.length;
-    await socket.until(() => socket.raw.length >= before + 5);
+    completedOf(await socket.request(hello));
+    // The flood may already have arrived when the request resolves: count from the terminal frame.
+    const terminal = socket.raw.findIndex((frame) => !frame.binary && (JSON.parse(frame.data) as { type?: unknown }).type === 'response.completed');
+    expect(terminal).toBeGreaterThan(0);
+    await socket.until(() => socket.raw.length >= terminal + 1 + 5);
     const flood = socket.raw.slice(-5);
     expect(flood.every((frame) => frame.data.length === 2048 && !frame.binary)).toBe(true);
     expect(JSON.parse(flood[0]!.data)).toMatchObject({ type: 'response.output_text.delta' });
