@@ -27,6 +27,9 @@ export interface SteerChannel {
  */
 export const STEER_GRACE_MS = 2_000;
 
+/** What {@link SteeringRegistry.take} returns when nothing is pending. */
+const NONE_CARRIED: readonly SteerHandle[] = Object.freeze([]);
+
 /** One steer the server keeps queued for a completed response (`response.steer.pending`). */
 interface PendingEntry {
   /** The socket whose server holds the queue (identity only). */
@@ -59,7 +62,9 @@ export class SteeringRegistry {
    * input); every other pending steer can never be applied any more (its socket is gone, or its
    * response is no longer the latest on it) and ends as unknown.
    */
-  take(connection: object | null, previousResponseId: string | undefined): SteerHandle[] {
+  take(connection: object | null, previousResponseId: string | undefined): readonly SteerHandle[] {
+    // The usual case: nothing pending, nothing to allocate (called once per request).
+    if (this.#pending.length === 0) return NONE_CARRIED;
     const carried: SteerHandle[] = [];
     for (const entry of this.#pending) {
       if (connection !== null && entry.connection === connection && entry.parent === previousResponseId) carried.push(entry.handle);
@@ -110,7 +115,7 @@ export class RequestSteering {
   /** Accepted, not yet committed, pending or failed. */
   #accepted: SteerHandle[] = [];
   /** Pending steers of an earlier response carried by this request's `response.create`. */
-  #carried: SteerHandle[] = [];
+  #carried: readonly SteerHandle[] = [];
   #transport: TransportKind | null = null;
   #channel: SteerChannel | null = null;
   #connection: object | null = null;
@@ -175,8 +180,10 @@ export class RequestSteering {
   attach(connection: object, channel: SteerChannel, previousResponseId: string | undefined): void {
     // Steers sent during an earlier attempt of this request (its response failed, or was
     // refused and resent in full) get no answer any more.
-    for (const handle of this.#carried) handle.lose('not_continued');
-    this.#carried = [];
+    if (this.#carried.length > 0) {
+      for (const handle of this.#carried) handle.lose('not_continued');
+      this.#carried = [];
+    }
     this.#lose('request_failed');
     this.#connection = connection;
     this.#channel = channel;
@@ -206,6 +213,12 @@ export class RequestSteering {
    */
   onCreated(responseId: string, previous: PrecedingResponse | null): SteerCommit | null {
     this.#stopGrace();
+    if (previous === null && this.#carried.length === 0) {
+      // A request's own response.created without carried steers (the usual case): nothing commits.
+      this.#target = responseId;
+      this.#flush();
+      return null;
+    }
     const committed = previous === null ? this.#carried : [...this.#carried, ...this.#accepted];
     this.#carried = [];
     if (previous !== null) this.#accepted = [];
@@ -342,6 +355,8 @@ export class RequestSteering {
   }
 
   #lose(reason: SteerUnknownReason): void {
+    // Called several times per request: nothing to do (and nothing allocated) without steers.
+    if (this.#unanswered.length === 0 && this.#accepted.length === 0 && this.#carried.length === 0) return;
     for (const handle of [...this.#unanswered, ...this.#accepted, ...this.#carried]) handle.lose(reason);
     this.#unanswered = [];
     this.#accepted = [];
@@ -349,6 +364,7 @@ export class RequestSteering {
   }
 
   #giveBack(reason: SteerUnavailableReason): void {
+    if (this.#queued.length === 0) return;
     const queued = this.#queued;
     this.#queued = [];
     for (const handle of queued) handle.unavailable(reason);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@modelwire/errors';
 import type { CompactionItem, ResponseEvent, ResponseUsage } from '@modelwire/protocol';
-import { BusyError, ClosedError, combineSignals } from '@modelwire/transport';
+import { BusyError, ClosedError } from '@modelwire/transport';
 import { buildCompactedWindow, COMPACTION_TRIGGER, DEFAULT_RETAINED_MESSAGE_TOKENS } from '../compaction/compaction-window.js';
 import type { SessionServices } from '../client/session-services.js';
 import { noopClientTelemetry, safeTelemetry, type ClientTelemetry, type TransportKind } from '../telemetry/client-telemetry.js';
@@ -8,6 +8,7 @@ import type { Prompt, ResponseItem } from '../types/prompt.js';
 import type { SubagentLabel } from '../types/session-source.js';
 import { resolvePrompt } from '../validation/resolve-prompt.js';
 import type { TurnContext } from '../types/turn-context.js';
+import { AbortLink } from './abort-link.js';
 import { EventQueue } from './event-queue.js';
 import type { RequestBudget } from './request-budget.js';
 import { RequestContext, type RunOptions } from './request-context.js';
@@ -294,8 +295,11 @@ export class ModelClientSession implements AsyncDisposable {
     const prompt = resolvePrompt(input, turnContext);
     const telemetry = safeTelemetry(turnContext.telemetry, this.#services.redactSecrets);
     this.#lastTelemetry = turnContext.telemetry;
+    // The stream's controller is the request's signal: `abort()`, a `break`, the caller's
+    // signal and the client's close all abort it (the first reason wins).
     const controller = new AbortController();
-    const combined = combineSignals(controller.signal, options.signal, this.#services.lifetime);
+    const link = new AbortLink(controller, options.signal, this.#services.lifetime);
+    const signal = controller.signal;
     const queue = new EventQueue<ResponseEvent>(() => controller.abort());
     const steering = (context: { readonly continuable: boolean }): RequestSteering =>
       new RequestSteering({
@@ -314,7 +318,7 @@ export class ModelClientSession implements AsyncDisposable {
           turnContext,
           telemetry,
           queue,
-          combined.signal,
+          signal,
           {
             ...runOptions,
             ...(options.onRawEvent === undefined ? {} : { onRawEvent: options.onRawEvent }),
@@ -331,13 +335,13 @@ export class ModelClientSession implements AsyncDisposable {
       requestSteering = context.steering;
       run = new RequestRun(context);
     } catch (error) {
-      combined.dispose();
+      link.dispose();
       throw error;
     }
     let stream: ResponseStream<TResult> | null = null;
     const release = (failed: boolean): void => {
-      combined.dispose();
-      requestSteering.end(combined.signal.aborted ? 'aborted' : failed ? 'request_failed' : 'connection_lost');
+      link.dispose();
+      requestSteering.end(signal.aborted ? 'aborted' : failed ? 'request_failed' : 'connection_lost');
       if (this.#active === stream) this.#active = null;
     };
     telemetry.onRequestStart?.({ endpoint: 'responses' });
@@ -363,7 +367,7 @@ export class ModelClientSession implements AsyncDisposable {
         }
         telemetry.onRequestEnd?.({
           endpoint: 'responses',
-          outcome: combined.signal.aborted ? 'aborted' : 'failed',
+          outcome: signal.aborted ? 'aborted' : 'failed',
           error: error instanceof Error ? error : null,
           responseId: null,
         });

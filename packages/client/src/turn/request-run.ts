@@ -2,6 +2,7 @@ import { DeadlineExceededError, ErrorCode, HttpStatusError, ModelwireError, toAb
 import { attemptHttp } from '../http/http-attempt.js';
 import type { TransportKind } from '../telemetry/client-telemetry.js';
 import { attemptWebSocket } from '../ws/websocket-attempt.js';
+import { AbortLink } from './abort-link.js';
 import type { RetryPlan } from './request-budget.js';
 import type { RequestContext } from './request-context.js';
 import { FallbackTrigger, StaleSocket, UpgradeRefused, WarmUpSkipped } from './request-errors.js';
@@ -161,41 +162,59 @@ export class RequestRun {
   /** The attempt's signal: the request's, aborted with a `DeadlineExceededError` when the budget's deadline passes. */
   #armDeadline(transport: TransportKind, previous: unknown): AttemptDeadline {
     const { budget, requestSignal, services } = this.#context;
-    // One controller per attempt: aborted by the request's signal (a listener removed by
-    // `dispose`) or by the deadline, whichever comes first.
-    const controller = new AbortController();
-    const onRequestAbort = (): void => controller.abort(requestSignal.reason);
-    if (requestSignal.aborted) controller.abort(requestSignal.reason);
-    else requestSignal.addEventListener('abort', onRequestAbort, { once: true });
-    let error: DeadlineExceededError | null = null;
-    const expire = (): void => {
-      error = new DeadlineExceededError({
+    return new ArmedDeadline(requestSignal, budget.remainingMs, () =>
+      new DeadlineExceededError({
         deadlineMs: budget.limits.deadlineMs,
         target: describeTarget(services.responsesUrl, transport),
         attempts: budget.attempts,
         ...(previous === undefined ? {} : { cause: previous }),
-      });
-      controller.abort(error);
-    };
-    const remaining = budget.remainingMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (remaining <= 0) expire();
-    else if (remaining <= MAX_TIMER_MS) timer = setTimeout(expire, remaining);
-    const stop = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-    };
-    return {
-      signal: controller.signal,
-      get error() {
-        return error;
-      },
-      stop,
-      dispose: () => {
-        stop();
-        requestSignal.removeEventListener('abort', onRequestAbort);
-      },
-    };
+      }),
+    );
+  }
+}
+
+/**
+ * One controller per attempt, aborted by the request's signal (linked until `dispose`) or by
+ * the deadline's timer, whichever comes first; one object, no closure per attempt beyond the
+ * error's.
+ */
+class ArmedDeadline implements AttemptDeadline {
+  readonly #controller = new AbortController();
+  readonly #link: AbortLink;
+  readonly #makeError: () => DeadlineExceededError;
+  #error: DeadlineExceededError | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(requestSignal: AbortSignal, remainingMs: number, makeError: () => DeadlineExceededError) {
+    this.#makeError = makeError;
+    this.#link = new AbortLink(this.#controller, requestSignal);
+    if (remainingMs <= 0) this.#expire();
+    else if (remainingMs <= MAX_TIMER_MS) this.#timer = setTimeout(this.#expire, remainingMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get error(): DeadlineExceededError | null {
+    return this.#error;
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined;
+    const error = this.#makeError();
+    this.#error = error;
+    this.#controller.abort(error);
+  };
+
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.#link.dispose();
   }
 }
 
