@@ -36,6 +36,34 @@ function idOf(item: ResponseItem): string | undefined {
  * follow. An empty or missing final list leaves the streamed items as they are.
  */
 export function reconcileOutput(arrived: readonly StreamedItem[], final: readonly ResponseItem[] | undefined): ReconciledOutput {
+  return finalRepeatsStreamed(arrived, final) ? { output: arrived.map((entry) => entry.item), added: [] } : reconcileInFull(arrived, final);
+}
+
+/** Longest output the {@link finalRepeatsStreamed} shortcut compares pairwise (no set needed). */
+const SHORTCUT_MAX_ITEMS = 16;
+
+/**
+ * The usual case, decided without building any table: the final list names exactly the
+ * streamed items, in their order (each streamed once, in increasing `output_index`, under
+ * distinct ids, and the final list has the same ids at the same positions). Every final item
+ * then matches its streamed item by id, so {@link reconcileInFull} would return the streamed
+ * items as they are, with nothing added.
+ */
+function finalRepeatsStreamed(arrived: readonly StreamedItem[], final: readonly ResponseItem[] | undefined): boolean {
+  const count = arrived.length;
+  if (final === undefined || final.length !== count || count === 0 || count > SHORTCUT_MAX_ITEMS) return false;
+  for (let index = 0; index < count; index += 1) {
+    const entry = arrived[index] as StreamedItem;
+    const id = idOf(entry.item);
+    if (id === undefined || idOf(final[index] as ResponseItem) !== id) return false;
+    if (index > 0 && (arrived[index - 1] as StreamedItem).outputIndex >= entry.outputIndex) return false;
+    for (let earlier = 0; earlier < index; earlier += 1) if (idOf((arrived[earlier] as StreamedItem).item) === id) return false;
+  }
+  return true;
+}
+
+/** {@link reconcileOutput} without its shortcut (exported for the property test that compares both). */
+export function reconcileInFull(arrived: readonly StreamedItem[], final: readonly ResponseItem[] | undefined): ReconciledOutput {
   const streamed = withoutRepeats(arrived).sort((a, b) => a.outputIndex - b.outputIndex);
   const streamedItems = streamed.map((entry) => entry.item);
   if (final === undefined || final.length === 0) return { output: streamedItems, added: [] };

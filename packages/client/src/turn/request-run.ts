@@ -64,25 +64,26 @@ export class RequestRun {
         budget.markStreaming();
         services.markProviderReached();
       });
-      const report = (error: unknown, willRetry: boolean, plan?: Extract<RetryPlan, { retry: true }>): void =>
-        telemetry.onRequestAttempt({
-          transport,
-          endpoint: 'responses',
-          attempt,
-          status: statusOf(error),
-          durationMs: services.clock.now() - attemptStarted,
-          error: error instanceof Error ? error : null,
-          willRetry,
-          ...(plan === undefined ? {} : { retryDelayMs: plan.delayMs, ...(plan.waitingForNetwork ? { waitingForNetwork: true } : {}) }),
-        });
-      /** Hands a failure up, recording where it happened for the turn loop. */
-      const handUp: (error: unknown, causedFallback?: boolean) => never = (error, causedFallback = false) => {
-        budget.noteFailure({ phase: context.streaming ? 'stream' : 'request', transport, causedFallback });
-        throw error;
-      };
       try {
         return useWebSocket ? await attemptWebSocket(context, attempt) : await attemptHttp(context, attempt);
       } catch (thrown) {
+        // Built only when an attempt failed (not per attempt).
+        const report = (error: unknown, willRetry: boolean, plan?: Extract<RetryPlan, { retry: true }>): void =>
+          telemetry.onRequestAttempt({
+            transport,
+            endpoint: 'responses',
+            attempt,
+            status: statusOf(error),
+            durationMs: services.clock.now() - attemptStarted,
+            error: error instanceof Error ? error : null,
+            willRetry,
+            ...(plan === undefined ? {} : { retryDelayMs: plan.delayMs, ...(plan.waitingForNetwork ? { waitingForNetwork: true } : {}) }),
+          });
+        /** Hands a failure up, recording where it happened for the turn loop. */
+        const handUp: (error: unknown, causedFallback?: boolean) => never = (error, causedFallback = false) => {
+          budget.noteFailure({ phase: context.streaming ? 'stream' : 'request', transport, causedFallback });
+          throw error;
+        };
         if (signal.aborted) throw toAbortError(signal.reason);
         if (deadline.error !== null) {
           report(deadline.error, false);

@@ -1,9 +1,16 @@
+import { upgradeResponseEventsFromHeaders, type ResponseEvent } from '@modelwire/protocol';
 import type { Clock } from '@modelwire/transport';
 import { ContinuationTracker, type ContinuationDecision, type TrackedRequest } from '../continuation/continuation-tracker.js';
 import type { WireSocket } from '../wire/wire-types.js';
 import { DEFAULT_LANE, ResponseRouter, type RouteRequest, type RouterState } from './response-router.js';
 import type { LaneSupport } from './lane-support.js';
 import type { RoutedResponse } from './routed-response.js';
+
+/** One event of a socket's upgrade response and the key it is forwarded under. */
+export interface UpgradeEvent {
+  readonly event: ResponseEvent;
+  readonly key: string;
+}
 
 /** Options of {@link ResponsesConnection}. */
 export interface ResponsesConnectionOptions {
@@ -65,6 +72,7 @@ export class ResponsesConnection {
   readonly router: ResponseRouter;
   readonly #socket: WireSocket;
   readonly #clock: Clock;
+  #upgradeEvents: readonly UpgradeEvent[] | undefined;
 
   constructor(socket: WireSocket, clock: Clock, options: ResponsesConnectionOptions) {
     this.#socket = socket;
@@ -90,6 +98,16 @@ export class ResponsesConnection {
   /** Headers of the upgrade response (lower-case names). */
   get upgradeHeaders(): Readonly<Record<string, string>> {
     return this.#socket.upgradeHeaders;
+  }
+
+  /**
+   * The events of the upgrade response (`upgradeResponseEventsFromHeaders`), each frozen and
+   * with its JSON text as the key a request forwards it under: read once per socket, since
+   * every request on it hands them to its caller again.
+   */
+  get upgradeEvents(): readonly UpgradeEvent[] {
+    this.#upgradeEvents ??= upgradeResponseEventsFromHeaders(this.upgradeHeaders).map((event) => ({ event: Object.freeze(event), key: JSON.stringify(event) }));
+    return this.#upgradeEvents;
   }
 
   /** Open (live socket state), idle, not draining, and its last response did not end in an `error` frame. */

@@ -151,7 +151,8 @@ export class SessionSocket {
       if (picked !== null) {
         const { connection, lane } = picked;
         connection.lease(lane);
-        if (connection.leases === 1 && !(await this.#isHealthy(connection, signal, lane))) continue;
+        // Only a socket idle for long is pinged (no await at all on the usual path).
+        if (connection.leases === 1 && this.#wantsHealthCheck(connection) && !(await this.#isHealthy(connection, signal, lane))) continue;
         return { connection, reused: true, lane };
       }
       let opening = this.#openings.find((candidate) => candidate.demand < this.#maxInFlight);
@@ -345,16 +346,20 @@ export class SessionSocket {
   }
 
   /** An idle socket about to be lent again (leased on `lane`): ping-checked after a long idle; on failure unleased and closed. */
+  /** Whether a socket taken from the pool is pinged before it is lent: it can be, and it was idle too long. */
+  #wantsHealthCheck(connection: ResponsesConnection): boolean {
+    return connection.canPing && (this.#health.healthCheckAfterIdleMs === 0 || connection.idleMs() > this.#health.healthCheckAfterIdleMs);
+  }
+
+  /** Pings a socket {@link #wantsHealthCheck} picked; a failed ping retires it (`false`). */
   async #isHealthy(connection: ResponsesConnection, signal: AbortSignal, lane: string): Promise<boolean> {
-    if (connection.canPing && (this.#health.healthCheckAfterIdleMs === 0 || connection.idleMs() > this.#health.healthCheckAfterIdleMs)) {
-      try {
-        await connection.ping(this.#health.pongTimeoutMs, signal);
-      } catch {
-        connection.unlease(lane);
-        this.#retireIdle(connection);
-        if (signal.aborted) throw toAbortError(signal.reason);
-        return false;
-      }
+    try {
+      await connection.ping(this.#health.pongTimeoutMs, signal);
+    } catch {
+      connection.unlease(lane);
+      this.#retireIdle(connection);
+      if (signal.aborted) throw toAbortError(signal.reason);
+      return false;
     }
     return true;
   }

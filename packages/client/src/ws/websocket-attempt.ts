@@ -1,4 +1,4 @@
-import { errorFromClassification, upgradeResponseEventsFromHeaders } from '@modelwire/protocol';
+import { errorFromClassification } from '@modelwire/protocol';
 import { ClosedError, ConnectionClosedError, ErrorCode, ModelwireError, ProtocolViolationError } from '@modelwire/transport';
 import type { ContinuationDecision } from '../continuation/continuation-tracker.js';
 import { decideContinuation, fieldsToSend } from '../request/provider-capabilities.js';
@@ -158,8 +158,7 @@ async function acquire(context: RequestContext): Promise<Lent> {
  * the keys already handed over by this request).
  */
 function emitUpgradeEvents(context: RequestContext, connection: ResponsesConnection, forwarded: Set<string>): void {
-  for (const event of upgradeResponseEventsFromHeaders(connection.upgradeHeaders)) {
-    const key = JSON.stringify(event);
+  for (const { event, key } of connection.upgradeEvents) {
     if (forwarded.has(key)) continue;
     forwarded.add(key);
     context.emit(event);
