@@ -122,7 +122,8 @@ export class RoutedResponse {
       this.fail(toAbortError(this.#signal.reason));
       return;
     }
-    this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+    // No `once`: `#end` removes it (an abort ends the response too), and no options object per request.
+    this.#signal.addEventListener('abort', this.#onAbort);
     this.#clock.start();
   }
 
