@@ -3,6 +3,7 @@ import { combineSignals, IncompleteEventError } from '@modelwire/transport';
 import { buildPerRequestValues } from '../request/request-headers.js';
 import { ProgressClock } from '../turn/progress-clock.js';
 import { wireInput } from '../request/wire-input.js';
+import type { EventQueueFlowControl } from '../turn/event-queue.js';
 import type { RequestContext } from '../turn/request-context.js';
 import { emitRateLimitsOfRefusal, toResponseErrorIfHttp } from '../turn/request-errors.js';
 import type { CompletedResponse } from '../turn/response-stream.js';
@@ -32,7 +33,9 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
   // The stream idle timeout counts progress (known Responses events), not bytes: the clock
   // aborts the body with its `IdleTimeoutError` (the transport's own timer only sees SSE events).
   const idle = new AbortController();
-  const clock = new ProgressClock(services.provider.streamIdleTimeoutMs, (error) => idle.abort(error));
+  let pressure: CallerPressure | null = null;
+  // Silence while the caller holds a full buffer of unread events is the caller's, not the server's.
+  const clock = new ProgressClock(services.provider.streamIdleTimeoutMs, (error) => idle.abort(error), () => pressure?.over === true);
   using signal = combineSignals(context.signal, idle.signal);
   try {
     let response;
@@ -67,6 +70,8 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
       const event = context.decode(payload, 'http');
       if (payload !== data) context.forwardRaw(payload);
       if (event.type !== UNKNOWN_EVENT_TYPE || isKnownEventType(event.originalType)) clock.progress();
+      // What holding the payload's events costs, counted once (on its first event) toward the caller's bound.
+      let weight = data.length;
       for (const item of mapStreamEvent(event, mapOptions)) {
         if (item.type === 'failed') throw errorFromClassification(item.error);
         if (item.type === 'output_item_done') streamed.push({ outputIndex: item.outputIndex, item: item.item });
@@ -75,14 +80,19 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
           completed = context.complete(item.responseId, item.usage, output, 'http', false);
           return true;
         }
-        context.emit(item);
+        context.emit(item, weight);
+        weight = 0;
       }
       return false;
     };
+    pressure = new CallerPressure(response, clock);
+    context.attachFlowControl(pressure);
     try {
-      await readPayloads(response, onData);
+      await readPayloads(response, onData, pressure, signal.signal);
     } catch (error) {
       throw cutMidEventAsIncomplete(error, requestId);
+    } finally {
+      context.attachFlowControl(null);
     }
     if (completed !== undefined) return completed;
     throw errorFromClassification(classifyStreamEnd(requestId === undefined ? {} : { requestId }));
@@ -92,14 +102,61 @@ export async function attemptHttp(context: RequestContext, attempt: number): Pro
 }
 
 /**
+ * The caller's backpressure on one HTTP response (the flow control of the caller's event queue):
+ * over its bound of unread events, reading the body stops (`pause`: the server's writes back up
+ * into TCP); back under it, reading resumes and the idle clock counts the silence from then. In
+ * pull mode (no `listen`) the payloads are simply not pulled meanwhile. Events already read from
+ * the socket are still delivered: nothing is dropped or reordered.
+ */
+class CallerPressure implements EventQueueFlowControl {
+  /** Whether the caller is over its bound (reading is paused). */
+  over = false;
+  readonly #response: WireEventStream;
+  readonly #clock: ProgressClock;
+  #wake: (() => void) | null = null;
+
+  constructor(response: WireEventStream, clock: ProgressClock) {
+    this.#response = response;
+    this.#clock = clock;
+  }
+
+  setPressure(over: boolean): void {
+    if (this.over === over) return;
+    this.over = over;
+    if (over) {
+      this.#response.pause?.();
+      return;
+    }
+    this.#clock.progress();
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+    this.#response.resume?.();
+  }
+
+  /** Pull mode: resolves once the caller is back under its bound, or `signal` aborts. */
+  underBound(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        this.#wake = null;
+        resolve();
+      };
+      this.#wake = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+/**
  * Hands every payload of `response` to `onData` until it returns `true` (the terminal event) or
  * the stream ends. In push mode (`listen`) nothing is awaited per payload, and after the terminal
  * event the rest of the body is released (read to its end so the connection can be reused)
  * rather than destroyed; a throw from `onData` cancels the body. Without `listen`, the payloads
- * are iterated.
+ * are iterated, none while the caller is over its bound.
  */
-function readPayloads(response: WireEventStream, onData: (data: string) => boolean): Promise<void> {
-  if (response.listen === undefined) return iteratePayloads(response.events, onData);
+function readPayloads(response: WireEventStream, onData: (data: string) => boolean, pressure: CallerPressure, signal: AbortSignal): Promise<void> {
+  if (response.listen === undefined) return iteratePayloads(response.events, onData, pressure, signal);
   const listen = response.listen.bind(response);
   return new Promise<void>((resolve, reject) => {
     let done = false;
@@ -130,8 +187,11 @@ function readPayloads(response: WireEventStream, onData: (data: string) => boole
   });
 }
 
-async function iteratePayloads(events: AsyncIterable<string>, onData: (data: string) => boolean): Promise<void> {
-  for await (const data of events) if (onData(data)) return;
+async function iteratePayloads(events: AsyncIterable<string>, onData: (data: string) => boolean, pressure: CallerPressure, signal: AbortSignal): Promise<void> {
+  for await (const data of events) {
+    if (onData(data)) return;
+    if (pressure.over && !signal.aborted) await pressure.underBound(signal);
+  }
 }
 
 /**

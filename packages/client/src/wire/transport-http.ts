@@ -43,6 +43,8 @@ export function createTransportHttp(provider: ResolvedProvider, network?: Networ
         listen: (listener) => response.listen({ onEvent: (event) => listener.onData(event.data), onEnd: (error) => listener.onEnd(error) }),
         release: () => response.release(),
         cancel: () => response.cancel(),
+        pause: () => response.pause(),
+        resume: () => response.resume(),
       };
     },
     async postJson(url, options) {

@@ -87,6 +87,15 @@ export interface WireEventStream {
   release?(): void;
   /** With `listen`: the client stops early (an error, an abort); the body is destroyed. */
   cancel?(): void;
+  /**
+   * Optional backpressure, with `listen`: stop reading the body from the socket (the server's
+   * writes back up into TCP) until {@link WireEventStream.resume}. Payloads already read may
+   * still be delivered. The client pauses while the caller holds a full buffer of unread
+   * events; without it, nothing bounds what an unread HTTP response buffers.
+   */
+  pause?(): void;
+  /** Optional, with `listen`: resume reading after {@link WireEventStream.pause}. */
+  resume?(): void;
 }
 
 /** The receiver of a {@link WireEventStream} in push mode. */

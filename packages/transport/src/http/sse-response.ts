@@ -229,6 +229,8 @@ export class SseResponse {
   resume(): void {
     if (!this.#pausedByConsumer) return;
     this.#pausedByConsumer = false;
+    // The silence counts from the next check, never from one made while paused.
+    this.#sawEvent = true;
     if (this.#phase === Phase.Streaming && !this.#pausedForUnread) this.#source.resume();
   }
 
