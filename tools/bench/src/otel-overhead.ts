@@ -13,7 +13,12 @@
 //     Target: ≤ 1.05× no telemetry;
 //   - @modelwire/otel attached with an SDK: tracer and meter providers with in-memory exporters
 //     (reported, no target).
-// The machine may be shared: medians and minimums are both printed; compare within one run.
+// Paired rounds (as protocol-decode.ts): every round runs the four contenders once over the same
+// events, back to back, in alternating order, after untimed warm-up rounds; each figure is the
+// median of the per-round ratios (150 short rounds of 20 000 events by default), printed with
+// its interquartile range. The overhead measured is a few nanoseconds per event on top of about
+// 1.5 µs of decoding, so a ratio of two medians over a few long rounds (the earlier method)
+// swung by ±10 % with the machine's load; the ratio within one round does not.
 // Imports the built packages: run `nx run-many -t build` first (vitest resolves source).
 import { noopClientTelemetry, safeTelemetry, type ClientTelemetry } from '@modelwire/client';
 import { decodeEvent, mapStreamEvent } from '@modelwire/protocol';
@@ -21,17 +26,17 @@ import { systemClock } from '@modelwire/transport';
 import { createSessionTelemetry, type SessionTelemetry } from '@modelwire/otel';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { measureInterleaved, printComparison, type Measurement } from './shared/measure.ts';
+import { measurePairedRounds, median, printComparison, type Measurement, type RoundRatios } from './shared/measure.ts';
 import { generateResponsesStream } from './shared/responses-stream.ts';
 import { numberArgument } from './shared/cli.ts';
 
 /** Options of {@link runOtelOverheadBench}. */
 export interface OtelOverheadBenchOptions {
-  /** Events in the generated stream (about 250 per response). Default 200 000. */
+  /** Events in the generated stream, decoded once per round (about 250 per response). Default 20 000. */
   events?: number;
-  /** Timed rounds per contender. Default 15. */
+  /** Timed paired rounds. Default 150. */
   rounds?: number;
-  /** Untimed warm-up rounds per contender. Default 3. */
+  /** Untimed warm-up rounds. Default 20. */
   warmupRounds?: number;
 }
 
@@ -40,15 +45,17 @@ export interface OtelOverheadBenchResult {
   eventCount: number;
   responseCount: number;
   measurements: Measurement[];
-  /** Median with telemetry but no SDK / median without telemetry. */
+  /** Median of the per-round ratios: with telemetry but no SDK / without telemetry. */
   noSdkRatio: number;
-  /** The same ratio on the fastest rounds (less sensitive to a busy machine). */
+  /** First and third quartile of those per-round ratios. */
+  noSdkRatioQuartiles: { p25: number; p75: number };
+  /** The fastest round with telemetry but no SDK / the fastest without (for reference). */
   noSdkMinRatio: number;
-  /** Median of the client's reports to `noopClientTelemetry` / median without telemetry. */
+  /** Median of the per-round ratios: the client's reports to `noopClientTelemetry` / without telemetry. */
   clientNoopRatio: number;
-  /** Median with telemetry but no SDK / median of the client's reports to `noopClientTelemetry`: what otel itself adds. */
+  /** Median of the per-round ratios: with telemetry but no SDK / the client's reports to `noopClientTelemetry` (what otel itself adds). */
   noSdkOverClientNoopRatio: number;
-  /** Median with an SDK and in-memory exporters / median without telemetry. */
+  /** Median of the per-round ratios: with an SDK and in-memory exporters / without telemetry. */
   sdkRatio: number;
   /** Spans the SDK contender exported in its last round (a sanity check). */
   spansExported: number;
@@ -74,7 +81,7 @@ class ManualMetricReader extends MetricReader {
 
 /** Runs the benchmark and returns its measurements (prints nothing). */
 export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {}): Promise<OtelOverheadBenchResult> {
-  const texts = generateResponsesStream(options.events ?? 200_000).map((event) => JSON.stringify(event));
+  const texts = generateResponsesStream(options.events ?? 20_000).map((event) => JSON.stringify(event));
   let sink = 0;
 
   const spanExporter = new InMemorySpanExporter();
@@ -167,25 +174,30 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     run();
   };
 
-  const measurements = await measureInterleaved(
+  const rounds = options.rounds ?? 150;
+  const warmupRounds = options.warmupRounds ?? 20;
+  const { measurements, ratios } = measurePairedRounds(
     [
       { name: NO_TELEMETRY, run: decodeOnly },
       { name: CLIENT_NOOP, run: withTelemetry(null) },
       { name: TELEMETRY_NO_SDK, run: withTelemetry(noSdk) },
       { name: TELEMETRY_WITH_SDK, run: resettingSpans(withTelemetry(withSdk)) },
     ],
-    options.rounds ?? 15,
-    options.warmupRounds ?? 3,
+    NO_TELEMETRY,
+    rounds,
+    warmupRounds,
   );
+  // The exporter is emptied before each run of the SDK contender: it holds its last round's spans.
   const spansExported = spanExporter.getFinishedSpans().length;
-  const reportMeasurements = await measureInterleaved(
+  const { measurements: reportMeasurements } = measurePairedRounds(
     [
       { name: CLIENT_NOOP, run: reportsOnly(null) },
       { name: TELEMETRY_NO_SDK, run: reportsOnly(noSdk) },
       { name: TELEMETRY_WITH_SDK, run: resettingSpans(reportsOnly(withSdk)) },
     ],
-    options.rounds ?? 15,
-    options.warmupRounds ?? 3,
+    CLIENT_NOOP,
+    rounds,
+    warmupRounds,
   );
   noSdk.close();
   withSdk.close();
@@ -194,6 +206,10 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
   if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
   const medianOf = (name: string): number => measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
   const minOf = (name: string): number => measurements.find((m) => m.name === name)?.minMs ?? Number.NaN;
+  const ratioOf = (name: string): RoundRatios => ratios.find((entry) => entry.name === name)!;
+  const roundsOf = (name: string): number[] => measurements.find((m) => m.name === name)?.roundsMs ?? [];
+  const clientNoopRounds = roundsOf(CLIENT_NOOP);
+  const overClientNoop = roundsOf(TELEMETRY_NO_SDK).flatMap((ms, round) => (clientNoopRounds[round]! > 0 ? [ms / clientNoopRounds[round]!] : []));
   const nsPerEvent = (milliseconds: number): number => (milliseconds * 1e6) / texts.length;
   const reportNsPerEvent: Record<string, number> = { [NO_TELEMETRY]: nsPerEvent(medianOf(NO_TELEMETRY)) };
   for (const m of reportMeasurements) reportNsPerEvent[m.name] = nsPerEvent(m.medianMs);
@@ -203,11 +219,12 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     eventCount: texts.length,
     responseCount: responses,
     measurements,
-    noSdkRatio: medianOf(TELEMETRY_NO_SDK) / medianOf(NO_TELEMETRY),
+    noSdkRatio: ratioOf(TELEMETRY_NO_SDK).median,
+    noSdkRatioQuartiles: { p25: ratioOf(TELEMETRY_NO_SDK).p25, p75: ratioOf(TELEMETRY_NO_SDK).p75 },
     noSdkMinRatio: minOf(TELEMETRY_NO_SDK) / minOf(NO_TELEMETRY),
-    clientNoopRatio: medianOf(CLIENT_NOOP) / medianOf(NO_TELEMETRY),
-    noSdkOverClientNoopRatio: medianOf(TELEMETRY_NO_SDK) / medianOf(CLIENT_NOOP),
-    sdkRatio: medianOf(TELEMETRY_WITH_SDK) / medianOf(NO_TELEMETRY),
+    clientNoopRatio: ratioOf(CLIENT_NOOP).median,
+    noSdkOverClientNoopRatio: median(overClientNoop),
+    sdkRatio: ratioOf(TELEMETRY_WITH_SDK).median,
     spansExported,
   };
 }
@@ -216,12 +233,12 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const events = numberArgument(args, '--events') ?? (quick ? 30_000 : undefined);
-  const rounds = numberArgument(args, '--rounds') ?? (quick ? 7 : undefined);
+  const events = numberArgument(args, '--events') ?? (quick ? 10_000 : undefined);
+  const rounds = numberArgument(args, '--rounds') ?? (quick ? 40 : undefined);
   const result = await runOtelOverheadBench({
     ...(events !== undefined ? { events } : {}),
     ...(rounds !== undefined ? { rounds } : {}),
-    ...(quick ? { warmupRounds: 2 } : {}),
+    ...(quick ? { warmupRounds: 5 } : {}),
   });
   printComparison(
     `otel overhead: ${result.eventCount.toLocaleString('en-US')} events (${result.responseCount} responses) per round, decode + map + report (node ${process.version})`,
@@ -232,9 +249,10 @@ async function main(): Promise<void> {
   printComparison('the reports alone (event kinds decoded beforehand)', result.reportMeasurements, CLIENT_NOOP, { count: result.eventCount, unit: 'events' });
   const ns = (name: string): string => `${(result.reportNsPerEvent[name] ?? Number.NaN).toFixed(0)} ns`;
   console.log(`\n  per event: decode + map ${ns(NO_TELEMETRY)}; reports to noopClientTelemetry ${ns(CLIENT_NOOP)}; otel without SDK ${ns(TELEMETRY_NO_SDK)}; otel with SDK ${ns(TELEMETRY_WITH_SDK)}`);
-  console.log(`\n  otel without SDK / no telemetry: ${result.noSdkRatio.toFixed(3)}× median, ${result.noSdkMinRatio.toFixed(3)}× fastest rounds (target ≤ 1.05×)`);
-  console.log(`  client reports to noopClientTelemetry / no telemetry: ${result.clientNoopRatio.toFixed(3)}× median (the client's own share)`);
-  console.log(`  otel without SDK / client reports to noopClientTelemetry: ${result.noSdkOverClientNoopRatio.toFixed(3)}× median (what otel adds)`);
+  const { p25, p75 } = result.noSdkRatioQuartiles;
+  console.log(`\n  otel without SDK / no telemetry, median of per-round ratios: ${result.noSdkRatio.toFixed(3)}× (quartiles ${p25.toFixed(3)}–${p75.toFixed(3)}; fastest rounds ${result.noSdkMinRatio.toFixed(3)}×; target ≤ 1.05×)`);
+  console.log(`  client reports to noopClientTelemetry / no telemetry: ${result.clientNoopRatio.toFixed(3)}× (the client's own share)`);
+  console.log(`  otel without SDK / client reports to noopClientTelemetry: ${result.noSdkOverClientNoopRatio.toFixed(3)}× (what otel adds)`);
   console.log(`  otel with SDK (in-memory exporters) / none: ${result.sdkRatio.toFixed(3)}× (reported; ${result.spansExported} spans exported in the last round)`);
 }
 
