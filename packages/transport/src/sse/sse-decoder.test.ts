@@ -187,4 +187,21 @@ describe('SseDecoder property', () => {
       { numRuns: 10_000 },
     );
   });
+
+  it('decodes socket Buffers (the fast path for chunks ending in ASCII) exactly as a TextDecoder does, invalid UTF-8 and BOM included', () => {
+    // Invalid and cut sequences (a lone continuation byte, an overlong, a surrogate, a truncated
+    // four-byte character, 0xFF), a BOM, valid multi-byte characters and ASCII, in data lines.
+    const pieces = [[0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x98], [0xff], [0xef, 0xbb, 0xbf], [0xe6, 0x97, 0xa5], [0xf0, 0x9f, 0x98, 0x80], [0x61], [0x20]];
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.constantFrom(...pieces), { maxLength: 6 }), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 12 }), (lines, bom, cuts) => {
+        const bytes: number[] = bom ? [0xef, 0xbb, 0xbf] : [];
+        for (const line of lines) bytes.push(...encoder.encode('data: '), ...line.flat(), 0x0a, 0x0a);
+        const whole = Uint8Array.from(bytes);
+        const expected = decodeChunks([whole]);
+        expect(expected.map((event) => event.data)).toEqual(new TextDecoder().decode(whole).split('\n\n').slice(0, -1).map((event) => event.slice('data: '.length)));
+        expect(decodeChunks(cutAt(whole, cuts).map((chunk) => Buffer.from(chunk)))).toEqual(expected);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
 });

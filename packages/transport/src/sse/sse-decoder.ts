@@ -66,6 +66,8 @@ export class SseDecoder {
   readonly #textDecoder = new TextDecoder('utf-8');
   readonly #parser: EventSourceParser;
   #overflow = false;
+  /** Whether the TextDecoder holds no bytes of an unfinished character and is past the stream's start (see {@link push}). */
+  #onBoundary = false;
   #ending = false;
   #cutEvent = false;
   #finished = false;
@@ -113,7 +115,23 @@ export class SseDecoder {
    * @throws PayloadTooLargeError when an event grows beyond the bound; the decoder is then unusable.
    */
   push(chunk: Uint8Array): void {
+    const length = chunk.length;
+    if (length === 0) {
+      this.#feed('');
+      return;
+    }
+    const endsInAscii = (chunk[length - 1] as number) < 0x80;
+    // The common chunk (a Buffer from the socket ending with a line feed, no bytes of a character
+    // held from the chunk before, past the start where a BOM is stripped) ends on a character
+    // boundary: Buffer's own UTF-8 decoding gives the same text (the same U+FFFD replacements)
+    // as the streaming TextDecoder, at a fraction of the cost per call.
+    if (this.#onBoundary && endsInAscii && Buffer.isBuffer(chunk)) {
+      this.#feed(chunk.toString('utf8'));
+      return;
+    }
     this.#feed(this.#textDecoder.decode(chunk, STREAMING));
+    // A chunk ending in an ASCII byte leaves nothing held in the TextDecoder.
+    this.#onBoundary = endsInAscii;
   }
 
   /**
