@@ -65,6 +65,102 @@ function literalOf(schema: z.ZodType | undefined): unknown {
 }
 
 /**
+ * The check of a loose object as generated code: one named property load per field, each with
+ * an inline cache of its own, so V8 sees only the key orders of this one object type at each
+ * load (providers send several), where the loop of {@link loopObjectCheck} reads every field of
+ * every object type through one computed-key load that no cache can follow. Plain string,
+ * number and literal fields are tested inline; other fields call their own compiled check.
+ * `undefined` where the runtime refuses code generation from strings (a `--disallow-code-generation-from-strings`
+ * process, a locked-down realm): the caller then uses the loop.
+ */
+function generatedObjectCheck(keys: readonly string[], kinds: readonly FieldKind[], literals: readonly unknown[], validators: readonly (FastValidator | undefined)[]): FastValidator | undefined {
+  const lines: string[] = [];
+  for (let index = 0; index < keys.length; index += 1) {
+    const field = `value[${JSON.stringify(keys[index])}]`;
+    switch (kinds[index]) {
+      case FieldKind.String:
+        lines.push(`if (typeof ${field} !== 'string') return false;`);
+        break;
+      case FieldKind.Number:
+        lines.push(`field = ${field}; if (typeof field !== 'number' || !isFinite(field)) return false;`);
+        break;
+      case FieldKind.OptionalString:
+        lines.push(`field = ${field}; if (field !== undefined && typeof field !== 'string') return false;`);
+        break;
+      case FieldKind.OptionalNumber:
+        lines.push(`field = ${field}; if (field !== undefined && (typeof field !== 'number' || !isFinite(field))) return false;`);
+        break;
+      case FieldKind.Literal: {
+        const literal = literals[index];
+        const inline = typeof literal === 'string' || typeof literal === 'boolean' || literal === null || (typeof literal === 'number' && Number.isFinite(literal));
+        lines.push(`if (${field} !== ${inline ? JSON.stringify(literal) : `literals[${index}]`}) return false;`);
+        break;
+      }
+      default:
+        lines.push(`if (!check${index}(${field})) return false;`);
+    }
+  }
+  const checks = validators.map((validator, index) => `const check${index} = validators[${index}];`).join('\n');
+  const body = `'use strict';\n${checks}\nreturn function check(value) {\n// object check ${generatedCount++}\nif (typeof value !== 'object' || value === null || isArray(value)) return false;\nlet field;\n${lines.join('\n')}\nreturn true;\n};`;
+  return generated(body, literals, validators);
+}
+
+/** The tag read of a discriminated union of loose objects as generated code (see {@link generatedObjectCheck}). */
+function generatedUnionCheck(discriminator: string, byTag: StringTable<FastValidator>): FastValidator | undefined {
+  const body = `'use strict';\nconst byTag = validators[0];\nreturn function check(value) {\n// union check ${generatedCount++}\nif (typeof value !== 'object' || value === null || isArray(value)) return false;\nconst validator = byTag.get(value[${JSON.stringify(discriminator)}]);\nreturn validator !== undefined && validator(value);\n};`;
+  return generated(body, [], [byTag]);
+}
+
+/** Tells generated checks apart, so that the engine never shares one function's inline caches between two schemas. */
+let generatedCount = 0;
+
+function generated(body: string, literals: readonly unknown[], validators: readonly unknown[]): FastValidator | undefined {
+  try {
+    // Code generated only from schema keys, each quoted with JSON.stringify; no input reaches it.
+    const factory = new Function('isArray', 'isFinite', 'literals', 'validators', body) as (
+      isArray: (value: unknown) => boolean,
+      isFinite: (value: unknown) => boolean,
+      literals: readonly unknown[],
+      validators: readonly unknown[],
+    ) => FastValidator;
+    return factory(Array.isArray, Number.isFinite, literals, validators);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The check of a loose object as one loop over its fields (where code generation is refused). */
+function loopObjectCheck(keys: readonly string[], kinds: readonly FieldKind[], literals: readonly unknown[], validators: readonly (FastValidator | undefined)[]): FastValidator {
+  const count = keys.length;
+  return (value) => {
+    if (!isPlainRecord(value)) return false;
+    for (let index = 0; index < count; index += 1) {
+      const field = value[keys[index] as string];
+      switch (kinds[index]) {
+        case FieldKind.String:
+          if (typeof field !== 'string') return false;
+          break;
+        case FieldKind.Number:
+          if (typeof field !== 'number' || !Number.isFinite(field)) return false;
+          break;
+        case FieldKind.OptionalString:
+          if (field !== undefined && typeof field !== 'string') return false;
+          break;
+        case FieldKind.OptionalNumber:
+          if (field !== undefined && (typeof field !== 'number' || !Number.isFinite(field))) return false;
+          break;
+        case FieldKind.Literal:
+          if (field !== literals[index]) return false;
+          break;
+        default:
+          if (!validators[index]?.(field)) return false;
+      }
+    }
+    return true;
+  };
+}
+
+/**
  * Compiles a zod schema built only from loose objects, strings, finite numbers, booleans,
  * literals, enums, `unknown`, `optional` and `nullable` (no refinements, transforms or defaults) into
  * a plain function that accepts exactly what `safeParse` accepts. Returns `undefined` for any
@@ -74,8 +170,13 @@ function literalOf(schema: z.ZodType | undefined): unknown {
  * it makes of every object) costs more than the JSON parse itself, while the check these
  * schemas need is a handful of `typeof` tests. The compiled check returns no copy: the decoded
  * object is used as is.
+ *
+ * Object checks (and the tag read of discriminated unions) are generated code, one function per
+ * object schema (see `generatedObjectCheck`), unless `generateCode` is `false` or the runtime
+ * refuses code generation from strings: then each is a loop over the fields, which accepts the
+ * same values more slowly. Tests run both.
  */
-export function compileValidator(schema: z.ZodType): FastValidator | undefined {
+export function compileValidator(schema: z.ZodType, generateCode = true): FastValidator | undefined {
   const override = OVERRIDES.get(schema);
   if (override) return override;
   const definition = definitionOf(schema);
@@ -107,11 +208,11 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
       return (value) => allowed.has(value);
     }
     case 'optional': {
-      const inner = definition.innerType ? compileValidator(definition.innerType) : undefined;
+      const inner = definition.innerType ? compileValidator(definition.innerType, generateCode) : undefined;
       return hasChecks || !inner ? undefined : (value) => value === undefined || inner(value);
     }
     case 'nullable': {
-      const inner = definition.innerType ? compileValidator(definition.innerType) : undefined;
+      const inner = definition.innerType ? compileValidator(definition.innerType, generateCode) : undefined;
       return hasChecks || !inner ? undefined : (value) => value === null || inner(value);
     }
     case 'object': {
@@ -123,7 +224,7 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
       const literals: unknown[] = [];
       const validators: (FastValidator | undefined)[] = [];
       for (const [key, field] of Object.entries(definition.shape)) {
-        const validator = compileValidator(field);
+        const validator = compileValidator(field, generateCode);
         if (!validator) return undefined;
         const { kind, literal } = fieldKindOf(field);
         keys.push(key);
@@ -131,38 +232,10 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
         literals.push(literal);
         validators.push(kind === FieldKind.Other ? validator : undefined);
       }
-      const count = keys.length;
-      // The common fields (strings, numbers, the `type` literal) are checked inline, in one
-      // loop without a call per field: this check runs for every stream event.
-      return (value) => {
-        if (!isPlainRecord(value)) return false;
-        for (let index = 0; index < count; index += 1) {
-          const field = value[keys[index] as string];
-          switch (kinds[index]) {
-            case FieldKind.String:
-              if (typeof field !== 'string') return false;
-              break;
-            case FieldKind.Number:
-              if (typeof field !== 'number' || !Number.isFinite(field)) return false;
-              break;
-            case FieldKind.OptionalString:
-              if (field !== undefined && typeof field !== 'string') return false;
-              break;
-            case FieldKind.OptionalNumber:
-              if (field !== undefined && (typeof field !== 'number' || !Number.isFinite(field))) return false;
-              break;
-            case FieldKind.Literal:
-              if (field !== literals[index]) return false;
-              break;
-            default:
-              if (!validators[index]?.(field)) return false;
-          }
-        }
-        return true;
-      };
+      return (generateCode ? generatedObjectCheck(keys, kinds, literals, validators) : undefined) ?? loopObjectCheck(keys, kinds, literals, validators);
     }
     case 'array': {
-      const element = definition.element ? compileValidator(definition.element) : undefined;
+      const element = definition.element ? compileValidator(definition.element, generateCode) : undefined;
       if (hasChecks || !element) return undefined;
       return (value) => {
         if (!Array.isArray(value)) return false;
@@ -172,7 +245,7 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
     }
     case 'record': {
       const keyType = definition.keyType ? definitionOf(definition.keyType) : undefined;
-      const valueCheck = definition.valueType ? compileValidator(definition.valueType) : undefined;
+      const valueCheck = definition.valueType ? compileValidator(definition.valueType, generateCode) : undefined;
       if (hasChecks || !valueCheck || keyType?.type !== 'string' || (keyType.checks?.length ?? 0) > 0) return undefined;
       return (value) => {
         if (!isPlainRecord(value)) return false;
@@ -184,7 +257,7 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
       if (hasChecks || !definition.options) return undefined;
       const options: FastValidator[] = [];
       for (const option of definition.options) {
-        const validator = compileValidator(option);
+        const validator = compileValidator(option, generateCode);
         if (!validator) return undefined;
         options.push(validator);
       }
@@ -200,11 +273,11 @@ export function compileValidator(schema: z.ZodType): FastValidator | undefined {
         }
         if ([...byTag.keys()].every((tag) => typeof tag === 'string')) {
           const byStringTag = new StringTable([...byTag].map(([tag, validator]) => [tag as string, validator] as const));
-          return (value) => {
+          return (generateCode ? generatedUnionCheck(discriminator, byStringTag) : undefined) ?? ((value) => {
             if (!isPlainRecord(value)) return false;
             const validator = byStringTag.get(value[discriminator]);
             return validator !== undefined && validator(value);
-          };
+          });
         }
         return (value) => {
           if (!isPlainRecord(value)) return false;

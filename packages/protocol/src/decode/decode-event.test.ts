@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { KNOWN_EVENT_EXAMPLES } from '../__fixtures__/stream-events.js';
 import { STREAM_EVENT_SCHEMAS, UNKNOWN_EVENT_TYPE } from '../schemas/stream-events.js';
 import { compileValidator } from './compile-validator.js';
@@ -168,7 +169,7 @@ describe('decodeEvent', () => {
 });
 
 describe('compiled validators', () => {
-  it.each(['response.output_text.delta', 'response.reasoning_summary_text.delta', 'response.function_call_arguments.delta'] as const)(
+  it.each(['response.output_text.delta', 'response.reasoning_summary_text.delta', 'response.function_call_arguments.delta', 'response.reasoning_text.delta', 'response.code_interpreter_call_code.delta'] as const)(
     'the hand-written check of %s accepts exactly what its schema accepts',
     (type) => {
       const schema = STREAM_EVENT_SCHEMAS[type];
@@ -190,11 +191,30 @@ describe('compiled validators', () => {
     },
   );
 
-  it('compile for every known event schema (no event needs zod on the success path)', () => {
-    for (const schema of Object.values(STREAM_EVENT_SCHEMAS)) expect(compileValidator(schema)).toBeTypeOf('function');
+  it('quote every key in generated code (keys that are not identifiers, or name Object.prototype members)', () => {
+    const schema = z.looseObject({ "it's \\ \"quoted\"\n": z.string(), constructor: z.number(), __proto__: z.string().optional(), '0': z.literal('zero') });
+    const fast = compileValidator(schema);
+    const values: unknown[] = [
+      JSON.parse('{"it\'s \\\\ \\"quoted\\"\\n":"x","constructor":1,"0":"zero"}'),
+      JSON.parse('{"it\'s \\\\ \\"quoted\\"\\n":"x","constructor":1,"0":"zero","__proto__":3}'),
+      { constructor: 1, 0: 'zero' },
+      {},
+    ];
+    for (const value of values) expect(fast?.(value)).toBe(schema.safeParse(value).success);
+    expect(fast?.(values[0])).toBe(true);
   });
 
-  it('accept exactly what zod accepts, for mutated examples of every event type', () => {
+  it('compile for every known event schema (no event needs zod on the success path), as generated code and as loops', () => {
+    for (const schema of Object.values(STREAM_EVENT_SCHEMAS)) {
+      expect(compileValidator(schema)).toBeTypeOf('function');
+      expect(compileValidator(schema, false)).toBeTypeOf('function');
+    }
+  });
+
+  it.each([
+    ['generated code', true],
+    ['loops (where code generation is refused)', false],
+  ])('accept exactly what zod accepts, for mutated examples of every event type, as %s', (_, generateCode) => {
     // Importing decode-event registered the refinement overrides.
     const mutation = fc.record({
       type: fc.constantFrom(...KNOWN_TYPES),
@@ -242,7 +262,7 @@ describe('compiled validators', () => {
         }
         (target as Record<string, unknown>)[key] = value;
         const schema = STREAM_EVENT_SCHEMAS[type as keyof typeof STREAM_EVENT_SCHEMAS];
-        const fast = compileValidator(schema);
+        const fast = compileValidator(schema, generateCode);
         expect(fast?.(example)).toBe(schema.safeParse(example).success);
       }),
       { numRuns: 2000 },

@@ -1,9 +1,11 @@
 import { redactText } from '@modelwire/errors';
 import type { z } from 'zod';
+import { CodeInterpreterCallCodeDeltaEventSchema } from '../schemas/built-in-tool-events.js';
 import {
   FunctionCallArgumentsDeltaEventSchema,
   OutputTextDeltaEventSchema,
   ReasoningSummaryTextDeltaEventSchema,
+  ReasoningTextDeltaEventSchema,
   STREAM_EVENT_SCHEMAS,
   UNKNOWN_EVENT_TYPE,
   type KnownStreamEvent,
@@ -13,7 +15,14 @@ import {
 import { KNOWN_CONTENT_TYPES, VALIDATED_ITEM_TYPES, UnknownContentFallbackSchema, UnknownItemFallbackSchema } from '../schemas/response-item.js';
 import { compileValidator, registerFastValidator, type FastValidator } from './compile-validator.js';
 import { StringTable } from './string-table.js';
-import { acceptsHotDelta, isFunctionCallArgumentsDelta, isOutputTextDelta, isReasoningSummaryTextDelta } from './hot-event-checks.js';
+import {
+  acceptsHotDelta,
+  isCodeInterpreterCodeDelta,
+  isFunctionCallArgumentsDelta,
+  isOutputTextDelta,
+  isReasoningSummaryTextDelta,
+  isReasoningTextDelta,
+} from './hot-event-checks.js';
 
 /** Why a payload could not be decoded. */
 export type DecodeFailureReason =
@@ -68,10 +77,12 @@ function isRecordWithTypeOutside(types: ReadonlySet<string>): FastValidator {
 // The two refinements in the item schemas, as plain checks (compared with zod by property tests).
 registerFastValidator(UnknownItemFallbackSchema, isRecordWithTypeOutside(VALIDATED_ITEM_TYPES));
 registerFastValidator(UnknownContentFallbackSchema, isRecordWithTypeOutside(KNOWN_CONTENT_TYPES));
-// The hottest deltas, checked field by name (compared with zod by the same property tests).
+// The hot deltas, checked field by name (compared with zod by the same property tests).
 registerFastValidator(OutputTextDeltaEventSchema, isOutputTextDelta);
 registerFastValidator(ReasoningSummaryTextDeltaEventSchema, isReasoningSummaryTextDelta);
 registerFastValidator(FunctionCallArgumentsDeltaEventSchema, isFunctionCallArgumentsDelta);
+registerFastValidator(ReasoningTextDeltaEventSchema, isReasoningTextDelta);
+registerFastValidator(CodeInterpreterCallCodeDeltaEventSchema, isCodeInterpreterCodeDelta);
 
 // Dispatch on `type` through one table lookup (no hashing of the fresh type string); every
 // event gets its compiled check.
@@ -118,7 +129,7 @@ function describeIssue(error: z.ZodError): string {
  *
  * - `input` is JSON text (a string) or an already-parsed value.
  * - Known event types are validated against their schema and returned typed, without a copy:
- *   the three hottest deltas by hand-written checks, every other type by the plain check its
+ *   the hot deltas by hand-written checks, every other type by the plain check its
  *   schema compiles to (see `compileValidator`); zod itself runs only when a check rejects, to
  *   name the field that is wrong.
  * - Unknown event types are returned as an {@link UnknownStreamEvent} (as is the stray

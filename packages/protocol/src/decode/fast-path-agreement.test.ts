@@ -12,7 +12,13 @@ import { decodeEvent } from './decode-event.js';
 // names the same field with the same message.
 
 const KNOWN_TYPES = Object.keys(STREAM_EVENT_SCHEMAS);
-const HOT_DELTAS = ['response.output_text.delta', 'response.reasoning_summary_text.delta', 'response.function_call_arguments.delta'] as const;
+const HOT_DELTAS = [
+  'response.output_text.delta',
+  'response.reasoning_summary_text.delta',
+  'response.function_call_arguments.delta',
+  'response.reasoning_text.delta',
+  'response.code_interpreter_call_code.delta',
+] as const;
 const MAP_OPTIONS = { requestId: 'req_1', nowMs: 1_763_000_000_000, headers: { 'x-request-id': 'req_1' } };
 
 function expectSameOutcome(input: unknown): void {
@@ -95,6 +101,20 @@ function mutated({ type, path, key, change }: { type: string; path: string[]; ke
   return example;
 }
 
+/** `value` with the keys of it and of every object inside it in an order picked by `seed`. */
+function reordered(value: unknown, seed: number): unknown {
+  if (Array.isArray(value)) return value.map((entry, index) => reordered(entry, seed + index));
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value);
+  let state = seed;
+  for (let index = entries.length - 1; index > 0; index -= 1) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    const other = state % (index + 1);
+    [entries[index], entries[other]] = [entries[other]!, entries[index]!];
+  }
+  return Object.fromEntries(entries.map(([key, entry]) => [key, reordered(entry, state + key.length)]));
+}
+
 describe('the fast path and the zod path', () => {
   it('agree on the example of every known event type, as text and as a value', () => {
     for (const example of Object.values(KNOWN_EVENT_EXAMPLES)) {
@@ -133,6 +153,45 @@ describe('the fast path and the zod path', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('agree on events of every type whatever the key order of the event and of every object in it', () => {
+    fc.assert(
+      fc.property(mutation, fc.integer({ min: 0, max: 2 ** 31 - 1 }), (change, seed) => {
+        const event = reordered(mutated(change), seed);
+        expectSameOutcome(event);
+        expectSameOutcome(JSON.stringify(event));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('map a decoded delta from its own fields, whatever was decoded or mapped in between', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...HOT_DELTAS), { minLength: 2, maxLength: 6 }), fc.array(fc.nat(), { minLength: 2, maxLength: 6 }), (types, picks) => {
+        // Decode several events, then map them in another order, some twice: each maps as zod's copy of it does.
+        const decoded = types.map((type, index) => {
+          const event = { ...KNOWN_EVENT_EXAMPLES[type], item_id: `item_${index}`, delta: `piece ${index}` };
+          const result = decodeEvent(index % 2 === 0 ? event : JSON.stringify(event));
+          if (!result.ok) throw new Error(result.error.message);
+          return result.event;
+        });
+        for (const pick of picks) {
+          const event = decoded[pick % decoded.length]!;
+          const mapped = mapStreamEvent(event, MAP_OPTIONS);
+          expect(mapped).toEqual(mapStreamEvent(structuredClone(event), MAP_OPTIONS));
+          expect(mapped[0]).not.toBe(mapStreamEvent(event, MAP_OPTIONS)[0]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The event decoded last, mapped twice: equal events, not the same objects.
+    const result = decodeEvent(structuredClone(KNOWN_EVENT_EXAMPLES['response.output_text.delta']));
+    if (!result.ok) throw new Error(result.error.message);
+    const once = mapStreamEvent(result.event);
+    const twice = mapStreamEvent(result.event);
+    expect(twice).toEqual(once);
+    expect(twice[0]).not.toBe(once[0]);
   });
 
   it('agree on arbitrary JSON values and objects with a known or unknown type', () => {

@@ -1,5 +1,6 @@
 import type { ShellCommandOutput } from '../items/shell-items.js';
 import type { EventMapperTable } from './event-mapper.js';
+import { toolCallInputDeltaEvent } from './map-content-events.js';
 import type { HostedToolKind, HostedToolStatus, ResponseEvent } from './response-event.js';
 
 // Built-in (server-side) tools, server-side compaction, shell commands and audio output.
@@ -30,7 +31,7 @@ export const BUILT_IN_TOOL_EVENT_MAPPERS = {
   'response.mcp_list_tools.completed': progress('mcp_list_tools', 'completed'),
   'response.mcp_list_tools.failed': progress('mcp_list_tools', 'failed'),
   'response.compaction.compacting': progress('compaction', 'compacting'),
-  'response.code_interpreter_call_code.delta': (event) => ({ type: 'tool_call_input_delta', toolKind: 'code_interpreter', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }),
+  'response.code_interpreter_call_code.delta': (event) => toolCallInputDeltaEvent('code_interpreter', event.item_id, event.output_index, event.delta),
   'response.code_interpreter_call_code.done': (event) => ({ type: 'tool_call_input_done', toolKind: 'code_interpreter', itemId: event.item_id, outputIndex: event.output_index, input: event.code }),
   'response.mcp_call_arguments.delta': (event) => ({ type: 'tool_call_input_delta', toolKind: 'mcp', itemId: event.item_id, outputIndex: event.output_index, delta: event.delta }),
   'response.mcp_call_arguments.done': (event) => ({ type: 'tool_call_input_done', toolKind: 'mcp', itemId: event.item_id, outputIndex: event.output_index, input: event.arguments }),

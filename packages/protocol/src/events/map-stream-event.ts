@@ -8,7 +8,17 @@ import type { TokenUsage } from '../schemas/token-usage.js';
 import { rateLimitsFromHeaders, responseEventsFromHeaders } from './header-events.js';
 import type { EventMapper } from './event-mapper.js';
 import { BUILT_IN_TOOL_EVENT_MAPPERS } from './map-built-in-tool-events.js';
-import { CONTENT_EVENT_MAPPERS, mapFunctionCallArgumentsDelta, mapOutputTextDelta, mapReasoningSummaryTextDelta } from './map-content-events.js';
+import { HotDeltaKind, lastAcceptedDelta } from '../decode/hot-event-checks.js';
+import {
+  CONTENT_EVENT_MAPPERS,
+  mapFunctionCallArgumentsDelta,
+  mapOutputTextDelta,
+  mapReasoningSummaryTextDelta,
+  outputTextDeltaEvent,
+  reasoningContentDeltaEvent,
+  reasoningSummaryDeltaEvent,
+  toolCallInputDeltaEvent,
+} from './map-content-events.js';
 import type { ResponseEvent, ResponseUsage } from './response-event.js';
 
 
@@ -44,6 +54,24 @@ const ONE_TO_ONE = new StringTable<EventMapper<never>>([...Object.entries(CONTEN
  * classification (request id, headers, clock).
  */
 export function mapStreamEvent(event: StreamEvent, options?: ClassifyOptions): readonly ResponseEvent[] {
+  // The hot delta the decoder just accepted: built from what its check read (see
+  // `lastAcceptedDelta`), without reading its fields or comparing its type again.
+  const accepted = lastAcceptedDelta;
+  if (event === accepted.event) {
+    accepted.event = undefined;
+    switch (accepted.kind) {
+      case HotDeltaKind.OutputText:
+        return [outputTextDeltaEvent(accepted.itemId, accepted.outputIndex, accepted.index, accepted.delta)];
+      case HotDeltaKind.ReasoningSummaryText:
+        return [reasoningSummaryDeltaEvent(accepted.itemId, accepted.outputIndex, accepted.index, accepted.delta)];
+      case HotDeltaKind.FunctionCallArguments:
+        return [toolCallInputDeltaEvent('function', accepted.itemId, accepted.outputIndex, accepted.delta)];
+      case HotDeltaKind.ReasoningText:
+        return [reasoningContentDeltaEvent(accepted.itemId, accepted.outputIndex, accepted.index, accepted.delta)];
+      case HotDeltaKind.CodeInterpreterCode:
+        return [toolCallInputDeltaEvent('code_interpreter', accepted.itemId, accepted.outputIndex, accepted.delta)];
+    }
+  }
   // The three hottest deltas by direct (inlinable) calls, before the table's indirect one.
   const type = event.type;
   if (type === 'response.output_text.delta') return [mapOutputTextDelta(event)];
