@@ -109,8 +109,9 @@ export async function runProtocolDecodeBench(options: ProtocolDecodeBenchOptions
     texts = generateResponsesStream(options.events ?? 20_000).map((event) => JSON.stringify(event));
   }
   const schemas = STREAM_EVENT_SCHEMAS as unknown as Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>;
-  // What the HTTP path of the client hands `mapStreamEvent` with every event (the response's headers).
-  const headers: Record<string, string> = { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' };
+  // What the HTTP path of the client hands `mapStreamEvent` with every event: one options object
+  // per response, holding the response's headers (the WebSocket path likewise keeps one per request).
+  const mapOptions = { headers: { 'content-type': 'text/event-stream', 'x-request-id': 'req_bench' } as Record<string, string> };
   let sink = 0;
   let kept: unknown;
   let decodedOk = 0;
@@ -131,7 +132,7 @@ export async function runProtocolDecodeBench(options: ProtocolDecodeBenchOptions
           const result = decodeEvent(text);
           if (!result.ok) continue;
           ok += 1;
-          for (const event of mapStreamEvent(result.event, { headers })) {
+          for (const event of mapStreamEvent(result.event, mapOptions)) {
             // Kept, as the client queues it: an event that escapes cannot be optimised away.
             kept = event;
             sink ^= event.type.length;
