@@ -12,10 +12,19 @@ import { openTunnel } from '../network/open-tunnel.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { pinnedLookup, resolvePlaintextTarget, validateHeaders, type HostResolver, type PinnedLookup, type RequestHeaders } from '../security/transport-security.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { WebSocketConnection } from './websocket-connection.js';
+import { NativeWebSocket } from './native-websocket.js';
+import { WebSocketConnection, type ConnectionSocket } from './websocket-connection.js';
 
 /** Creates the `ws` client socket; inject one to wrap, instrument or fake the socket. */
 export type WebSocketFactory = (url: string, options: ClientOptions) => WebSocket;
+
+/**
+ * Which client reads and writes the frames: `'native'`, the transport's own reader (Node's HTTP
+ * client for the upgrade, then frames parsed straight from the socket's reads through the
+ * `onread` option: no stream machinery, no Buffer per read), or `'ws'`, the `ws` package's
+ * client. Both apply the same checks and fail with the same typed errors.
+ */
+export type WebSocketImplementation = 'native' | 'ws';
 
 /** Options of {@link connectWebSocket}. */
 export interface ConnectWebSocketOptions {
@@ -72,8 +81,18 @@ export interface ConnectWebSocketOptions {
   network?: NetworkPolicy;
   /** Clock for `openedAt`. Default the system clock. */
   clock?: Clock;
-  /** Creates the socket. Default `new WebSocket(url, options)` from `ws`. */
+  /**
+   * Creates the `ws` socket (to wrap, instrument or fake it). Giving one selects the `ws`
+   * implementation. Default `new WebSocket(url, options)` from `ws`.
+   */
   createWebSocket?: WebSocketFactory;
+  /**
+   * The WebSocket client underneath (see {@link WebSocketImplementation}). Default `'native'`,
+   * except with `perMessageDeflate` or `createWebSocket`, which only `'ws'` supports (asking for
+   * `'native'` with either is an `InvalidArgument` error). `'ws'` is the way back to the `ws`
+   * package should the native reader ever misbehave against a server.
+   */
+  implementation?: WebSocketImplementation;
 }
 
 const DEFAULTS = {
@@ -126,6 +145,9 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
   const described = `${target.origin}${target.pathname}`;
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
   const clock = options.clock ?? systemClock;
+  const perMessageDeflate = options.perMessageDeflate ?? false;
+  const implementation = chooseImplementation(options, perMessageDeflate);
+  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs;
   const create: WebSocketFactory = options.createWebSocket ?? ((address, clientOptions) => new WebSocket(address, clientOptions));
   // One deadline for every step: the proxy tunnel (when there is one), TLS and the upgrade.
   const attempt = new AbortController();
@@ -155,18 +177,28 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     }
   }
   const established = tunnel;
+  const socket: ConnectionSocket = implementation === 'native' ? new NativeWebSocket(target, {
+    headers,
+    maxPayloadBytes,
+    closeTimeoutMs,
+    ca,
+    socket: established,
+    lookup: pinned === undefined ? undefined : pinnedLookup(() => pinned),
+  }) : createWsSocket();
+  function createWsSocket(): WebSocket {
   const clientOptions: ClientOptions & { lookup?: PinnedLookup } = {
     headers,
     maxPayload: maxPayloadBytes,
     followRedirects: false,
-    perMessageDeflate: options.perMessageDeflate ?? false,
+    perMessageDeflate,
     autoPong: true,
     ...(ca === undefined ? {} : { ca: [...ca] }),
     ...(established === undefined ? {} : { createConnection: () => established }),
     // `ws` hands `lookup` to `net.connect`: the socket goes to the addresses the plaintext rule checked.
     ...(pinned === undefined ? {} : { lookup: pinnedLookup(() => pinned) }),
   };
-  const socket = create(target.href, clientOptions);
+  return create(target.href, clientOptions);
+  }
 
   return new Promise<WebSocketConnection>((resolve, reject) => {
     let settled = false;
@@ -185,7 +217,7 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
       cleanup();
       // Keep a listener so the 'error' that terminate() emits while connecting is not unhandled.
       socket.on('error', () => undefined);
-      if (socket.readyState === WebSocket.CLOSED) {
+      if (socket.readyState === CLOSED) {
         reject(error);
         return;
       }
@@ -215,7 +247,7 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
           pingIntervalMs: options.pingIntervalMs === undefined ? DEFAULTS.pingIntervalMs : options.pingIntervalMs,
           pongTimeoutMs: options.pongTimeoutMs === undefined ? DEFAULTS.pongTimeoutMs : options.pongTimeoutMs,
           maxBufferedFrames: options.maxBufferedFrames ?? DEFAULTS.maxBufferedFrames,
-          closeTimeoutMs: options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs,
+          closeTimeoutMs,
         }),
       );
     };
@@ -253,6 +285,20 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     socket.on('unexpected-response', onUnexpectedResponse);
     socket.on('error', onError);
   });
+}
+
+/** `readyState` of a closed socket (the same in both implementations). */
+const CLOSED = 3;
+
+function chooseImplementation(options: ConnectWebSocketOptions, perMessageDeflate: boolean): WebSocketImplementation {
+  const needsWs = perMessageDeflate ? 'perMessageDeflate' : options.createWebSocket !== undefined ? 'createWebSocket' : undefined;
+  if (options.implementation === 'native' && needsWs !== undefined) {
+    throw new ModelwireError(ErrorCode.InvalidArgument, `the native WebSocket implementation does not support ${needsWs}: use implementation 'ws'`);
+  }
+  if (options.implementation !== undefined && options.implementation !== 'native' && options.implementation !== 'ws') {
+    throw new ModelwireError(ErrorCode.InvalidArgument, `implementation must be 'native' or 'ws', not ${String(options.implementation)}`);
+  }
+  return options.implementation ?? (needsWs === undefined ? 'native' : 'ws');
 }
 
 /** Reads a refused upgrade's body, keeping at most 64 KiB (plus one byte to detect truncation). */

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type WebSocket from 'ws';
 import { toAbortError } from '../abort/abort-helpers.js';
 import { ClosedError, ErrorCode, ModelwireError } from '@modelwire/errors';
 import { ConnectionClosedError } from '../errors/connection-closed-error.js';
@@ -60,6 +59,29 @@ export interface FrameListener {
  */
 export type WebSocketState = 'open' | 'closing' | 'closed';
 
+/**
+ * The socket under a connection: the `ws` client, or the transport's `NativeWebSocket`, which
+ * mirrors the part of `ws`'s surface used here (events `message` with a `Buffer` or a string,
+ * `pong`, `error` with `ws`'s `WS_ERR_*` codes, `close` with a code and a `Buffer` reason).
+ */
+export interface ConnectionSocket {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  readonly isPaused: boolean;
+  send(data: string, options: { binary: false }, callback: (error?: Error | null) => void): void;
+  ping(): void;
+  pause(): void;
+  resume(): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  once(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+const OPEN = 1;
+const CLOSED = 3;
+
 /** Default wait of an on-demand {@link WebSocketConnection.ping} without a configured pong timeout. */
 const DEFAULT_PING_TIMEOUT_MS = 10_000;
 
@@ -99,7 +121,7 @@ export class WebSocketConnection implements AsyncDisposable {
   /** When the connection opened, in epoch milliseconds from the injected clock (for age-based rotation above this layer). */
   readonly openedAt: number;
 
-  readonly #socket: WebSocket;
+  readonly #socket: ConnectionSocket;
   readonly #settings: WebSocketConnectionSettings;
   readonly #queue: FrameQueue;
   readonly #closed: Promise<void>;
@@ -115,7 +137,7 @@ export class WebSocketConnection implements AsyncDisposable {
   readonly #pongWaiters = new Set<{ resolve: () => void; reject: (error: unknown) => void }>();
 
   /** @internal Use `connectWebSocket`; the socket must already be open. */
-  constructor(socket: WebSocket, upgrade: IncomingMessage | undefined, openedAt: number, settings: WebSocketConnectionSettings) {
+  constructor(socket: ConnectionSocket, upgrade: IncomingMessage | undefined, openedAt: number, settings: WebSocketConnectionSettings) {
     this.#socket = socket;
     this.#settings = settings;
     this.url = settings.url;
@@ -129,7 +151,7 @@ export class WebSocketConnection implements AsyncDisposable {
       pause: () => this.#applyPause(),
       resume: () => this.#applyPause(),
     });
-    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
+    socket.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
     socket.on('pong', () => this.#onPong());
     socket.on('error', (error: Error) => this.#onError(error));
     socket.on('close', (code: number, reason: Buffer) => this.#onClose(code, reason));
@@ -145,14 +167,14 @@ export class WebSocketConnection implements AsyncDisposable {
    * is CLOSING), without waiting for the `close` event.
    */
   get isOpen(): boolean {
-    return this.#isOpen && this.#socket.readyState === this.#socket.OPEN;
+    return this.#isOpen && this.#socket.readyState === OPEN;
   }
 
   /** The live state of the socket (see {@link WebSocketState}). */
   get state(): WebSocketState {
     const readyState = this.#socket.readyState;
-    if (readyState === this.#socket.CLOSED) return 'closed';
-    return readyState === this.#socket.OPEN && this.#isOpen ? 'open' : 'closing';
+    if (readyState === CLOSED) return 'closed';
+    return readyState === OPEN && this.#isOpen ? 'open' : 'closing';
   }
 
   /** Whether reading is paused (backpressure of either mode). */
@@ -274,7 +296,7 @@ export class WebSocketConnection implements AsyncDisposable {
       clearTimeout(timer);
       return;
     }
-    if (this.#socket.readyState !== this.#socket.CLOSED) this.#socket.terminate();
+    if (this.#socket.readyState !== CLOSED) this.#socket.terminate();
     await this.#closed;
   }
 
@@ -352,7 +374,7 @@ export class WebSocketConnection implements AsyncDisposable {
     });
   }
 
-  #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+  #onMessage(data: RawData, isBinary: boolean): void {
     if (isBinary) {
       this.#fail(new ProtocolViolationError('received a binary WebSocket frame; only JSON text frames are allowed', { violation: 'binary_frame' }));
       this.#socket.close(1003, 'binary frames are not supported');
@@ -445,7 +467,11 @@ export class WebSocketConnection implements AsyncDisposable {
   }
 }
 
-function rawDataToText(data: WebSocket.RawData): string {
+/** A message as either implementation hands it over (`ws`: buffers; native: text as a string). */
+type RawData = string | Buffer | ArrayBuffer | Buffer[];
+
+function rawDataToText(data: RawData): string {
+  if (typeof data === 'string') return data;
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
