@@ -78,7 +78,7 @@ export {
 export { compressZstd, type RequestCompression } from './http/request-compression.js';
 
 // WebSocket
-export { connectWebSocket, type ConnectWebSocketOptions, type WebSocketFactory } from './ws/connect-websocket.js';
+export { connectWebSocket, type ConnectWebSocketOptions, type WebSocketFactory, type WebSocketImplementation } from './ws/connect-websocket.js';
 export {
   WebSocketConnection,
   type FrameListener,
