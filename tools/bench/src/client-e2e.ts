@@ -27,7 +27,7 @@ import OpenAI from 'openai';
 import { ResponsesWS } from 'openai/resources/responses/ws';
 import WebSocket from 'ws';
 import { ModelClient, noopClientTelemetry, type Prompt, type TurnContext } from '@modelwire/client';
-import { connectWebSocket } from '@modelwire/transport';
+import { connectWebSocket, type WebSocketImplementation } from '@modelwire/transport';
 import { ARRIVAL_PATTERNS, DEFAULT_DELTAS, type ArrivalPattern } from './e2e-server.ts';
 import { openLeanWebSocket } from './shared/lean-ws-reader.ts';
 import { median } from './shared/measure.ts';
@@ -39,6 +39,8 @@ export const OPENAI_WS = 'openai-node ResponsesWS';
 export const RAW_WS = 'raw ws + JSON.parse (floor)';
 export const LEAN_WS = 'lean reader + JSON.parse (floor)';
 export const MODELWIRE_WS = 'modelwire ModelClient (WebSocket)';
+export const TRANSPORT_NATIVE = 'connectWebSocket push mode (native reader)';
+export const TRANSPORT_WS = 'connectWebSocket push mode (ws)';
 export const DEFLATE_OFF = 'connectWebSocket, no permessage-deflate';
 export const DEFLATE_ON = 'connectWebSocket, permessage-deflate';
 
@@ -244,8 +246,8 @@ async function leanWsContender(url: string): Promise<Contender> {
   return { name: LEAN_WS, path: 'websocket', anchor: false, run: runner.run, close: () => socket.close() };
 }
 
-async function transportContender(name: string, url: string, perMessageDeflate: boolean, anchor: boolean): Promise<Contender> {
-  const connection = await connectWebSocket(url, { pingIntervalMs: null, perMessageDeflate });
+async function transportContender(name: string, url: string, perMessageDeflate: boolean, anchor: boolean, implementation?: WebSocketImplementation): Promise<Contender> {
+  const connection = await connectWebSocket(url, { pingIntervalMs: null, perMessageDeflate, ...(implementation === undefined ? {} : { implementation }) });
   let onEvent: (type: unknown) => void = () => undefined;
   const runner = socketRunner((message) => {
     connection.send(message).catch(() => undefined);
@@ -309,7 +311,7 @@ export async function runE2eBench(options: E2eBenchOptions = {}): Promise<E2eBen
       const responses = options.responses?.[pattern] ?? DEFAULT_RESPONSES[pattern];
       const wanted = (name: string): boolean => options.only === undefined || options.only.includes(name) || name === OPENAI_HTTP || name === OPENAI_WS;
       const httpWanted = options.only === undefined || options.only.some((name) => name === AI_SDK_HTTP || name === MODELWIRE_HTTP);
-      const socketWanted = options.only === undefined || options.only.some((name) => name === RAW_WS || name === LEAN_WS || name === MODELWIRE_WS);
+      const socketWanted = options.only === undefined || options.only.some((name) => [RAW_WS, LEAN_WS, MODELWIRE_WS, TRANSPORT_NATIVE, TRANSPORT_WS].includes(name));
       const contenders: Contender[] = [];
       if (httpWanted) contenders.push(openaiHttpContender(http(pattern)));
       if (httpWanted && wanted(AI_SDK_HTTP)) contenders.push(aiSdkContender(http(pattern)));
@@ -317,6 +319,8 @@ export async function runE2eBench(options: E2eBenchOptions = {}): Promise<E2eBen
       if (socketWanted) contenders.push(openaiWsContender(http(pattern)));
       if (socketWanted && wanted(RAW_WS)) contenders.push(await rawWsContender(ws(pattern)));
       if (socketWanted && wanted(LEAN_WS)) contenders.push(await leanWsContender(ws(pattern)));
+      if (socketWanted && wanted(TRANSPORT_WS)) contenders.push(await transportContender(TRANSPORT_WS, ws(pattern), false, false, 'ws'));
+      if (socketWanted && wanted(TRANSPORT_NATIVE)) contenders.push(await transportContender(TRANSPORT_NATIVE, ws(pattern), false, false, 'native'));
       if (socketWanted && wanted(MODELWIRE_WS)) contenders.push(modelwireContender(MODELWIRE_WS, http(pattern), true));
       try {
         patterns.push({ pattern, responsesPerRound: responses, contenders: await measureContenders(contenders, responses, eventsPerResponse, rounds, warmupRounds) });

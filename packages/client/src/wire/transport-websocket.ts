@@ -1,4 +1,4 @@
-import { ClosedError, connectWebSocket, type ModelwireError, type NetworkPolicy, type WebSocketConnection, type WebSocketFactory } from '@modelwire/transport';
+import { ClosedError, connectWebSocket, type ModelwireError, type NetworkPolicy, type WebSocketConnection, type WebSocketFactory, type WebSocketImplementation } from '@modelwire/transport';
 import type { WireSocket, WireSocketConnector } from './wire-types.js';
 
 /** Keep-alive settings of {@link createTransportWebSocketConnector}. */
@@ -22,8 +22,13 @@ export interface WebSocketKeepAliveOptions {
    * Default: the value the `ModelClient` passes with each connect; without either, `false`.
    */
   readonly allowInsecure?: boolean;
-  /** Creates the underlying `ws` socket (to wrap, instrument or observe it). Default `new WebSocket(url, options)`. */
+  /** Creates the underlying `ws` socket (to wrap, instrument or observe it); selects the `ws` implementation. */
   readonly createWebSocket?: WebSocketFactory;
+  /**
+   * The WebSocket client under the connection: `'native'` (default), the transport's own
+   * frame reader, or `'ws'`, the `ws` package (see `@modelwire/transport`'s README).
+   */
+  readonly implementation?: WebSocketImplementation;
 }
 
 /**
@@ -99,6 +104,7 @@ export function createTransportWebSocketConnector(options: WebSocketKeepAliveOpt
       ...withDefined('network', options.network ?? connect.network),
       ...withDefined('allowInsecure', options.allowInsecure ?? connect.allowInsecure),
       ...(options.createWebSocket === undefined ? {} : { createWebSocket: options.createWebSocket }),
+      ...withDefined('implementation', options.implementation),
     });
     return new TransportWireSocket(connection);
   };

@@ -47,7 +47,11 @@ function encode(frame: FrameSpec): Buffer {
 
 const plain = (opcode: number, payload: Buffer, fin = true): FrameSpec => ({ fin, rsv: 0, opcode, payload, mask: undefined, width: 'minimal' });
 
-const text = fc.string({ unit: 'grapheme', maxLength: 60 }).map((value) => Buffer.from(value));
+const text = fc.oneof(
+  { weight: 9, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }).map((value) => Buffer.from(value)) },
+  // A literal U+FFFD is valid text (the decoder's replacement character must not be mistaken for an error).
+  { weight: 1, arbitrary: fc.constant(Buffer.from('{"a":"\uFFFD"}')) },
+);
 const invalidUtf8 = fc.constantFrom(Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0x61, 0xed, 0xa0, 0x80]), Buffer.from([0xe2, 0x82]));
 const bytes = (maxLength: number): fc.Arbitrary<Buffer> => fc.uint8Array({ maxLength }).map((value) => Buffer.from(value));
 

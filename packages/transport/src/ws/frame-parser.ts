@@ -211,11 +211,14 @@ export class FrameParser {
       this.#sink.onBinary(Buffer.from(buffer.subarray(start, end)));
       return;
     }
-    if (!isUtf8(buffer.subarray(start, end))) {
+    // One pass for valid text: the decoder turns every invalid sequence into U+FFFD, so text
+    // without U+FFFD was valid; with one (rare), the bytes are checked.
+    const text = buffer.toString('utf8', start, end);
+    if (text.includes('\uFFFD') && !isUtf8(buffer.subarray(start, end))) {
       this.#fail(new FrameError('invalid UTF-8 sequence', 'WS_ERR_INVALID_UTF8', 1007));
       return;
     }
-    this.#sink.onText(buffer.toString('utf8', start, end));
+    this.#sink.onText(text);
   }
 
   #control(opcode: number, buffer: Buffer, start: number, end: number): void {
