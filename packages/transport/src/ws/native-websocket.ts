@@ -58,6 +58,11 @@ export class NativeWebSocket extends EventEmitter {
   readonly OPEN = OPEN;
   readonly CLOSING = CLOSING;
   readonly CLOSED = CLOSED;
+  /**
+   * Receives text messages directly, instead of the `message` event (which still carries
+   * binary messages): saves the event dispatch on the per-frame path.
+   */
+  textHandler: ((text: string) => void) | undefined;
 
   readonly #key = randomBytes(16).toString('base64');
   readonly #closeTimeoutMs: number;
@@ -219,7 +224,11 @@ export class NativeWebSocket extends EventEmitter {
 
   #sink(): FrameSink {
     return {
-      onText: (text) => this.emit('message', text, false),
+      onText: (text) => {
+        const handler = this.textHandler;
+        if (handler === undefined) this.emit('message', text, false);
+        else handler(text);
+      },
       onBinary: (data) => this.emit('message', data, true),
       onPing: (data) => {
         if (this.#readyState === OPEN) this.#socket?.write(controlFrame(0xa, data));

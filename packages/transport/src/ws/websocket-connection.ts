@@ -7,6 +7,7 @@ import { PayloadTooLargeError } from '../errors/payload-too-large-error.js';
 import { ProtocolViolationError } from '../errors/protocol-violation-error.js';
 import { flattenHeaders } from '../retry/header-lookup.js';
 import { FrameQueue } from './frame-queue.js';
+import { NativeWebSocket } from './native-websocket.js';
 
 /** Options of one read from a {@link WebSocketConnection}. */
 export interface ReceiveOptions {
@@ -152,6 +153,7 @@ export class WebSocketConnection implements AsyncDisposable {
       resume: () => this.#applyPause(),
     });
     socket.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
+    if (socket instanceof NativeWebSocket) socket.textHandler = (text) => this.#onText(text);
     socket.on('pong', () => this.#onPong());
     socket.on('error', (error: Error) => this.#onError(error));
     socket.on('close', (code: number, reason: Buffer) => this.#onClose(code, reason));
@@ -380,7 +382,10 @@ export class WebSocketConnection implements AsyncDisposable {
       this.#socket.close(1003, 'binary frames are not supported');
       return;
     }
-    const text = rawDataToText(data);
+    this.#onText(rawDataToText(data));
+  }
+
+  #onText(text: string): void {
     const listener = this.#listener;
     if (listener === undefined) this.#queue.push(text);
     else if (this.#isOpen) listener.onText(text);
