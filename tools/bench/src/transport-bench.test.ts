@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FRESH, KEPT_ALIVE, runHttpBench } from './transport-http.ts';
 import { JSON_PARSE, MODELWIRE_ASYNC, MODELWIRE_SYNC, OPENAI_NODE, runSseBench } from './transport-sse.ts';
-import { LEAN_WS, MODELWIRE_WS, MODELWIRE_WS_PUSH, RAW_WS, runWsBench } from './transport-ws.ts';
+import { LEAN_WS, MODELWIRE_WS, MODELWIRE_WS_PUSH, MODELWIRE_WS_PUSH_WS, RAW_WS, runWsBench } from './transport-ws.ts';
 
 describe('transport benchmark cores', () => {
   it('SSE decode: every contender sees every event', async () => {
@@ -15,7 +15,7 @@ describe('transport benchmark cores', () => {
 
   it('WebSocket receive: every client receives every frame', async () => {
     const result = await runWsBench({ frames: 200, rounds: 1, warmupRounds: 0 });
-    expect(result.framesSeen).toEqual({ [RAW_WS]: result.frameCount, [LEAN_WS]: result.frameCount, [MODELWIRE_WS]: result.frameCount, [MODELWIRE_WS_PUSH]: result.frameCount });
+    expect(result.framesSeen).toEqual({ [RAW_WS]: result.frameCount, [LEAN_WS]: result.frameCount, [MODELWIRE_WS]: result.frameCount, [MODELWIRE_WS_PUSH]: result.frameCount, [MODELWIRE_WS_PUSH_WS]: result.frameCount });
   });
 
   it('HTTP latency: the session client keeps one connection, the fresh contender opens one per request', async () => {

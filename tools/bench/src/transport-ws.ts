@@ -3,7 +3,8 @@
 // (`listen()`, a synchronous callback: what the client's response router uses) against a raw
 // `ws` client ('message' listener) and a lean reader (shared/lean-ws-reader.ts: frames parsed
 // straight from the socket's 'data' events, the floor without `ws`'s receiver) in the same run,
-// all reading the same generated Responses events from one loopback `ws` server.
+// all reading the same generated Responses events from one loopback `ws` server. Push mode runs
+// on both implementations of `connectWebSocket` (the native reader, default, and `ws`).
 //
 //   node tools/bench/src/transport-ws.ts [--quick] [--frames N] [--rounds N]
 //
@@ -32,8 +33,10 @@ export interface WsBenchResult {
   measurements: Measurement[];
   /** Modelwire pull mode (`frames()`) median / raw ws median (1.0 = same speed). */
   ratioToRawWs: number;
-  /** Modelwire push mode (`listen()`) median / raw ws median. */
+  /** Modelwire push mode (`listen()`, native reader) median / raw ws median. */
   pushRatioToRawWs: number;
+  /** Modelwire push mode on the `ws` implementation median / raw ws median. */
+  pushWsRatioToRawWs: number;
   /** Lean reader median / raw ws median (what reading frames without `ws`'s receiver saves). */
   leanRatioToRawWs: number;
   /** Frames each contender received in its last round (must equal `frameCount`). */
@@ -43,6 +46,7 @@ export interface WsBenchResult {
 export const RAW_WS = 'raw ws client + JSON.parse';
 export const MODELWIRE_WS = 'modelwire connectWebSocket + JSON.parse';
 export const MODELWIRE_WS_PUSH = 'modelwire connectWebSocket listen() + JSON.parse';
+export const MODELWIRE_WS_PUSH_WS = "modelwire connectWebSocket listen(), implementation 'ws', + JSON.parse";
 export const LEAN_WS = 'lean reader + JSON.parse (floor)';
 
 /** Starts a loopback server, runs both clients interleaved, closes everything. Prints nothing. */
@@ -85,6 +89,9 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
   const pushed = await connectWebSocket(url, { pingIntervalMs: null });
   const pushedRun = callbackContender(MODELWIRE_WS_PUSH, () => void pushed.send('go'));
   pushed.listen({ onText: pushedRun.onText, onClose: () => undefined });
+  const pushedWs = await connectWebSocket(url, { pingIntervalMs: null, implementation: 'ws' });
+  const pushedWsRun = callbackContender(MODELWIRE_WS_PUSH_WS, () => void pushedWs.send('go'));
+  pushedWs.listen({ onText: pushedWsRun.onText, onClose: () => undefined });
   const raw = new WebSocket(url, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     raw.once('open', () => resolve());
@@ -115,16 +122,18 @@ export async function runWsBench(options: WsBenchOptions = {}): Promise<WsBenchR
           },
         },
         pushedRun.contender,
+        pushedWsRun.contender,
       ],
       options.rounds ?? 7,
       options.warmupRounds ?? 2,
     );
     if (sink === 0.5) console.log('unreachable'); // keeps `sink` observable
     const median = (name: string): number => measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
-    return { frameCount, measurements, ratioToRawWs: median(MODELWIRE_WS) / median(RAW_WS), pushRatioToRawWs: median(MODELWIRE_WS_PUSH) / median(RAW_WS), leanRatioToRawWs: median(LEAN_WS) / median(RAW_WS), framesSeen };
+    return { frameCount, measurements, ratioToRawWs: median(MODELWIRE_WS) / median(RAW_WS), pushRatioToRawWs: median(MODELWIRE_WS_PUSH) / median(RAW_WS), pushWsRatioToRawWs: median(MODELWIRE_WS_PUSH_WS) / median(RAW_WS), leanRatioToRawWs: median(LEAN_WS) / median(RAW_WS), framesSeen };
   } finally {
     await modelwire.close();
     await pushed.close();
+    await pushedWs.close();
     await lean.close();
     await new Promise<void>((resolve) => {
       raw.once('close', () => resolve());
@@ -148,7 +157,7 @@ async function main(): Promise<void> {
     unit: 'frames',
   });
   console.log(`\n  modelwire frames() / raw ws: ${result.ratioToRawWs.toFixed(2)}× (1.00× = same speed)`);
-  console.log(`  modelwire listen() / raw ws: ${result.pushRatioToRawWs.toFixed(2)}×`);
+  console.log(`  modelwire listen() / raw ws: ${result.pushRatioToRawWs.toFixed(2)}× (implementation 'ws': ${result.pushWsRatioToRawWs.toFixed(2)}×)`);
   console.log(`  lean reader / raw ws: ${result.leanRatioToRawWs.toFixed(2)}×`);
   console.log(`  frames seen per contender: ${JSON.stringify(result.framesSeen)}`);
 }

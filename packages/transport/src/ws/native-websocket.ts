@@ -119,6 +119,8 @@ export class NativeWebSocket extends EventEmitter {
       port,
       path: `${url.pathname}${url.search}`,
       method: 'GET',
+      // Credentials in the URL become basic auth, as `ws` sends them.
+      ...(url.username === '' && url.password === '' ? {} : { auth: `${url.username}:${url.password}` }),
       headers: {
         ...options.headers,
         Connection: 'Upgrade',

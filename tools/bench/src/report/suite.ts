@@ -184,7 +184,7 @@ export const SUITE: readonly SuiteEntry[] = [
   {
     id: 'transport-ws',
     title: 'Transport: WebSocket receive',
-    description: 'Receive + JSON.parse of Responses events from one loopback ws server, pull mode (frames(), an async iterator) and push mode (listen(), the synchronous callback the client router uses); anchor: a raw ws client with a message listener; a lean reader (frames parsed straight from the socket\'s data events) is the floor without ws\'s receiver.',
+    description: 'Receive + JSON.parse of Responses events from one loopback ws server, pull mode (frames(), an async iterator) and push mode (listen(), the synchronous callback the client router uses) on the native reader (default) and on implementation \'ws\'; anchor: a raw ws client with a message listener; a lean reader (frames parsed straight from the socket\'s data events) is the floor without ws\'s receiver.',
     async run(profile) {
       const { runWsBench, RAW_WS } = await import('../transport-ws.ts');
       const result = await runWsBench(pick(profile, { full: {}, quick: { frames: 20_000, rounds: 5, warmupRounds: 1 }, tiny: { frames: 200, rounds: 1, warmupRounds: 0 } }));
@@ -194,6 +194,7 @@ export const SUITE: readonly SuiteEntry[] = [
           headlines: [
             ratioHeadline('modelwire frames() / raw ws', result.ratioToRawWs),
             ratioHeadline('modelwire listen() / raw ws', result.pushRatioToRawWs),
+            ratioHeadline("modelwire listen(), implementation 'ws' / raw ws", result.pushWsRatioToRawWs),
             ratioHeadline('lean reader / raw ws', result.leanRatioToRawWs),
             { label: 'frames per round', value: count(result.frameCount) },
           ],
@@ -312,9 +313,9 @@ export const SUITE: readonly SuiteEntry[] = [
   {
     id: 'client-e2e',
     title: 'Client: streamed responses end to end, server in a child process',
-    description: 'The same generated responses (258 events each: 250 text deltas of 8 characters plus the lifecycle) from a replay server in a child process, so this process measures the clients alone: CPU time of this process per event (process.cpuUsage, user + system) and wall time per response, request to terminal event. Three arrival patterns: the whole response in one write, one write per event back to back, one event per millisecond (paced). HTTP/SSE: openai-node responses.create (stream: true, the anchor), the AI SDK\'s streamText, ModelClient. WebSocket: openai-node ResponsesWS (the anchor), raw ws + JSON.parse (a floor doing strictly less), a lean reader + JSON.parse (frames parsed straight from the socket\'s data events: the floor without ws\'s receiver), ModelClient on its session socket. All seven interleaved round by round; ratios are to the anchor of the same path and pattern. Then permessage-deflate on the transport\'s connectWebSocket (push mode, what the client reads from), one write per event: CPU, wall time and the bytes the server wrote.',
+    description: 'The same generated responses (258 events each: 250 text deltas of 8 characters plus the lifecycle) from a replay server in a child process, so this process measures the clients alone: CPU time of this process per event (process.cpuUsage, user + system) and wall time per response, request to terminal event. Three arrival patterns: the whole response in one write, one write per event back to back, one event per millisecond (paced). HTTP/SSE: openai-node responses.create (stream: true, the anchor), the AI SDK\'s streamText, ModelClient. WebSocket: openai-node ResponsesWS (the anchor), raw ws + JSON.parse (a floor doing strictly less), a lean reader + JSON.parse (frames parsed straight from the socket\'s data events: the floor without ws\'s receiver), the transport\'s connectWebSocket in push mode on its native reader (the default) and on implementation \'ws\' (what the reader alone saves), ModelClient on its session socket. All nine interleaved round by round; ratios are to the anchor of the same path and pattern. Then permessage-deflate on the transport\'s connectWebSocket (push mode, what the client reads from), one write per event: CPU, wall time and the bytes the server wrote.',
     async run(profile) {
-      const { runE2eBench, figuresOf, MODELWIRE_WS, OPENAI_HTTP, MODELWIRE_HTTP, AI_SDK_HTTP, RAW_WS, LEAN_WS, DEFLATE_ON } = await import('../client-e2e.ts');
+      const { runE2eBench, figuresOf, MODELWIRE_WS, OPENAI_HTTP, MODELWIRE_HTTP, AI_SDK_HTTP, RAW_WS, LEAN_WS, TRANSPORT_NATIVE, TRANSPORT_WS, DEFLATE_ON } = await import('../client-e2e.ts');
       const result = await runE2eBench(
         pick(profile, {
           full: {},
@@ -342,7 +343,7 @@ export const SUITE: readonly SuiteEntry[] = [
         const cpu = (name: string): number => figuresOf(pattern, name).cpuUsPerEvent;
         headlines.push({
           label: `${pattern.pattern}: other CPU ratios`,
-          value: `modelwire WebSocket / raw ws ${(cpu(MODELWIRE_WS) / cpu(RAW_WS)).toFixed(2)}×, lean reader / raw ws ${(cpu(LEAN_WS) / cpu(RAW_WS)).toFixed(2)}×, AI SDK / openai-node ${(cpu(AI_SDK_HTTP) / cpu(OPENAI_HTTP)).toFixed(2)}×, modelwire HTTP / AI SDK ${(cpu(MODELWIRE_HTTP) / cpu(AI_SDK_HTTP)).toFixed(2)}×; wall per response modelwire / anchor: WebSocket ${figuresOf(pattern, MODELWIRE_WS).wallRatio.toFixed(2)}×, HTTP ${figuresOf(pattern, MODELWIRE_HTTP).wallRatio.toFixed(2)}×`,
+          value: `modelwire WebSocket / raw ws ${(cpu(MODELWIRE_WS) / cpu(RAW_WS)).toFixed(2)}×, lean reader / raw ws ${(cpu(LEAN_WS) / cpu(RAW_WS)).toFixed(2)}×, connectWebSocket native reader / ws ${(cpu(TRANSPORT_NATIVE) / cpu(TRANSPORT_WS)).toFixed(2)}×, AI SDK / openai-node ${(cpu(AI_SDK_HTTP) / cpu(OPENAI_HTTP)).toFixed(2)}×, modelwire HTTP / AI SDK ${(cpu(MODELWIRE_HTTP) / cpu(AI_SDK_HTTP)).toFixed(2)}×; wall per response modelwire / anchor: WebSocket ${figuresOf(pattern, MODELWIRE_WS).wallRatio.toFixed(2)}×, HTTP ${figuresOf(pattern, MODELWIRE_HTTP).wallRatio.toFixed(2)}×`,
         });
       }
       headlines.push({ label: 'responses per round per contender', value: result.patterns.map((pattern) => `${pattern.pattern} ${pattern.responsesPerRound}`).join(', ') + ` (${result.eventsPerResponse} events each)` });
