@@ -123,10 +123,8 @@ describe.each<WebSocketImplementation>(['native', 'ws'])('the upgrade answer, %s
   });
 
   it('delivers frames sent in the same write as the 101 answer, fragments with a ping between them, and answers the ping', async () => {
-    let serverSocket: Socket | undefined;
     let frames: { opcode: number; payload: Buffer }[] = [];
     const server = await startUpgradeServer((request, socket) => {
-      serverSocket = socket;
       frames = collectClientFrames(socket);
       acceptUpgradeAndSend(request, socket, [
         serverFrame(0x81, Buffer.from('{"a":1}')),
@@ -152,10 +150,8 @@ describe.each<WebSocketImplementation>(['native', 'ws'])('the upgrade answer, %s
     ['a fragmented ping', serverFrame(0x09, Buffer.from('x')), 1002, ProtocolViolationError],
     ['a message over maxPayloadBytes across fragments', Buffer.concat([serverFrame(0x01, Buffer.alloc(60, 0x61)), serverFrame(0x80, Buffer.alloc(60, 0x61))]), 1009, PayloadTooLargeError],
   ])('fails on %s and closes with the matching code', async (_name, bytes, closeCode, type) => {
-    let serverSocket: Socket | undefined;
     let frames: { opcode: number; payload: Buffer }[] = [];
     const server = await startUpgradeServer((request, socket) => {
-      serverSocket = socket;
       frames = collectClientFrames(socket);
       acceptUpgradeAndSend(request, socket, [bytes]);
     });

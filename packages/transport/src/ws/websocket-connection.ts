@@ -75,9 +75,12 @@ export interface ConnectionSocket {
   resume(): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  // `any`: the listener signature both `ws` and `EventEmitter` declare (each event has its own arguments).
+  /* eslint-disable @typescript-eslint/no-explicit-any */
   on(event: string, listener: (...args: any[]) => void): unknown;
   once(event: string, listener: (...args: any[]) => void): unknown;
   off(event: string, listener: (...args: any[]) => void): unknown;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
 const OPEN = 1;
