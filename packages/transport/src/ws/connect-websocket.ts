@@ -177,27 +177,23 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     }
   }
   const established = tunnel;
-  const socket: ConnectionSocket = implementation === 'native' ? new NativeWebSocket(target, {
-    headers,
-    maxPayloadBytes,
-    closeTimeoutMs,
-    ca,
-    socket: established,
-    lookup: pinned === undefined ? undefined : pinnedLookup(() => pinned),
-  }) : createWsSocket();
-  function createWsSocket(): WebSocket {
-  const clientOptions: ClientOptions & { lookup?: PinnedLookup } = {
-    headers,
-    maxPayload: maxPayloadBytes,
-    followRedirects: false,
-    perMessageDeflate,
-    autoPong: true,
-    ...(ca === undefined ? {} : { ca: [...ca] }),
-    ...(established === undefined ? {} : { createConnection: () => established }),
-    // `ws` hands `lookup` to `net.connect`: the socket goes to the addresses the plaintext rule checked.
-    ...(pinned === undefined ? {} : { lookup: pinnedLookup(() => pinned) }),
-  };
-  return create(target.href, clientOptions);
+  const lookup = pinned === undefined ? undefined : pinnedLookup(() => pinned);
+  let socket: ConnectionSocket;
+  if (implementation === 'native') {
+    socket = new NativeWebSocket(target, { headers, maxPayloadBytes, closeTimeoutMs, ca, socket: established, lookup });
+  } else {
+    const clientOptions: ClientOptions & { lookup?: PinnedLookup } = {
+      headers,
+      maxPayload: maxPayloadBytes,
+      followRedirects: false,
+      perMessageDeflate,
+      autoPong: true,
+      ...(ca === undefined ? {} : { ca: [...ca] }),
+      ...(established === undefined ? {} : { createConnection: () => established }),
+      // `ws` hands `lookup` to `net.connect`: the socket goes to the addresses the plaintext rule checked.
+      ...(lookup === undefined ? {} : { lookup }),
+    };
+    socket = create(target.href, clientOptions);
   }
 
   return new Promise<WebSocketConnection>((resolve, reject) => {
@@ -266,7 +262,7 @@ export async function connectWebSocket(url: string | URL, options: ConnectWebSoc
     };
     const onError = (error: Error): void => {
       if (upgrade !== undefined) {
-        // The server said 101, and `ws` refused its answer (a wrong `Sec-WebSocket-Accept`, an
+        // The server said 101, and the socket refused its answer (a wrong `Sec-WebSocket-Accept`, an
         // `Upgrade` header that is not `websocket`, an extension or subprotocol nobody asked for).
         fail(new ProtocolViolationError(`the WebSocket upgrade answer of ${described}${via} is not valid: ${error.message}`, { cause: error, violation: 'upgrade' }));
         return;
