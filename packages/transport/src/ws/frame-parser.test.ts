@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import * as wsModule from 'ws';
 import { describe, expect, it } from 'vitest';
+import { cutAt } from '../__fixtures__/chunking.js';
 import { FrameParser, type FrameError } from './frame-parser.js';
 
 /** `ws`'s own frame receiver (exported by the package, not described by its types): the oracle. */
@@ -65,14 +66,7 @@ const message: fc.Arbitrary<FrameSpec[]> = fc
     width: fc.constantFrom<'minimal' | 16 | 64>('minimal', 'minimal', 'minimal', 16, 64),
   })
   .map(({ binary, payload, cuts, controls, width }) => {
-    const points = [...new Set(cuts.map((cut) => cut % (payload.length + 1)))].sort((a, b) => a - b);
-    const pieces: Buffer[] = [];
-    let from = 0;
-    for (const point of points) {
-      pieces.push(payload.subarray(from, point));
-      from = point;
-    }
-    pieces.push(payload.subarray(from));
+    const pieces = cutAt(payload, cuts).map((piece) => Buffer.from(piece.buffer, piece.byteOffset, piece.length));
     const frames: FrameSpec[] = pieces.map((piece, index) => ({
       fin: index === pieces.length - 1,
       rsv: 0,
@@ -124,17 +118,11 @@ const stream = fc
   )
   .map((groups) => Buffer.concat(groups.flat().map(encode)));
 
-/** Splits `data` at the given points (taken modulo its length), in order. */
+/** Splits `data` at the given points (taken modulo its length), in order, without empty chunks. */
 function split(data: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((point) => point % (data.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(data.subarray(from, cut));
-    from = cut;
-  }
-  chunks.push(data.subarray(from));
-  return chunks.filter((chunk) => chunk.length > 0);
+  return cutAt(data, points)
+    .filter((chunk) => chunk.length > 0)
+    .map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
 }
 
 const hex = (data: Buffer): string => data.toString('hex');
