@@ -71,9 +71,9 @@ export interface E2eFigures {
   readonly cpuUsPerEventMax: number;
   /** Wall time per response, milliseconds (median round). */
   readonly wallMsPerResponse: number;
-  /** CPU per event divided by the anchor's of the same path. */
+  /** CPU per event divided by the anchor's of the same path: median of per-round ratios. */
   readonly cpuRatio: number;
-  /** Wall time per response divided by the anchor's of the same path. */
+  /** Wall time per response divided by the anchor's of the same path: median of per-round ratios. */
   readonly wallRatio: number;
   readonly rounds: number;
 }
@@ -257,12 +257,21 @@ async function transportContender(name: string, url: string, perMessageDeflate: 
   return { name, path: 'websocket', anchor, run: runner.run, close: () => connection.close() };
 }
 
-/** Times every contender round-robin; CPU per event and wall per response per round. */
+/**
+ * Times every contender round-robin; CPU per event and wall per response per round. The order
+ * is reversed every other round, so that the garbage one contender leaves for the collector
+ * (whose background threads count in process CPU) falls on each of its neighbours in turn.
+ * Ratios to the anchor are medians of per-round ratios (each contender against the anchor of
+ * the same round), which cancels what a round shares (machine load, heap state).
+ */
 async function measureContenders(contenders: readonly Contender[], responses: number, eventsPerResponse: number, rounds: number, warmupRounds: number): Promise<E2eFigures[]> {
   const cpu = contenders.map(() => [] as number[]);
   const wall = contenders.map(() => [] as number[]);
+  const forward = [...contenders.keys()];
+  const backward = [...forward].reverse();
   for (let round = 0; round < warmupRounds + rounds; round += 1) {
-    for (const [index, contender] of contenders.entries()) {
+    for (const index of round % 2 === 0 ? forward : backward) {
+      const contender = contenders[index]!;
       const cpuStart = process.cpuUsage();
       const wallStart = performance.now();
       const completed = await contender.run(responses);
@@ -287,11 +296,16 @@ async function measureContenders(contenders: readonly Contender[], responses: nu
       cpuUsPerEventMin: Math.min(...cpu[index]!),
       cpuUsPerEventMax: Math.max(...cpu[index]!),
       wallMsPerResponse: wallMedian,
-      cpuRatio: anchor < 0 ? Number.NaN : cpuMedian / median(cpu[anchor]!),
-      wallRatio: anchor < 0 ? Number.NaN : wallMedian / median(wall[anchor]!),
+      cpuRatio: anchor < 0 ? Number.NaN : medianRatio(cpu[index]!, cpu[anchor]!),
+      wallRatio: anchor < 0 ? Number.NaN : medianRatio(wall[index]!, wall[anchor]!),
       rounds,
     };
   });
+}
+
+/** Median of the per-round ratios `values[i] / anchors[i]`. */
+function medianRatio(values: readonly number[], anchors: readonly number[]): number {
+  return median(values.map((value, round) => value / anchors[round]!));
 }
 
 const DEFAULT_RESPONSES: Record<ArrivalPattern, number> = { burst: 40, 'per-event': 40, paced: 3 };
