@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { activeResources, settledLeaks } from '@modelwire/testing';
+import { closeClientAndServer } from '../__fixtures__/close-client-and-server.js';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { ModelClient } from '../client/model-client.js';
 import { MAX_UNREAD_EVENTS } from '../turn/event-queue.js';
@@ -34,9 +35,7 @@ let server: Server | undefined;
 let client: ModelClient | undefined;
 
 afterEach(async () => {
-  await client?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  await closeClientAndServer(client, server);
   server = undefined;
   client = undefined;
 });

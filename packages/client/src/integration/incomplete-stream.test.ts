@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeClientAndServer } from '../__fixtures__/close-client-and-server.js';
 import { prompt, turnContext, userMessage } from '../__fixtures__/turn-fixtures.js';
 import { ModelClient } from '../client/model-client.js';
 import { IncompleteEventError, StreamIncompleteError } from '../index.js';
@@ -14,9 +15,7 @@ let server: Server | undefined;
 let client: ModelClient | undefined;
 
 afterEach(async () => {
-  await client?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  await closeClientAndServer(client, server);
   server = undefined;
   client = undefined;
 });
