@@ -1,8 +1,9 @@
-import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Content, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4StreamResult, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Citation, LanguageModelV4Prompt, LanguageModelV4Content, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4StreamResult, SharedV4ProviderMetadata } from '@ai-sdk/provider';
 import type { ClientTelemetry, ModelClient, ModelInfo, TurnContext, TurnMetadata } from '@modelwire/client';
 import { linkedAbortController, streamAttempts, type AttemptOutcome, type SessionTurns } from '@modelwire/fetch';
 import type { CallArguments } from '../prompt/call-arguments.js';
 import { callRequest } from '../request/call-request.js';
+import { partOptions } from '../request/provider-options.js';
 import { StreamParts, type PartSink } from '../stream/stream-parts.js';
 import { callError } from './call-error.js';
 
@@ -31,6 +32,23 @@ function responsesUrl(baseUrl: string): string {
   } catch {
     return '/responses';
   }
+}
+
+/**
+ * The tool call ids a prompt gave MCP approval requests, by approval request id (the
+ * `approvalRequestId` of its tool calls): the MCP call the approval lets run keeps that id.
+ */
+function approvalCallsOf(prompt: LanguageModelV4Prompt): ReadonlyMap<string, string> {
+  const calls = new Map<string, string>();
+  for (const message of prompt) {
+    if (message.role !== 'assistant') continue;
+    for (const part of message.content) {
+      if (part.type !== 'tool-call') continue;
+      const approvalId = partOptions(part.providerOptions)['approvalRequestId'];
+      if (typeof approvalId === 'string') calls.set(approvalId, part.toolCallId);
+    }
+  }
+  return calls;
 }
 
 /**
@@ -105,6 +123,8 @@ export class ModelwireLanguageModel implements LanguageModelV4 {
       const parts = new StreamParts(sink, {
         callArguments: session.callArguments,
         providerToolNames: call.providerToolNames,
+        store: call.providerOptions.store ?? false,
+        approvalCalls: approvalCallsOf(options.prompt),
         includeRaw: options.includeRawChunks === true,
         onStart: () => resolve({ stream, request: { url, body: requestBody } }),
       });
@@ -123,6 +143,7 @@ export class ModelwireLanguageModel implements LanguageModelV4 {
             return;
           case 'completed':
           case 'ended':
+            parts.begin();
             if (!parts.started) {
               reject(callError(new Error('the response ended without starting'), null, false, url, requestBody));
               return;
@@ -157,7 +178,7 @@ export class ModelwireLanguageModel implements LanguageModelV4 {
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
     const { stream, request } = await this.doStream(options);
     const content: LanguageModelV4Content[] = [];
-    const blocks = new Map<string, { text: string; providerMetadata?: SharedV4ProviderMetadata }>();
+    const blocks = new Map<string, { text: string; providerMetadata?: SharedV4ProviderMetadata; citations?: LanguageModelV4Citation[] }>();
     let result: Omit<LanguageModelV4GenerateResult, 'content'> | undefined;
     let warnings: LanguageModelV4GenerateResult['warnings'] = [];
     let response: NonNullable<LanguageModelV4GenerateResult['response']> = {};
@@ -191,11 +212,15 @@ export class ModelwireLanguageModel implements LanguageModelV4 {
             const key = `${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`;
             const block = blocks.get(key);
             if (block !== undefined && part.providerMetadata !== undefined) block.providerMetadata = part.providerMetadata;
+            if (block !== undefined && part.type === 'text-end' && part.citations !== undefined) block.citations = part.citations;
             blocks.delete(key);
             break;
           }
           case 'tool-call':
           case 'tool-result':
+          case 'tool-approval-request':
+          case 'source':
+          case 'custom':
             content.push(part);
             break;
           case 'error':

@@ -81,7 +81,7 @@ describe('convertPrompt', () => {
     );
   });
 
-  it('sends tool results as the API reads them and leaves out what it cannot send, with a warning', () => {
+  it('sends tool results and approval responses as the API reads them and leaves out what it cannot send, with a warning', () => {
     const warnings: SharedV4Warning[] = [];
     const items = convertPrompt(
       [
@@ -91,6 +91,7 @@ describe('convertPrompt', () => {
             { type: 'tool-result', toolCallId: 'a', toolName: 't', output: { type: 'json', value: { ok: true } } },
             { type: 'tool-result', toolCallId: 'b', toolName: 't', output: { type: 'execution-denied', reason: 'no' } },
             { type: 'tool-result', toolCallId: 'c', toolName: 't', output: { type: 'content', value: [{ type: 'text', text: 'see' }, { type: 'file', mediaType: 'image/png', data: { type: 'url', url: new URL('https://example.com/a.png') } }] } },
+            { type: 'tool-approval-response', approvalId: 'x', approved: true },
             { type: 'tool-approval-response', approvalId: 'x', approved: true },
           ],
         },
@@ -103,7 +104,8 @@ describe('convertPrompt', () => {
       { type: 'function_call_output', call_id: 'a', output: '{"ok":true}' },
       { type: 'function_call_output', call_id: 'b', output: 'no' },
       { type: 'function_call_output', call_id: 'c', output: [{ type: 'input_text', text: 'see' }, { type: 'input_image', image_url: 'https://example.com/a.png', detail: 'auto' }] },
+      { type: 'mcp_approval_response', approval_request_id: 'x', approve: true },
     ]);
-    expect(warnings.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['tool-approval-response', 'reasoning part without an item id']);
+    expect(warnings.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['reasoning part without an item id']);
   });
 });

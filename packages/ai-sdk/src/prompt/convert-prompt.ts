@@ -1,6 +1,7 @@
 import { UnsupportedFunctionalityError, type LanguageModelV4FilePart, type LanguageModelV4Prompt, type LanguageModelV4ToolResultOutput, type SharedV4Warning } from '@ai-sdk/provider';
 import type { ResponseInputItem } from '@modelwire/client';
 import { partOptions } from '../request/provider-options.js';
+import { ProviderToolNames } from '../request/provider-tools.js';
 import type { CallArguments } from './call-arguments.js';
 
 type Item = Record<string, unknown>;
@@ -11,6 +12,8 @@ export interface ConvertOptions {
   readonly systemRole: 'system' | 'developer';
   /** The argument texts of earlier calls. */
   readonly callArguments: CallArguments;
+  /** The call's provider tools (calls of local shell, shell, apply patch and custom tools become their own items). Default none. */
+  readonly toolNames?: ProviderToolNames;
 }
 
 /**
@@ -41,6 +44,11 @@ export interface ConvertOptions {
  */
 export function convertPrompt(prompt: LanguageModelV4Prompt, options: ConvertOptions, warnings: SharedV4Warning[]): readonly ResponseInputItem[] {
   const input: Item[] = [];
+  const toolNames = options.toolNames ?? new ProviderToolNames();
+  /** Approval requests answered (an answer is sent once). */
+  const approvals = new Set<string>();
+  /** Server items sent back (a call and its result may both carry the item). */
+  const serverItems = new Set<string>();
   for (const message of prompt) {
     if (message.role === 'system') {
       input.push({ role: options.systemRole, content: message.content });
@@ -51,21 +59,43 @@ export function convertPrompt(prompt: LanguageModelV4Prompt, options: ConvertOpt
       continue;
     }
     if (message.role === 'assistant') {
-      assistantItems(message.content, options.callArguments, input, warnings);
+      assistantItems(message.content, { callArguments: options.callArguments, toolNames, serverItems }, input, warnings);
       continue;
     }
     for (const part of message.content) {
       if (part.type === 'tool-approval-response') {
-        warnings.push({ type: 'unsupported', feature: 'tool-approval-response', details: 'tool approvals are not sent by the Modelwire provider' });
+        if (approvals.has(part.approvalId)) continue;
+        approvals.add(part.approvalId);
+        input.push({ type: 'mcp_approval_response', approval_request_id: part.approvalId, approve: part.approved });
         continue;
       }
-      input.push({ type: 'function_call_output', call_id: part.toolCallId, output: toolOutput(part.output) });
+      const item = toolResultItem(part, toolNames);
+      if (item !== null) input.push(item);
     }
   }
   return input as unknown as ResponseInputItem[];
 }
 
-function assistantItems(content: Extract<LanguageModelV4Prompt[number], { role: 'assistant' }>['content'], callArguments: CallArguments, input: Item[], warnings: SharedV4Warning[]): void {
+interface AssistantContext {
+  readonly callArguments: CallArguments;
+  readonly toolNames: ProviderToolNames;
+  readonly serverItems: Set<string>;
+}
+
+/** Sends the server's item kept in a part's options once (by its id); whether the part had one. */
+function pushServerItem(options: Readonly<Record<string, unknown>>, context: AssistantContext, input: Item[]): boolean {
+  const item = options['item'];
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const id = (item as Item)['id'];
+  if (typeof id === 'string') {
+    if (context.serverItems.has(id)) return true;
+    context.serverItems.add(id);
+  }
+  input.push({ ...(item as Item) });
+  return true;
+}
+
+function assistantItems(content: Extract<LanguageModelV4Prompt[number], { role: 'assistant' }>['content'], context: AssistantContext, input: Item[], warnings: SharedV4Warning[]): void {
   /** The message item the previous text part went to, to merge parts of one output message. */
   let message: { id: string | undefined; parts: string[]; item: Item } | null = null;
   let reasoning: { id: string; summary: Item[]; item: Item } | null = null;
@@ -104,21 +134,24 @@ function assistantItems(content: Extract<LanguageModelV4Prompt[number], { role: 
         break;
       }
       case 'tool-call': {
-        if (part.providerExecuted === true) {
-          const item = options['item'];
-          if (typeof item === 'object' && item !== null && !Array.isArray(item)) input.push({ ...(item as Item) });
-          else warnings.push({ type: 'unsupported', feature: 'provider-executed tool call without its item', details: `the call ${part.toolCallId} is not sent` });
-          break;
-        }
-        input.push({ type: 'function_call', call_id: part.toolCallId, name: part.toolName, arguments: callArguments.argumentsOf(part.toolCallId, part.input) });
+        if (pushServerItem(options, context, input)) break;
+        // A provider-executed call without its item: the item comes with the call's result.
+        if (part.providerExecuted === true) break;
+        const call = clientCallItem(part, itemId, context);
+        if (call !== null) input.push(call);
+        else warnings.push({ type: 'unsupported', feature: `tool call of ${part.toolName}`, details: `the call ${part.toolCallId} is not sent: the Modelwire provider does not send computer calls back` });
         break;
       }
       case 'tool-result':
-        // A provider-executed tool's result: part of the call's item, sent with it.
+        // A provider-executed tool's result: the server's item (the call's, for most tools).
+        pushServerItem(options, context, input);
+        break;
+      case 'custom':
+        if (part.kind.endsWith('.compaction') && itemId !== undefined) input.push({ type: 'compaction', id: itemId, encrypted_content: options['encryptedContent'] });
+        else warnings.push({ type: 'unsupported', feature: `assistant custom part ${part.kind}`, details: 'not sent by the Modelwire provider' });
         break;
       case 'file':
       case 'reasoning-file':
-      case 'custom':
         warnings.push({ type: 'unsupported', feature: `assistant ${part.type} part`, details: 'not sent by the Modelwire provider' });
         break;
     }
@@ -150,6 +183,104 @@ function filePart(part: LanguageModelV4FilePart, index: number): Item {
       return { type: 'input_file', filename: part.filename ?? `part-${index}.pdf`, file_data: dataUrl(data.data, mediaType) };
     case 'text':
       throw new UnsupportedFunctionalityError({ functionality: 'text file parts' });
+  }
+}
+
+type ToolCallPart = Extract<Extract<LanguageModelV4Prompt[number], { role: 'assistant' }>['content'][number], { type: 'tool-call' }>;
+type ToolResultPart = Extract<Extract<LanguageModelV4Prompt[number], { role: 'tool' }>['content'][number], { type: 'tool-result' }>;
+
+const fieldsOf = (value: unknown): Readonly<Record<string, unknown>> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/** Drops `undefined` fields (they are not sent). */
+const defined = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+
+/** A call's input as an object (the AI SDK may hold it as the JSON text). */
+function inputFields(input: unknown): Readonly<Record<string, unknown>> {
+  if (typeof input !== 'string') return fieldsOf(input);
+  try {
+    return fieldsOf(JSON.parse(input));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The item of a call the caller ran, as `@ai-sdk/openai` sends it: a `local_shell_call`,
+ * `shell_call`, `apply_patch_call`, `custom_tool_call` or client `tool_search_call` for the
+ * call's provider tools, else a `function_call`; `null` for a computer call (not sent).
+ */
+function clientCallItem(part: ToolCallPart, itemId: string | undefined, context: AssistantContext): Item | null {
+  const names = context.toolNames;
+  const type = names.typeOf(part.toolName);
+  const input = inputFields(part.input);
+  const action = fieldsOf(input['action']);
+  if (names.has('tool_search') && type === 'tool_search') {
+    const callId = typeof input['call_id'] === 'string' ? input['call_id'] : null;
+    return { type: 'tool_search_call', id: itemId ?? part.toolCallId, execution: callId === null ? 'server' : 'client', call_id: callId, status: 'completed', arguments: input['arguments'] };
+  }
+  if (names.has('local_shell') && type === 'local_shell') {
+    // `status` is required by the API reference (and the client's validation); `@ai-sdk/openai` leaves it out.
+    return defined({
+      type: 'local_shell_call',
+      call_id: part.toolCallId,
+      id: itemId,
+      status: 'completed',
+      action: defined({ type: 'exec', command: action['command'], timeout_ms: action['timeoutMs'], user: action['user'], working_directory: action['workingDirectory'], env: action['env'] }),
+    });
+  }
+  if (names.has('shell') && type === 'shell') {
+    return defined({ type: 'shell_call', call_id: part.toolCallId, id: itemId, status: 'completed', action: defined({ commands: action['commands'], timeout_ms: action['timeoutMs'], max_output_length: action['maxOutputLength'] }) });
+  }
+  if (names.has('apply_patch') && type === 'apply_patch') return defined({ type: 'apply_patch_call', call_id: input['callId'], id: itemId, status: 'completed', operation: input['operation'] });
+  if (names.has('computer') && type === 'computer') return null;
+  if (names.custom.has(part.toolName)) {
+    const options = partOptions(part.providerOptions);
+    return defined({ type: 'custom_tool_call', call_id: part.toolCallId, name: part.toolName, input: typeof part.input === 'string' ? part.input : JSON.stringify(part.input), async: options['async'], id: itemId });
+  }
+  return { type: 'function_call', call_id: part.toolCallId, name: type, arguments: context.callArguments.argumentsOf(part.toolCallId, part.input) };
+}
+
+/**
+ * The item of a tool result the caller sends: `local_shell_call_output`, `shell_call_output`,
+ * `apply_patch_call_output`, `custom_tool_call_output` or `tool_search_output` for the call's
+ * provider tools (JSON results), else `function_call_output`; `null` for a denied MCP call
+ * (its approval response says it).
+ */
+function toolResultItem(part: ToolResultPart, names: ProviderToolNames): Item | null {
+  const output = part.output;
+  if (output.type === 'execution-denied' && typeof partOptions(output.providerOptions)['approvalId'] === 'string') return null;
+  const type = names.typeOf(part.toolName);
+  const value = output.type === 'json' ? fieldsOf(output.value) : undefined;
+  if (value !== undefined && names.has('tool_search') && type === 'tool_search') return { type: 'tool_search_output', execution: 'client', call_id: part.toolCallId, status: 'completed', tools: value['tools'] };
+  // `id` is the field the API documents (the call's id), `call_id` the one `@ai-sdk/openai` sends.
+  if (value !== undefined && names.has('local_shell') && type === 'local_shell') return { type: 'local_shell_call_output', id: part.toolCallId, call_id: part.toolCallId, output: value['output'] };
+  if (value !== undefined && names.has('shell') && type === 'shell') {
+    const results = Array.isArray(value['output']) ? (value['output'] as unknown[]).map(fieldsOf) : [];
+    return {
+      type: 'shell_call_output',
+      call_id: part.toolCallId,
+      ...(value['maxOutputLength'] === undefined || value['maxOutputLength'] === null ? {} : { max_output_length: value['maxOutputLength'] }),
+      output: results.map((result) => {
+        const outcome = fieldsOf(result['outcome']);
+        return { stdout: result['stdout'], stderr: result['stderr'], outcome: outcome['type'] === 'timeout' ? { type: 'timeout' } : { type: 'exit', exit_code: outcome['exitCode'] } };
+      }),
+    };
+  }
+  if (value !== undefined && names.has('apply_patch') && type === 'apply_patch') return defined({ type: 'apply_patch_call_output', call_id: part.toolCallId, status: value['status'], output: value['output'] });
+  if (names.custom.has(part.toolName)) return { type: 'custom_tool_call_output', call_id: part.toolCallId, output: customToolOutput(output) };
+  return { type: 'function_call_output', call_id: part.toolCallId, output: toolOutput(output) };
+}
+
+/** A custom tool's result as `custom_tool_call_output.output`: text as is, errors as `{"error":…}`, JSON serialised, content as input parts. */
+function customToolOutput(output: LanguageModelV4ToolResultOutput): string | Item[] {
+  switch (output.type) {
+    case 'error-text':
+    case 'error-json':
+      return JSON.stringify({ error: output.value });
+    case 'execution-denied':
+      return output.reason ?? 'Tool call execution denied.';
+    default:
+      return toolOutput(output);
   }
 }
 

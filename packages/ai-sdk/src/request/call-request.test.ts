@@ -37,9 +37,26 @@ describe('callRequest', () => {
         { type: 'function', name: 'shell', parameters: { type: 'object' }, strict: false },
         { type: 'web_search', search_context_size: 'low' },
       ],
-      options: { max_output_tokens: 100, temperature: 0.2, top_p: 0.9, reasoning: { effort: 'low', summary: 'auto' }, text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } }, store: false, user: 'u-1' },
+      options: {
+        max_output_tokens: 100,
+        temperature: 0.2,
+        top_p: 0.9,
+        reasoning: { effort: 'low', summary: 'auto' },
+        text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } },
+        store: false,
+        user: 'u-1',
+        include: ['web_search_call.action.sources'],
+      },
     });
-    expect(request.providerToolNames).toEqual(new Map([['web_search', 'search']]));
+    expect(request.providerToolNames.nameOf('web_search')).toBe('search');
+    expect(request.providerToolNames.typeOf('search')).toBe('web_search');
+  });
+
+  it('leaves out a provider tool it does not know with a warning, and refuses arguments that are not an object', () => {
+    const request = callRequest({ prompt, tools: [{ type: 'provider', id: 'other.search', name: 'search', args: {} }, { type: 'provider', id: 'openai.not_a_tool', name: 'x', args: {} }] }, new CallArguments(), model);
+    expect(request.prompt.tools).toEqual([]);
+    expect(request.warnings.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['provider tool other.search', 'provider tool openai.not_a_tool']);
+    expect(() => callRequest({ prompt, tools: [{ type: 'provider', id: 'modelwire.file_search', name: 'files', args: [] as never }] }, new CallArguments(), model)).toThrow(/tools\.files\.args: must be an object/);
   });
 
   it('warns about settings it cannot send, and refuses a provider option of the wrong type by its path', () => {

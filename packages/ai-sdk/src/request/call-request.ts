@@ -1,8 +1,9 @@
-import type { LanguageModelV4CallOptions, LanguageModelV4FunctionTool, LanguageModelV4ProviderTool, SharedV4Warning } from '@ai-sdk/provider';
-import type { ModelInfo, Prompt, RequestOptions, ResponseInputItem, ToolChoice, ToolSpec } from '@modelwire/client';
+import type { LanguageModelV4CallOptions, LanguageModelV4FunctionTool, SharedV4Warning } from '@ai-sdk/provider';
+import type { ModelInfo, Prompt, RequestOptions, ResponseInputItem, ToolSpec } from '@modelwire/client';
 import type { CallArguments } from '../prompt/call-arguments.js';
 import { convertPrompt } from '../prompt/convert-prompt.js';
 import { readProviderOptions, type ModelwireProviderOptions } from './provider-options.js';
+import { addProviderTool, ProviderToolNames, toolChoiceOf } from './provider-tools.js';
 
 /** A call of the AI SDK as what a `ModelClientSession` streams. */
 export interface CallRequest {
@@ -10,59 +11,40 @@ export interface CallRequest {
   readonly prompt: Prompt & { readonly input: readonly ResponseInputItem[] };
   /** The call's provider options, read. */
   readonly providerOptions: ModelwireProviderOptions;
-  /** Provider tools by wire type (`web_search`), with the name the caller gave them. */
-  readonly providerToolNames: ReadonlyMap<string, string>;
+  /** The call's provider tools: the names the caller gave them, by wire type. */
+  readonly providerToolNames: ProviderToolNames;
   readonly warnings: SharedV4Warning[];
 }
 
-/** Provider tools the provider sends, by the id the caller gives them (`modelwire.web_search` or `openai.web_search`): the hosted tools the server runs itself. */
-const PROVIDER_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_preview']);
-
 /** The AI SDK's call settings that the Responses API has no field for. */
 const UNSUPPORTED_SETTINGS = ['topK', 'presencePenalty', 'frequencyPenalty', 'seed', 'stopSequences'] as const;
-
-const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-
-function snakeCaseKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(snakeCaseKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined).map(([key, entry]) => [snakeCase(key), snakeCaseKeys(entry)]));
-}
 
 function functionTool(tool: LanguageModelV4FunctionTool): ToolSpec {
   return { type: 'function', name: tool.name, ...(tool.description === undefined ? {} : { description: tool.description }), parameters: tool.inputSchema, strict: tool.strict ?? false };
 }
 
-function toolsOf(tools: LanguageModelV4CallOptions['tools'], warnings: SharedV4Warning[]): { specs: ToolSpec[]; providerToolNames: Map<string, string> } {
+function toolsOf(tools: LanguageModelV4CallOptions['tools'], warnings: SharedV4Warning[]): { specs: ToolSpec[]; providerToolNames: ProviderToolNames } {
   const specs: ToolSpec[] = [];
-  const providerToolNames = new Map<string, string>();
+  const providerToolNames = new ProviderToolNames();
   for (const tool of tools ?? []) {
-    if (tool.type === 'function') {
-      specs.push(functionTool(tool));
-      continue;
-    }
-    const type = providerToolType(tool);
-    if (type === null) {
-      warnings.push({ type: 'unsupported', feature: `provider tool ${tool.id}`, details: 'the Modelwire provider sends function tools and web_search; the tool is not sent' });
-      continue;
-    }
-    specs.push({ ...(snakeCaseKeys(tool.args) as Record<string, unknown>), type });
-    providerToolNames.set(type, tool.name);
+    if (tool.type === 'function') specs.push(functionTool(tool));
+    else addProviderTool(tool, specs, providerToolNames, warnings);
   }
   return { specs, providerToolNames };
 }
 
-function providerToolType(tool: LanguageModelV4ProviderTool): string | null {
-  const [namespace, type] = tool.id.split('.', 2);
-  if ((namespace !== 'modelwire' && namespace !== 'openai') || type === undefined || !PROVIDER_TOOLS.has(type)) return null;
-  return type;
-}
-
-function toolChoiceOf(choice: LanguageModelV4CallOptions['toolChoice'], providerToolNames: ReadonlyMap<string, string>): ToolChoice | undefined {
-  if (choice === undefined) return undefined;
-  if (choice.type !== 'tool') return choice.type;
-  for (const [type, name] of providerToolNames) if (name === choice.toolName) return { type } as ToolChoice;
-  return { type: 'function', name: choice.toolName };
+/**
+ * `include`: the caller's, plus what `@ai-sdk/openai` asks for its provider tools (the sources
+ * of a web search, the outputs of the code interpreter).
+ */
+function includeOf(given: readonly string[] | undefined, names: ProviderToolNames): readonly string[] | undefined {
+  const include = [...(given ?? [])];
+  const add = (key: string): void => {
+    if (!include.includes(key)) include.push(key);
+  };
+  if (names.has('web_search') || names.has('web_search_preview')) add('web_search_call.action.sources');
+  if (names.has('code_interpreter')) add('code_interpreter_call.outputs');
+  return include.length === 0 && given === undefined ? undefined : include;
 }
 
 /** The call's `reasoning` setting as `reasoning.effort` (`max` is the API's `xhigh`). */
@@ -80,8 +62,8 @@ function effortOf(reasoning: LanguageModelV4CallOptions['reasoning'], warnings: 
  * and the settings as request options (`max_output_tokens`, `temperature`, `top_p`,
  * `text.format`, `reasoning`, the provider options). Settings the Responses API has no field
  * for (`topK`, `presencePenalty`, `frequencyPenalty`, `seed`, `stopSequences`), per-call
- * `headers` (the client authenticates and sets the session's headers) and provider tools other
- * than web search are not sent, each with an `unsupported` warning.
+ * `headers` (the client authenticates and sets the session's headers) and provider tools this
+ * provider does not know are not sent, each with an `unsupported` warning.
  */
 export function callRequest(options: LanguageModelV4CallOptions, callArguments: CallArguments, model: ModelInfo): CallRequest {
   const warnings: SharedV4Warning[] = [];
@@ -93,9 +75,10 @@ export function callRequest(options: LanguageModelV4CallOptions, callArguments: 
   if (Object.entries(options.headers ?? {}).some(([name, value]) => value !== undefined && name.toLowerCase() !== 'user-agent')) {
     warnings.push({ type: 'unsupported', feature: 'headers', details: 'per-call headers are not sent: the ModelClient authenticates and sends the session headers (set provider.headers on the client)' });
   }
-  const input = convertPrompt(options.prompt, { systemRole: model.supportsReasoning ? 'developer' : 'system', callArguments }, warnings);
   const { specs, providerToolNames } = toolsOf(options.tools, warnings);
+  const input = convertPrompt(options.prompt, { systemRole: model.supportsReasoning ? 'developer' : 'system', callArguments, toolNames: providerToolNames }, warnings);
   const toolChoice = toolChoiceOf(options.toolChoice, providerToolNames);
+  const include = includeOf(provider.include, providerToolNames);
   const effort = provider.reasoningEffort ?? effortOf(options.reasoning, warnings);
   const format = options.responseFormat;
   const text = {
@@ -126,7 +109,7 @@ export function callRequest(options: LanguageModelV4CallOptions, callArguments: 
     ...(provider.truncation === undefined ? {} : { truncation: provider.truncation }),
     ...(provider.promptCacheKey === undefined ? {} : { prompt_cache_key: provider.promptCacheKey }),
     ...(provider.promptCacheRetention === undefined ? {} : { prompt_cache_retention: provider.promptCacheRetention }),
-    ...(provider.include === undefined ? {} : { include: provider.include }),
+    ...(include === undefined ? {} : { include }),
   };
   const prompt = {
     input,
