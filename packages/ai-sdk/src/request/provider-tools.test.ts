@@ -80,12 +80,14 @@ async function send(model: LanguageModelV4, options: LanguageModelV4CallOptions)
   for await (const part of stream) if (part.type === 'error') throw part.error;
 }
 
+const lookup = { type: 'function', name: 'lookup', inputSchema: { type: 'object', properties: {} } } as const;
+
 describe('provider tools on the wire', () => {
   it.each(TOOLS)('%s: the same tools[] entry, tool_choice and include as @ai-sdk/openai (HTTP and WebSocket, openai. and modelwire. ids)', async (_name, tool) => {
     const server = open.add(await startResponsesServer({ tokenDelayMs: 0 }));
     const options: LanguageModelV4CallOptions = {
       prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
-      tools: [{ type: 'function', name: 'lookup', inputSchema: { type: 'object', properties: {} } }, tool],
+      tools: [lookup, tool],
       toolChoice: { type: 'tool', toolName: tool.name },
     };
     await send(createOpenAI({ apiKey: 'sk-test', baseURL: server.url }).responses('gpt-4.1'), options);
@@ -93,7 +95,7 @@ describe('provider tools on the wire', () => {
     for (const supportsWebSockets of [false, true]) {
       for (const namespace of ['openai', 'modelwire']) {
         const modelwire = open.add(createModelwire({ provider: { baseUrl: server.url, supportsWebSockets }, auth: staticTokenAuth('sk-test') }, { preconnect: false }));
-        const renamed = { ...options, tools: [options.tools?.[0], { ...tool, id: tool.id.replace(/^openai\./, `${namespace}.`) as `${string}.${string}` }] as LanguageModelV4CallOptions['tools'] };
+        const renamed: LanguageModelV4CallOptions = { ...options, tools: [lookup, { ...tool, id: tool.id.replace(/^openai\./, `${namespace}.`) as `${string}.${string}` }] };
         const { stream } = await modelwire.responses('gpt-4.1').doStream(renamed);
         const parts = [];
         for await (const part of stream) parts.push(part);

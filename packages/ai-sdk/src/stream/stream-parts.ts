@@ -1,8 +1,12 @@
-import type { JSONObject, JSONValue, LanguageModelV4FinishReason, LanguageModelV4StreamPart, LanguageModelV4Usage, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type { JSONObject, JSONValue, LanguageModelV4FinishReason, LanguageModelV4StreamPart, SharedV4ProviderMetadata } from '@ai-sdk/provider';
 import type { RawResponseEvent, ResponseEvent, ResponseUsage } from '@modelwire/client';
 import { WEBSOCKET_ONLY_EVENT_TYPES, type AttemptObserver } from '@modelwire/fetch';
 import type { CallArguments } from '../prompt/call-arguments.js';
 import type { ProviderToolNames } from '../request/provider-tools.js';
+import { escapeJsonDelta, fieldsOf, generateId, json, listOf, metadata, numberOf, stringOf, usageOf, type Fields } from './part-values.js';
+import { annotationSource, citationsOf, computerInput, patchOperation, webSearchResult } from './tool-item-values.js';
+
+export { PROVIDER_METADATA_KEY, usageOf } from './part-values.js';
 
 /** Where the parts of one call go. */
 export interface PartSink {
@@ -21,46 +25,6 @@ interface ResponseFacts {
   serviceTier?: string | undefined;
   rawUsage?: JSONObject;
   incompleteReason?: string;
-}
-
-type Fields = Readonly<Record<string, unknown>>;
-const fieldsOf = (value: unknown): Fields => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {});
-const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const numberOf = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
-const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
-/** A value for a JSON part field (`undefined` fields are dropped by the AI SDK's serialisation, as `@ai-sdk/openai`'s are). */
-const json = (value: unknown): JSONValue => value as JSONValue;
-/** A string as the inside of a JSON string literal (for input deltas that build a JSON text). */
-const escapeJsonDelta = (text: string): string => JSON.stringify(text).slice(1, -1);
-
-/** The provider metadata key of every part and result. */
-export const PROVIDER_METADATA_KEY = 'modelwire';
-
-const metadata = (fields: Readonly<Record<string, JSONValue | undefined>>): SharedV4ProviderMetadata => ({ [PROVIDER_METADATA_KEY]: fields as JSONObject });
-
-/** Ids of parts the server gives none (sources, approval calls): 16 random letters and digits. */
-function generateId(): string {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
-}
-
-/** Token usage as the AI SDK reports it, from the server's `usage` object (cached and cache-write input, reasoning output). */
-export function usageOf(usage: ResponseUsage | undefined, raw: JSONObject | undefined): LanguageModelV4Usage {
-  const input = numberOf(raw?.['input_tokens']) ?? usage?.inputTokens;
-  const output = numberOf(raw?.['output_tokens']) ?? usage?.outputTokens;
-  if (input === undefined || output === undefined) {
-    return { inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: undefined, text: undefined, reasoning: undefined }, ...(raw === undefined ? {} : { raw }) };
-  }
-  const inputDetails = fieldsOf(raw?.['input_tokens_details']);
-  const cached = numberOf(inputDetails['cached_tokens']) ?? (raw === undefined ? usage?.cachedInputTokens : undefined) ?? 0;
-  const cacheWrite = numberOf(inputDetails['cache_write_tokens']);
-  const reasoning = numberOf(fieldsOf(raw?.['output_tokens_details'])['reasoning_tokens']) ?? (raw === undefined ? usage?.reasoningOutputTokens : undefined) ?? 0;
-  return {
-    inputTokens: { total: input, noCache: input - cached - (cacheWrite ?? 0), cacheRead: cached, cacheWrite },
-    outputTokens: { total: output, text: output - reasoning, reasoning },
-    ...(raw === undefined ? {} : { raw }),
-  };
 }
 
 /** A call whose output item is still streaming, by output index. */
@@ -800,92 +764,3 @@ export class StreamParts implements AttemptObserver {
   }
 }
 
-/** A patch operation in the field order of the AI SDK's input (`type`, `path`, then `diff`). */
-function patchOperation(operation: Fields): unknown {
-  return operation['type'] === 'delete_file' ? { type: operation['type'], path: operation['path'] } : { type: operation['type'], path: operation['path'], diff: operation['diff'] };
-}
-
-/** A `source` part for an annotation (a URL, a cited file, a container file, a file path). */
-function annotationSource(annotation: Fields): LanguageModelV4StreamPart {
-  if (annotation['type'] === 'url_citation') {
-    const title = stringOf(annotation['title']);
-    return { type: 'source', sourceType: 'url', id: generateId(), url: stringOf(annotation['url']) ?? '', ...(title === undefined ? {} : { title }) };
-  }
-  const filePath = annotation['type'] === 'file_path';
-  const filename = stringOf(filePath ? annotation['file_id'] : annotation['filename']) ?? '';
-  return {
-    type: 'source',
-    sourceType: 'document',
-    id: generateId(),
-    mediaType: filePath ? 'application/octet-stream' : 'text/plain',
-    title: filename,
-    filename,
-    providerMetadata: metadata({
-      type: json(annotation['type']),
-      fileId: json(annotation['file_id']),
-      ...(annotation['type'] === 'container_file_citation' ? { containerId: json(annotation['container_id']) } : { index: json(annotation['index']) }),
-    }),
-  };
-}
-
-/** The `citations` of a text: each annotation (file paths excepted) as a source (its id the URL or file id) with its span. */
-function citationsOf(annotations: readonly Fields[]): unknown[] {
-  return annotations
-    .filter((annotation) => annotation['type'] !== 'file_path')
-    .map((annotation) => ({
-      source: { ...annotationSource(annotation), id: stringOf(annotation['type'] === 'url_citation' ? annotation['url'] : annotation['file_id']) ?? '' },
-      ...('start_index' in annotation ? { startIndex: annotation['start_index'], endIndex: annotation['end_index'] } : {}),
-    }));
-}
-
-/** A web search's result as `@ai-sdk/openai` gives it: the action (camel case) and the sources, or an error with the status. */
-function webSearchResult(item: Fields): { result: JSONValue; isError?: boolean } {
-  if (item['status'] !== 'completed') return { isError: true, result: { status: json(item['status']) } };
-  if (item['action'] === undefined || item['action'] === null) return { result: {} };
-  const action = fieldsOf(item['action']);
-  switch (action['type']) {
-    case 'search':
-      return {
-        result: {
-          action: { type: 'search', query: json(action['query'] ?? undefined), ...(action['queries'] === undefined || action['queries'] === null ? {} : { queries: json(action['queries']) }) },
-          ...(action['sources'] === undefined || action['sources'] === null ? {} : { sources: json(action['sources']) }),
-        },
-      };
-    case 'open_page':
-      return { result: { action: { type: 'openPage', url: json(action['url']) } } };
-    case 'find_in_page':
-      return { result: { action: { type: 'findInPage', url: json(action['url']), pattern: json(action['pattern']) } } };
-    default:
-      return { result: {} };
-  }
-}
-
-/** A computer action as `@ai-sdk/openai` gives it (camel case scroll offsets, `keys` only when set). */
-function computerAction(action: Fields): unknown {
-  const keys = action['keys'] === undefined || action['keys'] === null ? {} : { keys: action['keys'] };
-  switch (action['type']) {
-    case 'click':
-      return { type: 'click', button: action['button'], x: action['x'], y: action['y'], ...keys };
-    case 'double_click':
-    case 'move':
-      return { type: action['type'], x: action['x'], y: action['y'], ...keys };
-    case 'drag':
-      return { type: 'drag', path: action['path'], ...keys };
-    case 'scroll':
-      return { type: 'scroll', x: action['x'], y: action['y'], scrollX: action['scroll_x'], scrollY: action['scroll_y'], ...keys };
-    default:
-      return action;
-  }
-}
-
-/** A computer call's input as `@ai-sdk/openai` gives it: the actions, the pending safety checks, the status. */
-function computerInput(item: Fields): unknown {
-  const actions = item['actions'] ?? (item['action'] === undefined || item['action'] === null ? [] : [item['action']]);
-  return {
-    actions: listOf(actions).map(fieldsOf).map(computerAction),
-    pendingSafetyChecks: listOf(item['pending_safety_checks'])
-      .map(fieldsOf)
-      .map((check) => ({ id: check['id'], ...(check['code'] === undefined || check['code'] === null ? {} : { code: check['code'] }), ...(check['message'] === undefined || check['message'] === null ? {} : { message: check['message'] }) })),
-    status: item['status'],
-  };
-}
