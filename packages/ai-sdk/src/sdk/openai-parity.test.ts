@@ -4,22 +4,25 @@
 // }).responses(…)` over HTTP and to `createModelwire(…)` over HTTP and over the WebSocket. Each
 // model streams the call (`doStream`, with the tools the recording used, declared as
 // @ai-sdk/openai's provider tools) and both must give the same parts in the same order, and
-// send the same `tools`, `tool_choice` and `include`. The normalisations, each for a difference
-// that must exist:
+// send the same `tools`, `tool_choice` and `include`. After a call the caller runs (local
+// shell, shell, apply patch, custom tool, client tool search), the next step must send the
+// same call and result items, and through one provider on its WebSocket only the results. The
+// normalisations, each for a difference that must exist (the README lists them):
 //
-// - PROVIDER_KEY: provider metadata sits under `openai` for one and `modelwire` for the other;
+// - PROVIDER_KEY: provider metadata sits under `openai` for one and `modelwire` for the other,
+//   and so does the kind of the compaction part (`openai.compaction`, `modelwire.compaction`);
 // - SERVER_ITEM: Modelwire adds `item` (the server's output item) and `approvalRequestId` to the
 //   metadata of the calls and results the server ran: with `store: false` (Modelwire's default)
 //   nothing else holds the item for the next step, which sends it back as it was;
 // - GENERATED_IDS: source ids and the call ids of MCP approval requests are random on both
 //   sides: each is replaced by its first position;
-// - WARNINGS: `stream-start` warnings are compared apart (@ai-sdk/openai warns of its own
-//   options, Modelwire of settings it does not send); both lists must be empty here.
+// - WARNINGS: `stream-start` warnings are compared apart: both lists must be empty here;
+// - LOCAL_SHELL_FIELDS: see `clientItems`.
 //
-// Two recordings are kept out of the part comparison, for reasons documented in the README:
-// `parallel-tool-call-wrapper` (deliberately invalid JSON lines: @ai-sdk/openai reports an
-// error part per line and reads on, the Modelwire client ends the response with a typed decode
-// error) and `openai-error` (a failure before output: both reject the call, compared apart).
+// `openai-error` (a failure before output) is compared apart: both reject the call with the
+// same API error. `parallel-tool-call-wrapper` is not compared: its deliberately invalid JSON
+// lines end the Modelwire call with a typed decode error, where @ai-sdk/openai gives an error
+// part per line and reads on (a difference the README documents).
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Message, LanguageModelV4StreamPart, LanguageModelV4ToolResultOutput } from '@ai-sdk/provider';
 import { staticTokenAuth } from '@modelwire/client';
@@ -198,6 +201,7 @@ describe.skipIf(recordings === null)('createModelwire ≡ createOpenAI on the re
       expect(warningsOf(actual)).toEqual([]);
       expect(normalised(actual, 'modelwire')).toEqual(normalised(expected, 'openai'));
       const requests = server.recording.requests.length;
+      expect(server.recording.requests[requests - 1]?.transport).toBe(supportsWebSockets ? 'websocket' : 'http');
       expect(toolFields(server, requests - 1)).toEqual(toolFields(server, 0));
     }
   });
