@@ -1,10 +1,11 @@
-import type { JSONObject, JSONValue, LanguageModelV4FinishReason, LanguageModelV4StreamPart, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type { JSONObject, JSONValue, LanguageModelV4FinishReason, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import type { RawResponseEvent, ResponseEvent, ResponseUsage } from '@modelwire/client';
 import { WEBSOCKET_ONLY_EVENT_TYPES, type AttemptObserver } from '@modelwire/fetch';
 import type { CallArguments } from '../prompt/call-arguments.js';
 import type { ProviderToolNames } from '../request/provider-tools.js';
-import { escapeJsonDelta, fieldsOf, generateId, json, listOf, metadata, numberOf, stringOf, usageOf, type Fields } from './part-values.js';
-import { annotationSource, citationsOf, computerInput, patchOperation, webSearchResult } from './tool-item-values.js';
+import { fieldsOf, json, listOf, metadata, numberOf, stringOf, usageOf, type Fields } from './part-values.js';
+import { ToolItemParts } from './tool-item-parts.js';
+import { annotationSource, citationsOf } from './tool-item-values.js';
 
 export { PROVIDER_METADATA_KEY, usageOf } from './part-values.js';
 
@@ -25,18 +26,6 @@ interface ResponseFacts {
   serviceTier?: string | undefined;
   rawUsage?: JSONObject;
   incompleteReason?: string;
-}
-
-/** A call whose output item is still streaming, by output index. */
-interface OngoingCall {
-  readonly toolName: string;
-  readonly toolCallId: string;
-  /** A code interpreter's container (its input is built as `{"containerId":…,"code":"…"}`). */
-  readonly containerId?: string | undefined;
-  /** A patch's input is built from diff deltas: whether a diff delta came, whether the input ended. */
-  applyPatch?: { hasDiff: boolean; endEmitted: boolean };
-  /** `server` or `client` for a tool search. */
-  readonly toolSearchExecution?: string;
 }
 
 /** A reasoning item whose summary parts are open (`active`), ended by the server but kept open until the item ends (`can-conclude`), or ended. */
@@ -76,8 +65,6 @@ const NON_OUTPUT_EVENTS: ReadonlySet<string> = new Set(['response.created', 'res
  */
 export class StreamParts implements AttemptObserver {
   readonly #sink: PartSink;
-  readonly #callArguments: CallArguments;
-  readonly #tools: ProviderToolNames;
   readonly #includeRaw: boolean;
   /** Whether the server stores the response (reasoning summary parts then end when the server ends them). */
   readonly #store: boolean;
@@ -88,9 +75,8 @@ export class StreamParts implements AttemptObserver {
   #producedOutput = false;
   #started = false;
   #failure: RawResponseEvent | null = null;
-  #hasFunctionCall = false;
   #hasRefusal = false;
-  readonly #ongoing = new Map<number, OngoingCall>();
+  readonly #toolItems: ToolItemParts;
   /** The item id streaming at each output index (text and reasoning deltas name their item by index first). */
   readonly #activeItems = new Map<number, string>();
   readonly #reasoning = new Map<string, OpenReasoning>();
@@ -99,14 +85,7 @@ export class StreamParts implements AttemptObserver {
   #annotations: Fields[] = [];
   /** URL and file citations, sent as sources at the end unless a search already gave its sources. */
   readonly #citations: Fields[] = [];
-  #webSearchSources = false;
-  #fileSearchResults = false;
-  readonly #retrievedFiles = new Set<string>();
   #messagePhase: string | undefined;
-  /** Tool call ids of MCP approval requests, by approval request id. */
-  readonly #approvalCalls = new Map<string, string>();
-  readonly #approvalCallsFromPrompt: ReadonlyMap<string, string>;
-  readonly #hostedToolSearches: string[] = [];
 
   constructor(
     sink: PartSink,
@@ -121,11 +100,9 @@ export class StreamParts implements AttemptObserver {
     },
   ) {
     this.#sink = sink;
-    this.#callArguments = options.callArguments;
-    this.#tools = options.providerToolNames;
+    this.#toolItems = new ToolItemParts((part) => this.#emit(part), { callArguments: options.callArguments, tools: options.providerToolNames, approvalCalls: options.approvalCalls ?? new Map() });
     this.#includeRaw = options.includeRaw;
     this.#store = options.store ?? false;
-    this.#approvalCallsFromPrompt = options.approvalCalls ?? new Map();
     this.#onStart = options.onStart;
   }
 
@@ -169,7 +146,7 @@ export class StreamParts implements AttemptObserver {
     this.#failure = null;
     // The metadata of an attempt that failed before output is replaced by the next attempt's.
     if (this.#pending !== null) this.#pending = this.#pending.filter((part) => part.type === 'raw');
-    this.#ongoing.clear();
+    this.#toolItems.reset();
     this.#activeItems.clear();
   }
 
@@ -251,46 +228,11 @@ export class StreamParts implements AttemptObserver {
         return;
       }
       case 'response.output_item.added':
-        this.#itemAdded(fieldsOf(event['item']), outputIndex);
+        if (!this.#toolItems.added(fieldsOf(event['item']), outputIndex)) this.#itemAdded(fieldsOf(event['item']), outputIndex);
         return;
       case 'response.output_item.done':
-        this.#itemDone(fieldsOf(event['item']), outputIndex);
+        if (!this.#toolItems.done(fieldsOf(event['item']), outputIndex)) this.#itemDone(fieldsOf(event['item']), outputIndex);
         return;
-      case 'response.function_call_arguments.delta':
-      case 'response.custom_tool_call_input.delta': {
-        const call = this.#ongoing.get(outputIndex);
-        if (call !== undefined) this.#emit({ type: 'tool-input-delta', id: call.toolCallId, delta: stringOf(event['delta']) ?? '' });
-        return;
-      }
-      case 'response.apply_patch_call_operation_diff.delta': {
-        const call = this.#ongoing.get(outputIndex);
-        if (call?.applyPatch === undefined) return;
-        this.#emit({ type: 'tool-input-delta', id: call.toolCallId, delta: escapeJsonDelta(stringOf(event['delta']) ?? '') });
-        call.applyPatch.hasDiff = true;
-        return;
-      }
-      case 'response.apply_patch_call_operation_diff.done': {
-        const call = this.#ongoing.get(outputIndex);
-        if (call?.applyPatch === undefined || call.applyPatch.endEmitted) return;
-        this.#endPatchInput(call, stringOf(event['diff']) ?? '');
-        return;
-      }
-      case 'response.image_generation_call.partial_image':
-        this.#emit({ type: 'tool-result', toolCallId: stringOf(event['item_id']) ?? '', toolName: this.#tools.nameOf('image_generation'), result: { result: json(event['partial_image_b64']) }, preliminary: true });
-        return;
-      case 'response.code_interpreter_call_code.delta': {
-        const call = this.#ongoing.get(outputIndex);
-        if (call !== undefined) this.#emit({ type: 'tool-input-delta', id: call.toolCallId, delta: escapeJsonDelta(stringOf(event['delta']) ?? '') });
-        return;
-      }
-      case 'response.code_interpreter_call_code.done': {
-        const call = this.#ongoing.get(outputIndex);
-        if (call === undefined) return;
-        this.#emit({ type: 'tool-input-delta', id: call.toolCallId, delta: '"}' });
-        this.#emit({ type: 'tool-input-end', id: call.toolCallId });
-        this.#emit({ type: 'tool-call', toolCallId: call.toolCallId, toolName: call.toolName, input: JSON.stringify({ code: event['code'], containerId: call.containerId }), providerExecuted: true });
-        return;
-      }
       case 'response.output_text.delta':
       case 'response.refusal.delta': {
         if (event['type'] === 'response.refusal.delta') this.#hasRefusal = true;
@@ -340,86 +282,14 @@ export class StreamParts implements AttemptObserver {
         return;
       }
       default:
+        this.#toolItems.delta(event);
         return;
     }
   }
 
   #itemAdded(item: Fields, outputIndex: number): void {
     const itemId = stringOf(item['id']) ?? '';
-    const callId = stringOf(item['call_id']);
     switch (item['type']) {
-      case 'function_call': {
-        const toolCallId = callId ?? itemId;
-        const toolName = stringOf(item['name']) ?? '';
-        this.#ongoing.set(outputIndex, { toolName, toolCallId });
-        this.#emit({ type: 'tool-input-start', id: toolCallId, toolName });
-        return;
-      }
-      case 'custom_tool_call': {
-        const toolCallId = callId ?? itemId;
-        const toolName = stringOf(item['name']) ?? '';
-        this.#ongoing.set(outputIndex, { toolName, toolCallId });
-        this.#emit({ type: 'tool-input-start', id: toolCallId, toolName, inputEncoding: 'text' } as LanguageModelV4StreamPart);
-        return;
-      }
-      case 'web_search_call': {
-        const toolName = this.#webSearchName();
-        this.#ongoing.set(outputIndex, { toolName, toolCallId: itemId });
-        this.#emit({ type: 'tool-input-start', id: itemId, toolName, providerExecuted: true });
-        this.#emit({ type: 'tool-input-end', id: itemId });
-        this.#emit({ type: 'tool-call', toolCallId: itemId, toolName, input: '{}', providerExecuted: true });
-        return;
-      }
-      case 'computer_call': {
-        const toolCallId = callId ?? itemId;
-        const toolName = this.#tools.nameOf('computer');
-        this.#ongoing.set(outputIndex, { toolName, toolCallId });
-        this.#emit({ type: 'tool-input-start', id: toolCallId, toolName });
-        return;
-      }
-      case 'code_interpreter_call': {
-        const toolName = this.#tools.nameOf('code_interpreter');
-        const containerId = stringOf(item['container_id']);
-        this.#ongoing.set(outputIndex, { toolName, toolCallId: itemId, containerId });
-        this.#emit({ type: 'tool-input-start', id: itemId, toolName, providerExecuted: true });
-        this.#emit({ type: 'tool-input-delta', id: itemId, delta: `{"containerId":"${containerId ?? ''}","code":"` });
-        return;
-      }
-      case 'file_search_call':
-        this.#emit({ type: 'tool-call', toolCallId: itemId, toolName: this.#tools.nameOf('file_search'), input: '{}', providerExecuted: true });
-        return;
-      case 'image_generation_call':
-        this.#emit({ type: 'tool-call', toolCallId: itemId, toolName: this.#tools.nameOf('image_generation'), input: '{}', providerExecuted: true });
-        return;
-      case 'tool_search_call': {
-        const toolName = this.#tools.nameOf('tool_search');
-        const execution = stringOf(item['execution']) ?? 'server';
-        this.#ongoing.set(outputIndex, { toolName, toolCallId: itemId, toolSearchExecution: execution });
-        if (item['execution'] === 'server') this.#emit({ type: 'tool-input-start', id: itemId, toolName, providerExecuted: true });
-        return;
-      }
-      case 'apply_patch_call': {
-        const toolCallId = callId ?? itemId;
-        const toolName = this.#tools.nameOf('apply_patch');
-        const operation = fieldsOf(item['operation']);
-        const deleting = operation['type'] === 'delete_file';
-        this.#ongoing.set(outputIndex, { toolName, toolCallId, applyPatch: { hasDiff: deleting, endEmitted: deleting } });
-        this.#emit({ type: 'tool-input-start', id: toolCallId, toolName });
-        if (deleting) {
-          this.#emit({ type: 'tool-input-delta', id: toolCallId, delta: JSON.stringify({ callId: toolCallId, operation: patchOperation(operation) }) });
-          this.#emit({ type: 'tool-input-end', id: toolCallId });
-        } else {
-          this.#emit({
-            type: 'tool-input-delta',
-            id: toolCallId,
-            delta: `{"callId":"${escapeJsonDelta(toolCallId)}","operation":{"type":"${escapeJsonDelta(stringOf(operation['type']) ?? '')}","path":"${escapeJsonDelta(stringOf(operation['path']) ?? '')}","diff":"`,
-          });
-        }
-        return;
-      }
-      case 'shell_call':
-        this.#ongoing.set(outputIndex, { toolName: this.#tools.nameOf('shell'), toolCallId: callId ?? itemId });
-        return;
       case 'message': {
         this.#activeItems.set(outputIndex, itemId);
         this.#annotations = [];
@@ -439,36 +309,8 @@ export class StreamParts implements AttemptObserver {
     }
   }
 
-  #webSearchName(): string {
-    return this.#tools.has('web_search') ? this.#tools.nameOf('web_search') : this.#tools.has('web_search_preview') ? this.#tools.nameOf('web_search_preview') : 'web_search';
-  }
-
-  /** Ends a patch's streamed input: the diff (when no delta carried it), the closing of the JSON text, `tool-input-end`. */
-  #endPatchInput(call: OngoingCall, diff: string): void {
-    const patch = call.applyPatch;
-    if (patch === undefined) return;
-    if (!patch.hasDiff) {
-      this.#emit({ type: 'tool-input-delta', id: call.toolCallId, delta: escapeJsonDelta(diff) });
-      patch.hasDiff = true;
-    }
-    this.#emit({ type: 'tool-input-delta', id: call.toolCallId, delta: '"}}' });
-    this.#emit({ type: 'tool-input-end', id: call.toolCallId });
-    patch.endEmitted = true;
-  }
-
-  /**
-   * `providerMetadata` of a part of a tool the server ran: the server's item (sent back as it
-   * was by the next step), with the item id where `@ai-sdk/openai` gives it.
-   */
-  #serverItem(item: Fields, withItemId = false): SharedV4ProviderMetadata {
-    return metadata({ ...(withItemId ? { itemId: stringOf(item['id']) ?? '' } : {}), item: item as JSONObject });
-  }
-
   #itemDone(item: Fields, outputIndex: number): void {
     const itemId = stringOf(item['id']) ?? '';
-    const callId = stringOf(item['call_id']) ?? itemId;
-    const ongoing = this.#ongoing.get(outputIndex);
-    this.#ongoing.delete(outputIndex);
     switch (item['type']) {
       case 'message': {
         const id = this.#itemIdAt(itemId, outputIndex);
@@ -490,201 +332,6 @@ export class StreamParts implements AttemptObserver {
           providerMetadata: metadata({ itemId: id, ...(phase === undefined ? {} : { phase }), ...(annotations.length > 0 ? { annotations: json(annotations) } : {}) }),
         } as LanguageModelV4StreamPart);
         this.#activeItems.delete(outputIndex);
-        return;
-      }
-      case 'function_call': {
-        this.#hasFunctionCall = true;
-        const input = stringOf(item['arguments']) ?? '';
-        this.#callArguments.remember(callId, input);
-        const namespace = stringOf(item['namespace']);
-        const caller = fieldsOf(item['caller']);
-        this.#emit({ type: 'tool-input-end', id: callId, ...(namespace === undefined ? {} : { providerMetadata: metadata({ namespace }) }) });
-        this.#emit({
-          type: 'tool-call',
-          toolCallId: callId,
-          toolName: stringOf(item['name']) ?? '',
-          input,
-          providerMetadata: metadata({
-            itemId,
-            ...(item['async'] === undefined || item['async'] === null ? {} : { async: json(item['async']) }),
-            ...(namespace === undefined ? {} : { namespace }),
-            ...(item['caller'] === undefined || item['caller'] === null ? {} : { caller: caller['type'] === 'program' ? { type: 'program', callerId: json(caller['caller_id']) } : json(item['caller']) }),
-          }),
-        });
-        return;
-      }
-      case 'custom_tool_call': {
-        this.#hasFunctionCall = true;
-        const input = JSON.stringify(item['input']);
-        this.#callArguments.remember(callId, input);
-        this.#emit({ type: 'tool-input-end', id: callId });
-        this.#emit({ type: 'tool-call', toolCallId: callId, toolName: stringOf(item['name']) ?? '', input, providerMetadata: metadata({ itemId, ...(item['async'] === undefined || item['async'] === null ? {} : { async: json(item['async']) }) }) });
-        return;
-      }
-      case 'program':
-        this.#emit({ type: 'tool-call', toolCallId: callId, toolName: this.#tools.nameOf('programmatic_tool_calling'), input: JSON.stringify({ code: item['code'], fingerprint: item['fingerprint'] }), providerExecuted: true, providerMetadata: this.#serverItem(item, true) });
-        return;
-      case 'program_output':
-        this.#emit({ type: 'tool-result', toolCallId: callId, toolName: this.#tools.nameOf('programmatic_tool_calling'), result: { result: json(item['result']), status: json(item['status']) }, providerMetadata: this.#serverItem(item, true) });
-        return;
-      case 'web_search_call': {
-        const toolName = this.#webSearchName();
-        const action = fieldsOf(item['action']);
-        this.#emit({ type: 'tool-result', toolCallId: itemId, toolName, ...webSearchResult(item), providerMetadata: this.#serverItem(item) } as LanguageModelV4StreamPart);
-        if (action['type'] === 'search') {
-          for (const source of listOf(action['sources']).map(fieldsOf)) {
-            if (source['type'] !== 'url') continue;
-            this.#webSearchSources = true;
-            this.#emit({ type: 'source', sourceType: 'url', id: generateId(), url: stringOf(source['url']) ?? '' });
-          }
-        }
-        return;
-      }
-      case 'computer_call': {
-        if (item['call_id'] === undefined || item['call_id'] === null) {
-          const toolName = this.#tools.nameOf('computer_use');
-          this.#emit({ type: 'tool-input-end', id: itemId });
-          this.#emit({ type: 'tool-call', toolCallId: itemId, toolName, input: '', providerExecuted: true });
-          this.#emit({ type: 'tool-result', toolCallId: itemId, toolName, result: { type: 'computer_use_tool_result', status: json(item['status']) }, providerMetadata: this.#serverItem(item) });
-          return;
-        }
-        this.#hasFunctionCall = true;
-        const input = JSON.stringify(computerInput(item));
-        this.#emit({ type: 'tool-input-delta', id: callId, delta: input });
-        this.#emit({ type: 'tool-input-end', id: callId });
-        this.#emit({ type: 'tool-call', toolCallId: callId, toolName: this.#tools.nameOf('computer'), input, providerMetadata: metadata({ itemId }) });
-        return;
-      }
-      case 'file_search_call': {
-        const results = item['results'] === undefined || item['results'] === null ? null : listOf(item['results']).map(fieldsOf);
-        this.#emit({
-          type: 'tool-result',
-          toolCallId: itemId,
-          toolName: this.#tools.nameOf('file_search'),
-          result: {
-            queries: json(item['queries']),
-            results: results === null ? null : results.map((result) => ({ attributes: json(result['attributes']), fileId: json(result['file_id']), filename: json(result['filename']), score: json(result['score']), text: json(result['text']) })),
-          },
-          providerMetadata: this.#serverItem(item),
-        });
-        for (const result of results ?? []) {
-          this.#fileSearchResults = true;
-          const fileId = stringOf(result['file_id']) ?? '';
-          if (this.#retrievedFiles.has(fileId)) continue;
-          this.#retrievedFiles.add(fileId);
-          const filename = stringOf(result['filename']) ?? '';
-          this.#emit({ type: 'source', sourceType: 'document', id: generateId(), mediaType: 'text/plain', title: filename, filename, providerMetadata: metadata({ type: 'file_search', fileId }) });
-        }
-        return;
-      }
-      case 'code_interpreter_call':
-        this.#emit({ type: 'tool-result', toolCallId: itemId, toolName: this.#tools.nameOf('code_interpreter'), result: { outputs: json(item['outputs']) }, providerMetadata: this.#serverItem(item) });
-        return;
-      case 'image_generation_call':
-        this.#emit({ type: 'tool-result', toolCallId: itemId, toolName: this.#tools.nameOf('image_generation'), result: { result: json(item['result']) }, providerMetadata: this.#serverItem(item) });
-        return;
-      case 'tool_search_call': {
-        if (ongoing === undefined) return;
-        const hosted = item['execution'] === 'server';
-        const toolCallId = hosted ? ongoing.toolCallId : callId;
-        if (hosted) this.#hostedToolSearches.push(toolCallId);
-        else this.#emit({ type: 'tool-input-start', id: toolCallId, toolName: ongoing.toolName });
-        this.#emit({ type: 'tool-input-end', id: toolCallId });
-        this.#emit({
-          type: 'tool-call',
-          toolCallId,
-          toolName: ongoing.toolName,
-          input: JSON.stringify({ arguments: item['arguments'], call_id: hosted ? null : toolCallId }),
-          ...(hosted ? { providerExecuted: true } : {}),
-          providerMetadata: hosted ? this.#serverItem(item, true) : metadata({ itemId }),
-        });
-        return;
-      }
-      case 'tool_search_output': {
-        const toolCallId = stringOf(item['call_id']) ?? this.#hostedToolSearches.shift() ?? itemId;
-        this.#emit({ type: 'tool-result', toolCallId, toolName: this.#tools.nameOf('tool_search'), result: { tools: json(item['tools']) }, providerMetadata: this.#serverItem(item, true) });
-        return;
-      }
-      case 'mcp_call': {
-        const approvalId = stringOf(item['approval_request_id']);
-        const toolCallId = approvalId === undefined ? itemId : (this.#approvalCalls.get(approvalId) ?? this.#approvalCallsFromPrompt.get(approvalId) ?? itemId);
-        const toolName = `mcp.${stringOf(item['name']) ?? ''}`;
-        this.#emit({ type: 'tool-call', toolCallId, toolName, input: stringOf(item['arguments']) ?? '', providerExecuted: true, dynamic: true });
-        this.#emit({
-          type: 'tool-result',
-          toolCallId,
-          toolName,
-          result: {
-            type: 'call',
-            serverLabel: json(item['server_label']),
-            name: json(item['name']),
-            arguments: json(item['arguments']),
-            ...(item['output'] === undefined || item['output'] === null ? {} : { output: json(item['output']) }),
-            ...(item['error'] === undefined || item['error'] === null ? {} : { error: json(item['error']) }),
-          },
-          providerMetadata: this.#serverItem(item, true),
-        });
-        return;
-      }
-      case 'mcp_approval_request': {
-        const toolCallId = generateId();
-        const approvalId = stringOf(item['approval_request_id']) ?? itemId;
-        this.#approvalCalls.set(approvalId, toolCallId);
-        const toolName = `mcp.${stringOf(item['name']) ?? ''}`;
-        this.#emit({ type: 'tool-call', toolCallId, toolName, input: stringOf(item['arguments']) ?? '', providerExecuted: true, dynamic: true, providerMetadata: metadata({ approvalRequestId: approvalId, item: item as JSONObject }) });
-        this.#emit({ type: 'tool-approval-request', approvalId, toolCallId });
-        return;
-      }
-      case 'apply_patch_call': {
-        const operation = fieldsOf(item['operation']);
-        if (ongoing?.applyPatch !== undefined && !ongoing.applyPatch.endEmitted && operation['type'] !== 'delete_file') this.#endPatchInput(ongoing, stringOf(operation['diff']) ?? '');
-        if (ongoing !== undefined && item['status'] === 'completed') {
-          this.#hasFunctionCall = true;
-          this.#emit({ type: 'tool-call', toolCallId: ongoing.toolCallId, toolName: this.#tools.nameOf('apply_patch'), input: JSON.stringify({ callId: item['call_id'], operation: patchOperation(operation) }), providerMetadata: metadata({ itemId }) });
-        }
-        return;
-      }
-      case 'local_shell_call': {
-        const action = fieldsOf(item['action']);
-        this.#emit({
-          type: 'tool-call',
-          toolCallId: callId,
-          toolName: this.#tools.nameOf('local_shell'),
-          input: JSON.stringify({ action: { type: 'exec', command: action['command'], timeoutMs: action['timeout_ms'], user: action['user'], workingDirectory: action['working_directory'], env: action['env'] } }),
-          providerMetadata: metadata({ itemId }),
-        });
-        return;
-      }
-      case 'shell_call': {
-        const action = fieldsOf(item['action']);
-        const onServer = this.#tools.shellRunsOnServer;
-        this.#emit({
-          type: 'tool-call',
-          toolCallId: callId,
-          toolName: this.#tools.nameOf('shell'),
-          input: JSON.stringify({ action: { commands: action['commands'], timeoutMs: action['timeout_ms'] ?? undefined, maxOutputLength: action['max_output_length'] ?? undefined } }),
-          ...(onServer ? { providerExecuted: true } : {}),
-          providerMetadata: onServer ? this.#serverItem(item, true) : metadata({ itemId }),
-        });
-        return;
-      }
-      case 'shell_call_output': {
-        const maxOutputLength = item['max_output_length'];
-        this.#emit({
-          type: 'tool-result',
-          toolCallId: callId,
-          toolName: this.#tools.nameOf('shell'),
-          result: {
-            ...(maxOutputLength === undefined || maxOutputLength === null ? {} : { maxOutputLength: json(maxOutputLength) }),
-            output: listOf(item['output'])
-              .map(fieldsOf)
-              .map((output) => {
-                const outcome = fieldsOf(output['outcome']);
-                return { stdout: json(output['stdout']), stderr: json(output['stderr']), outcome: outcome['type'] === 'exit' ? { type: 'exit', exitCode: json(outcome['exit_code']) } : { type: 'timeout' } };
-              }),
-          },
-          providerMetadata: this.#serverItem(item),
-        });
         return;
       }
       case 'reasoning': {
@@ -712,7 +359,7 @@ export class StreamParts implements AttemptObserver {
   /** Closes what is open and emits the citations no search gave as sources. */
   #flush(): void {
     for (const annotation of this.#citations.splice(0)) {
-      if ((annotation['type'] === 'url_citation' && this.#webSearchSources) || (annotation['type'] === 'file_citation' && this.#fileSearchResults)) continue;
+      if ((annotation['type'] === 'url_citation' && this.#toolItems.webSearchSources) || (annotation['type'] === 'file_citation' && this.#toolItems.fileSearchResults)) continue;
       this.#emit(annotationSource(annotation));
     }
   }
@@ -729,7 +376,7 @@ export class StreamParts implements AttemptObserver {
     const reason = this.#facts.incompleteReason;
     const unified: LanguageModelV4FinishReason['unified'] =
       reason === undefined || reason === 'unknown'
-        ? this.#hasFunctionCall
+        ? this.#toolItems.hasFunctionCall
           ? 'tool-calls'
           : this.#hasRefusal
             ? 'content-filter'
@@ -740,7 +387,7 @@ export class StreamParts implements AttemptObserver {
           ? 'length'
           : reason === 'content_filter'
             ? 'content-filter'
-            : this.#hasFunctionCall
+            : this.#toolItems.hasFunctionCall
               ? 'tool-calls'
               : 'other';
     const id = this.#facts.id ?? responseId;
