@@ -6,7 +6,7 @@
 // handshakes, HTTP connections, request bytes, incremental requests; at the model (a
 // middleware around each path's model, so that every path is timed at the same point): the
 // latency from each doStream call to its first part after stream-start (the response's
-// metadata, sent on `response.created`).
+// metadata, which both providers hand on with the response's first output).
 //
 //   node tools/bench/src/ai-sdk-provider.ts [--rounds N] [--steps N]
 //
