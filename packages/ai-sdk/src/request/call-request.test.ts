@@ -52,10 +52,21 @@ describe('callRequest', () => {
     expect(request.providerToolNames.typeOf('search')).toBe('web_search');
   });
 
-  it('leaves out a provider tool it does not know with a warning, and refuses arguments that are not an object', () => {
-    const request = callRequest({ prompt, tools: [{ type: 'provider', id: 'other.search', name: 'search', args: {} }, { type: 'provider', id: 'openai.not_a_tool', name: 'x', args: {} }] }, new CallArguments(), model);
-    expect(request.prompt.tools).toEqual([]);
-    expect(request.warnings.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['provider tool other.search', 'provider tool openai.not_a_tool']);
+  it('leaves out a provider tool it does not know and function tool options with a warning, and refuses arguments that are not an object', () => {
+    const request = callRequest(
+      {
+        prompt,
+        tools: [
+          { type: 'provider', id: 'other.search', name: 'search', args: {} },
+          { type: 'provider', id: 'openai.not_a_tool', name: 'x', args: {} },
+          { type: 'function', name: 'later', inputSchema: { type: 'object' }, providerOptions: { openai: { deferLoading: true } } },
+        ],
+      },
+      new CallArguments(),
+      model,
+    );
+    expect(request.prompt.tools).toEqual([{ type: 'function', name: 'later', parameters: { type: 'object' }, strict: false }]);
+    expect(request.warnings.map((warning) => (warning.type === 'unsupported' ? warning.feature : warning.type))).toEqual(['provider tool other.search', 'provider tool openai.not_a_tool', 'providerOptions.openai of tool later']);
     expect(() => callRequest({ prompt, tools: [{ type: 'provider', id: 'modelwire.file_search', name: 'files', args: [] as never }] }, new CallArguments(), model)).toThrow(/tools\.files\.args: must be an object/);
   });
 

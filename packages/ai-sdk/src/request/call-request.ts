@@ -2,7 +2,7 @@ import type { LanguageModelV4CallOptions, LanguageModelV4FunctionTool, SharedV4W
 import type { ModelInfo, Prompt, RequestOptions, ResponseInputItem, ToolSpec } from '@modelwire/client';
 import type { CallArguments } from '../prompt/call-arguments.js';
 import { convertPrompt } from '../prompt/convert-prompt.js';
-import { readProviderOptions, type ModelwireProviderOptions } from './provider-options.js';
+import { PROVIDER_OPTION_NAMESPACES, readProviderOptions, type ModelwireProviderOptions } from './provider-options.js';
 import { addProviderTool, ProviderToolNames, toolChoiceOf } from './provider-tools.js';
 
 /** A call of the AI SDK as what a `ModelClientSession` streams. */
@@ -27,8 +27,13 @@ function toolsOf(tools: LanguageModelV4CallOptions['tools'], warnings: SharedV4W
   const specs: ToolSpec[] = [];
   const providerToolNames = new ProviderToolNames();
   for (const tool of tools ?? []) {
-    if (tool.type === 'function') specs.push(functionTool(tool));
-    else addProviderTool(tool, specs, providerToolNames, warnings);
+    if (tool.type === 'function') {
+      specs.push(functionTool(tool));
+      for (const namespace of PROVIDER_OPTION_NAMESPACES) {
+        const options = Object.keys(tool.providerOptions?.[namespace] ?? {});
+        if (options.length > 0) warnings.push({ type: 'unsupported', feature: `providerOptions.${namespace} of tool ${tool.name}`, details: `${options.join(', ')}: function tool options are not implemented by the Modelwire provider; not sent` });
+      }
+    } else addProviderTool(tool, specs, providerToolNames, warnings);
   }
   return { specs, providerToolNames };
 }
