@@ -1,8 +1,8 @@
 // Prints one line that changes whenever `../shared/conformance` (beside the repository) appears,
 // disappears or changes: a SHA-256 over every file's path and bytes, or `absent`.
-// Nx uses it as a runtime input of the test targets that replay the recordings, so that a cached
-// run made without the recordings (a clone in a temporary folder) is never replayed for a clone
-// that has them beside it, and the other way round. Plain JavaScript: Nx may run it on any Node.
+// Nx hashes it (the named input `conformanceRecordings` in nx.json) into the test targets that
+// replay the recordings, so that a cached run made without them (a clone in a temporary folder)
+// is never replayed for a clone that has them beside it, and the other way round. Plain JavaScript: Nx may run it on any Node.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
