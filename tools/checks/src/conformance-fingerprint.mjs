@@ -2,7 +2,8 @@
 // disappears or changes: a SHA-256 over every file's path and bytes, or `absent`.
 // Nx hashes it (the named input `conformanceRecordings` in nx.json) into the test targets that
 // replay the recordings, so that a cached run made without them (a clone in a temporary folder)
-// is never replayed for a clone that has them beside it, and the other way round. Plain JavaScript: Nx may run it on any Node.
+// is never replayed for a clone that has them beside it, and the other way round. Plain
+// JavaScript: Nx may run it on any Node.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
