@@ -65,6 +65,55 @@ describe('with no OpenTelemetry SDK registered', () => {
     expect(clockReads).toBe(1);
   });
 
+  it('reads nothing of a report when nothing records (no SDK, no logger), yet still tells the session about a fallback', () => {
+    const reads: string[] = [];
+    // A record whose every field read is noted: an inert turn returns before looking at it.
+    const watched = <T extends object>(record: T): T =>
+      new Proxy(record, {
+        get(target, key, receiver) {
+          reads.push(String(key));
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      });
+    const telemetry = createSessionTelemetry({ conversationId: 'conv-1', sessionSource: { kind: 'cli' }, originator: 'modelwire', recordPrompts: true });
+    const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
+    turn.onRequestStart(watched({ endpoint: 'responses' }));
+    turn.onWebSocketConnect(watched({ durationMs: 5, reused: false, error: null }));
+    turn.onContinuationDecision(watched({ mode: 'full', reason: 'no_previous_response', sentItems: 1, totalItems: 1 } as const));
+    turn.onRequestAttempt(watched({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 5, error: new Error('cut'), willRetry: true } as const));
+    turn.onStreamEvent(watched({ transport: 'websocket', kind: 'response.completed', durationMs: 1 } as const));
+    turn.onTokenUsage(watched({ inputTokens: 1, cachedInputTokens: 0, outputTokens: 1, reasoningOutputTokens: 0, totalTokens: 2, model: 'gpt-test', responseId: 'resp_1' }));
+    turn.onStreamRetry(watched({ attempt: 1, delayMs: 0, error: new Error('cut') }));
+    turn.onFrameDropped(watched({ kind: 'response.output_text.delta', reason: 'stale', responseId: 'resp_1', transport: 'websocket' } as const));
+    turn.onOutputReconciled(watched({ transport: 'websocket', responseId: 'resp_1', items: 2 } as const));
+    turn.onStickyTokenIgnored(watched({ problem: 'control_character', length: 3 } as const));
+    turn.onRequestEnd(watched({ endpoint: 'responses', outcome: 'completed', error: null, responseId: 'resp_1' } as const));
+    turn.recordPrompt(watched({ text: 'hello' }));
+    turn.recordCompletion(watched({ text: 'world' }));
+    expect(reads).toEqual([]);
+    turn.onTransportFallback({ from: 'responses_websocket', to: 'responses_http', reason: 'requested' });
+    expect(telemetry.fallbackReported).toBe(true);
+    turn.end();
+    telemetry.close();
+  });
+
+  it('still logs without an SDK when a logger is configured', () => {
+    const logged: string[] = [];
+    const telemetry = createSessionTelemetry({
+      conversationId: 'conv-1',
+      sessionSource: { kind: 'cli' },
+      originator: 'modelwire',
+      logger: { emit: (record) => logged.push(String(record.eventName)) },
+    });
+    const turn = telemetry.forTurn({ model: 'gpt-test', turnId: 'turn-1' });
+    expect(turn.wantsStreamEvents).toBe(false);
+    turn.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 5, error: new Error('cut'), willRetry: true });
+    turn.onStreamRetry?.({ attempt: 1, delayMs: 0, error: new Error('cut') });
+    turn.end();
+    telemetry.close();
+    expect(logged.length).toBe(2);
+  });
+
   it('rejects options that cannot work', () => {
     // The error class is importable from this package, and it is the one every Modelwire package throws.
     expect(publicEntry.InvalidArgumentError).toBe(client.InvalidArgumentError);

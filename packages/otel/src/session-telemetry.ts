@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type SessionSource, type TransportFallbackRecord, type TransportKind } from '@modelwire/client';
-import { context, createNoopMeter, INVALID_SPAN_CONTEXT, metrics, trace, type Attributes, type Context, type Meter, type Span, type Tracer } from '@opentelemetry/api';
+import { context, createNoopMeter, INVALID_SPAN_CONTEXT, metrics, trace, type Attributes, type Context, type Meter, type MeterProvider, type Span, type Tracer } from '@opentelemetry/api';
 import { Attr, EventName, MetricName } from './attribute-names.js';
 import { AttributeSanitizer, DEFAULT_MAX_ATTRIBUTE_LENGTH } from './attribute-sanitizer.js';
 import { createInstruments, type Instruments } from './instruments.js';
@@ -23,9 +23,10 @@ export interface SessionTelemetryOptions {
    */
   readonly tracer?: Tracer;
   /**
-   * Meter for the metrics. Default: `metrics.getMeter("@modelwire/otel")` from the global API.
-   * The global meter is taken once, here: register the SDK's meter provider before creating
-   * the session telemetry, or pass a meter.
+   * Meter for the metrics. Default: `metrics.getMeter("@modelwire/otel")` from the global API,
+   * taken again by the next turn when the global meter provider has changed since (the API's
+   * global meter is no proxy): a meter provider registered after the session telemetry was
+   * created records from the next `forTurn` on.
    */
   readonly meter?: Meter;
   /** Where notable facts are logged (fallback, retries, failed requests). Default: none. */
@@ -78,6 +79,7 @@ export interface TurnTelemetryOptions {
 /** @internal Session state shared by its turns. */
 export interface SessionShared {
   readonly tracer: Tracer;
+  /** The session's instruments when the turn began (a turn keeps the ones it began with). */
   readonly instruments: Instruments;
   readonly sanitizer: AttributeSanitizer;
   readonly logger: TelemetryLogger | undefined;
@@ -110,7 +112,10 @@ export interface SessionShared {
  * Close it at the end of the session to end any turn span still open.
  */
 export class SessionTelemetry implements Disposable, AsyncDisposable {
-  readonly #shared: SessionShared;
+  /** Replaced (never changed) when the global meter provider changes: running turns keep theirs. */
+  #shared: SessionShared;
+  /** The global meter provider the instruments came from; `undefined` when a meter was passed. */
+  #globalMeterProvider: MeterProvider | undefined;
   readonly #openTurns = new Set<TurnTelemetry>();
   #fallbackReported = false;
   #closed = false;
@@ -141,13 +146,13 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
     }
     const eventAttributeCache: Record<TransportKind, Map<string, Attributes>> = { http: new Map(), websocket: new Map() };
     const logger = options.logger;
-    const instruments = createInstruments(options.meter ?? metrics.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION));
+    this.#globalMeterProvider = options.meter === undefined ? metrics.getMeterProvider() : undefined;
+    const instruments = createInstruments(options.meter ?? this.#globalMeterProvider!.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION));
     this.#shared = {
       tracer: options.tracer ?? trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
       instruments,
-      // The API's no-op meter hands out one shared no-op instrument of each kind.
       noopSpan: trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
-      metricsEnabled: instruments.streamEvents !== createNoopMeter().createCounter(MetricName.streamEvents),
+      metricsEnabled: recordsMetrics(instruments),
       sanitizer,
       logger,
       clock: options.clock ?? wallClock(),
@@ -196,10 +201,25 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
    * A turn handle follows one request at a time, as the client runs them.
    */
   forTurn(options: TurnTelemetryOptions): TurnTelemetry {
+    this.#followGlobalMeter();
     const turn = new TurnTelemetry(this.#shared, options, options.parentContext ?? context.active());
     if (!this.#closed) this.#openTurns.add(turn);
     else turn.end();
     return turn;
+  }
+
+  /**
+   * Takes the instruments again from the global meter provider when it changed since they were
+   * made (an SDK registered after this session telemetry was created): one comparison per turn.
+   */
+  #followGlobalMeter(): void {
+    const previous = this.#globalMeterProvider;
+    if (previous === undefined) return;
+    const current = metrics.getMeterProvider();
+    if (current === previous) return;
+    this.#globalMeterProvider = current;
+    const instruments = createInstruments(current.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION));
+    this.#shared = { ...this.#shared, instruments, metricsEnabled: recordsMetrics(instruments) };
   }
 
   /** Ends every turn still open (their open requests end as `unknown`). Idempotent. */
@@ -220,6 +240,11 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
 }
 
 /** Milliseconds since the epoch from the monotonic clock (the time origin is read once: its getter is slow). */
+/** Whether instruments record: the API's no-op meter hands out one shared no-op instrument of each kind. */
+function recordsMetrics(instruments: Instruments): boolean {
+  return instruments.streamEvents !== createNoopMeter().createCounter(MetricName.streamEvents);
+}
+
 function wallClock(): () => number {
   const origin = performance.timeOrigin;
   return () => origin + performance.now();

@@ -47,6 +47,12 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   readonly #context: Context;
   readonly #tracker: RequestTracker;
   readonly #timed: boolean;
+  /**
+   * Whether nothing of this turn can be recorded: no tracing (the tracer is the no-op one), no
+   * metrics (the no-op meter) and no logger. Every report then returns at once (only the
+   * session-wide fallback flag is still kept), so the turn costs its no-op span and nothing else.
+   */
+  readonly #inert: boolean;
   #inputTokens = 0;
   #outputTokens = 0;
   #ended = false;
@@ -70,6 +76,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
     // no report even reads the clock.
     const tracing = isSpanContextValid(this.span.spanContext());
     this.#timed = tracing || shared.metricsEnabled;
+    this.#inert = !this.#timed && shared.logger === undefined;
     this.#tracker = new RequestTracker(shared, tracing ? this.#context : null, this.#model);
   }
 
@@ -95,11 +102,13 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   // ------------------------------------------------------------ ClientTelemetry
 
   onRequestStart(record: RequestStartRecord): void {
+    if (this.#inert) return;
     if (this.#ended) return;
     this.#tracker.start(record.endpoint, this.#now());
   }
 
   onRequestEnd(record: RequestEndRecord): void {
+    if (this.#inert) return;
     const request = this.#tracker.current;
     if (request === null) return;
     if (record.responseId !== null) request.responseId = record.responseId;
@@ -108,6 +117,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onWebSocketConnect(record: WebSocketConnectRecord): void {
+    if (this.#inert) return;
     const now = this.#now();
     const request = this.#requestFor('responses', true, now, record.durationMs);
     if (request === null) return;
@@ -136,6 +146,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onContinuationDecision(record: ContinuationDecisionRecord): void {
+    if (this.#inert) return;
     const now = this.#now();
     const resend = record.mode === 'full' && record.reason === 'previous_response_not_found';
     const request = this.#requestFor('responses', !resend, now, 0);
@@ -158,6 +169,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onRequestAttempt(record: RequestAttemptRecord): void {
+    if (this.#inert) return;
     const now = this.#now();
     const failed = record.error !== null;
     const unary = record.endpoint !== 'responses';
@@ -206,6 +218,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onStreamEvent(record: StreamEventRecord): void {
+    if (this.#inert) return;
     const shared = this.#shared;
     const request = this.#tracker.current;
     if (request === null) {
@@ -243,6 +256,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onTokenUsage(record: TokenUsageRecord): void {
+    if (this.#inert) return;
     const now = this.#now();
     this.#inputTokens += record.inputTokens;
     this.#outputTokens += record.outputTokens;
@@ -275,7 +289,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
 
   onTransportFallback(record: TransportFallbackRecord): void {
     const now = this.#now();
-    if (!this.#shared.reportFallback(record)) return;
+    if (!this.#shared.reportFallback(record) || this.#inert) return;
     const request = this.#tracker.current;
     // A request that failed before its output began goes on over HTTP inside the same call;
     // one whose output had begun is over (the caller re-streams, as a new request).
@@ -287,6 +301,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onStreamRetry(record: StreamRetryRecord): void {
+    if (this.#inert) return;
     const now = this.#now();
     const attributes = record.error === null ? {} : this.#errorAttributes(record.error, null);
     attributes[Attr.attempt] = record.attempt;
@@ -301,6 +316,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onFrameDropped(record: FrameDroppedRecord): void {
+    if (this.#inert) return;
     const shared = this.#shared;
     if (shared.metricsEnabled) {
       const kind = shared.eventAttributes('websocket', record.kind)[Attr.eventKind] ?? 'other';
@@ -314,6 +330,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onOutputReconciled(record: OutputReconciledRecord): void {
+    if (this.#inert) return;
     const shared = this.#shared;
     if (shared.metricsEnabled) shared.instruments.outputReconciled.add(record.items, { ...shared.metricAttributes, [Attr.transport]: record.transport });
     const span = this.#tracker.current?.span ?? this.span;
@@ -321,6 +338,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
   }
 
   onStickyTokenIgnored(record: StickyTokenIgnoredRecord): void {
+    if (this.#inert) return;
     const attributes: Attributes = { [Attr.stickyTokenProblem]: record.problem, [Attr.stickyTokenLength]: record.length };
     const span = this.#tracker.current?.span ?? this.span;
     if (span.isRecording()) span.addEvent(EventName.stickyTokenIgnored, attributes, this.#now());
@@ -335,6 +353,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
    * recorded as they are, anything else as JSON; always redacted and length-capped.
    */
   recordPrompt(input: unknown): void {
+    if (this.#inert) return;
     if (!this.#shared.recordPrompts || this.#ended) return;
     const value = this.#shared.sanitizer.json(input);
     const request = this.#tracker.current;
@@ -350,6 +369,7 @@ export class TurnTelemetry implements ClientTelemetry, Disposable {
    * when none is open. Ignored unless `recordPrompts` is on.
    */
   recordCompletion(output: unknown): void {
+    if (this.#inert) return;
     if (!this.#shared.recordPrompts || this.#ended) return;
     const value = this.#shared.sanitizer.json(output);
     (this.#tracker.current?.span ?? this.span).setAttribute(Attr.outputMessages, value);
