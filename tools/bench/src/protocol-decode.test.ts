@@ -10,5 +10,7 @@ describe('protocol-decode bench', () => {
     expect(result.eventCount).toBeGreaterThanOrEqual(300);
     expect(Number.isFinite(result.ratio)).toBe(true);
     expect(result.ratioQuartiles.p25).toBeLessThanOrEqual(result.ratioQuartiles.p75);
+    expect(result.ratioCi95.low).toBeLessThanOrEqual(result.ratio);
+    expect(result.ratioCi95.high).toBeGreaterThanOrEqual(result.ratio);
   });
 });

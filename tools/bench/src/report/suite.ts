@@ -102,7 +102,7 @@ export function soakSection(report: SoakReport, profile: Profile): EntryOutput['
 
 /** How the decode benches measure (their section descriptions say it). */
 const PAIRED_ROUNDS =
-  'Measured in paired rounds: each round runs both contenders once over the same texts, back to back, in alternating order, after 20 untimed warm-up rounds; time is the process\'s CPU time (process.cpuUsage, user + system). The figure is the median of the per-round ratios (150 rounds of about 20,000 events), shown with their interquartile range; the table\'s medians and ratio are per contender, for reference.';
+  'Measured in paired rounds: each round runs both contenders once over the same texts, back to back, in alternating order, after 20 untimed warm-up rounds; time is the process\'s CPU time (process.cpuUsage, user + system). The figure is the median of the per-round ratios, shown with a 95 % confidence interval of that median and the interquartile range of the rounds; the table\'s medians and ratio are per contender, for reference.';
 
 const DECODE_SIZES: Record<Profile, { events?: number; rounds?: number; warmupRounds?: number }> = {
   full: {},
@@ -111,9 +111,10 @@ const DECODE_SIZES: Record<Profile, { events?: number; rounds?: number; warmupRo
 };
 
 /** The decode benches' headlines: the median per-round ratio against its target, and its spread. */
-function decodeHeadlines(label: string, result: { ratio: number; ratioQuartiles: { p25: number; p75: number } }): Headline[] {
+function decodeHeadlines(label: string, result: { ratio: number; ratioQuartiles: { p25: number; p75: number }; ratioCi95: { low: number; high: number } }): Headline[] {
   return [
     ratioHeadline(label, result.ratio, { at: 1.25, kind: '≤' }),
+    { label: `${label}, 95 % confidence interval of the median`, value: `${result.ratioCi95.low.toFixed(2)}–${result.ratioCi95.high.toFixed(2)}×` },
     { label: `${label}, per-round ratios, interquartile range`, value: `${result.ratioQuartiles.p25.toFixed(2)}–${result.ratioQuartiles.p75.toFixed(2)}×` },
   ];
 }
@@ -123,7 +124,7 @@ export const SUITE: readonly SuiteEntry[] = [
   {
     id: 'protocol-decode',
     title: 'Protocol: decode + validate + map stream events',
-    description: `decodeEvent + mapStreamEvent (with the options the client passes, every mapped event read) on generated Responses events (JSON text), against JSON.parse alone on the same texts. ${PAIRED_ROUNDS}`,
+    description: `decodeEvent + mapStreamEvent (with the options the client passes, every mapped event read) on generated Responses events (JSON text), against JSON.parse alone on the same texts. ${PAIRED_ROUNDS} 150 rounds of 20,000 events.`,
     async run(profile) {
       const { runProtocolDecodeBench, JSON_PARSE } = await import('../protocol-decode.ts');
       const result = await runProtocolDecodeBench(pick(profile, DECODE_SIZES));
@@ -138,7 +139,7 @@ export const SUITE: readonly SuiteEntry[] = [
   {
     id: 'protocol-decode-recorded',
     title: 'Protocol: decode + validate + map the recorded API streams',
-    description: `The same per-event work on the real recorded Responses streams in ../shared/conformance (every JSON line of every file, the whole set repeated to the round size), against JSON.parse alone on the same lines. ${PAIRED_ROUNDS} Skipped, and said so, when the recordings are absent.`,
+    description: `The same per-event work on the real recorded Responses streams in ../shared/conformance (every JSON line of every file, once per round), against JSON.parse alone on the same lines. ${PAIRED_ROUNDS} 450 rounds of one pass over the recordings. Skipped, and said so, when the recordings are absent.`,
     async run(profile) {
       const { runProtocolDecodeBench, JSON_PARSE, RecordingsMissingError } = await import('../protocol-decode.ts');
       let result;

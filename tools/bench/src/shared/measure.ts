@@ -61,6 +61,13 @@ export interface RoundRatios {
   /** First and third quartile of {@link perRound}: the spread to report with it. */
   p25: number;
   p75: number;
+  /**
+   * A 95 % confidence interval of {@link median} (distribution-free: the order statistics
+   * about n/2 ± 0.98·√n of the sorted per-round ratios). The quartiles say how much one round
+   * moves with the machine's load; this says how far the median itself may be off, which
+   * narrows with more rounds while the quartiles do not.
+   */
+  ci95: { low: number; high: number };
 }
 
 /** What {@link measurePairedRounds} measured. */
@@ -78,6 +85,18 @@ function quantile(values: readonly number[], q: number): number {
   const low = Math.floor(position);
   const high = Math.ceil(position);
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+/** The distribution-free 95 % confidence interval of the median of `values` (see {@link RoundRatios.ci95}). */
+export function medianConfidenceInterval(values: readonly number[]): { low: number; high: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { low: Number.NaN, high: Number.NaN };
+  const half = 0.98 * Math.sqrt(n);
+  // The 1-based ranks ⌊n/2 − 0.98·√n⌋ and ⌈1 + n/2 + 0.98·√n⌉ (normal approximation of the binomial).
+  const low = Math.max(0, Math.floor(n / 2 - half) - 1);
+  const high = Math.min(n - 1, Math.ceil(n / 2 + half));
+  return { low: sorted[low]!, high: sorted[high]! };
 }
 
 /** CPU time of this process (user + system, every thread, so garbage-collector helpers count) in milliseconds. */
@@ -121,7 +140,7 @@ export function measurePairedRounds(contenders: readonly { name: string; run: ()
     .map(({ contender, index }) => {
       // A round the CPU clock could not resolve (0 ms for the anchor) says nothing: left out.
       const perRound = times[index]!.flatMap((ms, round) => (anchorTimes[round]! > 0 ? [ms / anchorTimes[round]!] : []));
-      return { name: contender.name, perRound, median: median(perRound), p25: quantile(perRound, 0.25), p75: quantile(perRound, 0.75) };
+      return { name: contender.name, perRound, median: median(perRound), p25: quantile(perRound, 0.25), p75: quantile(perRound, 0.75), ci95: medianConfidenceInterval(perRound) };
     });
   return { measurements, ratios };
 }
