@@ -146,8 +146,9 @@ export class SessionTelemetry implements Disposable, AsyncDisposable {
     }
     const eventAttributeCache: Record<TransportKind, Map<string, Attributes>> = { http: new Map(), websocket: new Map() };
     const logger = options.logger;
-    this.#globalMeterProvider = options.meter === undefined ? metrics.getMeterProvider() : undefined;
-    const instruments = createInstruments(options.meter ?? this.#globalMeterProvider!.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION));
+    const globalMeterProvider = options.meter === undefined ? metrics.getMeterProvider() : undefined;
+    this.#globalMeterProvider = globalMeterProvider;
+    const instruments = createInstruments(options.meter ?? (globalMeterProvider as MeterProvider).getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION));
     this.#shared = {
       tracer: options.tracer ?? trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION),
       instruments,
