@@ -118,10 +118,22 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     telemetry.onRequestAttempt({ transport: 'websocket', endpoint: 'responses', attempt: 1, status: null, durationMs: 1, error: null, willRetry: false });
   };
 
-  /** The client's per-event and per-request reports, as `request-run.ts` makes them. */
-  const withTelemetry = (session: SessionTelemetry | null) => (): void => {
+  // The turn begins and ends in `inTurn`, outside the functions that loop over the events, as
+  // in the client (its turn loop is not its decode loop). Ended inside the loop's function, the
+  // turn's `end()` was a property load that the optimised loop, compiled while `turn` was
+  // undefined for the contender without telemetry (their closures share one feedback vector),
+  // had no feedback for: every round of the contenders with a turn deoptimised the whole loop
+  // there (`--trace-deopt`: "insufficient type feedback for generic named access", about a
+  // millisecond each, plus its recompilation on a background thread, counted in process CPU),
+  // a cost of the bench's code charged to otel.
+  const inTurn = (session: SessionTelemetry | null, run: (telemetry: ClientTelemetry) => void) => (): void => {
     const turn = session?.forTurn({ model: 'gpt-5.1-codex', turnId: 'turn-bench' });
-    const telemetry: ClientTelemetry = safeTelemetry(turn ?? noopClientTelemetry);
+    run(safeTelemetry(turn ?? noopClientTelemetry));
+    turn?.end();
+  };
+
+  /** The client's per-event and per-request reports, as `request-run.ts` makes them, over one round's events. */
+  const streamWithReports = (telemetry: ClientTelemetry): void => {
     // As the client does: read once per request whether per-event reports are wanted.
     const perEvent = telemetry.wantsStreamEvents !== false;
     let lastEventAt = perEvent ? systemClock.now() : 0;
@@ -143,8 +155,8 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
         sink ^= event.type.length;
       }
     }
-    turn?.end();
   };
+  const withTelemetry = (session: SessionTelemetry | null): (() => void) => inTurn(session, streamWithReports);
 
   /** The same reports over event kinds decoded beforehand: the reporting cost alone. */
   const kinds = texts.map((text) => {
@@ -152,9 +164,7 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
     return decoded.ok ? decoded.event.type : 'unknown';
   });
   const usage = { inputTokens: 12_000, cachedInputTokens: 9_000, outputTokens: 500, reasoningOutputTokens: 150, totalTokens: 12_500 };
-  const reportsOnly = (session: SessionTelemetry | null) => (): void => {
-    const turn = session?.forTurn({ model: 'gpt-5.1-codex', turnId: 'turn-bench' });
-    const telemetry: ClientTelemetry = safeTelemetry(turn ?? noopClientTelemetry);
+  const reportsAlone = (telemetry: ClientTelemetry): void => {
     const perEvent = telemetry.wantsStreamEvents !== false;
     let lastEventAt = perEvent ? systemClock.now() : 0;
     let first = true;
@@ -170,8 +180,8 @@ export async function runOtelOverheadBench(options: OtelOverheadBenchOptions = {
       }
       if (kind === 'response.completed') telemetry.onTokenUsage({ ...usage, model: 'gpt-5.1-codex', responseId: 'resp_bench' });
     }
-    turn?.end();
   };
+  const reportsOnly = (session: SessionTelemetry | null): (() => void) => inTurn(session, reportsAlone);
 
   /** Empties the span exporter before each round, so that it holds one round's spans. */
   const resettingSpans = (run: () => void) => (): void => {
