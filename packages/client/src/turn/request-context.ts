@@ -3,8 +3,8 @@ import { ErrorCode, ModelwireError } from '@modelwire/transport';
 import type { SessionServices } from '../client/session-services.js';
 import { CompactionFailedError } from '../compaction/compaction-failed-error.js';
 import { compactionItemOf } from '../compaction/compaction-window.js';
-import { fingerprintRequestFields } from '../continuation/continuation-tracker.js';
-import { buildRequestFields, type RequestFields } from '../request/request-fields.js';
+import type { RequestFields } from '../request/request-fields.js';
+import { requestFieldsOf } from '../request/request-fields-cache.js';
 import { turnMetadataJson } from '../request/request-headers.js';
 import type { ClientTelemetry, TransportKind } from '../telemetry/client-telemetry.js';
 import type { ResolvedPrompt, ResponseItem } from '../types/prompt.js';
@@ -112,8 +112,10 @@ export class RequestContext {
     this.budget = budget;
     // Invalid per-turn values fail here, before a socket is touched.
     turnMetadataJson(turn);
-    this.fields = buildRequestFields(prompt, turn, services.conversationId, services.verbosity);
-    this.fieldsFingerprint = fingerprintRequestFields(this.fields);
+    // Built once for a run of requests with the same settings (a turn's, a tool loop's).
+    const { fields, fingerprint } = requestFieldsOf(prompt, turn, services.conversationId, services.verbosity);
+    this.fields = fields;
+    this.fieldsFingerprint = fingerprint;
     this.continuable = this.fields.conversation === undefined;
     this.httpOnly = this.fields.background === true;
     this.steering = steering(this);
