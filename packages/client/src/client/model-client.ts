@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@modelwire/errors';
 import { ClosedError, delay, MissingCredentialsError, redactError, systemClock, type Clock, type Environment } from '@modelwire/transport';
-import { RequestBudget, type Sleep } from '../turn/request-budget.js';
+import { RequestBudget, type RequestBudgetEnvironment, type RequestBudgetLimits, type Sleep } from '../turn/request-budget.js';
 import { readConnectRefusal } from '../ws/connect-refusal.js';
 import { ClientOptionsArgumentSchema, validateArgument } from '../validation/validate-arguments.js';
 import { buildSessionHeaders, RequestHeader, type SessionHeaders } from '../request/request-headers.js';
@@ -276,7 +276,9 @@ export class ModelClient implements AsyncDisposable {
     const waitForNetwork = options.waitForNetwork ?? false;
     let providerReached = false;
     const provider = this.#provider;
-    const limits = { requestMaxRetries: provider.requestMaxRetries, streamMaxRetries: provider.streamMaxRetries, deadlineMs: provider.requestDeadlineMs };
+    // One limits object and one environment for every budget of the session (a budget per request).
+    const limits: RequestBudgetLimits = Object.freeze({ requestMaxRetries: provider.requestMaxRetries, streamMaxRetries: provider.streamMaxRetries, deadlineMs: provider.requestDeadlineMs });
+    const budgetEnvironment: RequestBudgetEnvironment = { clock, sleep, canWaitForNetwork: () => waitForNetwork && providerReached };
     this.#services = {
       provider: this.#provider,
       conversationId: options.conversationId,
@@ -289,7 +291,10 @@ export class ModelClient implements AsyncDisposable {
       random,
       sleep,
       createBudget: (overrides = {}) =>
-        new RequestBudget({ ...limits, streamMaxRetries: Math.min(limits.streamMaxRetries, overrides.streamMaxRetries ?? Infinity) }, { clock, sleep, canWaitForNetwork: () => waitForNetwork && providerReached }),
+        new RequestBudget(
+          overrides.streamMaxRetries === undefined || overrides.streamMaxRetries >= limits.streamMaxRetries ? limits : { ...limits, streamMaxRetries: overrides.streamMaxRetries },
+          budgetEnvironment,
+        ),
       markProviderReached: () => {
         providerReached = true;
       },

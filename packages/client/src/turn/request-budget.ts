@@ -94,7 +94,8 @@ export interface RequestBudgetEnvironment {
 export class RequestBudget {
   readonly #limits: RequestBudgetLimits;
   readonly #environment: RequestBudgetEnvironment;
-  readonly #listeners = new Set<(wait: RequestWait) => void>();
+  /** Created by the first {@link onWait} (most budgets never have a listener). */
+  #listeners: Set<(wait: RequestWait) => void> | null = null;
   #failures = 0;
   #networkWaits = 0;
   #attempts = 0;
@@ -140,8 +141,9 @@ export class RequestBudget {
 
   /** Registers a listener told of every wait before it starts. Returns a function removing it. */
   onWait(listener: (wait: RequestWait) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    const listeners = (this.#listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** @internal An attempt starts. */
@@ -190,7 +192,7 @@ export class RequestBudget {
 
   /** Reports the wait to the listeners, then waits (rejects with the abort reason on abort). */
   async wait(plan: Extract<RetryPlan, { retry: true }>, wait: Omit<RequestWait, 'plan'>, signal: AbortSignal): Promise<void> {
-    for (const listener of this.#listeners) {
+    for (const listener of this.#listeners ?? []) {
       try {
         listener({ ...wait, plan });
       } catch {

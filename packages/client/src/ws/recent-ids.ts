@@ -42,9 +42,12 @@ export class RecentIds {
     this.#latest.set(id, this.#added);
     this.#queue.push(id);
     this.#stamps.push(this.#added);
-    while (this.#latest.size > this.#capacity || this.#isStale(this.#head)) {
-      const oldest = this.#queue[this.#head] as string;
-      if (!this.#isStale(this.#head)) this.#latest.delete(oldest);
+    // Drop stale entries at the head, and the oldest ids while over capacity (one lookup each).
+    for (;;) {
+      const oldest = this.#queue[this.#head];
+      const stale = oldest !== undefined && this.#latest.get(oldest) !== this.#stamps[this.#head];
+      if (!stale && this.#latest.size <= this.#capacity) break;
+      if (!stale) this.#latest.delete(oldest as string);
       this.#queue[this.#head] = undefined;
       this.#head += 1;
     }

@@ -131,6 +131,7 @@ export class ResponsesConnection {
   }
 
   #heard(): void {
+    if (this.#heardWaiters.length === 0) return;
     const waiters = this.#heardWaiters.splice(0);
     for (const resolve of waiters) resolve();
   }

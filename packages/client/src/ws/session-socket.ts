@@ -196,6 +196,21 @@ export class SessionSocket {
   }
 
   /**
+   * The usual case of {@link acquire}, at once (no promise, no await): a lane on an open socket
+   * with room that needs no health check, leased. `null` when {@link acquire} has to decide (the
+   * pool is closed, the signal aborted, no such socket, a socket to wait for or to ping first).
+   */
+  acquireOpen(signal: AbortSignal, wish: LaneWish = {}): AcquiredConnection | null {
+    if (this.#closed || signal.aborted) return null;
+    const picked = this.#pick(wish);
+    if (picked === null || 'wait' in picked) return null;
+    const { connection, lane } = picked;
+    if (connection.leases === 0 && this.#wantsHealthCheck(connection)) return null;
+    connection.lease(lane);
+    return { connection, reused: true, lane };
+  }
+
+  /**
    * Gives back a request's lease. A socket still carrying other requests stays as it is; an
    * idle one is kept only if it is clean (and then replaces any other idle socket), retired
    * otherwise.

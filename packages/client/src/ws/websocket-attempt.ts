@@ -41,7 +41,8 @@ interface Lent {
 export async function attemptWebSocket(context: RequestContext, attempt: number): Promise<CompletedResponse> {
   const { services } = context;
   const started = services.clock.now();
-  let lent = await acquire(context);
+  // An open idle socket is lent at once: the request frame goes out in this same task.
+  let lent = acquireOpen(context) ?? (await acquire(context));
   try {
     let forced: FullRequestReason | null = null;
     /** Keys of the no-output events forwarded by the response that ended for a resend. */
@@ -148,6 +149,16 @@ async function acquire(context: RequestContext): Promise<Lent> {
   telemetry.onWebSocketConnect({ durationMs: reused ? 0 : connection.connectMs, reused, error: null });
   // A sticky token on the upgrade response is connection-scoped and never captured: only the
   // request-scoped token of this turn's responses (metadata events) is replayed.
+  return acquired;
+}
+
+/** {@link acquire} when an open socket with room is lent at once (see `SessionSocket.acquireOpen`); `null` otherwise. */
+function acquireOpen(context: RequestContext): Lent | null {
+  const { services } = context;
+  const acquired = services.socket.acquireOpen(context.signal, { lane: context.options.lane, hint: context.options.laneHint });
+  if (acquired === null) return null;
+  services.markProviderReached();
+  context.telemetry.onWebSocketConnect({ durationMs: 0, reused: true, error: null });
   return acquired;
 }
 
