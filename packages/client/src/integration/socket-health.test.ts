@@ -28,6 +28,46 @@ describe('socket reuse and health', () => {
     expect(telemetry.connects.map((connect) => connect.reused)).toEqual([false, true, true]);
   });
 
+  it('lends an open idle socket at once: the next request frame goes out before stream() returns, and the request completes as before', async () => {
+    const base = createTransportWebSocketConnector({ pingIntervalMs: 600_000, pongTimeoutMs: 1_000 });
+    let sends = 0;
+    const webSocketConnector: WireSocketConnector = async (url, options) => {
+      const socket = await base(url, options);
+      return {
+        get upgradeHeaders() {
+          return socket.upgradeHeaders;
+        },
+        get isOpen() {
+          return socket.isOpen;
+        },
+        send: (text) => {
+          sends += 1;
+          return socket.send(text);
+        },
+        listen: (onFrame, onClose) => socket.listen(onFrame, onClose),
+        pause: () => socket.pause?.(),
+        resume: () => socket.resume?.(),
+        close: (code, reason) => socket.close(code, reason),
+      };
+    };
+    setup = await startLoopback({ webSocketConnector });
+    const history: ResponseItem[] = [userMessage('one')];
+    const turn = setup.client.newTurn();
+    // The first request opens the socket: its frame goes out later, after the handshake.
+    const first = turn.stream(prompt(history), turnContext());
+    expect(sends).toBe(0);
+    const firstResult = await first.result;
+    history.push(...firstResult.output, userMessage('two'));
+    const telemetry = new RecordingTelemetry();
+    const second = turn.stream(prompt(history), turnContext({}, telemetry));
+    expect(sends).toBe(2);
+    const secondResult = await second.result;
+    expect(secondResult.incremental).toBe(true);
+    expect(setup.server.recording.counters.handshakes).toBe(1);
+    expect(telemetry.connects).toEqual([expect.objectContaining({ reused: true, durationMs: 0, error: null })]);
+    expect(telemetry.decisions).toEqual([expect.objectContaining({ mode: 'incremental' })]);
+  });
+
   it('replaces a socket that missed its pong (half-open) instead of reusing it', async () => {
     // Frequent pings; a pong timeout long enough that a healthy socket survives a busy machine's
     // event-loop lag (a 30 ms one dropped healthy sockets before the fault under load).

@@ -1,4 +1,5 @@
 import { ConnectionClosedError, type ModelwireError } from '@modelwire/transport';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { noopClientTelemetry } from '../telemetry/client-telemetry.js';
 import type { WireSocket } from '../wire/wire-types.js';
@@ -27,6 +28,8 @@ class FakeSocket implements WireSocket {
   }
 }
 
+const socketsOf = new WeakMap<ResponsesConnection, FakeSocket>();
+
 function setup(health: Partial<{ maxAgeMs: number; healthCheckAfterIdleMs: number; pongTimeoutMs: number }> = {}) {
   let now = 0;
   const clock = { now: () => now };
@@ -40,7 +43,9 @@ function setup(health: Partial<{ maxAgeMs: number; healthCheckAfterIdleMs: numbe
       }
       const socket = new FakeSocket();
       sockets.push(socket);
-      return new ResponsesConnection(socket, clock, { connectMs: 0, replacesEarlierConnection: replacesEarlier });
+      const connection = new ResponsesConnection(socket, clock, { connectMs: 0, replacesEarlierConnection: replacesEarlier });
+      socketsOf.set(connection, socket);
+      return connection;
     },
     { maxAgeMs: 1000, healthCheckAfterIdleMs: 100, pongTimeoutMs: 10, ...health },
   );
@@ -145,4 +150,64 @@ describe('SessionSocket', () => {
     await holder.close();
     expect(sockets[0]?.isOpen).toBe(false);
   });
+
+  it('acquireOpen lends at once exactly what acquire would lend, and otherwise leaves the choice to it', async () => {
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('acquire' as const), lane: fc.constantFrom(undefined, '', 'named') }),
+      fc.record({ kind: fc.constant('release' as const), index: fc.nat(3) }),
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(0, 50, 150, 1000) }),
+      fc.record({ kind: fc.constant('closeSocket' as const), index: fc.nat(3) }),
+      fc.record({ kind: fc.constant('pingFails' as const), index: fc.nat(3) }),
+      fc.record({ kind: fc.constant('abortedAcquire' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { maxLength: 25 }), async (operations) => {
+        // Two identical pools driven alike: one lends through acquireOpen first, the other through acquire only.
+        const pools = [setup(), setup()];
+        const held = pools.map(() => [] as { connection: ResponsesConnection; lane: string }[]);
+        const aborted = AbortSignal.abort(new Error('gave up'));
+        for (const step of operations) {
+          const outcomes: unknown[] = [];
+          for (const [index, pool] of pools.entries()) {
+            const { holder, sockets } = pool;
+            const mine = held[index]!;
+            if (step.kind === 'acquire' || step.kind === 'abortedAcquire') {
+              const stepSignal = step.kind === 'abortedAcquire' ? aborted : signal;
+              const wish = step.kind === 'acquire' && step.lane !== undefined ? { lane: step.lane } : {};
+              const atOnce = index === 0 ? holder.acquireOpen(stepSignal, wish) : null;
+              // What it lent at once is an open socket already in the pool, never pinged first.
+              if (atOnce !== null) expect(atOnce.reused).toBe(true);
+              const outcome = await (atOnce === null ? holder.acquire(stepSignal, wish) : Promise.resolve(atOnce)).then(
+                (acquired) => {
+                  mine.push(acquired);
+                  return { socket: sockets.findIndex((socket) => socketOf(acquired.connection) === socket), reused: acquired.reused, lane: acquired.lane };
+                },
+                (error: unknown) => ({ failed: (error as { code?: unknown }).code ?? String(error) }),
+              );
+              outcomes.push(outcome);
+            } else if (step.kind === 'release') {
+              const lent = mine.splice(step.index % Math.max(1, mine.length), 1)[0];
+              if (lent !== undefined) holder.release(lent.connection, lent.lane);
+            } else if (step.kind === 'advance') {
+              pool.advance(step.ms);
+            } else if (step.kind === 'closeSocket') {
+              await sockets[step.index]?.close();
+            } else {
+              const socket = sockets[step.index];
+              if (socket !== undefined) socket.pingFails = true;
+            }
+            outcomes.push(sockets.map((socket) => [socket.isOpen, socket.pings]));
+          }
+          expect(outcomes.slice(0, outcomes.length / 2)).toEqual(outcomes.slice(outcomes.length / 2));
+        }
+        for (const pool of pools) await pool.holder.close();
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
+
+/** The fake socket under a connection (the pools' sockets are compared by position). */
+function socketOf(connection: ResponsesConnection): FakeSocket | undefined {
+  return socketsOf.get(connection);
+}
