@@ -11,7 +11,7 @@ import { buildRequestFields } from './request-fields.js';
 const settings = fc.record({
   instructions: fc.constantFrom('be brief', 'be thorough'),
   parallelToolCalls: fc.boolean(),
-  toolChoice: fc.constantFrom(undefined, 'auto', 'none', 'required', { type: 'function', name: 'shell' } as const),
+  toolChoice: fc.constantFrom<Prompt['toolChoice']>(undefined, 'auto', 'none', 'required', { type: 'function', name: 'shell' }),
   compactThreshold: fc.constantFrom(undefined, 1000, 5000),
   withOptions: fc.boolean(),
   slug: fc.constantFrom('gpt-a', 'gpt-b'),
@@ -19,7 +19,7 @@ const settings = fc.record({
   supportsVerbosity: fc.boolean(),
   reasoningEffort: fc.constantFrom(null, 'low', 'high'),
   reasoningSummary: fc.constantFrom('auto', 'none'),
-  verbosity: fc.constantFrom(undefined, null, 'low', 'high'),
+  verbosity: fc.constantFrom<TurnContext['verbosity']>(undefined, null, 'low', 'high'),
   serviceTier: fc.constantFrom(undefined, 'flex'),
   conversationId: fc.constantFrom('conv-1', 'conv-2'),
   sessionVerbosity: fc.constantFrom(undefined, 'medium'),
@@ -51,7 +51,8 @@ describe('requestFieldsOf', () => {
           turn.model = request.inPlace ? model : { ...model };
           turn.reasoningEffort = request.reasoningEffort as TurnContext['reasoningEffort'];
           turn.reasoningSummary = request.reasoningSummary as TurnContext['reasoningSummary'];
-          turn.verbosity = request.verbosity as TurnContext['verbosity'];
+          if (request.verbosity === undefined) delete turn.verbosity;
+          else turn.verbosity = request.verbosity;
           if (request.serviceTier === undefined) delete turn.serviceTier;
           else turn.serviceTier = request.serviceTier;
           const sessionVerbosity = request.sessionVerbosity as Verbosity | undefined;
