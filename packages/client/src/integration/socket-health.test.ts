@@ -17,6 +17,41 @@ function manualClock(): { now(): number; advance(ms: number): void } {
   return { now: () => now, advance: (ms) => (now += ms) };
 }
 
+/**
+ * The default connector (pings only on demand) with each request frame sent and each pong
+ * answered reported to the test.
+ */
+function observedConnector(observe: { onSend?: () => void; onPong?: () => void }): WireSocketConnector {
+  const base = createTransportWebSocketConnector({ pingIntervalMs: 600_000, pongTimeoutMs: 1_000 });
+  return async (url, options) => {
+    const socket = await base(url, options);
+    return {
+      get upgradeHeaders() {
+        return socket.upgradeHeaders;
+      },
+      get isOpen() {
+        return socket.isOpen;
+      },
+      send: (text) => {
+        observe.onSend?.();
+        return socket.send(text);
+      },
+      listen: (onFrame, onClose) => socket.listen(onFrame, onClose),
+      pause: () => socket.pause?.(),
+      resume: () => socket.resume?.(),
+      close: (code, reason) => socket.close(code, reason),
+      ...(socket.ping === undefined
+        ? {}
+        : {
+            ping: async (timeoutMs: number, signal?: AbortSignal) => {
+              await socket.ping?.(timeoutMs, signal);
+              observe.onPong?.();
+            },
+          }),
+    };
+  };
+}
+
 describe('socket reuse and health', () => {
   it('keeps the socket across turns', async () => {
     setup = await startLoopback();
@@ -29,27 +64,12 @@ describe('socket reuse and health', () => {
   });
 
   it('lends an open idle socket at once: the next request frame goes out before stream() returns, and the request completes as before', async () => {
-    const base = createTransportWebSocketConnector({ pingIntervalMs: 600_000, pongTimeoutMs: 1_000 });
     let sends = 0;
-    const webSocketConnector: WireSocketConnector = async (url, options) => {
-      const socket = await base(url, options);
-      return {
-        get upgradeHeaders() {
-          return socket.upgradeHeaders;
-        },
-        get isOpen() {
-          return socket.isOpen;
-        },
-        send: (text) => {
-          sends += 1;
-          return socket.send(text);
-        },
-        listen: (onFrame, onClose) => socket.listen(onFrame, onClose),
-        pause: () => socket.pause?.(),
-        resume: () => socket.resume?.(),
-        close: (code, reason) => socket.close(code, reason),
-      };
-    };
+    const webSocketConnector = observedConnector({
+      onSend: () => {
+        sends += 1;
+      },
+    });
     setup = await startLoopback({ webSocketConnector });
     const history: ResponseItem[] = [userMessage('one')];
     const turn = setup.client.newTurn();
@@ -119,32 +139,12 @@ describe('socket reuse and health', () => {
   it('reuses a healthy socket that was idle past the threshold (ping answered, one handshake)', async () => {
     const clock = manualClock();
     // The default connector, with its on-demand pings counted.
-    const base = createTransportWebSocketConnector({ pingIntervalMs: 600_000, pongTimeoutMs: 1_000 });
     const pings: string[] = [];
-    const webSocketConnector: WireSocketConnector = async (url, options) => {
-      const socket = await base(url, options);
-      return {
-        get upgradeHeaders() {
-          return socket.upgradeHeaders;
-        },
-        get isOpen() {
-          return socket.isOpen;
-        },
-        send: (text) => socket.send(text),
-        listen: (onFrame, onClose) => socket.listen(onFrame, onClose),
-        pause: () => socket.pause?.(),
-        resume: () => socket.resume?.(),
-        close: (code, reason) => socket.close(code, reason),
-        ...(socket.ping === undefined
-          ? {}
-          : {
-              ping: async (timeoutMs: number, signal?: AbortSignal) => {
-                await socket.ping?.(timeoutMs, signal);
-                pings.push('pong');
-              },
-            }),
-      };
-    };
+    const webSocketConnector = observedConnector({
+      onPong: () => {
+        pings.push('pong');
+      },
+    });
     setup = await startLoopback({ clock, webSocketConnector, pongTimeoutMs: 1_000, healthCheckAfterIdleMs: 10_000 });
     const history: ResponseItem[] = [userMessage('one')];
     const turn = setup.client.newTurn();
